@@ -1,0 +1,64 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let strict: [SwiftSetting] = [.unsafeFlags(["-warnings-as-errors"])]
+
+let package = Package(
+    name: "esa",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "esa", targets: ["esa"])
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+    ],
+    targets: [
+        // C system libraries: the only places that see C headers.
+        .systemLibrary(name: "COpenSSL", pkgConfig: "openssl"),
+        .systemLibrary(name: "CLibEdit", pkgConfig: "libedit"),
+
+        // Configuration as plain values.
+        .target(name: "ApplianceConfig", swiftSettings: strict),
+        // Revisions on SQLite.
+        .target(
+            name: "ConfigStore",
+            dependencies: ["ApplianceConfig", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: strict
+        ),
+        // OpenSSL, owned pointers; only module importing COpenSSL.
+        .target(name: "OpenSSLSupport", dependencies: ["COpenSSL"], swiftSettings: strict),
+        // C-free certificate API.
+        .target(name: "Certificates", dependencies: ["OpenSSLSupport"], swiftSettings: strict),
+        // Console protocol, dialog engine, registry, script runner.
+        .target(name: "Shell", dependencies: ["ConfigStore", "ApplianceConfig"], swiftSettings: strict),
+        // One file per appliance command.
+        .target(
+            name: "Commands",
+            dependencies: ["Shell", "ConfigStore", "ApplianceConfig", "Certificates"],
+            swiftSettings: strict
+        ),
+        // libedit console; only module importing CLibEdit.
+        .target(name: "LineEditing", dependencies: ["Shell", "CLibEdit"], swiftSettings: strict),
+        .executableTarget(
+            name: "esa",
+            dependencies: [
+                "Shell", "Commands", "LineEditing", "ConfigStore", "Certificates",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strict
+        ),
+
+        .target(
+            name: "TestSupport",
+            dependencies: ["Shell", "Commands", "ConfigStore", "ApplianceConfig", "Certificates"],
+            path: "Tests/TestSupport"
+        ),
+        .testTarget(name: "ApplianceConfigTests", dependencies: ["ApplianceConfig", "TestSupport"]),
+        .testTarget(name: "ConfigStoreTests", dependencies: ["ConfigStore", "TestSupport"]),
+        .testTarget(name: "CertificatesTests", dependencies: ["Certificates", "TestSupport"]),
+        .testTarget(name: "ShellTests", dependencies: ["Shell", "TestSupport"]),
+        .testTarget(name: "CommandsTests", dependencies: ["Commands", "Shell", "TestSupport"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["TestSupport"]),
+    ]
+)

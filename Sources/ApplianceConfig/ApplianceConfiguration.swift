@@ -1,0 +1,98 @@
+import Foundation
+
+/// Everything the commands of esa configure, as one plain value.
+///
+/// A session edits its own copy (the candidate); the store keeps committed copies as revisions.
+/// Runtime objects (TLS contexts, listeners) are built from a committed value, never the reverse.
+public struct ApplianceConfiguration: Sendable, Equatable, Codable {
+    /// The system host name (prompt, saveconfig file names, `on machine "…"` texts).
+    public var hostname: String
+    /// IP interfaces and the certificate of each one's HTTPS service.
+    public var interfaces: [NetworkInterface]
+    /// Certificate profiles, in creation order.
+    public var certificates: [CertificateProfileRecord]
+    /// The system and custom certificate authority lists.
+    public var certificateAuthorities: CertificateAuthoritySettings
+    /// Destination controls: one entry per domain (the Default entry lives in `destinationDefaults`).
+    public var destinations: [DestinationEntry]
+    /// The Default destination entry and the global outbound TLS settings.
+    public var destinationDefaults: DestinationDefaults
+    /// The LDAP client certificate.
+    public var ldap: LDAPSettings
+    /// URL filtering and the web security client certificate.
+    public var webSecurity: WebSecuritySettings
+
+    public init(
+        hostname: String,
+        interfaces: [NetworkInterface] = [],
+        certificates: [CertificateProfileRecord] = [],
+        certificateAuthorities: CertificateAuthoritySettings = .init(),
+        destinations: [DestinationEntry] = [],
+        destinationDefaults: DestinationDefaults = .init(),
+        ldap: LDAPSettings = .init(),
+        webSecurity: WebSecuritySettings = .init()
+    ) {
+        self.hostname = hostname
+        self.interfaces = interfaces
+        self.certificates = certificates
+        self.certificateAuthorities = certificateAuthorities
+        self.destinations = destinations
+        self.destinationDefaults = destinationDefaults
+        self.ldap = ldap
+        self.webSecurity = webSecurity
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case hostname, interfaces, certificates, certificateAuthorities, destinations, destinationDefaults
+        case ldap, webSecurity
+    }
+
+    /// Decodes revisions written by any earlier version: sections added later take their factory value.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        hostname = try c.decode(String.self, forKey: .hostname)
+        interfaces = try c.decodeIfPresent([NetworkInterface].self, forKey: .interfaces) ?? []
+        certificates = try c.decodeIfPresent([CertificateProfileRecord].self, forKey: .certificates) ?? []
+        certificateAuthorities =
+            try c.decodeIfPresent(CertificateAuthoritySettings.self, forKey: .certificateAuthorities) ?? .init()
+        destinations = try c.decodeIfPresent([DestinationEntry].self, forKey: .destinations) ?? []
+        destinationDefaults = try c.decodeIfPresent(DestinationDefaults.self, forKey: .destinationDefaults) ?? .init()
+        ldap = try c.decodeIfPresent(LDAPSettings.self, forKey: .ldap) ?? .init()
+        webSecurity = try c.decodeIfPresent(WebSecuritySettings.self, forKey: .webSecurity) ?? .init()
+    }
+}
+
+extension ApplianceConfiguration {
+    /// The name of the certificate profile every service uses on a new appliance.
+    public static let demoProfileName = "Demo"
+    /// The host name of a new appliance.
+    public static let factoryHostname = "ironport.example.com"
+
+    /// The factory configuration (revision 1). `demo` is the Demo profile generated at first start,
+    /// or nil when the caller has no certificate module (then nothing is bound).
+    public static func factory(demo: CertificateProfileRecord?) -> ApplianceConfiguration {
+        let demoName = demo?.name
+        return ApplianceConfiguration(
+            hostname: factoryHostname,
+            interfaces: [
+                NetworkInterface(
+                    name: "Management",
+                    address: "192.168.42.42",
+                    prefixLength: 24,
+                    hostname: factoryHostname,
+                    sshPort: 22,
+                    httpsPort: 443,
+                    httpsCertificate: demoName
+                )
+            ],
+            certificates: demo.map { [$0] } ?? [],
+            destinationDefaults: DestinationDefaults(outboundCertificate: demoName),
+            ldap: LDAPSettings(certificate: demoName)
+        )
+    }
+
+    /// The certificate profile with this name, ignoring case.
+    public func certificate(named name: String) -> CertificateProfileRecord? {
+        certificates.first { $0.name.caseInsensitiveCompare(name) == .orderedSame }
+    }
+}

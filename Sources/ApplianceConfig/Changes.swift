@@ -1,0 +1,252 @@
+import Foundation
+
+/// Identity of a configuration object: its section (the command that edits it) and its id.
+public struct ObjectKey: Hashable, Sendable, Comparable {
+    public var section: String
+    public var id: String
+
+    public init(section: String, id: String) {
+        self.section = section
+        self.id = id
+    }
+
+    public static func < (lhs: ObjectKey, rhs: ObjectKey) -> Bool {
+        (lhs.section, lhs.id) < (rhs.section, rhs.id)
+    }
+}
+
+/// One line of `showchanges` / `diffconfig`.
+public struct ConfigChange: Sendable, Equatable {
+    public enum Kind: Sendable, Equatable {
+        case added
+        case removed
+        case modified(setting: String, old: String, new: String)
+    }
+
+    public var key: ObjectKey
+    /// How the object is named: `certificate profile "Demo"`.
+    public var label: String
+    public var kind: Kind
+
+    /// `{section}: {object} {setting}: {old} -> {new}`, `+ {section}: {object}`, `- {section}: {object}`.
+    public var line: String {
+        switch kind {
+        case .added: "+ \(key.section): \(label)"
+        case .removed: "- \(key.section): \(label)"
+        case .modified(let setting, let old, let new): "\(key.section): \(label) \(setting): \(old) -> \(new)"
+        }
+    }
+}
+
+/// A setting changed by two sessions differently.
+public struct MergeConflict: Sendable, Equatable {
+    public var key: ObjectKey
+    /// `destconfig: example.com tls` — the section, the object and the settings both sides changed.
+    public var description: String
+}
+
+/// How one section of the configuration is compared and merged.
+struct SectionDescriptor: Sendable {
+    let name: String
+    /// Changes from the first configuration to the second.
+    let diff: @Sendable (ApplianceConfiguration, ApplianceConfiguration) -> [ConfigChange]
+    /// Ids of the objects that differ.
+    let changedIDs: @Sendable (ApplianceConfiguration, ApplianceConfiguration) -> Set<String>
+    /// Whether the object with this id is equal in both configurations.
+    let sameObject: @Sendable (ApplianceConfiguration, ApplianceConfiguration, String) -> Bool
+    /// Copies the object with this id from the source into the target (or removes it from the target).
+    let transplant: @Sendable (inout ApplianceConfiguration, ApplianceConfiguration, String) -> Void
+    /// Names of the settings of this object that differ between the two configurations.
+    let changedSettings: @Sendable (ApplianceConfiguration, ApplianceConfiguration, String) -> [String]
+}
+
+extension SectionDescriptor {
+    /// A section that is a list of objects with distinct ids (order kept, never meaningful for merging).
+    static func collection<T: ConfigObject>(
+        _ name: String,
+        _ path: WritableKeyPath<ApplianceConfiguration, [T]> & Sendable
+    ) -> SectionDescriptor {
+        @Sendable func index(_ items: [T]) -> [String: T] {
+            var map: [String: T] = [:]
+            map.reserveCapacity(items.count)
+            for item in items { map[item.objectID] = item }
+            return map
+        }
+        @Sendable func find(_ config: ApplianceConfiguration, _ id: String) -> T? {
+            config[keyPath: path].first { $0.objectID == id }
+        }
+        return SectionDescriptor(
+            name: name,
+            diff: { old, new in
+                let before = old[keyPath: path]
+                let after = new[keyPath: path]
+                if before == after { return [] }
+                let oldMap = index(before)
+                let newMap = index(after)
+                var changes: [ConfigChange] = []
+                for item in before where newMap[item.objectID] == nil {
+                    changes.append(ConfigChange(key: .init(section: name, id: item.objectID), label: item.objectLabel, kind: .removed))
+                }
+                for item in after {
+                    let key = ObjectKey(section: name, id: item.objectID)
+                    guard let previous = oldMap[item.objectID] else {
+                        changes.append(ConfigChange(key: key, label: item.objectLabel, kind: .added))
+                        continue
+                    }
+                    if previous != item {
+                        changes += settingChanges(key: key, label: item.objectLabel, old: previous, new: item)
+                    }
+                }
+                return changes
+            },
+            changedIDs: { old, new in
+                let before = old[keyPath: path]
+                let after = new[keyPath: path]
+                if before == after { return [] }
+                let oldMap = index(before)
+                let newMap = index(after)
+                var ids = Set<String>()
+                for (id, item) in newMap where oldMap[id] != item { ids.insert(id) }
+                for id in oldMap.keys where newMap[id] == nil { ids.insert(id) }
+                return ids
+            },
+            sameObject: { a, b, id in find(a, id) == find(b, id) },
+            transplant: { target, source, id in
+                let sourceItems = source[keyPath: path]
+                guard let position = sourceItems.firstIndex(where: { $0.objectID == id }) else {
+                    target[keyPath: path].removeAll { $0.objectID == id }
+                    return
+                }
+                let item = sourceItems[position]
+                if let existing = target[keyPath: path].firstIndex(where: { $0.objectID == id }) {
+                    target[keyPath: path][existing] = item
+                    return
+                }
+                // Insert after the nearest predecessor that the target also has.
+                var insertAt = 0
+                for predecessor in sourceItems[..<position].reversed() {
+                    if let p = target[keyPath: path].firstIndex(where: { $0.objectID == predecessor.objectID }) {
+                        insertAt = p + 1
+                        break
+                    }
+                }
+                target[keyPath: path].insert(item, at: insertAt)
+            },
+            changedSettings: { a, b, id in
+                guard let x = find(a, id), let y = find(b, id) else { return [] }
+                return zip(x.settings, y.settings).filter { $0.value != $1.value }.map(\.0.name)
+            }
+        )
+    }
+
+    /// A section that is one settings group.
+    static func group<T: ConfigObject>(
+        _ name: String,
+        _ path: WritableKeyPath<ApplianceConfiguration, T> & Sendable
+    ) -> SectionDescriptor {
+        SectionDescriptor(
+            name: name,
+            diff: { old, new in
+                let before = old[keyPath: path]
+                let after = new[keyPath: path]
+                if before == after { return [] }
+                return settingChanges(
+                    key: .init(section: name, id: after.objectID),
+                    label: after.objectLabel,
+                    old: before,
+                    new: after
+                )
+            },
+            changedIDs: { old, new in old[keyPath: path] == new[keyPath: path] ? [] : [""] },
+            sameObject: { a, b, _ in a[keyPath: path] == b[keyPath: path] },
+            transplant: { target, source, _ in target[keyPath: path] = source[keyPath: path] },
+            changedSettings: { a, b, _ in
+                zip(a[keyPath: path].settings, b[keyPath: path].settings).filter { $0.value != $1.value }.map(\.0.name)
+            }
+        )
+    }
+
+    private static func settingChanges<T: ConfigObject>(key: ObjectKey, label: String, old: T, new: T) -> [ConfigChange] {
+        var changes: [ConfigChange] = []
+        for (before, after) in zip(old.settings, new.settings) where before.value != after.value {
+            let shownOld = before.isSecret ? "*****" : before.value
+            let shownNew = after.isSecret ? "*****" : after.value
+            changes.append(
+                ConfigChange(key: key, label: label, kind: .modified(setting: before.name, old: shownOld, new: shownNew))
+            )
+        }
+        return changes
+    }
+}
+
+extension ApplianceConfiguration {
+    /// Every section, in the order `showchanges` lists them.
+    static let sections: [SectionDescriptor] = [
+        .group("sethostname", \.hostnameSetting),
+        .collection("interfaceconfig", \.interfaces),
+        .collection("certconfig", \.certificates),
+        .group("certconfig", \.certificateAuthorities),
+        .collection("destconfig", \.destinations),
+        .group("destconfig", \.destinationDefaults),
+        .group("ldapconfig", \.ldap),
+        .group("websecurityconfig", \.webSecurity),
+    ]
+
+    var hostnameSetting: HostnameSetting {
+        get { HostnameSetting(hostname: hostname) }
+        set { hostname = newValue.hostname }
+    }
+
+    /// What changed from `old` to `self`, one entry per setting, added or removed object.
+    public func changes(since old: ApplianceConfiguration) -> [ConfigChange] {
+        if self == old { return [] }
+        return Self.sections.flatMap { $0.diff(old, self) }
+    }
+
+    /// Rebases the changes made from `base` to `self` onto `head` (another session's commit).
+    /// Objects changed on one side only merge; an object changed differently on both sides is a conflict.
+    public func rebased(from base: ApplianceConfiguration, onto head: ApplianceConfiguration) -> Result<
+        ApplianceConfiguration, RebaseFailure
+    > {
+        var merged = head
+        var conflicts: [MergeConflict] = []
+        for (position, section) in Self.sections.enumerated() {
+            let mine = section.changedIDs(base, self)
+            if mine.isEmpty { continue }
+            let theirs = section.changedIDs(base, head)
+            for id in mine.sorted() {
+                if theirs.contains(id) && !section.sameObject(self, head, id) {
+                    let names = Set(section.changedSettings(base, self, id)).union(section.changedSettings(base, head, id))
+                    let label = Self.label(of: id, section: section, in: [self, head, base])
+                    let settingList = names.isEmpty ? "" : " " + names.sorted().joined(separator: ", ")
+                    conflicts.append(
+                        MergeConflict(
+                            key: ObjectKey(section: section.name + "#\(position)", id: id),
+                            description: "\(section.name): \(label)\(settingList)"
+                        )
+                    )
+                    continue
+                }
+                section.transplant(&merged, self, id)
+            }
+        }
+        if !conflicts.isEmpty { return .failure(RebaseFailure(conflicts: conflicts)) }
+        return .success(merged)
+    }
+
+    private static func label(of id: String, section: SectionDescriptor, in configs: [ApplianceConfiguration]) -> String {
+        for config in configs {
+            var probe = ApplianceConfiguration(hostname: config.hostname)
+            section.transplant(&probe, config, id)
+            if let change = section.diff(ApplianceConfiguration(hostname: config.hostname), probe).first {
+                return change.label
+            }
+        }
+        return id
+    }
+}
+
+/// Why a rebase could not be done: the settings both sides changed.
+public struct RebaseFailure: Error, Sendable, Equatable {
+    public var conflicts: [MergeConflict]
+}

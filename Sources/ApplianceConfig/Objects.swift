@@ -1,0 +1,141 @@
+import Foundation
+
+/// One setting of a configuration object, as shown by `showchanges`.
+public struct Setting: Sendable, Equatable {
+    public var name: String
+    public var value: String
+    public var isSecret: Bool
+
+    public init(_ name: String, _ value: String, secret: Bool = false) {
+        self.name = name
+        self.value = value
+        self.isSecret = secret
+    }
+}
+
+/// The unit of change, of conflict detection and of rebase: a profile, an interface, a destination
+/// entry, a settings group. Two sessions that change different objects never conflict.
+public protocol ConfigObject: Equatable, Sendable {
+    /// Stable identity inside its section (case-insensitive names are lower-cased).
+    var objectID: String { get }
+    /// How the object is named to the admin: `certificate profile "Demo"`.
+    var objectLabel: String { get }
+    /// The settings, in display order.
+    var settings: [Setting] { get }
+}
+
+extension CertificateProfileRecord: ConfigObject {
+    public var objectID: String { name.lowercased() }
+    public var objectLabel: String { "certificate profile \"\(name)\"" }
+    public var settings: [Setting] {
+        [
+            Setting("certificate", PEMDigest.describe(certificatePEM)),
+            Setting("private key", privateKeyPEM, secret: true),
+            Setting("intermediates", intermediatesPEM.map(PEMDigest.describe).joined(separator: ", ")),
+            Setting("signing request", signingRequestPEM.map(PEMDigest.describe) ?? "none"),
+        ]
+    }
+}
+
+extension NetworkInterface: ConfigObject {
+    public var objectID: String { name.lowercased() }
+    public var objectLabel: String { "interface \"\(name)\"" }
+    public var settings: [Setting] {
+        [
+            Setting("address", "\(address)/\(prefixLength)"),
+            Setting("hostname", hostname),
+            Setting("ssh", sshPort.map(String.init) ?? "off"),
+            Setting("https", httpsPort.map(String.init) ?? "off"),
+            Setting("https certificate", httpsCertificate ?? "none"),
+        ]
+    }
+}
+
+extension DestinationEntry: ConfigObject {
+    public var objectID: String { domain.lowercased() }
+    public var objectLabel: String { domain }
+    public var settings: [Setting] {
+        func show(_ value: CustomStringConvertible?) -> String { value.map { "\($0)" } ?? "default" }
+        return [
+            Setting("ip preference", show(ipPreference)),
+            Setting("max concurrency", show(maxConcurrency)),
+            Setting("max messages per connection", show(maxMessagesPerConnection)),
+            Setting("recipient limit", show(recipientLimit)),
+            Setting("recipient limit period", show(recipientLimitPeriod)),
+            Setting("limit type", show(limitType)),
+            Setting("limit applies", show(limitApplies)),
+            Setting("tls", show(tls?.rawValue)),
+            Setting("bounce verification", show(bounceVerification)),
+            Setting("bounce profile", show(bounceProfile)),
+        ]
+    }
+}
+
+/// A settings group is one object of its own section.
+public protocol SettingsGroup: ConfigObject {}
+
+extension SettingsGroup {
+    public var objectID: String { "" }
+}
+
+/// The system host name as an object.
+public struct HostnameSetting: SettingsGroup {
+    public var hostname: String
+    public var objectLabel: String { "host name" }
+    public var settings: [Setting] { [Setting("hostname", hostname)] }
+}
+
+extension CertificateAuthoritySettings: SettingsGroup {
+    public var objectLabel: String { "certificate authorities" }
+    public var settings: [Setting] {
+        [
+            Setting("system list", systemListEnabled ? "enabled" : "disabled"),
+            Setting("custom list", customListEnabled ? "enabled" : "disabled"),
+            Setting("custom certificates", customCertificatesPEM.map(PEMDigest.describe).joined(separator: ", ")),
+        ]
+    }
+}
+
+extension DestinationDefaults: SettingsGroup {
+    public var objectLabel: String { "Default" }
+    public var settings: [Setting] {
+        [
+            Setting("ip preference", ipPreference),
+            Setting("max concurrency", String(maxConcurrency)),
+            Setting("max messages per connection", String(maxMessagesPerConnection)),
+            Setting("recipient limit", String(recipientLimit)),
+            Setting("recipient limit period", String(recipientLimitPeriod)),
+            Setting("limit type", limitType),
+            Setting("limit applies", limitApplies),
+            Setting("tls", tls.rawValue),
+            Setting("bounce verification", String(bounceVerification)),
+            Setting("bounce profile", bounceProfile),
+            Setting("outbound certificate", outboundCertificate ?? "none"),
+            Setting("required tls alert", requiredTLSAlert ? "on" : "off"),
+        ]
+    }
+}
+
+extension LDAPSettings: SettingsGroup {
+    public var objectLabel: String { "LDAP" }
+    public var settings: [Setting] { [Setting("certificate", certificate ?? "none")] }
+}
+
+extension WebSecuritySettings: SettingsGroup {
+    public var objectLabel: String { "web security" }
+    public var settings: [Setting] {
+        [
+            Setting("url filtering", urlFiltering ? "on" : "off"),
+            Setting("interaction tracking", interactionTracking ? "on" : "off"),
+            Setting("client certificate", clientCertificate ?? "(provided certificate)"),
+        ]
+    }
+}
+
+/// Short, stable descriptions of PEM blobs for diffs (a PEM is too long to print in a change line).
+public enum PEMDigest {
+    /// `PEM 1a2b3c4d5e6f` — the first 12 hex digits of the SHA-256 of the text.
+    public static func describe(_ pem: String) -> String {
+        "PEM " + String(SHA256.hex(of: Array(pem.utf8)).prefix(12))
+    }
+}

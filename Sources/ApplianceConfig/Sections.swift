@@ -1,0 +1,152 @@
+import Foundation
+
+/// A certificate profile as configuration: PEM text only. Parsing and checks live in `Certificates`.
+public struct CertificateProfileRecord: Sendable, Equatable, Codable {
+    public var name: String
+    /// The leaf certificate, PEM.
+    public var certificatePEM: String
+    /// The private key, unencrypted PKCS#8 PEM. A secret: masked in every listing.
+    public var privateKeyPEM: String
+    /// Intermediate certificates from the leaf up, PEM each.
+    public var intermediatesPEM: [String]
+    /// The pending signing request, PEM, until a CA-signed certificate is installed.
+    public var signingRequestPEM: String?
+
+    public init(
+        name: String,
+        certificatePEM: String,
+        privateKeyPEM: String,
+        intermediatesPEM: [String] = [],
+        signingRequestPEM: String? = nil
+    ) {
+        self.name = name
+        self.certificatePEM = certificatePEM
+        self.privateKeyPEM = privateKeyPEM
+        self.intermediatesPEM = intermediatesPEM
+        self.signingRequestPEM = signingRequestPEM
+    }
+}
+
+/// An IP interface.
+public struct NetworkInterface: Sendable, Equatable, Codable {
+    public var name: String
+    public var address: String
+    public var prefixLength: Int
+    public var hostname: String
+    /// SSH port, or nil when SSH is off.
+    public var sshPort: Int?
+    /// HTTPS port, or nil when HTTPS is off.
+    public var httpsPort: Int?
+    /// The certificate profile of the HTTPS service.
+    public var httpsCertificate: String?
+
+    public init(
+        name: String,
+        address: String,
+        prefixLength: Int,
+        hostname: String,
+        sshPort: Int? = nil,
+        httpsPort: Int? = nil,
+        httpsCertificate: String? = nil
+    ) {
+        self.name = name
+        self.address = address
+        self.prefixLength = prefixLength
+        self.hostname = hostname
+        self.sshPort = sshPort
+        self.httpsPort = httpsPort
+        self.httpsCertificate = httpsCertificate
+    }
+}
+
+/// The system CA list (the OS bundle: only its switch is configuration) and the custom list.
+public struct CertificateAuthoritySettings: Sendable, Equatable, Codable {
+    public var systemListEnabled: Bool
+    public var customListEnabled: Bool
+    /// Custom CA certificates, PEM each.
+    public var customCertificatesPEM: [String]
+
+    public init(systemListEnabled: Bool = true, customListEnabled: Bool = false, customCertificatesPEM: [String] = []) {
+        self.systemListEnabled = systemListEnabled
+        self.customListEnabled = customListEnabled
+        self.customCertificatesPEM = customCertificatesPEM
+    }
+}
+
+/// Outbound TLS level of a destination.
+public enum OutboundTLS: String, Sendable, Equatable, Codable, CaseIterable {
+    case no, preferred, required, preferredVerify = "preferred-verify", requiredVerify = "required-verify"
+}
+
+/// One destination controls entry. A nil setting means "use Default".
+public struct DestinationEntry: Sendable, Equatable, Codable {
+    public var domain: String
+    public var maxConcurrency: Int?
+    public var maxMessagesPerConnection: Int?
+    public var recipientLimit: Int?
+    public var recipientLimitPeriod: Int?
+    public var limitType: String?
+    public var limitApplies: String?
+    public var tls: OutboundTLS?
+    public var bounceVerification: Bool?
+    public var bounceProfile: String?
+    public var ipPreference: String?
+
+    public init(domain: String, tls: OutboundTLS? = nil) {
+        self.domain = domain
+        self.tls = tls
+    }
+}
+
+/// The Default destination entry and the global outbound settings of `destconfig SETUP`.
+public struct DestinationDefaults: Sendable, Equatable, Codable {
+    public var maxConcurrency: Int
+    public var maxMessagesPerConnection: Int
+    public var recipientLimit: Int
+    public var recipientLimitPeriod: Int
+    public var limitType: String
+    public var limitApplies: String
+    public var tls: OutboundTLS
+    public var bounceVerification: Bool
+    public var bounceProfile: String
+    public var ipPreference: String
+    /// The certificate offered on every outgoing TLS connection.
+    public var outboundCertificate: String?
+    /// Send an alert when a delivery to a Required destination fails for lack of TLS.
+    public var requiredTLSAlert: Bool
+
+    public init(outboundCertificate: String? = nil) {
+        maxConcurrency = 500
+        maxMessagesPerConnection = 50
+        recipientLimit = 0
+        recipientLimitPeriod = 60
+        limitType = "host"
+        limitApplies = "system"
+        tls = .no
+        bounceVerification = false
+        bounceProfile = "Default"
+        ipPreference = "IPv6 Preferred"
+        self.outboundCertificate = outboundCertificate
+        requiredTLSAlert = false
+    }
+}
+
+/// The LDAP client certificate.
+public struct LDAPSettings: Sendable, Equatable, Codable {
+    public var certificate: String?
+    public init(certificate: String? = nil) { self.certificate = certificate }
+}
+
+/// URL filtering and the client certificate for the web security service.
+public struct WebSecuritySettings: Sendable, Equatable, Codable {
+    public var urlFiltering: Bool
+    public var interactionTracking: Bool
+    /// The client certificate profile, or nil for the provided certificate.
+    public var clientCertificate: String?
+
+    public init(urlFiltering: Bool = false, interactionTracking: Bool = false, clientCertificate: String? = nil) {
+        self.urlFiltering = urlFiltering
+        self.interactionTracking = interactionTracking
+        self.clientCertificate = clientCertificate
+    }
+}

@@ -1,0 +1,88 @@
+/// Host name rules shared by every command (certconfig.md §8 row 6).
+public enum HostName {
+    /// 2–127 labels of 1–63 letters, digits or hyphens, no hyphen at either end of a label,
+    /// at most 253 characters; with `allowWildcard`, an optional leading `*.`.
+    public static func isFullyQualified(_ name: String, allowWildcard: Bool = false) -> Bool {
+        var body = Substring(name)
+        if allowWildcard && body.hasPrefix("*.") { body = body.dropFirst(2) }
+        guard !body.isEmpty, body.utf8.count <= 253 else { return false }
+        let labels = body.split(separator: ".", omittingEmptySubsequences: false)
+        guard (2...127).contains(labels.count) else { return false }
+        for label in labels {
+            guard (1...63).contains(label.utf8.count), label.first != "-", label.last != "-" else { return false }
+            for byte in label.utf8 {
+                let ok =
+                    (byte >= 0x61 && byte <= 0x7a) || (byte >= 0x41 && byte <= 0x5a) || (byte >= 0x30 && byte <= 0x39)
+                    || byte == 0x2d
+                guard ok else { return false }
+            }
+        }
+        return true
+    }
+}
+
+/// A problem found by `validate()`: `Error: {section}: {object}: {problem}`.
+public struct ValidationIssue: Sendable, Equatable, CustomStringConvertible {
+    public var section: String
+    public var object: String
+    public var problem: String
+
+    public init(section: String, object: String, problem: String) {
+        self.section = section
+        self.object = object
+        self.problem = problem
+    }
+
+    public var description: String { "Error: \(section): \(object): \(problem)" }
+}
+
+extension ApplianceConfiguration {
+    /// The structural checks every commit runs (commit.md §8.3): references to certificate profiles,
+    /// host names, unique names and addresses. Checks that need certificate parsing live with the
+    /// certificate commands.
+    public func validate() -> [ValidationIssue] {
+        var issues: [ValidationIssue] = []
+        if !HostName.isFullyQualified(hostname) {
+            issues.append(.init(section: "sethostname", object: hostname, problem: "invalid host name"))
+        }
+        func checkProfile(_ name: String?, section: String, object: String) {
+            guard let name, certificate(named: name) == nil else { return }
+            issues.append(
+                .init(section: section, object: object, problem: "certificate profile \"\(name)\" does not exist")
+            )
+        }
+        var seenProfiles = Set<String>()
+        for profile in certificates where !seenProfiles.insert(profile.objectID).inserted {
+            issues.append(.init(section: "certconfig", object: profile.name, problem: "duplicate profile name"))
+        }
+        var seenNames = Set<String>()
+        var seenAddresses = Set<String>()
+        for interface in interfaces {
+            let label = "interface \"\(interface.name)\""
+            if !seenNames.insert(interface.objectID).inserted {
+                issues.append(.init(section: "interfaceconfig", object: label, problem: "duplicate interface name"))
+            }
+            if !seenAddresses.insert(interface.address).inserted {
+                issues.append(
+                    .init(section: "interfaceconfig", object: label, problem: "address \(interface.address) is used twice")
+                )
+            }
+            if !HostName.isFullyQualified(interface.hostname) {
+                issues.append(
+                    .init(section: "interfaceconfig", object: label, problem: "invalid host name \"\(interface.hostname)\"")
+                )
+            }
+            if interface.httpsPort != nil {
+                checkProfile(interface.httpsCertificate, section: "interfaceconfig", object: label)
+            }
+        }
+        checkProfile(destinationDefaults.outboundCertificate, section: "destconfig", object: "global settings")
+        checkProfile(ldap.certificate, section: "ldapconfig", object: "LDAP")
+        checkProfile(webSecurity.clientCertificate, section: "websecurityconfig", object: "web security")
+        var seenDomains = Set<String>()
+        for entry in destinations where !seenDomains.insert(entry.objectID).inserted {
+            issues.append(.init(section: "destconfig", object: entry.domain, problem: "duplicate destination"))
+        }
+        return issues
+    }
+}
