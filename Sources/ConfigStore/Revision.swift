@@ -1,0 +1,77 @@
+import ApplianceConfig
+import Foundation
+
+/// How a revision came to be (`commithistory`'s Method column).
+public enum CommitMethod: String, Sendable, Codable, CaseIterable {
+    /// Revision 1, the factory configuration.
+    case factory
+    /// `commit` at an interactive prompt.
+    case interactive
+    /// `commit` in a script fed on standard input.
+    case script
+    /// `commit` given with `-c`.
+    case exec
+    /// `rollbackconfig` committed at once.
+    case rollback
+    /// `loadconfig` committed.
+    case load
+    /// The automatic revert of an unconfirmed confirmed commit.
+    case autoRevert = "auto-revert"
+}
+
+/// The record of one revision (commit.md §7), without its content.
+public struct RevisionInfo: Sendable, Equatable {
+    /// 1 for the factory configuration, then +1 per commit.
+    public var number: Int
+    /// When the commit was stored (injected clock).
+    public var date: Date
+    /// Who committed.
+    public var user: String
+    public var method: CommitMethod
+    /// The admin's comment, possibly empty.
+    public var comment: String
+    /// Offered by `rollbackconfig`.
+    public var rollbackPoint: Bool
+    /// The revision the session edited from (nil for the factory revision).
+    public var baseRevision: Int?
+    /// `ConfigChange.line` of each change against the previous head, in `showchanges` order.
+    public var changes: [String]
+    /// SHA-256 hex of the stored content bytes.
+    public var checksum: String
+
+    public init(
+        number: Int,
+        date: Date,
+        user: String,
+        method: CommitMethod,
+        comment: String,
+        rollbackPoint: Bool,
+        baseRevision: Int?,
+        changes: [String],
+        checksum: String
+    ) {
+        self.number = number
+        self.date = date
+        self.user = user
+        self.method = method
+        self.comment = comment
+        self.rollbackPoint = rollbackPoint
+        self.baseRevision = baseRevision
+        self.changes = changes
+        self.checksum = checksum
+    }
+}
+
+/// The result of ``RevisionStore/commit(_:base:user:method:comment:rollbackPoint:validate:)``.
+public enum CommitOutcome: Sendable {
+    /// Stored durably as the new head. The configuration is the stored content (the candidate rebased
+    /// onto the head when `rebased` is true); the session should adopt it and clear its changes.
+    case committed(RevisionInfo, ApplianceConfiguration, rebased: Bool)
+    /// The candidate (after any rebase) equals the head; nothing stored.
+    case nothingToCommit
+    /// Another commit changed the same objects differently; nothing stored. `with` is the newest
+    /// revision that touched a conflicting object.
+    case conflict(with: RevisionInfo, conflicts: [MergeConflict])
+    /// Validation of the (rebased) candidate failed; nothing stored. One line per problem.
+    case invalid([String])
+}
