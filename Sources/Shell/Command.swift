@@ -1,0 +1,86 @@
+/// An appliance command. Help, `?` and Tab completion are generated from these properties.
+public protocol ShellCommand: Sendable {
+    /// The name typed at the prompt, lower case.
+    var name: String { get }
+    /// Other names (`clear` for `clearchanges`, `quit` for `exit`).
+    var aliases: [String] { get }
+    /// The one-line description of `help`.
+    var summary: String { get }
+    /// The syntax lines of the batch form; empty when the command has none.
+    var batchSyntax: [String] { get }
+    /// Whether the changes it makes need a `commit` (false for read-only commands).
+    var requiresCommit: Bool { get }
+    /// Words completed after the command name (batch subcommands and options).
+    var completions: [String] { get }
+    /// Runs the command with the words after its name. Interactive when `arguments` is empty.
+    func run(_ arguments: [String], in session: Session) throws
+}
+
+extension ShellCommand {
+    public var aliases: [String] { [] }
+    public var batchSyntax: [String] { [] }
+    public var completions: [String] { [] }
+}
+
+/// The commands of the shell, looked up by exact name, alias, or unique prefix.
+public struct CommandRegistry: Sendable {
+    public let commands: [any ShellCommand]
+    private let names: [String]
+    private let owners: [Int]
+
+    public init(_ commands: [any ShellCommand]) {
+        self.commands = commands
+        var names: [String] = []
+        var owners: [Int] = []
+        for (index, command) in commands.enumerated() {
+            for name in [command.name] + command.aliases {
+                names.append(name)
+                owners.append(index)
+            }
+        }
+        self.names = names
+        self.owners = owners
+    }
+
+    /// Every name and alias, sorted.
+    public var allNames: [String] { names.sorted() }
+
+    /// The outcome of looking up a typed command word.
+    public enum Lookup {
+        case found(any ShellCommand)
+        case ambiguous([String])
+        case unknown
+    }
+
+    /// Exact name or alias (ignoring case) first, then a unique prefix of the names.
+    public func lookup(_ word: String) -> Lookup {
+        switch Dialog.match(word, among: names) {
+        case .found(let index):
+            return .found(commands[owners[index]])
+        case .ambiguous(let candidates):
+            // Several aliases of one command are not ambiguous.
+            let owning = Set(candidates.compactMap { name in names.firstIndex(of: name).map { owners[$0] } })
+            if owning.count == 1, let only = owning.first { return .found(commands[only]) }
+            return .ambiguous(candidates.sorted())
+        case .none:
+            return .unknown
+        }
+    }
+
+    /// Completion at the top-level prompt: command names for the first word, the command's own
+    /// completions after it.
+    public var completer: Completer {
+        let names = self.allNames
+        let registry = self
+        return Completer { text in
+            let words = text.split(separator: " ", omittingEmptySubsequences: false)
+            if words.count <= 1 {
+                let lower = text.lowercased()
+                return names.filter { $0.hasPrefix(lower) }
+            }
+            guard case .found(let command) = registry.lookup(String(words[0])) else { return [] }
+            let last = String(words[words.count - 1]).lowercased()
+            return command.completions.filter { $0.lowercased().hasPrefix(last) }
+        }
+    }
+}

@@ -1,0 +1,99 @@
+import Foundation
+
+/// The data directory: created on first start, holds the store, the appliance identity, history,
+/// logs and the `configuration/` folder that plays the appliance's `/configuration`.
+public struct DataDirectory: Sendable {
+    public let url: URL
+
+    public init(url: URL) { self.url = url }
+
+    /// `$XDG_DATA_HOME/esa`, or `~/.local/share/esa`.
+    public static func defaultURL(environment: [String: String] = ProcessInfo.processInfo.environment) -> URL {
+        if let xdg = environment["XDG_DATA_HOME"], !xdg.isEmpty {
+            return URL(fileURLWithPath: xdg).appendingPathComponent("esa", isDirectory: true)
+        }
+        let home = environment["HOME"].map { URL(fileURLWithPath: $0) } ?? FileManager.default.homeDirectoryForCurrentUser
+        return home.appendingPathComponent(".local/share/esa", isDirectory: true)
+    }
+
+    public var storePath: String { url.appendingPathComponent("config.db").path }
+    public var configurationFolder: URL { url.appendingPathComponent("configuration", isDirectory: true) }
+    public func historyPath(user: String) -> String { url.appendingPathComponent("history-\(user)").path }
+    public var auditLog: URL { url.appendingPathComponent("logs/audit.log") }
+    private var identityFile: URL { url.appendingPathComponent("appliance.json") }
+    private func lastLoginFile(user: String) -> URL { url.appendingPathComponent("lastlogin-\(user).json") }
+
+    /// Creates the folders (owner-only) if they are missing. Throws an I/O error naming the folder.
+    public func prepare() throws(ShellError) {
+        for folder in [url, configurationFolder, url.appendingPathComponent("logs", isDirectory: true)] {
+            do {
+                try FileManager.default.createDirectory(
+                    at: folder,
+                    withIntermediateDirectories: true,
+                    attributes: [.posixPermissions: 0o700]
+                )
+            } catch {
+                throw ShellError.io("The data directory \(folder.path) cannot be created: \(Self.reason(error)).")
+            }
+        }
+        guard FileManager.default.isWritableFile(atPath: url.path) else {
+            throw ShellError.io("The data directory \(url.path) is not writable.")
+        }
+    }
+
+    private struct Identity: Codable {
+        var serialNumber: String
+        var installDate: Date
+    }
+
+    /// The serial number and install date, generated on first start.
+    public func identity(now: Date, random: () -> UInt8 = { UInt8.random(in: 0...255) }) throws(ShellError) -> (
+        serial: String, installDate: Date
+    ) {
+        if let data = try? Data(contentsOf: identityFile),
+            let identity = try? JSONDecoder().decode(Identity.self, from: data)
+        {
+            return (identity.serialNumber, identity.installDate)
+        }
+        let serial = (0..<16).map { _ in String(format: "%02X", random()) }.joined()
+        let identity = Identity(serialNumber: serial, installDate: now)
+        do {
+            try JSONEncoder().encode(identity).write(to: identityFile, options: .atomic)
+        } catch {
+            throw ShellError.io("\(identityFile.path) cannot be written: \(Self.reason(error)).")
+        }
+        return (serial, now)
+    }
+
+    private struct LastLogin: Codable {
+        var date: Date
+        var from: String
+    }
+
+    /// The previous login of `user`, then records this one.
+    public func recordLogin(user: String, now: Date, from: String) -> (date: Date, from: String)? {
+        let file = lastLoginFile(user: user)
+        let previous = (try? Data(contentsOf: file)).flatMap { try? JSONDecoder().decode(LastLogin.self, from: $0) }
+        if let data = try? JSONEncoder().encode(LastLogin(date: now, from: from)) {
+            try? data.write(to: file, options: .atomic)
+        }
+        return previous.map { ($0.date, $0.from) }
+    }
+
+    /// Appends one line to the audit log: time, user, mode, status, command line.
+    public func audit(date: String, user: String, mode: SessionMode, status: ExitStatus, line: String) {
+        let text = "\(date) user=\(user) mode=\(mode.rawValue) status=\(status.rawValue) command=\(line)\n"
+        let path = auditLog.path
+        if !FileManager.default.fileExists(atPath: path) {
+            _ = FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600])
+        }
+        guard let handle = FileHandle(forWritingAtPath: path) else { return }
+        handle.seekToEndOfFile()
+        handle.write(Data(text.utf8))
+        try? handle.close()
+    }
+
+    static func reason(_ error: any Error) -> String {
+        (error as NSError).localizedFailureReason ?? (error as NSError).localizedDescription
+    }
+}

@@ -1,0 +1,300 @@
+/// An operation of a menu: `- NEW - Create a new entry.`
+public struct MenuItem<Operation: Sendable>: Sendable {
+    public var name: String
+    public var description: String
+    public var operation: Operation
+
+    public init(_ name: String, _ description: String, _ operation: Operation) {
+        self.name = name
+        self.description = description
+        self.operation = operation
+    }
+}
+
+/// The dialog engine: every question a command asks goes through one of these methods, so that the
+/// appliance's prompt shapes, defaults, answers, Ctrl-C and end-of-input rules hold everywhere.
+///
+/// On a terminal a rejected answer is explained and asked again; in a script it fails the command
+/// (status 4), because nobody is there to answer again (shell.md §13).
+public final class Dialog {
+    public let console: any Console
+    /// Lines consumed from the input so far (for `line N:` messages of scripts).
+    public private(set) var linesRead = 0
+    /// Completion of command names at the top-level prompt and of operations in menus.
+    var commandWords: [String] = []
+
+    public init(console: any Console) {
+        self.console = console
+    }
+
+    public var isInteractive: Bool { console.isInteractive }
+
+    /// Counts a line read by the interpreter itself (a top-level command line).
+    func countLine() { linesRead += 1 }
+
+    // MARK: Output
+
+    /// Prints lines as one block, preceded by one empty line (shell.md §3).
+    public func block(_ lines: [String]) {
+        console.write("\n" + lines.map { $0 + "\n" }.joined())
+    }
+
+    /// Prints lines as one block, preceded by one empty line.
+    public func block(_ lines: String...) { block(lines) }
+
+    /// Prints lines with no empty line before them.
+    public func lines(_ lines: [String]) {
+        console.write(lines.map { $0 + "\n" }.joined())
+    }
+
+    /// Prints lines with no empty line before them.
+    public func lines(_ lines: String...) { self.lines(lines) }
+
+    // MARK: Reading
+
+    /// Reads one line at `prompt`. Interrupt, end of input and idle timeout become `DialogAbort`.
+    /// Text that is not valid UTF-8 is refused: asked again on a terminal, an error in a script.
+    func readLine(_ prompt: String, kind: InputKind, completer: Completer = .none) throws -> String {
+        while true {
+            let event = console.read(prompt: prompt, kind: kind, completer: completer)
+            switch event {
+            case .line(let text):
+                linesRead += 1
+                return text
+            case .interrupt:
+                throw DialogAbort.interrupted
+            case .endOfInput:
+                throw isInteractive ? DialogAbort.interrupted : DialogAbort.endOfInput
+            case .timedOut:
+                throw DialogAbort.timedOut
+            case .invalid(let problem):
+                linesRead += 1
+                let message = Self.message(for: problem)
+                if !isInteractive { throw ShellError.invalidInput(message) }
+                console.write(message + "\n")
+            }
+        }
+    }
+
+    /// The message for a line that could not be taken as text.
+    public static func message(for problem: InputProblem) -> String {
+        switch problem {
+        case .notText: "Invalid input: the line is not valid UTF-8 text."
+        case .tooLong: "Input too long."
+        }
+    }
+
+    /// On a terminal prints the complaint so the question can be asked again; in a script throws it.
+    private func reject(_ message: String) throws {
+        if !isInteractive { throw ShellError.invalidInput(message) }
+        console.write(message + "\n")
+    }
+
+    // MARK: Menus
+
+    /// Shows `Choose the operation you want to perform:` with the items, and returns the chosen
+    /// operation, or nil on an empty line (leave the menu) or, in a script, at the end of input.
+    /// `status` lines are printed as a block before the menu each time it is shown.
+    public func menu<Operation>(status: [String] = [], _ items: [MenuItem<Operation>]) throws -> Operation? {
+        var showStatus = true
+        while true {
+            if showStatus && !status.isEmpty { block(status) }
+            showStatus = true
+            block(["Choose the operation you want to perform:"] + items.map { "- \($0.name) - \($0.description)" })
+            let completer = Completer.words(items.map(\.name))
+            let answer: String
+            do {
+                answer = try readLine("[]> ", kind: .answer, completer: completer).trimmingSpaces
+            } catch DialogAbort.endOfInput {
+                return nil
+            }
+            if answer.isEmpty { return nil }
+            if answer == "?" { continue }
+            switch Self.match(answer, among: items.map(\.name)) {
+            case .found(let index):
+                return items[index].operation
+            case .ambiguous(let names):
+                try reject("Ambiguous operation \"\(answer)\": \(names.joined(separator: ", ")).")
+            case .none:
+                var message = "Invalid operation \"\(answer)\"."
+                let first = answer.split(separator: " ").first.map(String.init)?.lowercased() ?? ""
+                if commandWords.contains(first) { message += " Enter an empty line to leave this menu." }
+                try reject(message)
+            }
+            showStatus = false
+        }
+    }
+
+    /// Result of matching typed text against names: exact (case-insensitive) wins, then a unique prefix.
+    public enum Match: Equatable {
+        case found(Int)
+        case ambiguous([String])
+        case none
+    }
+
+    /// Exact name first (ignoring case), then unique prefix.
+    public static func match(_ typed: String, among names: [String]) -> Match {
+        let lower = typed.lowercased()
+        if let exact = names.firstIndex(where: { $0.lowercased() == lower }) { return .found(exact) }
+        let candidates = names.indices.filter { names[$0].lowercased().hasPrefix(lower) }
+        if candidates.count == 1 { return .found(candidates[0]) }
+        if candidates.count > 1 { return .ambiguous(candidates.map { names[$0] }) }
+        return .none
+    }
+
+    // MARK: Questions
+
+    /// Asks a free-text question whose prompt is on the next line: `[]> ` or `[default]> `.
+    /// Empty input takes the default; with no default, a required question returns nil (the caller
+    /// abandons its operation) and an optional one returns "".
+    /// `validate` returns the value or a one-line complaint.
+    public func ask<Value>(
+        _ question: [String],
+        default defaultValue: String? = nil,
+        required: Bool = true,
+        help: String? = nil,
+        completer: Completer = .none,
+        validate: (String) -> Result<Value, ShellError>
+    ) throws -> Value? {
+        block(question)
+        let prompt = "[\(defaultValue ?? "")]> "
+        while true {
+            var answer = try readLine(prompt, kind: .answer, completer: completer).trimmingSpaces
+            if answer == "?", let help {
+                console.write(help + "\n")
+                continue
+            }
+            if answer.isEmpty {
+                if let defaultValue {
+                    answer = defaultValue
+                } else if required {
+                    return nil
+                }
+            }
+            switch validate(answer) {
+            case .success(let value): return value
+            case .failure(let error): try reject(error.message)
+            }
+        }
+    }
+
+    /// Asks a free-text question (see `ask(_:default:required:validate:)`) that takes the text as is.
+    public func askText(_ question: [String], default defaultValue: String? = nil, required: Bool = true) throws
+        -> String?
+    {
+        try ask(question, default: defaultValue, required: required) { .success($0) }
+    }
+
+    /// Asks for a whole number in a range, with the prompt `[default]> `.
+    public func askNumber(_ question: [String], range: ClosedRange<Int>, default defaultValue: Int?) throws -> Int? {
+        let complaint = "Please enter a number from \(range.lowerBound) to \(range.upperBound)."
+        return try ask(question, default: defaultValue.map(String.init), help: complaint) { text in
+            guard let number = Int(text), range.contains(number) else { return .failure(.invalidInput(complaint)) }
+            return .success(number)
+        }
+    }
+
+    /// Asks a question whose answer goes on a bare `> ` prompt; an empty answer asks again
+    /// (profile names, the NEW subject fields). A default changes the prompt to `[default]> `.
+    public func askBare(_ question: [String], default defaultValue: String? = nil, validate: (String) -> Result<String, ShellError>)
+        throws -> String
+    {
+        block(question)
+        let prompt = defaultValue.map { "[\($0)]> " } ?? "> "
+        while true {
+            var answer = try readLine(prompt, kind: .answer).trimmingSpaces
+            if answer.isEmpty {
+                guard let defaultValue else { continue }
+                answer = defaultValue
+            }
+            switch validate(answer) {
+            case .success(let value): return value
+            case .failure(let error): try reject(error.message)
+            }
+        }
+    }
+
+    /// Asks a yes/no question on one line: `{question} [Y]> `. `lines` before the last are printed first.
+    public func yesNo(_ question: [String], default defaultValue: Bool, spaced: Bool = true) throws -> Bool {
+        console.write((spaced ? "\n" : "") + question.dropLast().map { $0 + "\n" }.joined())
+        let prompt = (question.last ?? "") + (defaultValue ? " [Y]> " : " [N]> ")
+        while true {
+            let answer = try readLine(prompt, kind: .answer).trimmingSpaces.lowercased()
+            switch answer {
+            case "": return defaultValue
+            case "y", "yes": return true
+            case "n", "no": return false
+            case "?": console.write("Answer Y or N. Enter alone means \(defaultValue ? "Y" : "N").\n")
+            default: try reject("Please answer Y or N.")
+            }
+        }
+    }
+
+    /// Asks a yes/no question given as one line.
+    public func yesNo(_ question: String, default defaultValue: Bool) throws -> Bool {
+        try yesNo([question], default: defaultValue)
+    }
+
+    /// Asks a yes/no question that continues the block just printed (no empty line before it).
+    public func yesNo(continuing question: String, default defaultValue: Bool) throws -> Bool {
+        try yesNo([question], default: defaultValue, spaced: false)
+    }
+
+    /// Shows a numbered list under `question` and returns the chosen index (0-based); prompt `[n]> `.
+    public func choose(_ question: [String], items: [String], default defaultIndex: Int = 0) throws -> Int {
+        block(question + items.enumerated().map { "\($0.offset + 1). \($0.element)" })
+        let complaint = "Please enter a number from 1 to \(items.count)."
+        let completer = Completer.words(items.indices.map { String($0 + 1) })
+        while true {
+            let answer = try readLine("[\(defaultIndex + 1)]> ", kind: .answer, completer: completer).trimmingSpaces
+            if answer.isEmpty { return defaultIndex }
+            if answer == "?" {
+                console.write(complaint + "\n")
+                continue
+            }
+            if let number = Int(answer), (1...items.count).contains(number) { return number - 1 }
+            try reject(complaint)
+        }
+    }
+
+    /// Reads a multi-line paste after `prompt` (printed as a block), ended by a line holding only `.`.
+    /// Limits: 64 KiB per line (checked by the console), 1 MiB in all.
+    public func paste(_ prompt: String) throws -> String {
+        block([prompt])
+        var text = ""
+        var total = 0
+        while true {
+            let line: String
+            switch console.read(prompt: "", kind: .paste, completer: .none) {
+            case .line(let value):
+                linesRead += 1
+                line = value
+            case .interrupt: throw DialogAbort.interrupted
+            case .endOfInput: throw isInteractive ? DialogAbort.interrupted : DialogAbort.endOfInput
+            case .timedOut: throw DialogAbort.timedOut
+            case .invalid(let problem):
+                linesRead += 1
+                throw ShellError.invalidInput(Self.message(for: problem))
+            }
+            let trimmed = line.trimmingTrailing(["\r", " ", "\t"])
+            if trimmed == "." { return text }
+            total += line.utf8.count + 1
+            if total > 1024 * 1024 { throw ShellError.invalidInput("Input too long.") }
+            text += trimmed + "\n"
+        }
+    }
+
+    /// Reads a secret after `label` (such as `Enter pass phrase for PKCS#12 file: `); never echoed.
+    public func secret(_ label: String) throws -> String {
+        try readLine(label, kind: .secret)
+    }
+}
+
+extension String {
+    /// The text without the given trailing characters.
+    func trimmingTrailing(_ characters: Set<Character>) -> String {
+        var s = Substring(self)
+        while let last = s.last, characters.contains(last) { s = s.dropLast() }
+        return String(s)
+    }
+}

@@ -1,0 +1,198 @@
+import ApplianceConfig
+import Foundation
+
+/// Runs top-level command lines in a session: interactively, from a script, or from a `-c` list.
+/// All three share `execute(_:)`, so a command behaves the same whichever way it is typed.
+public final class Interpreter {
+    public let session: Session
+    /// Keep going after a failing command (`--continue-on-error`).
+    public var continueOnError = false
+    /// Appends one line per top-level command to the audit log (set by the binary; nil in tests).
+    public var audit: ((_ line: String, _ status: ExitStatus) -> Void)?
+
+    public init(session: Session) {
+        self.session = session
+    }
+
+    private var dialog: Dialog { session.dialog }
+    private var console: any Console { session.console }
+
+    /// The login banner of interactive sessions (shell.md §1).
+    public func banner() -> String {
+        let env = session.environment
+        var text = ""
+        if let last = env.lastLogin {
+            text += "Last login: \(env.clock.appliance(last.date, zone: false)) from \(last.from)\n"
+        }
+        text += "esa \(ApplianceInfo.packageVersion) (AsyncOS-compatible) build \(ApplianceInfo.build)\n"
+        text += "\nWelcome to the esa Email Security Appliance Shell\n"
+        text += "\nNOTE: This session will expire if left idle for \(env.idleTimeoutMinutes) minutes. Any uncommitted\n"
+        text += "configuration changes will be lost. Commit the configuration changes as soon as\n"
+        text += "they are made.\n\n"
+        return text
+    }
+
+    /// The interactive loop: banner, prompt, commands, until `exit`, Ctrl-D or the idle timeout.
+    public func runInteractive() -> ExitStatus {
+        console.write(banner())
+        while true {
+            showNotices()
+            try? session.refreshBase()
+            let prompt = "\(session.committedHostname)> "
+            switch console.read(prompt: prompt, kind: .command, completer: session.registry.completer) {
+            case .line(let line):
+                let status = execute(line)
+                audit?(line, status)
+                if session.exitRequested { return .success }
+            case .interrupt:
+                console.write("\n")
+            case .endOfInput:
+                // Ctrl-D at the prompt behaves like exit, pending-changes question included.
+                console.write("exit\n")
+                let status = execute("exit")
+                if session.exitRequested { return status == .success ? .success : status }
+            case .timedOut:
+                timeOut()
+                return .success
+            case .invalid(let problem):
+                console.write(Dialog.message(for: problem) + "\n")
+            }
+        }
+    }
+
+    /// Reads commands and answers from the console until the end of input (piped stdin or `--script`).
+    public func runScript() -> ExitStatus {
+        var worst = ExitStatus.success
+        while true {
+            let prompt = "\(session.committedHostname)> "
+            let event = console.read(prompt: prompt, kind: .command, completer: .none)
+            switch event {
+            case .line(let line):
+                dialog.countLine()
+                let status = execute(line)
+                audit?(line, status)
+                if status != .success {
+                    if !continueOnError { return abandon(status) }
+                    worst = worst == .success ? status : worst
+                }
+                if session.exitRequested { return endOfSession(worst) }
+            case .endOfInput:
+                return endOfSession(worst)
+            case .invalid(let problem):
+                dialog.countLine()
+                console.writeError("line \(dialog.linesRead): \(Dialog.message(for: problem))\n")
+                if !continueOnError { return abandon(.invalidInput) }
+                worst = worst == .success ? .invalidInput : worst
+            case .interrupt, .timedOut:
+                return endOfSession(worst)
+            }
+        }
+    }
+
+    /// Runs each command of a `-c` list; answers to questions, if any, come from the console.
+    public func runCommands(_ commands: [String]) -> ExitStatus {
+        var worst = ExitStatus.success
+        for (index, command) in commands.enumerated() {
+            if !console.isInteractive {
+                console.write("\(session.committedHostname)> \(command)\n")
+            }
+            let status = execute(command, position: index + 1)
+            audit?(command, status)
+            if status != .success {
+                if !continueOnError { return abandon(status) }
+                worst = worst == .success ? status : worst
+            }
+            if session.exitRequested { break }
+        }
+        return endOfSession(worst)
+    }
+
+    // MARK: Running one line
+
+    /// When set, errors name this position (`-c` lists) instead of the input line number.
+    private var fixedPosition: Int?
+
+    /// Runs one top-level line. Errors are reported here: on a terminal as a message, in scripts on
+    /// stderr as `line N: message`. Returns the status the line would give a script.
+    @discardableResult
+    public func execute(_ line: String, position: Int? = nil) -> ExitStatus {
+        fixedPosition = session.environment.mode == .exec ? position : nil
+        let trimmed = line.trimmingSpaces
+        if trimmed.isEmpty { return .success }
+        if trimmed == "?" { return execute("help") }
+        guard let words = Words.split(trimmed), let first = words.first else {
+            return report(ShellError.invalidInput("Unbalanced quotes in \"\(trimmed)\"."))
+        }
+        let command: any ShellCommand
+        switch session.registry.lookup(first) {
+        case .found(let found):
+            command = found
+        case .ambiguous(let names):
+            return report(ShellError.invalidInput("Ambiguous command \"\(first)\": \(names.joined(separator: ", "))."))
+        case .unknown:
+            return report(ShellError.invalidInput("Unknown command or missing feature key: \(first)"))
+        }
+        var arguments = Array(words.dropFirst())
+        if arguments == ["?"] {
+            arguments = ["help", command.name]
+            return execute(arguments.joined(separator: " "))
+        }
+        do {
+            try command.run(arguments, in: session)
+            return .success
+        } catch let error as ShellError {
+            return report(error)
+        } catch DialogAbort.interrupted {
+            console.write("\n")
+            return .success
+        } catch DialogAbort.endOfInput {
+            if !console.isInteractive {
+                console.write("\n")
+                console.writeError("line \(currentLine): input ended during a dialog\n")
+            }
+            return .ioError
+        } catch DialogAbort.timedOut {
+            timeOut()
+            session.exitRequested = true
+            return .success
+        } catch {
+            return report(ShellError(.internalError, "Internal error: \(error)"))
+        }
+    }
+
+    private var currentLine: Int { fixedPosition ?? dialog.linesRead }
+
+    private func report(_ error: ShellError) -> ExitStatus {
+        if console.isInteractive {
+            console.write("\n\(error.message)\n")
+        } else {
+            console.writeError("line \(currentLine): \(error.message)\n")
+        }
+        return error.code.status
+    }
+
+    private func showNotices() {
+        for notice in session.notices.take() { console.write("\n\(notice)\n") }
+    }
+
+    private func timeOut() {
+        var message = "\nSession timed out after \(session.environment.idleTimeoutMinutes) minutes of inactivity."
+        if session.hasPendingChanges { message += " Uncommitted changes have been discarded." }
+        console.write(message + "\n")
+        session.clearChanges()
+    }
+
+    /// A script stops at its first failure: pending changes are discarded.
+    private func abandon(_ status: ExitStatus) -> ExitStatus {
+        session.clearChanges()
+        return status
+    }
+
+    private func endOfSession(_ status: ExitStatus) -> ExitStatus {
+        if session.hasPendingChanges {
+            console.writeError("Warning: the session ended with uncommitted changes; they have been discarded.\n")
+            session.clearChanges()
+        }
+        return status
+    }
+}

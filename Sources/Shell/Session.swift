@@ -1,0 +1,126 @@
+import ApplianceConfig
+import ConfigStore
+import Foundation
+import Synchronization
+
+/// One administrator's session: the console, the committed revision it started from and its own
+/// candidate (pending changes). Sessions never share a candidate (commit.md §8.4).
+public final class Session {
+    public let dialog: Dialog
+    public let environment: ShellEnvironment
+    public let store: RevisionStore
+    public let registry: CommandRegistry
+
+    /// The committed revision the candidate is based on (the head when there are no pending changes).
+    public private(set) var base: (info: RevisionInfo, configuration: ApplianceConfiguration)
+    private var candidate: ApplianceConfiguration?
+    /// The last commit made in this session (`commitdetail`).
+    public var lastCommit: RevisionInfo?
+    /// Set by `exit`; the interpreter ends the session after the command.
+    public var exitRequested = false
+    /// Messages to print before the next prompt (for example an automatic revert done by a timer).
+    public let notices = NoticeBoard()
+
+    public init(console: any Console, environment: ShellEnvironment, store: RevisionStore, registry: CommandRegistry)
+        throws
+    {
+        self.dialog = Dialog(console: console)
+        self.environment = environment
+        self.store = store
+        self.registry = registry
+        self.base = try store.head()
+        dialog.commandWords = registry.allNames
+    }
+
+    public var console: any Console { dialog.console }
+    public var clock: ShellClock { environment.clock }
+
+    /// What the commands of this session see: the candidate, or the committed base.
+    public var configuration: ApplianceConfiguration { candidate ?? base.configuration }
+
+    /// Whether the candidate differs from the committed revision it is based on.
+    public var hasPendingChanges: Bool {
+        guard let candidate else { return false }
+        return candidate != base.configuration
+    }
+
+    /// The committed host name, shown in the prompt.
+    public var committedHostname: String { base.configuration.hostname }
+
+    /// Stages one finished operation. Decide and validate first, then call this with a mutation that
+    /// cannot fail: an operation stages all of its changes or none.
+    public func stage(_ change: (inout ApplianceConfiguration) -> Void) {
+        var working = candidate ?? base.configuration
+        candidate = nil  // keep `working` uniquely referenced so large sections are edited in place
+        change(&working)
+        candidate = working
+    }
+
+    /// Replaces the candidate with a whole configuration (loadconfig, rollbackconfig).
+    public func replaceCandidate(with configuration: ApplianceConfiguration) {
+        candidate = configuration
+    }
+
+    /// Drops the pending changes.
+    public func clearChanges() {
+        candidate = nil
+    }
+
+    /// Called after a commit: the stored revision becomes the base, nothing is pending.
+    public func didCommit(_ info: RevisionInfo, _ configuration: ApplianceConfiguration) {
+        base = (info, configuration)
+        candidate = nil
+        lastCommit = info
+    }
+
+    /// Follows commits of other sessions while this one has nothing pending.
+    public func refreshBase() throws {
+        guard candidate == nil else { return }
+        if try store.history(limit: 1).first?.number != base.info.number {
+            base = try store.head()
+        }
+    }
+
+
+    // MARK: Output helpers
+
+    /// Prints long output; paged on a terminal (`-Press Any Key For More-`).
+    public func page(_ text: String) {
+        var lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        if lines.last == "" { lines.removeLast() }
+        guard console.isInteractive, let rows = console.pageRows, rows > 1, lines.count > rows - 1 else {
+            console.write(lines.map { $0 + "\n" }.joined())
+            return
+        }
+        var index = 0
+        while index < lines.count {
+            let end = min(index + rows - 1, lines.count)
+            console.write(lines[index..<end].map { $0 + "\n" }.joined())
+            index = end
+            if index < lines.count && !console.waitForMore() { return }
+        }
+    }
+
+    /// Formats a date the appliance way, with the time zone.
+    public func format(_ date: Date) -> String { clock.appliance(date) }
+}
+
+/// Messages posted from other threads (a timer), shown at the next prompt.
+public final class NoticeBoard: Sendable {
+    private let items = Mutex<[String]>([])
+
+    public init() {}
+
+    /// Queues a message (from any thread).
+    public func post(_ message: String) {
+        items.withLock { $0.append(message) }
+    }
+
+    /// Takes the queued messages.
+    public func take() -> [String] {
+        items.withLock { items in
+            defer { items = [] }
+            return items
+        }
+    }
+}

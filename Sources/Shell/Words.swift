@@ -1,0 +1,141 @@
+/// Splitting of command lines: words with quotes, `;`-separated command lists, and `--name=value` options.
+public enum Words {
+    /// Splits a line into words. Double and single quotes group words and are removed; a backslash
+    /// escapes the next character inside double quotes and outside quotes.
+    /// Returns nil when a quote is not closed.
+    public static func split(_ line: String) -> [String]? {
+        var words: [String] = []
+        var current = ""
+        var inWord = false
+        var quote: Character?
+        var escaped = false
+        for ch in line {
+            if escaped {
+                current.append(ch)
+                escaped = false
+                continue
+            }
+            if let q = quote {
+                if ch == "\\" && q == "\"" {
+                    escaped = true
+                } else if ch == q {
+                    quote = nil
+                } else {
+                    current.append(ch)
+                }
+                continue
+            }
+            switch ch {
+            case "\"", "'":
+                quote = ch
+                inWord = true
+            case "\\":
+                escaped = true
+                inWord = true
+            case " ", "\t":
+                if inWord {
+                    words.append(current)
+                    current = ""
+                    inWord = false
+                }
+            default:
+                current.append(ch)
+                inWord = true
+            }
+        }
+        if quote != nil || escaped { return nil }
+        if inWord { words.append(current) }
+        return words
+    }
+
+    /// Splits a one-line command list on `;` outside quotes (`esa -c "cmd1; cmd2"`). Empty parts are dropped.
+    public static func commandList(_ line: String) -> [String] {
+        var parts: [String] = []
+        var current = ""
+        var quote: Character?
+        var escaped = false
+        for ch in line {
+            if escaped {
+                current.append(ch)
+                escaped = false
+                continue
+            }
+            if ch == "\\" {
+                current.append(ch)
+                escaped = true
+                continue
+            }
+            if let q = quote {
+                if ch == q { quote = nil }
+                current.append(ch)
+                continue
+            }
+            if ch == "\"" || ch == "'" {
+                quote = ch
+                current.append(ch)
+            } else if ch == ";" {
+                parts.append(current)
+                current = ""
+            } else {
+                current.append(ch)
+            }
+        }
+        parts.append(current)
+        return parts.map { $0.trimmingSpaces }.filter { !$0.isEmpty }
+    }
+}
+
+/// The arguments of a batch command: positional words and `--name=value` / `--name value` options.
+public struct BatchArguments: Sendable, Equatable {
+    public var positional: [String]
+    public var options: [String: String]
+    /// Flags given without value (`--check`).
+    public var flags: Set<String>
+
+    /// Parses `arguments`. `valued` names the options that take a value (so `--name value` works);
+    /// `flags` names the options that take none. Any other `--option` is an error naming it.
+    public init(_ arguments: [String], valued: Set<String> = [], flags allowedFlags: Set<String> = []) throws(
+        ShellError
+    ) {
+        positional = []
+        options = [:]
+        flags = []
+        var index = 0
+        while index < arguments.count {
+            let word = arguments[index]
+            index += 1
+            guard word.hasPrefix("--"), word.count > 2 else {
+                positional.append(word)
+                continue
+            }
+            let body = word.dropFirst(2)
+            if let eq = body.firstIndex(of: "=") {
+                let name = String(body[..<eq])
+                guard valued.contains(name) else { throw .invalidInput("Unknown option \"--\(name)\".") }
+                options[name] = String(body[body.index(after: eq)...])
+            } else {
+                let name = String(body)
+                if allowedFlags.contains(name) {
+                    flags.insert(name)
+                } else if valued.contains(name) {
+                    guard index < arguments.count else { throw .invalidInput("Option \"--\(name)\" needs a value.") }
+                    options[name] = arguments[index]
+                    index += 1
+                } else {
+                    throw .invalidInput("Unknown option \"--\(name)\".")
+                }
+            }
+        }
+    }
+}
+
+extension StringProtocol {
+    /// The text without leading and trailing spaces, tabs, CR and LF.
+    public var trimmingSpaces: String {
+        var scalars = Substring(self).unicodeScalars[...]
+        let blanks: Set<Unicode.Scalar> = [" ", "\t", "\r", "\n"]
+        while let first = scalars.first, blanks.contains(first) { scalars = scalars.dropFirst() }
+        while let last = scalars.last, blanks.contains(last) { scalars = scalars.dropLast() }
+        return String(String.UnicodeScalarView(scalars))
+    }
+}

@@ -1,0 +1,130 @@
+import Foundation
+import ApplianceConfig
+import Testing
+
+private func sample() -> ApplianceConfiguration {
+    var config = ApplianceConfiguration.factory(
+        demo: CertificateProfileRecord(name: "Demo", certificatePEM: "CERT", privateKeyPEM: "KEY")
+    )
+    config.destinations = [DestinationEntry(domain: "example.com", tls: .preferred)]
+    return config
+}
+
+@Suite struct ChangesTests {
+    @Test func identicalConfigurationsHaveNoChanges() {
+        #expect(sample().changes(since: sample()).isEmpty)
+    }
+
+    @Test func settingChangesNameSectionObjectAndValues() {
+        var new = sample()
+        new.hostname = "mail.example.com"
+        new.destinations[0].tls = .required
+        let lines = new.changes(since: sample()).map(\.line)
+        #expect(
+            lines == [
+                "sethostname: host name hostname: ironport.example.com -> mail.example.com",
+                "destconfig: example.com tls: preferred -> required",
+            ]
+        )
+    }
+
+    @Test func addedAndRemovedObjectsAreMarked() {
+        var new = sample()
+        new.destinations = [DestinationEntry(domain: "partner.com")]
+        let lines = new.changes(since: sample()).map(\.line)
+        #expect(lines == ["- destconfig: example.com", "+ destconfig: partner.com"])
+    }
+
+    @Test func privateKeysAreMaskedInChanges() {
+        var new = sample()
+        new.certificates[0].privateKeyPEM = "OTHER KEY"
+        let lines = new.changes(since: sample()).map(\.line)
+        #expect(lines == ["certconfig: certificate profile \"Demo\" private key: ***** -> *****"])
+        #expect(!lines.joined().contains("OTHER KEY"))
+    }
+
+    @Test func rebaseMergesChangesToDifferentObjects() throws {
+        let base = sample()
+        var mine = base
+        mine.destinations.append(DestinationEntry(domain: "partner.com", tls: .required))
+        var theirs = base
+        theirs.hostname = "mail.example.com"
+        theirs.destinations[0].tls = .no
+        let merged = try mine.rebased(from: base, onto: theirs).get()
+        #expect(merged.hostname == "mail.example.com")
+        #expect(merged.destinations.map(\.domain) == ["example.com", "partner.com"])
+        #expect(merged.destinations[0].tls == OutboundTLS.no)
+        #expect(merged.destinations[1].tls == .required)
+    }
+
+    @Test func rebaseRefusesTheSameSettingChangedDifferently() {
+        let base = sample()
+        var mine = base
+        mine.destinations[0].tls = .required
+        var theirs = base
+        theirs.destinations[0].tls = .no
+        let result = mine.rebased(from: base, onto: theirs)
+        guard case .failure(let failure) = result else {
+            Issue.record("expected a conflict")
+            return
+        }
+        #expect(failure.conflicts.map(\.description) == ["destconfig: example.com tls"])
+    }
+
+    @Test func identicalChangesOnBothSidesDoNotConflict() throws {
+        let base = sample()
+        var mine = base
+        mine.hostname = "mail.example.com"
+        let merged = try mine.rebased(from: base, onto: mine).get()
+        #expect(merged == mine)
+    }
+
+    @Test func deletionByOneSideAndEditByTheOtherConflicts() {
+        let base = sample()
+        var mine = base
+        mine.destinations.removeAll()
+        var theirs = base
+        theirs.destinations[0].tls = .required
+        #expect(throws: RebaseFailure.self) { try mine.rebased(from: base, onto: theirs).get() }
+    }
+
+    @Test func codableRoundTripKeepsEverything() throws {
+        var config = sample()
+        config.webSecurity = WebSecuritySettings(urlFiltering: true, clientCertificate: "Demo")
+        let data = try JSONEncoder().encode(config)
+        #expect(try JSONDecoder().decode(ApplianceConfiguration.self, from: data) == config)
+    }
+
+    @Test func revisionsWrittenBeforeASectionExistedStillDecode() throws {
+        let old = #"{"hostname":"mail.example.com"}"#
+        let config = try JSONDecoder().decode(ApplianceConfiguration.self, from: Data(old.utf8))
+        #expect(config.hostname == "mail.example.com")
+        #expect(config.destinationDefaults == DestinationDefaults())
+    }
+}
+
+@Suite struct ValidationTests {
+    @Test(arguments: ["mail.example.com", "a.b", "x-1.example.org"])
+    func validHostNames(_ name: String) { #expect(HostName.isFullyQualified(name)) }
+
+    @Test(arguments: ["example", "-a.example.com", "a-.example.com", "a..b", "mail_1.example.com", "", "*.example.com"])
+    func invalidHostNames(_ name: String) { #expect(!HostName.isFullyQualified(name)) }
+
+    @Test func wildcardOnlyWhereAllowed() {
+        #expect(HostName.isFullyQualified("*.example.com", allowWildcard: true))
+    }
+
+    @Test func bindingToAMissingProfileIsAnError() {
+        var config = sample()
+        config.ldap.certificate = "missing"
+        #expect(
+            config.validate().map(\.description) == [
+                "Error: ldapconfig: LDAP: certificate profile \"missing\" does not exist"
+            ]
+        )
+    }
+
+    @Test func factoryConfigurationIsValid() {
+        #expect(sample().validate().isEmpty)
+    }
+}
