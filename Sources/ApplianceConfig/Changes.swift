@@ -85,7 +85,13 @@ extension SectionDescriptor {
                 let newMap = index(after)
                 var changes: [ConfigChange] = []
                 for item in before where newMap[item.objectID] == nil {
-                    changes.append(ConfigChange(key: .init(section: name, id: item.objectID), label: item.objectLabel, kind: .removed))
+                    changes.append(
+                        ConfigChange(
+                            key: .init(section: name, id: item.objectID),
+                            label: item.objectLabel,
+                            kind: .removed
+                        )
+                    )
                 }
                 for item in after {
                     let key = ObjectKey(section: name, id: item.objectID)
@@ -166,13 +172,18 @@ extension SectionDescriptor {
         )
     }
 
-    private static func settingChanges<T: ConfigObject>(key: ObjectKey, label: String, old: T, new: T) -> [ConfigChange] {
+    private static func settingChanges<T: ConfigObject>(key: ObjectKey, label: String, old: T, new: T) -> [ConfigChange]
+    {
         var changes: [ConfigChange] = []
         for (before, after) in zip(old.settings, new.settings) where before.value != after.value {
             let shownOld = before.isSecret ? "*****" : before.value
             let shownNew = after.isSecret ? "*****" : after.value
             changes.append(
-                ConfigChange(key: key, label: label, kind: .modified(setting: before.name, old: shownOld, new: shownNew))
+                ConfigChange(
+                    key: key,
+                    label: label,
+                    kind: .modified(setting: before.name, old: shownOld, new: shownNew)
+                )
             )
         }
         return changes
@@ -205,7 +216,10 @@ extension ApplianceConfiguration {
 
     /// Rebases the changes made from `base` to `self` onto `head` (another session's commit).
     /// Objects changed on one side only merge; an object changed differently on both sides is a conflict.
-    public func rebased(from base: ApplianceConfiguration, onto head: ApplianceConfiguration) -> Result<
+    public func rebased(
+        from base: ApplianceConfiguration,
+        onto head: ApplianceConfiguration
+    ) -> Result<
         ApplianceConfiguration, RebaseFailure
     > {
         var merged = head
@@ -216,7 +230,9 @@ extension ApplianceConfiguration {
             let theirs = section.changedIDs(base, head)
             for id in mine.sorted() {
                 if theirs.contains(id) && !section.sameObject(self, head, id) {
-                    let names = Set(section.changedSettings(base, self, id)).union(section.changedSettings(base, head, id))
+                    let names = Set(section.changedSettings(base, self, id)).union(
+                        section.changedSettings(base, head, id)
+                    )
                     let label = Self.label(of: id, section: section, in: [self, head, base])
                     let settingList = names.isEmpty ? "" : " " + names.sorted().joined(separator: ", ")
                     conflicts.append(
@@ -234,7 +250,8 @@ extension ApplianceConfiguration {
         return .success(merged)
     }
 
-    private static func label(of id: String, section: SectionDescriptor, in configs: [ApplianceConfiguration]) -> String {
+    private static func label(of id: String, section: SectionDescriptor, in configs: [ApplianceConfiguration]) -> String
+    {
         for config in configs {
             var probe = ApplianceConfiguration(hostname: config.hostname)
             section.transplant(&probe, config, id)

@@ -75,7 +75,9 @@ public struct CertificateAuthoritySettings: Sendable, Equatable, Codable {
 
 /// Outbound TLS level of a destination.
 public enum OutboundTLS: String, Sendable, Equatable, Codable, CaseIterable {
-    case no, preferred, required, preferredVerify = "preferred-verify", requiredVerify = "required-verify"
+    case no, preferred, required
+    case preferredVerify = "preferred-verify"
+    case requiredVerify = "required-verify"
 }
 
 /// One destination controls entry. A nil setting means "use Default".

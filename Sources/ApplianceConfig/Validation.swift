@@ -64,12 +64,20 @@ extension ApplianceConfiguration {
             }
             if !seenAddresses.insert(interface.address).inserted {
                 issues.append(
-                    .init(section: "interfaceconfig", object: label, problem: "address \(interface.address) is used twice")
+                    .init(
+                        section: "interfaceconfig",
+                        object: label,
+                        problem: "address \(interface.address) is used twice"
+                    )
                 )
             }
             if !HostName.isFullyQualified(interface.hostname) {
                 issues.append(
-                    .init(section: "interfaceconfig", object: label, problem: "invalid host name \"\(interface.hostname)\"")
+                    .init(
+                        section: "interfaceconfig",
+                        object: label,
+                        problem: "invalid host name \"\(interface.hostname)\""
+                    )
                 )
             }
             if interface.httpsPort != nil {

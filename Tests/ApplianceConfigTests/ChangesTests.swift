@@ -1,5 +1,5 @@
-import Foundation
 import ApplianceConfig
+import Foundation
 import Testing
 
 private func sample() -> ApplianceConfiguration {

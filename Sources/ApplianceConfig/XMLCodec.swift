@@ -1,0 +1,309 @@
+import Foundation
+
+/// The facts printed in the comment at the top of a configuration file (other-commands.md §6).
+public struct XMLHeader: Sendable, Equatable {
+    public var product: String
+    public var model: String
+    public var version: String
+    public var serialNumber: String
+    public var cpuCount: Int
+    public var memoryGB: Int
+    /// `Tue Sep 22 09:00:00 2026` (local time, no zone).
+    public var currentTime: String
+
+    public init(
+        product: String,
+        model: String,
+        version: String,
+        serialNumber: String,
+        cpuCount: Int,
+        memoryGB: Int,
+        currentTime: String
+    ) {
+        self.product = product
+        self.model = model
+        self.version = version
+        self.serialNumber = serialNumber
+        self.cpuCount = cpuCount
+        self.memoryGB = memoryGB
+        self.currentTime = currentTime
+    }
+
+    /// The exact lines up to and including `<config>`.
+    var text: String {
+        """
+        <?xml version="1.0" encoding="ISO-8859-1"?>
+        <!DOCTYPE config SYSTEM "config.dtd">
+
+        <!--
+          Product: \(product)
+          Model Number: \(model)
+          Version: \(version)
+          Serial Number: \(serialNumber)
+          Number of CPUs: \(cpuCount)
+          Memory (GB): \(memoryGB)
+          Current Time: \(currentTime)
+        -->
+        <config>
+
+        """
+    }
+}
+
+/// How secrets (private keys) are written. They are never written in plain text.
+public enum SecretMode {
+    /// `<key>*****</key>`: the file cannot be loaded again.
+    case mask
+    /// `<key encrypted="yes">{sealed}</key>`, sealed with this appliance's own secret.
+    case encrypt(seal: (String) throws -> String)
+}
+
+/// Why a configuration file could not be loaded. `description` is the one line the admin sees.
+public struct XMLConfigError: Error, Sendable, Equatable, CustomStringConvertible {
+    public enum Code: Sendable, Equatable, Hashable {
+        /// Not well-formed XML.
+        case syntax
+        /// Well-formed, but not a valid configuration (unknown element, bad value, failed validation).
+        case invalid
+        /// The file holds masked secrets, or encrypted ones this appliance cannot open.
+        case maskedSecrets
+    }
+
+    public let code: Code
+    /// The line of the file the problem was found on (1-based).
+    public let line: Int
+    public let problem: String
+
+    public init(_ code: Code, line: Int, problem: String) {
+        self.code = code
+        self.line = line
+        self.problem = problem
+    }
+
+    /// The message for masked (or undecryptable) secrets (**exact**).
+    public static let maskedMessage = "The file contains masked passphrases and cannot be loaded."
+
+    public var description: String {
+        code == .maskedSecrets ? Self.maskedMessage : "Error: line \(line): \(problem)"
+    }
+}
+
+/// The appliance configuration file: `showconfig`, `saveconfig`, `loadconfig`, `mailconfig`.
+///
+/// The file is pure ASCII: every other character is written as a character reference, so the
+/// `ISO-8859-1` declaration of the header is true whatever the configuration holds.
+public enum XMLCodec {
+    /// What a masked secret looks like in a file.
+    public static let maskedSecret = "*****"
+
+    /// The whole file for `configuration`.
+    public static func encode(
+        _ configuration: ApplianceConfiguration,
+        header: XMLHeader,
+        secrets: SecretMode
+    ) throws -> String {
+        var writer = XMLWriter(depth: 1)
+        writer.element("hostname", configuration.hostname)
+
+        writer.blank()
+        writer.open("interfaces")
+        for interface in configuration.interfaces {
+            writer.open("interface")
+            writer.element("interface_name", interface.name)
+            writer.element("ip", interface.address)
+            writer.element("netmask", Netmask.text(prefixLength: interface.prefixLength, address: interface.address))
+            writer.element("interface_hostname", interface.hostname)
+            writer.optional("sshd_port", interface.sshPort.map(String.init))
+            writer.optional("httpsd_port", interface.httpsPort.map(String.init))
+            writer.optional("https_certificate", interface.httpsCertificate)
+            writer.close("interface")
+        }
+        writer.close("interfaces")
+
+        writer.blank()
+        writer.open("certificates")
+        for profile in configuration.certificates {
+            writer.open("certificate_profile")
+            writer.element("name", profile.name)
+            writer.element("certificate", profile.certificatePEM)
+            switch secrets {
+            case .mask:
+                writer.element("key", maskedSecret)
+            case .encrypt(let seal):
+                writer.element("key", try seal(profile.privateKeyPEM), attributes: [("encrypted", "yes")])
+            }
+            for intermediate in profile.intermediatesPEM {
+                writer.element("intermediate", intermediate)
+            }
+            writer.optional("csr", profile.signingRequestPEM)
+            writer.close("certificate_profile")
+        }
+        writer.close("certificates")
+
+        writer.blank()
+        let authorities = configuration.certificateAuthorities
+        writer.open("ca_lists")
+        writer.element("system_ca_list", XMLWriter.flag(authorities.systemListEnabled))
+        writer.element("custom_ca_list", XMLWriter.flag(authorities.customListEnabled))
+        for pem in authorities.customCertificatesPEM {
+            writer.element("custom_ca_certificate", pem)
+        }
+        writer.close("ca_lists")
+
+        writer.blank()
+        writer.optional("ldap_certificate", configuration.ldap.certificate)
+
+        writer.blank()
+        let web = configuration.webSecurity
+        writer.open("websecurity")
+        writer.element("url_filtering", XMLWriter.flag(web.urlFiltering))
+        writer.element("interaction_tracking", XMLWriter.flag(web.interactionTracking))
+        writer.optional("client_certificate", web.clientCertificate)
+        writer.close("websecurity")
+
+        writer.blank()
+        let defaults = configuration.destinationDefaults
+        writer.open("destconfig")
+        writer.open("global")
+        writer.optional("outbound_certificate", defaults.outboundCertificate)
+        writer.element("required_tls_alert", XMLWriter.flag(defaults.requiredTLSAlert))
+        writer.close("global")
+        writer.open("default")
+        writer.element("ip_preference", defaults.ipPreference)
+        writer.element("max_concurrency", String(defaults.maxConcurrency))
+        writer.element("max_messages_per_connection", String(defaults.maxMessagesPerConnection))
+        writer.element("recipient_limit", String(defaults.recipientLimit))
+        writer.element("recipient_limit_period", String(defaults.recipientLimitPeriod))
+        writer.element("limit_type", defaults.limitType)
+        writer.element("limit_applies", defaults.limitApplies)
+        writer.element("tls", defaults.tls.rawValue)
+        writer.element("bounce_verification", XMLWriter.flag(defaults.bounceVerification))
+        writer.element("bounce_profile", defaults.bounceProfile)
+        writer.close("default")
+        for entry in configuration.destinations {
+            writer.open("destination")
+            writer.element("domain", entry.domain)
+            writer.optional("ip_preference", entry.ipPreference)
+            writer.optional("max_concurrency", entry.maxConcurrency.map(String.init))
+            writer.optional("max_messages_per_connection", entry.maxMessagesPerConnection.map(String.init))
+            writer.optional("recipient_limit", entry.recipientLimit.map(String.init))
+            writer.optional("recipient_limit_period", entry.recipientLimitPeriod.map(String.init))
+            writer.optional("limit_type", entry.limitType)
+            writer.optional("limit_applies", entry.limitApplies)
+            writer.optional("tls", entry.tls?.rawValue)
+            writer.optional("bounce_verification", entry.bounceVerification.map(XMLWriter.flag))
+            writer.optional("bounce_profile", entry.bounceProfile)
+            writer.close("destination")
+        }
+        writer.close("destconfig")
+
+        writer.blank()
+        return header.text + writer.text + "</config>\n"
+    }
+
+    /// Reads a file's bytes (any encoding its declaration names).
+    public static func decode(
+        _ data: Data,
+        open: (String) throws -> String
+    ) throws(XMLConfigError) -> ApplianceConfiguration {
+        let root = try XMLTree.parse(data)
+        return try ConfigurationReader(open: open).read(root)
+    }
+
+    /// Reads pasted text. A file declared as ISO-8859-1 is re-encoded that way, so the declaration holds.
+    public static func decode(
+        text: String,
+        open: (String) throws -> String
+    ) throws(XMLConfigError) -> ApplianceConfiguration {
+        let declaration = text.prefix(200).lowercased()
+        let latin = declaration.contains("iso-8859-1") || declaration.contains("latin1")
+        let data = latin ? text.data(using: .isoLatin1) ?? Data(text.utf8) : Data(text.utf8)
+        return try decode(data, open: open)
+    }
+}
+
+/// Netmasks are written dotted for IPv4 (`255.255.255.0`) and as a prefix length otherwise.
+enum Netmask {
+    static func text(prefixLength: Int, address: String) -> String {
+        guard !address.contains(":"), (0...32).contains(prefixLength) else { return String(prefixLength) }
+        let mask: UInt32 = prefixLength == 0 ? 0 : UInt32.max << UInt32(32 - prefixLength)
+        return [24, 16, 8, 0].map { String((mask >> UInt32($0)) & 0xFF) }.joined(separator: ".")
+    }
+
+    /// The prefix length of `255.255.255.0`, `0xffffff00` or `24`; nil when not a contiguous mask.
+    static func prefixLength(_ text: String) -> Int? {
+        if let number = Int(text) { return (0...128).contains(number) ? number : nil }
+        var mask: UInt32
+        if text.lowercased().hasPrefix("0x") {
+            guard text.count == 10, let value = UInt32(text.dropFirst(2), radix: 16) else { return nil }
+            mask = value
+        } else {
+            let parts = text.split(separator: ".", omittingEmptySubsequences: false)
+            guard parts.count == 4 else { return nil }
+            mask = 0
+            for part in parts {
+                guard let byte = UInt8(part) else { return nil }
+                mask = mask << 8 | UInt32(byte)
+            }
+        }
+        let length = mask.leadingZeroBitCount == 0 ? (~mask).leadingZeroBitCount : 0
+        guard mask == (length == 0 ? 0 : UInt32.max << UInt32(32 - length)) else { return nil }
+        return length
+    }
+}
+
+/// Writes indented elements with escaped, ASCII-only text.
+struct XMLWriter {
+    private(set) var text = ""
+    var depth: Int
+
+    init(depth: Int) { self.depth = depth }
+
+    private var indent: String { String(repeating: "  ", count: depth) }
+
+    mutating func open(_ name: String) {
+        text += "\(indent)<\(name)>\n"
+        depth += 1
+    }
+
+    mutating func close(_ name: String) {
+        depth -= 1
+        text += "\(indent)</\(name)>\n"
+    }
+
+    mutating func blank() { text += "\n" }
+
+    mutating func element(_ name: String, _ value: String, attributes: [(String, String)] = []) {
+        let attributeText = attributes.map { " \($0.0)=\"\(Self.escape($0.1))\"" }.joined()
+        text += "\(indent)<\(name)\(attributeText)>\(Self.escape(value))</\(name)>\n"
+    }
+
+    /// Writes the element only when there is a value.
+    mutating func optional(_ name: String, _ value: String?) {
+        if let value { element(name, value) }
+    }
+
+    static func flag(_ value: Bool) -> String { value ? "1" : "0" }
+
+    /// Markup characters as entities; CR and every non-ASCII character as a character reference.
+    static func escape(_ value: String) -> String {
+        var out = ""
+        out.reserveCapacity(value.utf8.count)
+        for scalar in value.unicodeScalars {
+            switch scalar {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            case "\n", "\t": out.unicodeScalars.append(scalar)
+            default:
+                if scalar.value < 0x20 || scalar.value >= 0x7F {
+                    out += "&#\(scalar.value);"
+                } else {
+                    out.unicodeScalars.append(scalar)
+                }
+            }
+        }
+        return out
+    }
+}

@@ -1,0 +1,38 @@
+import ApplianceConfig
+import Certificates
+import Foundation
+import Shell
+
+/// Every command of the shell. Help, `?` and Tab completion are generated from this list.
+public enum AllCommands {
+    public static let commands: [any ShellCommand] = [
+        HelpCommand(),
+        VersionCommand(),
+        ExitCommand(),
+        HistoryCommand(),
+        CommitCommand(),
+        ClearChangesCommand(),
+        CommitDetailCommand(),
+        CommitHistoryCommand(),
+        RollbackConfigCommand(),
+        ShowChangesCommand(),
+        DiffConfigCommand(),
+        SetHostnameCommand(),
+    ]
+
+    public static let registry = CommandRegistry(commands)
+}
+
+/// The configuration of a new appliance: the factory values with a freshly generated Demo certificate.
+public enum FactoryConfiguration {
+    public static func make(now: Date) throws -> ApplianceConfiguration {
+        let demo = try DemoCertificate.make(now: now)
+        return .factory(
+            demo: CertificateProfileRecord(
+                name: ApplianceConfiguration.demoProfileName,
+                certificatePEM: demo.certificate.pem,
+                privateKeyPEM: demo.key.pkcs8PEM
+            )
+        )
+    }
+}

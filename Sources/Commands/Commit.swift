@@ -1,0 +1,205 @@
+import ApplianceConfig
+import ConfigStore
+import Foundation
+import Shell
+
+/// `commit` (commit.md §2, §8.3–8.5, §8.7): validate, resolve concurrency, store durably, report.
+public struct CommitCommand: ShellCommand {
+    public let name = "commit"
+    public let summary = "Commit pending configuration changes."
+    public let requiresCommit = false
+    public let batchSyntax = [
+        "commit \"{comment}\"",
+        "commit --check",
+        "commit --confirm {minutes} [\"{comment}\"]",
+        "commit confirm",
+    ]
+    public let completions = ["confirm", "--check", "--confirm"]
+
+    public init() {}
+
+    public func run(_ arguments: [String], in session: Session) throws {
+        let args = try BatchArguments(arguments, valued: ["confirm"], flags: ["check"])
+        if args.flags.contains("check") {
+            guard args.positional.isEmpty, args.options.isEmpty else {
+                throw usage("--check takes no other argument.")
+            }
+            try check(session)
+            return
+        }
+        if args.positional == ["confirm"] && args.options.isEmpty {
+            try confirm(session)
+            return
+        }
+        var minutes: Int?
+        if let text = args.options["confirm"] {
+            guard let value = Int(text), (1...60).contains(value) else {
+                throw usage("The confirmation time must be a number of minutes from 1 to 60, not \"\(text)\".")
+            }
+            minutes = value
+        }
+        guard args.positional.count <= 1 else {
+            throw usage("Put the comment in quotes: commit \"{comment}\".")
+        }
+        try CommitFlow.commit(
+            session,
+            comment: args.positional.first,
+            rollbackPoint: args.positional.first == nil ? nil : true,
+            confirmMinutes: minutes
+        )
+    }
+
+    private func usage(_ problem: String) -> ShellError {
+        ShellError.invalidInput("Usage: " + batchSyntax.joined(separator: " | ") + "\n" + problem)
+    }
+
+    private func check(_ session: Session) throws {
+        let issues = CommitFlow.validate(session.configuration)
+        if issues.isEmpty {
+            session.dialog.block("Configuration check succeeded.")
+            return
+        }
+        throw ShellError.actionFailed(issues.joined(separator: "\n"))
+    }
+
+    private func confirm(_ session: Session) throws {
+        do {
+            try session.store.confirm()
+        } catch let error as StoreError {
+            throw ShellError.actionFailed(error.message)
+        }
+        session.dialog.block("Commit confirmed.")
+    }
+}
+
+/// The steps of a commit, shared by `commit`, `rollbackconfig` and `loadconfig`.
+public enum CommitFlow {
+    /// The checks of commit.md §8.3 as `Error: …` lines.
+    public static func validate(_ configuration: ApplianceConfiguration) -> [String] {
+        configuration.validate().map(\.description)
+    }
+
+    /// Commits the session's candidate. With `comment` nil the comment and rollback questions are asked.
+    /// Prints `Changes committed: {date}` only once the revision is durable.
+    public static func commit(
+        _ session: Session,
+        comment givenComment: String?,
+        rollbackPoint givenRollback: Bool?,
+        confirmMinutes: Int? = nil,
+        method: CommitMethod? = nil,
+        successMessage: ((RevisionInfo) -> String)? = nil
+    ) throws {
+        let dialog = session.dialog
+        guard session.hasPendingChanges else {
+            dialog.block("There is no data to commit.")
+            return
+        }
+        if let comment = givenComment, comment.count > 255 {
+            throw ShellError.invalidInput("The comment must be at most 255 characters.")
+        }
+        let comment =
+            try givenComment
+            ?? dialog.ask(["Please enter some comments describing your changes:"], required: false) { text in
+                text.count > 255
+                    ? .failure(.invalidInput("The comment must be at most 255 characters.")) : .success(text)
+            } ?? ""
+        let rollbackPoint =
+            try givenRollback
+            ?? dialog.yesNo("Do you want to save the current configuration for rollback?", default: true)
+
+        let outcome: CommitOutcome
+        do {
+            let method = method ?? CommitMethod(session.environment.mode)
+            let candidate = session.configuration
+            let base = session.base.info.number
+            let user = session.environment.user
+            if let minutes = confirmMinutes {
+                outcome = try session.store.commitConfirmed(
+                    candidate,
+                    base: base,
+                    user: user,
+                    method: method,
+                    comment: comment,
+                    rollbackPoint: rollbackPoint,
+                    minutes: minutes,
+                    validate: validate
+                )
+            } else {
+                outcome = try session.store.commit(
+                    candidate,
+                    base: base,
+                    user: user,
+                    method: method,
+                    comment: comment,
+                    rollbackPoint: rollbackPoint,
+                    validate: validate
+                )
+            }
+        } catch let error as StoreError {
+            throw ShellError.actionFailed(error.message)
+        }
+        switch outcome {
+        case .nothingToCommit:
+            session.clearChanges()
+            dialog.block("There is no data to commit.")
+        case .invalid(let problems):
+            throw ShellError.actionFailed((problems + ["Nothing was committed."]).joined(separator: "\n"))
+        case .conflict(let other, let conflicts):
+            var lines = [
+                "Commit failed: the configuration was changed by \(other.user) (\(other.method.rawValue)) at "
+                    + "\(session.format(other.date)) in revision \(other.number).",
+                "Conflicting settings:",
+            ]
+            lines += conflicts.map { "    " + $0.description }
+            lines.append(
+                "Your changes are still pending. Use 'showchanges' to review them, 'clearchanges' and enter them again."
+            )
+            throw ShellError.actionFailed(lines.joined(separator: "\n"))
+        case .committed(let info, let configuration, _):
+            session.didCommit(info, configuration)
+            dialog.block(successMessage?(info) ?? "Changes committed: \(session.format(info.date))")
+            SystemLog(session).append(
+                "Info: PID \(ProcessInfo.processInfo.processIdentifier): User \(info.user) commit changes: \(info.comment)"
+            )
+            if let minutes = confirmMinutes {
+                dialog.lines(
+                    "Commit will be rolled back in \(minutes) minutes unless confirmed with 'commit confirm'."
+                )
+            }
+        }
+    }
+}
+
+extension CommitMethod {
+    /// The method recorded for commits typed in a session of this mode.
+    init(_ mode: SessionMode) {
+        switch mode {
+        case .interactive: self = .interactive
+        case .script: self = .script
+        case .exec: self = .exec
+        }
+    }
+}
+
+/// The appliance's system log (`{date} Info: …` lines) in the data directory.
+struct SystemLog {
+    let session: Session
+
+    init(_ session: Session) { self.session = session }
+
+    func append(_ message: String) {
+        let url = session.environment.dataDirectory.appendingPathComponent("logs/system.log")
+        let line = "\(session.clock.appliance(session.clock.now(), zone: false)) \(message)\n"
+        try? FileManager.default.createDirectory(
+            at: url.deletingLastPathComponent(),
+            withIntermediateDirectories: true
+        )
+        if let handle = try? FileHandle(forWritingTo: url) {
+            handle.seekToEndOfFile()
+            handle.write(Data(line.utf8))
+            try? handle.close()
+        } else {
+            try? Data(line.utf8).write(to: url)
+        }
+    }
+}

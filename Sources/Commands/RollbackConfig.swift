@@ -1,0 +1,84 @@
+import ApplianceConfig
+import ConfigStore
+import Shell
+
+/// `rollbackconfig` (commit.md §5): stage a saved revision, then offer to commit it.
+public struct RollbackConfigCommand: ShellCommand {
+    public let name = "rollbackconfig"
+    public let summary = "Roll back to one of the last 10 saved configurations."
+    public let requiresCommit = true
+    public let batchSyntax = ["rollbackconfig {revision}"]
+
+    public init() {}
+
+    public func run(_ arguments: [String], in session: Session) throws {
+        switch arguments.count {
+        case 0: try interactive(session)
+        case 1: try batch(arguments[0], session)
+        default: throw ShellError.invalidInput("Usage: rollbackconfig {revision}")
+        }
+    }
+
+    private func batch(_ text: String, _ session: Session) throws {
+        guard let number = Int(text), number > 0 else {
+            throw ShellError.invalidInput("Usage: rollbackconfig {revision}\nNot a revision number: \"\(text)\".")
+        }
+        guard let revision = try session.store.revision(number) else {
+            throw ShellError.actionFailed("Revision \(number) does not exist or is no longer kept.")
+        }
+        session.replaceCandidate(with: revision.configuration)
+        session.dialog.block("Revision \(number) is staged. Use 'commit' to make it active.")
+    }
+
+    private func interactive(_ session: Session) throws {
+        let dialog = session.dialog
+        let points = try session.store.rollbackPoints(limit: 10)
+        guard !points.isEmpty else {
+            dialog.block("There are no previous commits to roll back to.")
+            return
+        }
+        if session.hasPendingChanges {
+            guard try dialog.yesNo("Pending changes will be discarded. Continue?", default: false) else { return }
+        }
+        func row(_ info: RevisionInfo) -> String {
+            pad(session.clock.appliance(info.date, zone: false), 31) + pad(info.user, 11) + info.comment
+        }
+        var table = [
+            "Previous Commits:",
+            "",
+            "    " + pad("Committed On", 31) + pad("User", 11) + "Description",
+            "    " + String(repeating: "-", count: 73),
+        ]
+        for (index, info) in points.enumerated() {
+            table.append(pad("\(index + 1).", 4) + row(info))
+        }
+        dialog.block(table)
+        let count = points.count
+        let picked = try dialog.ask(
+            ["Enter the number of the config to revert to."],
+            validate: { (text: String) -> Result<Int, ShellError> in
+                guard let number = Int(text), (1...count).contains(number) else {
+                    return .failure(.invalidInput("Please enter a number from 1 to \(count)."))
+                }
+                return .success(number - 1)
+            }
+        )
+        guard let choice = picked else { return }
+        guard try dialog.yesNo("Are you sure you want to roll back the configuration?", default: false) else { return }
+        let target = points[choice]
+        guard let revision = try session.store.revision(target.number) else {
+            throw ShellError.actionFailed("Revision \(target.number) is no longer kept.")
+        }
+        session.replaceCandidate(with: revision.configuration)
+        dialog.block("Reverted to " + row(target))
+        guard try dialog.yesNo(continuing: "Do you want to commit this configuration now?", default: false)
+        else { return }
+        try CommitFlow.commit(
+            session,
+            comment: "Rollback to revision \(target.number)",
+            rollbackPoint: true,
+            method: .rollback,
+            successMessage: { _ in "Committed the changes successfully" }
+        )
+    }
+}

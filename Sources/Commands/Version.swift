@@ -1,0 +1,33 @@
+import Shell
+
+/// `version`: system version information (other-commands.md §8).
+public struct VersionCommand: ShellCommand {
+    public let name = "version"
+    public let summary = "View system version information."
+    public let requiresCommit = false
+
+    public init() {}
+
+    public func run(_ arguments: [String], in session: Session) throws {
+        guard arguments.isEmpty else { throw ShellError.invalidInput("Usage: version") }
+        let info = session.environment.appliance
+        let installed = session.clock.format(info.installDate, "yyyy-MM-dd HH:mm:ss")
+        session.dialog.block(
+            "Current Version",
+            "===============",
+            "Product: \(ApplianceInfo.product)",
+            "Model: \(ApplianceInfo.model)",
+            "Version: \(ApplianceInfo.version)",
+            "Build Date: \(ApplianceInfo.buildDate)",
+            "Install Date: \(installed)",
+            "Serial #: \(info.serialNumber)",
+            "BIOS: NA",
+            "CPUs: \(info.cpuCount) expected, \(info.cpuCount) allocated",
+            "Memory: \(info.memoryMegabytes) MB expected, \(info.memoryMegabytes) MB allocated",
+            "RAID: NA",
+            "RAID Status: Unknown",
+            "RAID Type: NA",
+            "BMC: NA"
+        )
+    }
+}

@@ -1,0 +1,56 @@
+import ArgumentParser
+import Foundation
+import Shell
+
+/// The `esa` binary: parses its options, picks the console, wires the session.
+@main
+struct Esa: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "esa",
+        abstract: "An appliance-style administration shell for the TLS side of an email gateway.",
+        discussion: """
+            Without -c or --script, esa reads commands from standard input: interactively with line \
+            editing on a terminal, as a script otherwise. Exit status: 0 success, 1 internal error, \
+            2 I/O error, 3 an action failed, 4 invalid input, 64 a bad option.
+            """,
+        version: "esa \(ApplianceInfo.version)"
+    )
+
+    @Option(name: .long, help: "The data directory (default: $XDG_DATA_HOME/esa).")
+    var dataDir: String?
+
+    @Option(name: .long, help: "The user recorded on commits (default: the login name).")
+    var user: String?
+
+    @Option(name: .customShort("c"), help: "Run the commands of one line, separated by ';'.")
+    var commands: String?
+
+    @Option(name: .long, help: "Run the commands of a file, as if piped on standard input.")
+    var script: String?
+
+    @Flag(name: .long, help: "Keep going after a failing command instead of stopping.")
+    var continueOnError = false
+
+    @Option(name: .long, help: "Idle timeout of interactive sessions, in minutes.")
+    var idleTimeout: Int = 30
+
+    func validate() throws {
+        if commands != nil && script != nil { throw ValidationError("Use either -c or --script, not both.") }
+        guard (1...1440).contains(idleTimeout) else {
+            throw ValidationError("The idle timeout must be from 1 to 1440 minutes.")
+        }
+    }
+
+    func run() throws {
+        let launch = Launch(
+            dataDirectory: dataDir,
+            user: user,
+            commands: commands,
+            script: script,
+            continueOnError: continueOnError,
+            idleTimeoutMinutes: idleTimeout
+        )
+        let status = launch.start()
+        throw ExitCode(status.rawValue)
+    }
+}

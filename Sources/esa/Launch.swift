@@ -1,0 +1,172 @@
+import ApplianceConfig
+import Certificates
+import Commands
+import ConfigStore
+import Foundation
+import LineEditing
+import Shell
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Wires one run of the shell: data directory, store, console, session, interpreter.
+struct Launch {
+    var dataDirectory: String?
+    var user: String?
+    var commands: String?
+    var script: String?
+    var continueOnError: Bool
+    var idleTimeoutMinutes: Int
+
+    func start() -> ExitStatus {
+        let clock = ShellClock()
+        let directory = DataDirectory(
+            url: dataDirectory.map { URL(fileURLWithPath: $0, isDirectory: true) } ?? DataDirectory.defaultURL()
+        )
+        let mode: SessionMode
+        let console: any Console
+        var scriptFD: Int32?
+        do {
+            try directory.prepare()
+            if let script {
+                let fd = open(script, O_RDONLY)
+                guard fd >= 0 else {
+                    throw ShellError.io("The script \(script) cannot be read: \(String(cString: strerror(errno))).")
+                }
+                scriptFD = fd
+                mode = .script
+                console = StreamConsole.standard(inputFD: fd)
+            } else if commands != nil {
+                mode = .exec
+                console = StreamConsole.standard()
+            } else if LibEditConsole.isTerminal(0) && LibEditConsole.isTerminal(1) {
+                mode = .interactive
+                console = try LibEditConsole(
+                    historyFile: directory.historyPath(user: userName),
+                    idleTimeout: .seconds(idleTimeoutMinutes * 60)
+                )
+            } else {
+                mode = .script
+                console = StreamConsole.standard()
+            }
+        } catch let error as ShellError {
+            return fail(error.message, error.code.status)
+        } catch {
+            return fail("The terminal cannot be used: \(error).", .ioError)
+        }
+        defer { if let scriptFD { close(scriptFD) } }
+
+        let store: RevisionStore
+        let appliance: ApplianceInfo
+        do {
+            let identity = try directory.identity(now: clock.now())
+            appliance = ApplianceInfo(
+                serialNumber: identity.serial,
+                installDate: identity.installDate,
+                cpuCount: ProcessInfo.processInfo.processorCount,
+                memoryMegabytes: Int(ProcessInfo.processInfo.physicalMemory / 1_048_576)
+            )
+            store = try RevisionStore(path: directory.storePath, clock: clock.now) {
+                try FactoryConfiguration.make(now: clock.now())
+            }
+            if let reverted = try store.revertIfDue(now: clock.now()) {
+                console.writeError("Commit \(reverted.number - 1) was not confirmed and has been reverted.\n")
+            }
+        } catch let error as ShellError {
+            return fail(error.message, error.code.status)
+        } catch let error as StoreError {
+            return fail(error.message, .ioError)
+        } catch {
+            return fail("The configuration store cannot be opened: \(error).", .ioError)
+        }
+
+        let lastLogin =
+            mode == .interactive
+            ? directory.recordLogin(user: userName, now: clock.now(), from: Self.remoteAddress()) : nil
+        let environment = ShellEnvironment(
+            dataDirectory: directory.url,
+            user: userName,
+            mode: mode,
+            clock: clock,
+            appliance: appliance,
+            idleTimeoutMinutes: idleTimeoutMinutes,
+            lastLogin: lastLogin
+        )
+        let session: Session
+        do {
+            session = try Session(
+                console: console,
+                environment: environment,
+                store: store,
+                registry: AllCommands.registry
+            )
+        } catch {
+            return fail("The configuration store cannot be read: \(error).", .ioError)
+        }
+        let interpreter = Interpreter(session: session)
+        interpreter.continueOnError = continueOnError
+        interpreter.audit = { line, status in
+            directory.audit(
+                date: clock.format(clock.now(), "yyyy-MM-dd'T'HH:mm:ssZ"),
+                user: environment.user,
+                mode: mode,
+                status: status,
+                line: line
+            )
+        }
+        let reverter =
+            mode == .interactive ? AutoRevertTimer(store: store, notices: session.notices, clock: clock) : nil
+        defer { reverter?.stop() }
+
+        let status: ExitStatus
+        switch mode {
+        case .interactive: status = interpreter.runInteractive()
+        case .script: status = interpreter.runScript()
+        case .exec: status = interpreter.runCommands(Words.commandList(commands ?? ""))
+        }
+        (console as? StreamConsole)?.flush()
+        return status
+    }
+
+    private var userName: String {
+        if let user, !user.isEmpty { return user }
+        if let login = ProcessInfo.processInfo.environment["USER"], !login.isEmpty { return login }
+        if let name = getlogin() { return String(cString: name) }
+        return "admin"
+    }
+
+    private static func remoteAddress() -> String {
+        if let client = ProcessInfo.processInfo.environment["SSH_CLIENT"],
+            let address = client.split(separator: " ").first
+        {
+            return String(address)
+        }
+        return "localhost"
+    }
+
+    private func fail(_ message: String, _ status: ExitStatus) -> ExitStatus {
+        FileHandle.standardError.write(Data("esa: \(message)\n".utf8))
+        return status
+    }
+}
+
+/// Restores the previous revision when a confirmed commit is not confirmed in time, while an
+/// interactive session is open (commit.md §8.5).
+final class AutoRevertTimer {
+    private let timer: any DispatchSourceTimer
+
+    init(store: RevisionStore, notices: NoticeBoard, clock: ShellClock) {
+        let timer = DispatchSource.makeTimerSource(queue: .global())
+        timer.schedule(deadline: .now() + 5, repeating: 5)
+        timer.setEventHandler {
+            if let info = try? store.revertIfDue(now: clock.now()) {
+                notices.post("Commit \(info.number - 1) was not confirmed and has been reverted.")
+            }
+        }
+        timer.resume()
+        self.timer = timer
+    }
+
+    func stop() { timer.cancel() }
+}

@@ -1,0 +1,121 @@
+import ApplianceConfig
+import Commands
+import ConfigStore
+import Foundation
+import Shell
+import Synchronization
+
+/// A clock the tests move by hand. Starts at Tue Sep 22 09:00:00 2026 UTC.
+public final class TestClock: Sendable {
+    private let current: Mutex<Date>
+    public static let start = Date(timeIntervalSince1970: 1_789_981_200)  // 2026-09-22 09:00:00 UTC
+
+    public init(_ date: Date = TestClock.start) { current = Mutex(date) }
+
+    public func now() -> Date { current.withLock { $0 } }
+    public func advance(seconds: Double) { current.withLock { $0 = $0.addingTimeInterval(seconds) } }
+
+    /// A shell clock on this time, shown in UTC.
+    public var shellClock: ShellClock {
+        ShellClock(timeZone: TimeZone(identifier: "UTC")!) { [self] in self.now() }
+    }
+}
+
+/// The factory configuration with one Demo certificate generated per test process (RSA keys are slow).
+public enum TestFactory {
+    public static let configuration: ApplianceConfiguration = {
+        do {
+            return try FactoryConfiguration.make(now: TestClock.start.addingTimeInterval(-86_400))
+        } catch {
+            fatalError("The Demo certificate could not be generated: \(error)")
+        }
+    }()
+}
+
+/// The result of running lines through a shell: the transcript (stdout), stderr and the status.
+public struct RunResult: Sendable {
+    public var output: String
+    public var errorOutput: String
+    public var status: ExitStatus
+}
+
+/// A shell on a temporary data directory, driven by scripted input through the same console and
+/// interpreter as `esa < script` (or `-c`). Several `run` calls are several sessions on one store.
+public final class TestShell {
+    public let directory: TemporaryDirectory
+    public let clock: TestClock
+    public let store: RevisionStore
+    public let user: String
+
+    public init(clock: TestClock = TestClock(), user: String = "admin") throws {
+        self.clock = clock
+        self.user = user
+        directory = try TemporaryDirectory()
+        let data = DataDirectory(url: directory.url)
+        try data.prepare()
+        store = try RevisionStore(
+            path: data.storePath,
+            clock: { [clock] in clock.now() },
+            factory: { TestFactory.configuration }
+        )
+    }
+
+    public var appliance: ApplianceInfo {
+        ApplianceInfo(
+            serialNumber: "42A1B2C3D4E5F60718293A4B5C6D7E8F",
+            installDate: TestClock.start,
+            cpuCount: 2,
+            memoryMegabytes: 8192
+        )
+    }
+
+    /// Makes a session on scripted input; the caller drives it.
+    public func session(input: String, mode: SessionMode = .script) throws -> (Session, StreamConsole, Output) {
+        let output = Output()
+        let console = StreamConsole(
+            source: MemorySource(input),
+            output: { output.append(stdout: $0) },
+            errorOutput: { output.append(stderr: $0) }
+        )
+        let environment = ShellEnvironment(
+            dataDirectory: directory.url,
+            user: user,
+            mode: mode,
+            clock: clock.shellClock,
+            appliance: appliance
+        )
+        let session = try Session(
+            console: console,
+            environment: environment,
+            store: store,
+            registry: AllCommands.registry
+        )
+        return (session, console, output)
+    }
+
+    /// Runs `input` as a piped script (`esa < file`).
+    public func run(_ input: String, continueOnError: Bool = false) throws -> RunResult {
+        let (session, console, output) = try session(input: input)
+        let interpreter = Interpreter(session: session)
+        interpreter.continueOnError = continueOnError
+        let status = interpreter.runScript()
+        console.flush()
+        return RunResult(output: output.stdout, errorOutput: output.stderr, status: status)
+    }
+
+    /// Runs a `-c` command list, with `answers` on standard input.
+    public func exec(_ commands: String, answers: String = "") throws -> RunResult {
+        let (session, console, output) = try session(input: answers, mode: .exec)
+        let status = Interpreter(session: session).runCommands(Words.commandList(commands))
+        console.flush()
+        return RunResult(output: output.stdout, errorOutput: output.stderr, status: status)
+    }
+
+    /// Collected output of a scripted console.
+    public final class Output: @unchecked Sendable {
+        public private(set) var stdout = ""
+        public private(set) var stderr = ""
+        func append(stdout text: String) { stdout += text }
+        func append(stderr text: String) { stderr += text }
+    }
+}
