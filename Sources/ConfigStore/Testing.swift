@@ -1,0 +1,21 @@
+import GRDB
+
+/// Raw access for tests that damage a store on purpose (corrupt a blob, a checksum). Not for
+/// production code: it bypasses every check of ``RevisionStore``.
+enum RawStoreAccess {
+    /// Runs `sql` on the store file in one transaction and returns the number of changed rows.
+    @discardableResult
+    static func execute(path: String, sql: String) throws -> Int {
+        let queue = try DatabaseQueue(path: path)
+        return try queue.write { db in
+            try db.execute(sql: sql)
+            return db.changesCount
+        }
+    }
+
+    /// The integers of the first column of `sql`.
+    static func integers(path: String, sql: String) throws -> [Int] {
+        let queue = try DatabaseQueue(path: path)
+        return try queue.read { db in try Int.fetchAll(db, sql: sql) }
+    }
+}
