@@ -1,0 +1,256 @@
+import ApplianceConfig
+import Foundation
+import Testing
+
+@testable import ConfigStore
+
+@Suite struct ConfirmedCommitTests {
+    private func confirmedCommit(_ store: RevisionStore, minutes: Int = 10) throws -> RevisionInfo {
+        let (base, configuration) = try store.head()
+        var candidate = configuration
+        candidate.hostname = "risky.example.com"
+        let outcome = try store.commitConfirmed(
+            candidate,
+            base: base.number,
+            user: "carol",
+            method: .exec,
+            comment: "risky",
+            rollbackPoint: true,
+            minutes: minutes,
+            validate: Fixtures.valid
+        )
+        return try #require(outcome.committedInfo)
+    }
+
+    @Test func unconfirmedCommitIsRevertedAtTheDeadline() throws {
+        let directory = try TemporaryDirectory()
+        let clock = ManualClock()
+        let store = try Fixtures.store(directory, clock: clock)
+        _ = try store.commitFromHead { $0.destinations.append(DestinationEntry(domain: "example.com")) }
+        let before = try store.head()
+        let risky = try confirmedCommit(store, minutes: 5)
+        let pending = try #require(try store.pendingConfirmation())
+        #expect(pending.revision == risky.number)
+        #expect(pending.deadline == clock.now.addingTimeInterval(300))
+
+        // Other commits are refused while the confirmation is pending.
+        do {
+            _ = try store.commitFromHead { $0.hostname = "other.example.com" }
+            Issue.record("a commit was accepted during a pending confirmation")
+        } catch let error as StoreError {
+            #expect(error.code == .pendingConfirmation)
+        }
+
+        clock.advance(minutes: 4)
+        #expect(try store.revertIfDue(now: clock.now) == nil)
+        clock.advance(minutes: 1)
+        let revert = try #require(try store.revertIfDue(now: clock.now))
+        #expect(revert.number == risky.number + 1)
+        #expect(revert.method == .autoRevert)
+        #expect(revert.user == "carol")
+        #expect(revert.comment == "Automatic revert of revision \(risky.number)")
+        #expect(revert.date == clock.now)
+        #expect(revert.changes == ["sethostname: host name hostname: risky.example.com -> ironport.example.com"])
+        #expect(try store.head().configuration == before.configuration)
+        #expect(try store.pendingConfirmation() == nil)
+        #expect(try store.revertIfDue(now: clock.now) == nil)
+
+        // Commits are accepted again.
+        #expect(try store.commitFromHead { $0.hostname = "next.example.com" }.committedInfo != nil)
+    }
+
+    @Test func confirmedCommitStays() throws {
+        let directory = try TemporaryDirectory()
+        let clock = ManualClock()
+        let store = try Fixtures.store(directory, clock: clock)
+        let risky = try confirmedCommit(store)
+        // Confirmation from another instance (another process).
+        #expect(try Fixtures.store(directory, clock: clock).confirm() == risky.number)
+        #expect(try store.pendingConfirmation() == nil)
+        clock.advance(minutes: 60)
+        #expect(try store.revertIfDue(now: clock.now) == nil)
+        #expect(try store.head().info == risky)
+        do {
+            try store.confirm()
+            Issue.record("confirm without a pending commit succeeded")
+        } catch let error as StoreError {
+            #expect(error.code == .nothingToConfirm)
+        }
+    }
+
+    @Test func minutesOutsideRangeAreRefused() throws {
+        let directory = try TemporaryDirectory()
+        let store = try Fixtures.store(directory)
+        #expect(throws: StoreError.self) { try confirmedCommit(store, minutes: 0) }
+        #expect(throws: StoreError.self) { try confirmedCommit(store, minutes: 61) }
+        #expect(try store.pendingConfirmation() == nil)
+        #expect(try store.head().info.number == 1)
+    }
+
+    @Test func concurrentRevertsRevertExactlyOnce() throws {
+        let directory = try TemporaryDirectory()
+        let clock = ManualClock()
+        let store = try Fixtures.store(directory, clock: clock)
+        let risky = try confirmedCommit(store)
+        clock.advance(minutes: 11)
+        let stores = try (0..<4).map { _ in try Fixtures.store(directory, clock: clock) }
+        let results = Results<Int?>()
+        DispatchQueue.concurrentPerform(iterations: stores.count) { index in
+            do {
+                results.append(try stores[index].revertIfDue(now: clock.now)?.number)
+            } catch {
+                results.fail("\(error)")
+            }
+        }
+        #expect(results.failures.isEmpty)
+        #expect(results.values.compactMap { $0 } == [risky.number + 1])
+        #expect(try store.history(limit: 10).map(\.number) == [3, 2, 1])
+    }
+}
+
+@Suite struct DamageTests {
+    private func storeWithThreeRevisions(_ directory: TemporaryDirectory) throws {
+        let store = try Fixtures.store(directory)
+        _ = try store.commitFromHead { $0.hostname = "a.example.com" }
+        _ = try store.commitFromHead { $0.hostname = "b.example.com" }
+    }
+
+    private func snapshot(_ path: String) throws -> [Int] {
+        try RawStoreAccess.integers(path: path, sql: "SELECT number FROM revision ORDER BY number")
+    }
+
+    @Test func corruptContentIsDetectedAtOpenAndNothingChanges() throws {
+        let directory = try TemporaryDirectory()
+        try storeWithThreeRevisions(directory)
+        let changed = try RawStoreAccess.execute(
+            path: directory.storePath,
+            sql: "UPDATE revision SET content = CAST('{\"hostname\":\"evil\"}' AS BLOB) WHERE number = 2"
+        )
+        #expect(changed == 1)
+        for _ in 0..<2 {
+            do {
+                _ = try RevisionStore(path: directory.storePath, clock: { Date() }) {
+                    Issue.record("factory called")
+                    return Fixtures.factory()
+                }
+                Issue.record("a damaged store was opened")
+            } catch let error as StoreError {
+                #expect(error.code == .damaged(revision: 2, lastGood: 1))
+                #expect(error.message.contains("revision 2"))
+                #expect(error.message.contains("1"))
+                #expect(!error.message.contains("\n"))
+            }
+        }
+        #expect(try snapshot(directory.storePath) == [1, 2, 3])
+        #expect(
+            try RawStoreAccess.integers(
+                path: directory.storePath,
+                sql: "SELECT count(*) FROM revision WHERE content = CAST('{\"hostname\":\"evil\"}' AS BLOB)"
+            ) == [1]
+        )
+    }
+
+    @Test func corruptChecksumOfTheHeadIsDetected() throws {
+        let directory = try TemporaryDirectory()
+        try storeWithThreeRevisions(directory)
+        try RawStoreAccess.execute(
+            path: directory.storePath,
+            sql: "UPDATE revision SET checksum = 'x' WHERE number = 3"
+        )
+        #expect {
+            _ = try Fixtures.store(directory)
+        } throws: { error in
+            (error as? StoreError)?.code == .damaged(revision: 3, lastGood: 2)
+        }
+        #expect(try snapshot(directory.storePath) == [1, 2, 3])
+    }
+
+    @Test func damageFoundLaterIsReportedNotMisread() throws {
+        let directory = try TemporaryDirectory()
+        try storeWithThreeRevisions(directory)
+        let store = try Fixtures.store(directory)
+        try RawStoreAccess.execute(
+            path: directory.storePath,
+            sql: "UPDATE revision SET content = zeroblob(10) WHERE number = 2"
+        )
+        #expect {
+            _ = try store.revision(2)
+        } throws: { error in
+            (error as? StoreError)?.code.damage?.revision == 2
+        }
+    }
+
+    @Test func notADatabaseIsUnreadable() throws {
+        let directory = try TemporaryDirectory()
+        try Data(repeating: 0x41, count: 8192).write(to: URL(fileURLWithPath: directory.storePath))
+        #expect {
+            _ = try Fixtures.store(directory)
+        } throws: { error in
+            (error as? StoreError)?.code == .unreadable
+        }
+    }
+}
+
+@Suite struct ConcurrencyTests {
+    /// Several instances (as several processes would) commit on the same file from threads at once;
+    /// each retries after a conflict. Every acknowledged revision must be present, numbers contiguous.
+    @Test func concurrentCommitsFromSeveralInstancesAreSerialised() throws {
+        let directory = try TemporaryDirectory()
+        _ = try Fixtures.store(directory)
+        let writers = 4
+        let commitsPerWriter = 8
+        let stores = try (0..<writers).map { _ in try Fixtures.store(directory) }
+        let acknowledged = Results<RevisionInfo>()
+        DispatchQueue.concurrentPerform(iterations: writers) { writer in
+            let store = stores[writer]
+            for index in 0..<commitsPerWriter {
+                do {
+                    // Each writer edits its own objects, so rebases never conflict.
+                    let (base, configuration) = try store.head()
+                    var candidate = configuration
+                    candidate.destinations.append(DestinationEntry(domain: "w\(writer)-\(index).example.com"))
+                    let outcome = try store.commit(
+                        candidate,
+                        base: base.number,
+                        user: "writer\(writer)",
+                        method: .script,
+                        comment: "\(writer)/\(index)",
+                        rollbackPoint: index == 0,
+                        validate: Fixtures.valid
+                    )
+                    guard let info = outcome.committedInfo else {
+                        acknowledged.fail("writer \(writer) commit \(index): \(outcome)")
+                        continue
+                    }
+                    acknowledged.append(info)
+                } catch {
+                    acknowledged.fail("writer \(writer) commit \(index): \(error)")
+                }
+            }
+        }
+        #expect(acknowledged.failures.isEmpty)
+        let total = writers * commitsPerWriter
+        #expect(acknowledged.values.count == total)
+
+        let reopened = try Fixtures.store(directory)
+        let history = try reopened.history(limit: 1000)
+        #expect(history.map(\.number) == Array((1...total + 1).reversed()))
+        for info in acknowledged.values {
+            #expect(try reopened.revision(info.number)?.info == info)
+        }
+        let domains = Set(try reopened.head().configuration.destinations.map(\.domain))
+        #expect(domains.count == total)
+    }
+}
+
+/// Thread-safe collection of results from concurrent work.
+final class Results<Value>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var storedValues: [Value] = []
+    private var storedFailures: [String] = []
+
+    func append(_ value: Value) { lock.withLock { storedValues.append(value) } }
+    func fail(_ message: String) { lock.withLock { storedFailures.append(message) } }
+    var values: [Value] { lock.withLock { storedValues } }
+    var failures: [String] { lock.withLock { storedFailures } }
+}
