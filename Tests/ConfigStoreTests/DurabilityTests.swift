@@ -129,7 +129,7 @@ import Testing
         #expect(changed == 1)
         for _ in 0..<2 {
             do {
-                _ = try RevisionStore(path: directory.storePath, clock: { Date() }) {
+                _ = try RevisionStore(path: directory.storePath, clock: ManualClock().function) {
                     Issue.record("factory called")
                     return Fixtures.factory()
                 }
