@@ -207,7 +207,8 @@ public enum XMLCodec {
         open: (String) throws -> String
     ) throws(XMLConfigError) -> ApplianceConfiguration {
         let root = try XMLTree.parse(data)
-        return try ConfigurationReader(open: open).read(root)
+        var reader = ConfigurationReader()
+        return try reader.read(root, open: open)
     }
 
     /// Reads pasted text. A file declared as ISO-8859-1 is re-encoded that way, so the declaration holds.
@@ -246,7 +247,7 @@ enum Netmask {
                 mask = mask << 8 | UInt32(byte)
             }
         }
-        let length = mask.leadingZeroBitCount == 0 ? (~mask).leadingZeroBitCount : 0
+        let length = (~mask).leadingZeroBitCount
         guard mask == (length == 0 ? 0 : UInt32.max << UInt32(32 - length)) else { return nil }
         return length
     }

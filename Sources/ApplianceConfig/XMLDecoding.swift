@@ -1,0 +1,354 @@
+import Foundation
+
+/// Builds an `ApplianceConfiguration` from the element tree of a file, then validates it.
+/// Every complaint names the line of the element it is about.
+struct ConfigurationReader {
+    /// The line of each object `validate()` may complain about, keyed by section and object label.
+    private var lines: [String: Int] = [:]
+
+    private static func invalid(_ node: XMLNode, _ problem: String) -> XMLConfigError {
+        XMLConfigError(.invalid, line: node.line, problem: problem)
+    }
+
+    mutating func read(
+        _ root: XMLNode,
+        open: (String) throws -> String
+    ) throws(XMLConfigError) -> ApplianceConfiguration {
+        guard root.name == "config" else {
+            throw Self.invalid(root, "the root element is <\(root.name)>, not <config>")
+        }
+        // <alerts> and <listeners> belong to sections this version does not keep yet; they are skipped.
+        let config = try Element(
+            root,
+            allowed: [
+                "hostname", "interfaces", "certificates", "ca_lists", "ldap_certificate", "websecurity", "destconfig",
+                "alerts", "listeners",
+            ]
+        )
+        let hostnameNode = try config.required("hostname")
+        var configuration = ApplianceConfiguration(hostname: try Element.value(hostnameNode))
+        note("sethostname", configuration.hostname, hostnameNode)
+
+        if let node = try config.single("interfaces") {
+            let list = try Element(node, allowed: ["interface"])
+            configuration.interfaces = try list.all("interface").map { node throws(XMLConfigError) in
+                try readInterface(node)
+            }
+        }
+        if let node = try config.single("certificates") {
+            let list = try Element(node, allowed: ["certificate_profile"])
+            configuration.certificates = try list.all("certificate_profile").map { node throws(XMLConfigError) in
+                try readProfile(node, open: open)
+            }
+        }
+        if let node = try config.single("ca_lists") {
+            configuration.certificateAuthorities = try readAuthorities(node)
+        }
+        if let node = try config.single("ldap_certificate") {
+            configuration.ldap.certificate = try Element.name(node)
+            note("ldapconfig", "LDAP", node)
+        }
+        if let node = try config.single("websecurity") {
+            configuration.webSecurity = try readWebSecurity(node)
+        }
+        if let node = try config.single("destconfig") {
+            let destconfig = try Element(node, allowed: ["global", "default", "destination"])
+            configuration.destinationDefaults = try readDefaults(
+                global: try destconfig.single("global"),
+                default: try destconfig.single("default")
+            )
+            configuration.destinations = try destconfig.all("destination").map { node throws(XMLConfigError) in
+                try readDestination(node)
+            }
+        }
+
+        let issues = configuration.validate().map { issue in
+            (line: lines["\(issue.section)|\(issue.object)"] ?? root.line, issue: issue)
+        }
+        if let first = issues.min(by: { $0.line < $1.line }) {
+            throw XMLConfigError(.invalid, line: first.line, problem: "\(first.issue.object): \(first.issue.problem)")
+        }
+        return configuration
+    }
+
+    private mutating func note(_ section: String, _ object: String, _ node: XMLNode) {
+        lines["\(section)|\(object)"] = node.line
+    }
+
+    private mutating func readInterface(_ node: XMLNode) throws(XMLConfigError) -> NetworkInterface {
+        let element = try Element(
+            node,
+            allowed: [
+                "interface_name", "ip", "netmask", "interface_hostname", "sshd_port", "httpsd_port",
+                "https_certificate",
+            ]
+        )
+        let netmaskNode = try element.required("netmask")
+        let netmask = try Element.value(netmaskNode)
+        guard let prefixLength = Netmask.prefixLength(netmask) else {
+            throw Self.invalid(netmaskNode, "invalid netmask \"\(netmask)\"")
+        }
+        let interface = NetworkInterface(
+            name: try Element.value(try element.required("interface_name")),
+            address: try Element.value(try element.required("ip")),
+            prefixLength: prefixLength,
+            hostname: try Element.value(try element.required("interface_hostname")),
+            sshPort: try element.single("sshd_port").map { node throws(XMLConfigError) in try Element.port(node) },
+            httpsPort: try element.single("httpsd_port").map { node throws(XMLConfigError) in try Element.port(node) },
+            httpsCertificate: try element.single("https_certificate").flatMap { node throws(XMLConfigError) in
+                try Element.name(node)
+            }
+        )
+        note("interfaceconfig", "interface \"\(interface.name)\"", node)
+        return interface
+    }
+
+    private mutating func readProfile(
+        _ node: XMLNode,
+        open: (String) throws -> String
+    ) throws(XMLConfigError) -> CertificateProfileRecord {
+        let element = try Element(node, allowed: ["name", "certificate", "key", "intermediate", "csr"])
+        let name = try Element.value(try element.required("name"))
+        let profile = CertificateProfileRecord(
+            name: name,
+            certificatePEM: try element.required("certificate").text,
+            privateKeyPEM: try readSecret(try element.required("key"), open: open),
+            intermediatesPEM: element.all("intermediate").map(\.text),
+            signingRequestPEM: try element.single("csr")?.text
+        )
+        note("certconfig", name, node)
+        return profile
+    }
+
+    /// A secret: masked (refused), or encrypted with this appliance's secret.
+    private func readSecret(_ node: XMLNode, open: (String) throws -> String) throws(XMLConfigError) -> String {
+        let sealed = node.text.trimmingCharacters(in: .whitespacesAndNewlines)
+        let masked = XMLConfigError(.maskedSecrets, line: node.line, problem: XMLConfigError.maskedMessage)
+        switch node.attributes["encrypted"]?.lowercased() {
+        case "yes"?:
+            do {
+                return try open(sealed)
+            } catch {
+                throw masked
+            }
+        case nil, "no"?:
+            if sealed == XMLCodec.maskedSecret { throw masked }
+            // esa never writes a key in clear, but a hand-made file may hold one.
+            guard sealed.hasPrefix("-----BEGIN"), sealed.contains("PRIVATE KEY-----") else {
+                throw Self.invalid(node, "<key> holds neither a PEM private key nor an encrypted one")
+            }
+            return node.text
+        case let other?:
+            throw Self.invalid(node, "invalid value \"\(other)\" of the attribute encrypted (yes or no)")
+        }
+    }
+
+    private func readAuthorities(_ node: XMLNode) throws(XMLConfigError) -> CertificateAuthoritySettings {
+        let element = try Element(node, allowed: ["system_ca_list", "custom_ca_list", "custom_ca_certificate"])
+        var settings = CertificateAuthoritySettings()
+        if let node = try element.single("system_ca_list") { settings.systemListEnabled = try Element.flag(node) }
+        if let node = try element.single("custom_ca_list") { settings.customListEnabled = try Element.flag(node) }
+        settings.customCertificatesPEM = element.all("custom_ca_certificate").map(\.text)
+        return settings
+    }
+
+    private mutating func readWebSecurity(_ node: XMLNode) throws(XMLConfigError) -> WebSecuritySettings {
+        let element = try Element(node, allowed: ["url_filtering", "interaction_tracking", "client_certificate"])
+        var settings = WebSecuritySettings()
+        if let node = try element.single("url_filtering") { settings.urlFiltering = try Element.flag(node) }
+        if let node = try element.single("interaction_tracking") {
+            settings.interactionTracking = try Element.flag(node)
+        }
+        if let node = try element.single("client_certificate") {
+            settings.clientCertificate = try Element.name(node)
+            note("websecurityconfig", "web security", node)
+        }
+        return settings
+    }
+
+    private mutating func readDefaults(
+        global: XMLNode?,
+        default entry: XMLNode?
+    ) throws(XMLConfigError)
+        -> DestinationDefaults
+    {
+        var defaults = DestinationDefaults()
+        if let global {
+            let element = try Element(global, allowed: ["outbound_certificate", "required_tls_alert"])
+            if let node = try element.single("outbound_certificate") {
+                defaults.outboundCertificate = try Element.name(node)
+                note("destconfig", "global settings", node)
+            }
+            if let node = try element.single("required_tls_alert") {
+                defaults.requiredTLSAlert = try Element.flag(node)
+            }
+        }
+        guard let entry else { return defaults }
+        let element = try Element(entry, allowed: DestinationFields.names)
+        let fields = try DestinationFields(element)
+        defaults.ipPreference = fields.ipPreference ?? defaults.ipPreference
+        defaults.maxConcurrency = fields.maxConcurrency ?? defaults.maxConcurrency
+        defaults.maxMessagesPerConnection = fields.maxMessagesPerConnection ?? defaults.maxMessagesPerConnection
+        defaults.recipientLimit = fields.recipientLimit ?? defaults.recipientLimit
+        defaults.recipientLimitPeriod = fields.recipientLimitPeriod ?? defaults.recipientLimitPeriod
+        defaults.limitType = fields.limitType ?? defaults.limitType
+        defaults.limitApplies = fields.limitApplies ?? defaults.limitApplies
+        defaults.tls = fields.tls ?? defaults.tls
+        defaults.bounceVerification = fields.bounceVerification ?? defaults.bounceVerification
+        defaults.bounceProfile = fields.bounceProfile ?? defaults.bounceProfile
+        return defaults
+    }
+
+    private mutating func readDestination(_ node: XMLNode) throws(XMLConfigError) -> DestinationEntry {
+        let element = try Element(node, allowed: ["domain"] + DestinationFields.names)
+        let domain = try Element.value(try element.required("domain"))
+        let fields = try DestinationFields(element)
+        var entry = DestinationEntry(domain: domain, tls: fields.tls)
+        entry.ipPreference = fields.ipPreference
+        entry.maxConcurrency = fields.maxConcurrency
+        entry.maxMessagesPerConnection = fields.maxMessagesPerConnection
+        entry.recipientLimit = fields.recipientLimit
+        entry.recipientLimitPeriod = fields.recipientLimitPeriod
+        entry.limitType = fields.limitType
+        entry.limitApplies = fields.limitApplies
+        entry.bounceVerification = fields.bounceVerification
+        entry.bounceProfile = fields.bounceProfile
+        note("destconfig", domain, node)
+        return entry
+    }
+}
+
+/// The settings shared by `<default>` and `<destination>`; nil when the element is absent.
+private struct DestinationFields {
+    static let names = [
+        "ip_preference", "max_concurrency", "max_messages_per_connection", "recipient_limit",
+        "recipient_limit_period", "limit_type", "limit_applies", "tls", "bounce_verification", "bounce_profile",
+    ]
+
+    var ipPreference: String?
+    var maxConcurrency: Int?
+    var maxMessagesPerConnection: Int?
+    var recipientLimit: Int?
+    var recipientLimitPeriod: Int?
+    var limitType: String?
+    var limitApplies: String?
+    var tls: OutboundTLS?
+    var bounceVerification: Bool?
+    var bounceProfile: String?
+
+    init(_ element: Element) throws(XMLConfigError) {
+        func number(_ name: String) throws(XMLConfigError) -> Int? {
+            guard let node = try element.single(name) else { return nil }
+            return try Element.number(node, in: 0...Int(Int32.max))
+        }
+        func text(_ name: String) throws(XMLConfigError) -> String? {
+            guard let node = try element.single(name) else { return nil }
+            return try Element.value(node)
+        }
+        ipPreference = try text("ip_preference")
+        maxConcurrency = try number("max_concurrency")
+        maxMessagesPerConnection = try number("max_messages_per_connection")
+        recipientLimit = try number("recipient_limit")
+        recipientLimitPeriod = try number("recipient_limit_period")
+        limitType = try text("limit_type")
+        limitApplies = try text("limit_applies")
+        if let node = try element.single("tls") {
+            let value = try Element.value(node)
+            guard let level = OutboundTLS(rawValue: value.lowercased()) else {
+                let levels = OutboundTLS.allCases.map(\.rawValue).joined(separator: ", ")
+                throw XMLConfigError(.invalid, line: node.line, problem: "invalid TLS level \"\(value)\" (\(levels))")
+            }
+            tls = level
+        }
+        if let node = try element.single("bounce_verification") { bounceVerification = try Element.flag(node) }
+        bounceProfile = try text("bounce_profile")
+    }
+}
+
+/// A container element whose children were checked against the names it may hold.
+private struct Element {
+    let node: XMLNode
+
+    init(_ node: XMLNode, allowed: [String]) throws(XMLConfigError) {
+        self.node = node
+        if let unknown = node.children.first(where: { !allowed.contains($0.name) }) {
+            throw XMLConfigError(
+                .invalid,
+                line: unknown.line,
+                problem: "unknown element <\(unknown.name)> in <\(node.name)>"
+            )
+        }
+        if !node.text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+            throw XMLConfigError(.invalid, line: node.line, problem: "unexpected text in <\(node.name)>")
+        }
+    }
+
+    /// The child of that name, nil when absent; an error when repeated.
+    func single(_ name: String) throws(XMLConfigError) -> XMLNode? {
+        let matches = all(name)
+        if matches.count > 1 {
+            throw XMLConfigError(
+                .invalid,
+                line: matches[1].line,
+                problem: "<\(name)> appears more than once in <\(node.name)>"
+            )
+        }
+        return matches.first
+    }
+
+    func required(_ name: String) throws(XMLConfigError) -> XMLNode {
+        guard let child = try single(name) else {
+            throw XMLConfigError(.invalid, line: node.line, problem: "<\(node.name)> lacks <\(name)>")
+        }
+        return child
+    }
+
+    func all(_ name: String) -> [XMLNode] { node.children.filter { $0.name == name } }
+
+    // MARK: Leaf values
+
+    /// The trimmed text of a leaf element.
+    static func value(_ node: XMLNode) throws(XMLConfigError) -> String {
+        if let child = node.children.first {
+            throw XMLConfigError(
+                .invalid,
+                line: child.line,
+                problem: "unexpected element <\(child.name)> in <\(node.name)>"
+            )
+        }
+        return node.text.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// A certificate profile name; empty means none.
+    static func name(_ node: XMLNode) throws(XMLConfigError) -> String? {
+        let text = try value(node)
+        return text.isEmpty ? nil : text
+    }
+
+    static func number(_ node: XMLNode, in range: ClosedRange<Int>) throws(XMLConfigError) -> Int {
+        let text = try value(node)
+        guard let number = Int(text), range.contains(number) else {
+            throw XMLConfigError(
+                .invalid,
+                line: node.line,
+                problem:
+                    "<\(node.name)> must be a number from \(range.lowerBound) to \(range.upperBound), not \"\(text)\""
+            )
+        }
+        return number
+    }
+
+    static func port(_ node: XMLNode) throws(XMLConfigError) -> Int {
+        try number(node, in: 1...65535)
+    }
+
+    static func flag(_ node: XMLNode) throws(XMLConfigError) -> Bool {
+        let text = try value(node)
+        switch text.lowercased() {
+        case "1", "yes", "on", "true", "enabled", "enable": return true
+        case "0", "no", "off", "false", "disabled", "disable": return false
+        default:
+            throw XMLConfigError(.invalid, line: node.line, problem: "<\(node.name)> must be 1 or 0, not \"\(text)\"")
+        }
+    }
+}

@@ -1,0 +1,130 @@
+import Foundation
+
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
+
+/// One element of a parsed configuration file, with the line it starts on.
+final class XMLNode {
+    let name: String
+    let attributes: [String: String]
+    let line: Int
+    var children: [XMLNode] = []
+    /// Character data and CDATA directly inside this element, concatenated.
+    var text = ""
+
+    init(name: String, attributes: [String: String], line: Int) {
+        self.name = name
+        self.attributes = attributes
+        self.line = line
+    }
+}
+
+/// Parses a file into a small element tree with FoundationXML's SAX parser (which knows line numbers).
+/// Comments, the declaration and the DOCTYPE are skipped; external entities are never loaded.
+enum XMLTree {
+    static func parse(_ data: Data) throws(XMLConfigError) -> XMLNode {
+        let builder = TreeBuilder()
+        let parser = XMLParser(data: data)
+        parser.shouldResolveExternalEntities = false
+        parser.shouldProcessNamespaces = false
+        parser.delegate = builder
+        _ = parser.parse()
+        if let error = builder.error { throw error }
+        if let open = builder.stack.last {
+            // Some premature ends are not reported as errors by the parser.
+            throw XMLConfigError(
+                .syntax,
+                line: max(parser.lineNumber, open.line),
+                problem: "the file ends before </\(open.name)> (opened on line \(open.line))"
+            )
+        }
+        guard let root = builder.root else {
+            throw XMLConfigError(
+                .syntax,
+                line: max(parser.lineNumber, 1),
+                problem: "the file holds no <config> element"
+            )
+        }
+        return root
+    }
+}
+
+private final class TreeBuilder: NSObject, XMLParserDelegate {
+    var stack: [XMLNode] = []
+    var root: XMLNode?
+    var error: XMLConfigError?
+
+    func parser(
+        _ parser: XMLParser,
+        didStartElement elementName: String,
+        namespaceURI: String?,
+        qualifiedName: String?,
+        attributes: [String: String] = [:]
+    ) {
+        guard error == nil else { return }
+        let node = XMLNode(name: elementName, attributes: attributes, line: parser.lineNumber)
+        if let parent = stack.last {
+            parent.children.append(node)
+        } else if root == nil {
+            root = node
+        }
+        stack.append(node)
+    }
+
+    func parser(
+        _ parser: XMLParser,
+        didEndElement elementName: String,
+        namespaceURI: String?,
+        qualifiedName: String?
+    ) {
+        guard error == nil else { return }
+        _ = stack.popLast()
+    }
+
+    func parser(_ parser: XMLParser, foundCharacters string: String) {
+        guard error == nil else { return }
+        stack.last?.text += string
+    }
+
+    func parser(_ parser: XMLParser, foundCDATA block: Data) {
+        guard error == nil else { return }
+        stack.last?.text += String(decoding: block, as: UTF8.self)
+    }
+
+    func parser(_ parser: XMLParser, parseErrorOccurred parseError: any Error) {
+        guard error == nil else { return }
+        let code = (parseError as NSError).code
+        error = XMLConfigError(.syntax, line: max(parser.lineNumber, 1), problem: describe(code))
+        parser.abortParsing()
+    }
+
+    /// FoundationXML on Linux gives only a code; these are the texts for the common ones.
+    private func describe(_ code: Int) -> String {
+        let open = stack.last.map { "<\($0.name)> (opened on line \($0.line))" }
+        switch XMLParser.ErrorCode(rawValue: code) {
+        case .tagNameMismatchError?:
+            return open.map { "the closing tag does not match \($0)" } ?? "mismatched closing tag"
+        case .prematureDocumentEndError?:
+            return open.map { "the file ends before the end of \($0)" } ?? "the file ends too early"
+        case .undeclaredEntityError?, .entityRefAtEOFError?, .entityReferenceMissingSemiError?,
+            .entityReferenceWithoutNameError?:
+            return "undefined or malformed entity reference (write & as &amp;)"
+        case .invalidCharacterError?, .invalidCharacterRefError?:
+            return "invalid character"
+        case .ltRequiredError?, .gtRequiredError?, .ltSlashRequiredError?, .nameRequiredError?:
+            return "malformed tag"
+        case .attributeNotStartedError?, .attributeNotFinishedError?, .attributeRedefinedError?,
+            .literalNotStartedError?, .literalNotFinishedError?:
+            return "malformed attribute"
+        case .emptyDocumentError?:
+            return "the file is empty"
+        case .encodingNotSupportedError?, .unknownEncodingError?:
+            return "unsupported character encoding"
+        case .extraContentError?:
+            return "text after the end of <config>"
+        default:
+            return "malformed XML (parser error \(code))"
+        }
+    }
+}
