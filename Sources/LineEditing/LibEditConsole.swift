@@ -183,6 +183,9 @@ public final class LibEditConsole: Console {
         restartIdleTimer()
 
         var count: Int32 = 0
+        // libedit prints the prompt before it switches the terminal to character mode: keys typed right
+        // after the prompt would meet the cooked line discipline (Ctrl-D read as end of file, echo).
+        TerminalIO.stopLineDiscipline(input)
         let line = el_wgets(editor, &count)
         self.completer = .none
 
@@ -214,9 +217,10 @@ public final class LibEditConsole: Console {
 
     public func waitForMore() -> Bool {
         if idleExpired { return false }
-        write(PagerText.prompt)
         restartIdleTimer()
+        // Character mode before the prompt appears, so that no key is echoed or taken as a signal.
         let key: ByteRead = TerminalIO.withRawInput(input) {
+            write(PagerText.prompt)
             let first = buffer.next(until: deadline)
             guard case .byte(let byte) = first else { return first }
             // Swallow the rest of a multi-byte key (escape sequence, UTF-8 character).
@@ -351,13 +355,14 @@ public final class LibEditConsole: Console {
 
     /// A secret: no libedit, no echo, no history. The terminal modes are restored whatever happens.
     private func readSecret(prompt: String) -> InputEvent {
-        write(prompt)
         restartIdleTimer()
         var bytes: [UInt8] = []
         defer {
             for index in bytes.indices { bytes[index] = 0 }
         }
+        // Echo off before the prompt appears: a passphrase typed at once must not be echoed.
         let ending: InputEvent? = TerminalIO.withRawInput(input) {
+            write(prompt)
             while true {
                 switch buffer.next(until: deadline) {
                 case .timedOut: return .timedOut

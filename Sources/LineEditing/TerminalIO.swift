@@ -61,6 +61,19 @@ enum TerminalIO {
         return (Int(size.ws_row), Int(size.ws_col))
     }
 
+    /// Switches a terminal in canonical mode to character mode without echo and signal keys, as libedit's
+    /// editing mode has it. libedit restores its saved cooked modes when the line is done.
+    static func stopLineDiscipline(_ fd: Int32) {
+        var modes = termios()
+        guard tcgetattr(fd, &modes) == 0, modes.c_lflag & tcflag_t(ICANON) != 0 else { return }
+        modes.c_lflag &= ~tcflag_t(ECHO | ECHONL | ICANON | ISIG | IEXTEN)
+        withUnsafeMutableBytes(of: &modes.c_cc) { cc in
+            cc[Int(VMIN)] = 1
+            cc[Int(VTIME)] = 0
+        }
+        _ = tcsetattr(fd, TCSANOW, &modes)
+    }
+
     /// Runs `body` with the terminal in character mode without echo and without signal keys
     /// (Ctrl-C arrives as byte 3), then restores the previous modes, whatever happens in `body`.
     static func withRawInput<T>(_ fd: Int32, _ body: () -> T) -> T {
