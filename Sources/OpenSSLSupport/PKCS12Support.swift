@@ -98,6 +98,16 @@ public enum PKCS12Support {
         }
         defer { PKCS12_free(p12) }
 
+        // PKCS12_parse insists on a MAC when given a passphrase. A file written without one (`-nomac`)
+        // has no integrity protection to lose: give the in-memory copy a MAC under the same
+        // passphrase so that parsing can go on.
+        if esa_PKCS12_mac_present(p12) == 0 && !passphrase.isEmpty {
+            OpenSSLError.clearQueue()
+            if PKCS12_set_mac(p12, secret, -1, nil, 0, 1, EVP_sha256()) != 1 {
+                throw .notPKCS12(OpenSSLError.drain("PKCS12_set_mac"))
+            }
+        }
+
         var keyPointer: OpaquePointer?
         var certificatePointer: OpaquePointer?
         var stack: OpaquePointer?
