@@ -80,7 +80,8 @@ public enum ChainCheck {
             }
             notes.append(
                 isReissue
-                    ? .removedDuplicate(leftover.subject.displayName) : .removedUnrelated(leftover.subject.displayName))
+                    ? .removedDuplicate(leftover.subject.displayName) : .removedUnrelated(leftover.subject.displayName)
+            )
         }
 
         let top = chain.last ?? leaf

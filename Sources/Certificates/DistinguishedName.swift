@@ -74,7 +74,8 @@ public struct DistinguishedName: Sendable, Equatable, Hashable {
             organizationalUnit: first("OU"),
             locality: first("L"),
             state: first("ST"),
-            country: first("C"))
+            country: first("C")
+        )
     }
 
     var entries: [NameEntry] {

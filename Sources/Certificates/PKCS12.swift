@@ -31,7 +31,8 @@ public enum PKCS12 {
                 chain: chain.map(\.handle),
                 friendlyName: friendlyName,
                 passphrase: passphrase,
-                encryption: encoding == .modern ? .modern : .legacy3DES)
+                encryption: encoding == .modern ? .modern : .legacy3DES
+            )
         } catch {
             throw CertificateError(.generationFailed, error)
         }

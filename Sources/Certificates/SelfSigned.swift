@@ -38,7 +38,8 @@ public enum SelfSigned {
                 ("subjectKeyIdentifier", "hash"),
             ],
             dnsNames: names,
-            digest: key.signatureDigest)
+            digest: key.signatureDigest
+        )
         let handle: X509Handle
         do throws(OpenSSLError) {
             handle = try X509Handle.issue(template, subjectKey: key.handle, issuer: nil, signingKey: key.handle)
@@ -101,7 +102,8 @@ public enum DemoCertificate {
             alternativeNames: [],
             days: days,
             key: key,
-            now: now)
+            now: now
+        )
         return (key, certificate)
     }
 }

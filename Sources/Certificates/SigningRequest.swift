@@ -16,7 +16,11 @@ public struct SigningRequest: Sendable, Equatable {
         let names = try SubjectAlternativeNames.combine(commonName: subject.commonName, extra: alternativeNames)
         do throws(OpenSSLError) {
             let handle = try RequestHandle.make(
-                subject: subject.entries, dnsNames: names, key: key.handle, digest: key.signatureDigest)
+                subject: subject.entries,
+                dnsNames: names,
+                key: key.handle,
+                digest: key.signatureDigest
+            )
             return SigningRequest(pem: try handle.pem(), handle: handle)
         } catch {
             throw CertificateError(.generationFailed, error)

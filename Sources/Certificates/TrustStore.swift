@@ -43,7 +43,9 @@ public struct TrustStore: Sendable {
 
     /// Reads the operating system's CA bundle (every certificate of the PEM file). Throws
     /// `.fileUnreadable` or `.notPEM`.
-    public static func systemBundle(path: String = "/etc/ssl/certs/ca-certificates.crt") throws(CertificateError)
+    public static func systemBundle(
+        path: String = "/etc/ssl/certs/ca-certificates.crt"
+    ) throws(CertificateError)
         -> [Certificate]
     {
         let text: String
@@ -57,10 +59,19 @@ public struct TrustStore: Sendable {
 
     /// Verifies `leaf` with the helper `intermediates` against this store at `date` (injected time),
     /// checking `hostname` against the leaf's names when given.
-    public func verify(leaf: Certificate, intermediates: [Certificate], hostname: String?, at date: Date) -> VerifyResult {
+    public func verify(
+        leaf: Certificate,
+        intermediates: [Certificate],
+        hostname: String?,
+        at date: Date
+    ) -> VerifyResult {
         do throws(OpenSSLError) {
             let outcome = try handle.verify(
-                leaf: leaf.handle, intermediates: intermediates.map(\.handle), hostname: hostname, time: date)
+                leaf: leaf.handle,
+                intermediates: intermediates.map(\.handle),
+                hostname: hostname,
+                time: date
+            )
             if outcome.code == 0 {
                 return .trusted(chainLength: outcome.chainLength)
             }
@@ -80,7 +91,11 @@ public struct TrustStore: Sendable {
     ) -> VerifyResult {
         do throws(CertificateError) {
             return try TrustStore(certificates: trusted).verify(
-                leaf: leaf, intermediates: intermediates, hostname: hostname, at: date)
+                leaf: leaf,
+                intermediates: intermediates,
+                hostname: hostname,
+                at: date
+            )
         } catch {
             return .failed(code: -1, reason: error.description, depth: 0)
         }

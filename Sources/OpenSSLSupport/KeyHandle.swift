@@ -45,7 +45,9 @@ public final class KeyHandle: @unchecked Sendable {
             let key = try withExtendedLifetime(box) { () throws(OpenSSLError) -> OpaquePointer in
                 try MemoryBIO.withReading(Array(pem.utf8)) { bio throws(OpenSSLError) in
                     // Owned result of PEM_read: wrapped in a KeyHandle below.
-                    try call("PEM_read_bio_PrivateKey") { PEM_read_bio_PrivateKey(bio, nil, passphraseCallback, context) }
+                    try call("PEM_read_bio_PrivateKey") {
+                        PEM_read_bio_PrivateKey(bio, nil, passphraseCallback, context)
+                    }
                 }
             }
             outcome = .success(key)

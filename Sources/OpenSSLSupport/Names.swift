@@ -58,7 +58,15 @@ enum X509Names {
         for entry in entries {
             let bytes = Array(entry.value.utf8)
             OpenSSLError.clearQueue()
-            let added = X509_NAME_add_entry_by_txt(name, entry.shortName, MBSTRING_UTF8, bytes, Int32(bytes.count), -1, 0)
+            let added = X509_NAME_add_entry_by_txt(
+                name,
+                entry.shortName,
+                MBSTRING_UTF8,
+                bytes,
+                Int32(bytes.count),
+                -1,
+                0
+            )
             if added != 1 {
                 let error = OpenSSLError.drain("X509_NAME_add_entry_by_txt(\(entry.shortName))")
                 X509_NAME_free(name)

@@ -59,8 +59,17 @@ public enum PKCS12Support {
             // Owned PKCS12, freed below. mac_iter -1: no MAC yet; it is set with the chosen digest next.
             let p12 = try call("PKCS12_create") {
                 PKCS12_create(
-                    secret, friendlyName, key.pointer, certificate.pointer, stack,
-                    keyNID, certificateNID, iterations, -1, 0)
+                    secret,
+                    friendlyName,
+                    key.pointer,
+                    certificate.pointer,
+                    stack,
+                    keyNID,
+                    certificateNID,
+                    iterations,
+                    -1,
+                    0
+                )
             }
             defer { PKCS12_free(p12) }
             try check("PKCS12_set_mac") { PKCS12_set_mac(p12, secret, -1, nil, 0, iterations, macDigest) }

@@ -74,7 +74,8 @@ public final class TrustStoreHandle: @unchecked Sendable {
                 code: verified == 1 ? 0 : (code == 0 ? -1 : code),
                 message: message,
                 depth: depth,
-                chainLength: verified == 1 ? length : 0)
+                chainLength: verified == 1 ? length : 0
+            )
         }
     }
 }

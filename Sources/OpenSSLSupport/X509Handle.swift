@@ -170,9 +170,10 @@ public final class X509Handle: @unchecked Sendable {
 
     /// OpenSSL's `-text` rendering (for logs and debugging).
     public var text: String {
-        let bytes = (try? MemoryBIO.collecting { bio throws(OpenSSLError) in
-            try check("X509_print") { X509_print(bio, pointer) }
-        }) ?? []
+        let bytes =
+            (try? MemoryBIO.collecting { bio throws(OpenSSLError) in
+                try check("X509_print") { X509_print(bio, pointer) }
+            }) ?? []
         return String(decoding: bytes, as: UTF8.self)
     }
 }

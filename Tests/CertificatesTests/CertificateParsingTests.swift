@@ -1,7 +1,7 @@
 import Certificates
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 @Suite("Reading certificates")
 struct CertificateParsingTests {
@@ -41,7 +41,8 @@ struct CertificateParsingTests {
         let truncated = lines.prefix(lines.count / 2).joined(separator: "\n")
         let badBase64 = pem.replacingOccurrences(of: lines[1], with: "!!!!" + lines[1].dropFirst(4))
         let badDER = "-----BEGIN CERTIFICATE-----\nMIIBAAAA\n-----END CERTIFICATE-----\n"
-        let shortened = "-----BEGIN CERTIFICATE-----\n"
+        let shortened =
+            "-----BEGIN CERTIFICATE-----\n"
             + lines[1..<lines.count - 2].joined(separator: "\n") + "\n-----END CERTIFICATE-----\n"
         for input in [truncated, badBase64, badDER, shortened, profile.key.pkcs8PEM, "", "garbage"] {
             #expect(errorCode { try Certificate.parseAll(pem: input) } == .notPEM)
@@ -64,12 +65,36 @@ struct CertificateParsingTests {
 
     @Test("Key descriptions for the unsupported-key check")
     func keyDescriptions() throws {
-        let small = try openssl("req", "-x509", "-newkey", "rsa:1024", "-nodes", "-keyout", "/dev/null", "-subj", "/CN=old", "-days", "1")
+        let small = try openssl(
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:1024",
+            "-nodes",
+            "-keyout",
+            "/dev/null",
+            "-subj",
+            "/CN=old",
+            "-days",
+            "1"
+        )
         let description = try Certificate(pem: small).publicKeyDescription
         #expect(description.typeName == "RSA" && description.bits == 1024)
         #expect(!description.isSupported)
         #expect(description.description == "RSA 1024 bits")
-        let ed = try openssl("req", "-x509", "-newkey", "ed25519", "-nodes", "-keyout", "/dev/null", "-subj", "/CN=ed", "-days", "1")
+        let ed = try openssl(
+            "req",
+            "-x509",
+            "-newkey",
+            "ed25519",
+            "-nodes",
+            "-keyout",
+            "/dev/null",
+            "-subj",
+            "/CN=ed",
+            "-days",
+            "1"
+        )
         #expect(!(try Certificate(pem: ed).publicKeyDescription.isSupported))
         #expect(try Certificate(pem: ed).isSelfSigned)
         let rsa = try ecProfile().certificate.publicKeyDescription

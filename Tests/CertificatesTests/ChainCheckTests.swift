@@ -1,7 +1,7 @@
 import Certificates
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 @Suite("Chain normalisation")
 struct ChainCheckTests {
@@ -34,7 +34,12 @@ struct ChainCheckTests {
     @Test("Intermediates given in any order come out leaf-first")
     func ordersChain() throws {
         let h = try Hierarchy()
-        let result = ChainCheck.normalise(leaf: h.leaf, candidates: [h.first, h.second], trusted: [h.root], now: h.inside)
+        let result = ChainCheck.normalise(
+            leaf: h.leaf,
+            candidates: [h.first, h.second],
+            trusted: [h.root],
+            now: h.inside
+        )
         #expect(result.intermediates == [h.second, h.first])
         #expect(result.notes.isEmpty)
     }
@@ -43,26 +48,40 @@ struct ChainCheckTests {
     func duplicateAndRoot() throws {
         let h = try Hierarchy()
         let result = ChainCheck.normalise(
-            leaf: h.leaf, candidates: [h.root, h.first, h.second, h.first, h.leaf], trusted: [h.root], now: h.inside)
+            leaf: h.leaf,
+            candidates: [h.root, h.first, h.second, h.first, h.leaf],
+            trusted: [h.root],
+            now: h.inside
+        )
         #expect(result.intermediates == [h.second, h.first])
         #expect(result.root == h.root)
         #expect(
             result.notes == [
                 .removedDuplicate("Chain Intermediate 1"), .removedDuplicate("mail.example.com"),
                 .removedRoot("Chain Root"),
-            ])
+            ]
+        )
     }
 
     @Test("Certificates outside the chain are removed; a missing link makes the chain incomplete")
     func unrelatedAndIncomplete() throws {
         let h = try Hierarchy()
         let other = try Certificate(pem: TestCA.makeRoot(commonName: "Other Root").certificatePEM)
-        let result = ChainCheck.normalise(leaf: h.leaf, candidates: [other, h.second], trusted: [h.root], now: h.inside)
+        let result = ChainCheck.normalise(
+            leaf: h.leaf,
+            candidates: [other, h.second],
+            trusted: [h.root],
+            now: h.inside
+        )
         #expect(result.intermediates == [h.second])
         #expect(result.notes == [.removedUnrelated("Other Root"), .incomplete(issuer: "Chain Intermediate 1")])
 
         let untrusted = ChainCheck.normalise(
-            leaf: h.leaf, candidates: [h.first, h.second, h.root], trusted: [], now: h.inside)
+            leaf: h.leaf,
+            candidates: [h.first, h.second, h.root],
+            trusted: [],
+            now: h.inside
+        )
         #expect(untrusted.notes == [.removedRoot("Chain Root"), .incomplete(issuer: "Chain Root")])
     }
 
@@ -77,7 +96,11 @@ struct ChainCheckTests {
         let root = try Certificate(pem: rootCA.certificatePEM)
         for candidates in [[olderCertificate, newerCertificate], [newerCertificate, olderCertificate]] {
             let result = ChainCheck.normalise(
-                leaf: leaf, candidates: candidates, trusted: [root], now: leaf.notBefore.addingTimeInterval(60))
+                leaf: leaf,
+                candidates: candidates,
+                trusted: [root],
+                now: leaf.notBefore.addingTimeInterval(60)
+            )
             #expect(result.intermediates == [newerCertificate])
             #expect(result.notes == [.removedDuplicate("Reissued CA")])
         }

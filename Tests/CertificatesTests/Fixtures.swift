@@ -11,7 +11,8 @@ let exampleSubject = DistinguishedName(
     organizationalUnit: "IT",
     locality: "San Jose",
     state: "California",
-    country: "US")
+    country: "US"
+)
 
 /// Runs `openssl` with `text` on standard input and returns standard output (throws on failure).
 func openssl(_ arguments: String..., input: String = "") throws -> String {

@@ -1,7 +1,7 @@
 import Certificates
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 @Suite("PKCS#12 export and import")
 struct PKCS12Tests {
@@ -29,13 +29,24 @@ struct PKCS12Tests {
     func modernExport() throws {
         let chain = try Chain()
         let bytes = try PKCS12.export(
-            key: chain.key, certificate: chain.leaf, chain: [chain.intermediateCertificate],
-            friendlyName: "mail_example", passphrase: "export pass", encoding: .modern)
+            key: chain.key,
+            certificate: chain.leaf,
+            chain: [chain.intermediateCertificate],
+            friendlyName: "mail_example",
+            passphrase: "export pass",
+            encoding: .modern
+        )
         let info = try opensslRun(["pkcs12", "-info", "-noout", "-passin", "pass:export pass"], input: bytes)
         #expect(info.succeeded, "\(info.errorText)")
         #expect(info.errorText.contains("MAC: sha256, Iteration 2048"))
-        #expect(info.errorText.contains("PKCS7 Encrypted data: PBES2, PBKDF2, AES-256-CBC, Iteration 2048, PRF hmacWithSHA256"))
-        #expect(info.errorText.contains("Shrouded Keybag: PBES2, PBKDF2, AES-256-CBC, Iteration 2048, PRF hmacWithSHA256"))
+        #expect(
+            info.errorText.contains(
+                "PKCS7 Encrypted data: PBES2, PBKDF2, AES-256-CBC, Iteration 2048, PRF hmacWithSHA256"
+            )
+        )
+        #expect(
+            info.errorText.contains("Shrouded Keybag: PBES2, PBKDF2, AES-256-CBC, Iteration 2048, PRF hmacWithSHA256")
+        )
         let names = try opensslRun(["pkcs12", "-nokeys", "-passin", "pass:export pass"], input: bytes)
         #expect(names.text.contains("friendlyName: mail_example"))
 
@@ -49,8 +60,13 @@ struct PKCS12Tests {
     func legacyExport() throws {
         let chain = try Chain()
         let bytes = try PKCS12.export(
-            key: chain.key, certificate: chain.leaf, chain: [chain.intermediateCertificate],
-            friendlyName: "mail_example", passphrase: "old", encoding: .legacy3DES)
+            key: chain.key,
+            certificate: chain.leaf,
+            chain: [chain.intermediateCertificate],
+            friendlyName: "mail_example",
+            passphrase: "old",
+            encoding: .legacy3DES
+        )
         let info = try opensslRun(["pkcs12", "-info", "-noout", "-passin", "pass:old"], input: bytes)
         #expect(info.succeeded, "\(info.errorText)")
         #expect(info.errorText.contains("MAC: sha1, Iteration 2048"))
@@ -68,7 +84,9 @@ struct PKCS12Tests {
         let keyFile = try files.write("key.pem", chain.keyPEM)
         let leafFile = try files.write("leaf.pem", chain.leaf.pem)
         let chainFile = try files.write("chain.pem", chain.intermediateCertificate.pem)
-        let base = ["pkcs12", "-export", "-inkey", keyFile, "-in", leafFile, "-certfile", chainFile, "-passout", "pass:p12"]
+        let base = [
+            "pkcs12", "-export", "-inkey", keyFile, "-in", leafFile, "-certfile", chainFile, "-passout", "pass:p12",
+        ]
         let variants: [(String, [String], String)] = [
             ("modern", [], "AES-256-CBC"),
             ("legacy", ["-legacy"], "pbeWithSHA1And40BitRC2-CBC"),
@@ -91,8 +109,13 @@ struct PKCS12Tests {
     func badInputs() throws {
         let profile = try ecProfile()
         let bytes = try PKCS12.export(
-            key: profile.key, certificate: profile.certificate, chain: [], friendlyName: "x", passphrase: "right",
-            encoding: .modern)
+            key: profile.key,
+            certificate: profile.certificate,
+            chain: [],
+            friendlyName: "x",
+            passphrase: "right",
+            encoding: .modern
+        )
         #expect(errorCode { try PKCS12.parse(bytes, passphrase: "wrong") } == .badPKCS12)
         #expect(errorCode { try PKCS12.parse(Array(bytes.prefix(bytes.count / 2)), passphrase: "right") } == .badPKCS12)
         #expect(errorCode { try PKCS12.parse(Array("not a pfx file".utf8), passphrase: "right") } == .badPKCS12)
@@ -138,7 +161,9 @@ struct PKCS12Tests {
             index += 1
         }
         #expect(patched == 1)  // -nomac leaves the certificate bag unencrypted: only the key bag
-        #expect(errorCode { try PKCS12.parse(bytes, passphrase: "p") } == .unsupportedAlgorithm("2.16.840.1.101.3.4.1.99"))
+        #expect(
+            errorCode { try PKCS12.parse(bytes, passphrase: "p") } == .unsupportedAlgorithm("2.16.840.1.101.3.4.1.99")
+        )
     }
 
     @Test("Export refuses a key that does not match the certificate")
@@ -148,9 +173,15 @@ struct PKCS12Tests {
         #expect(
             errorCode {
                 try PKCS12.export(
-                    key: first.key, certificate: second.certificate, chain: [], friendlyName: "x", passphrase: "p",
-                    encoding: .modern)
-            } == .keyMismatch)
+                    key: first.key,
+                    certificate: second.certificate,
+                    chain: [],
+                    friendlyName: "x",
+                    passphrase: "p",
+                    encoding: .modern
+                )
+            } == .keyMismatch
+        )
     }
 
     @Test("RSA 2048 profile creation and a PKCS#12 round trip cost about what the openssl tool needs")
@@ -159,10 +190,21 @@ struct PKCS12Tests {
         let elapsed = try clock.measure {
             let key = try PrivateKey.generate(.rsa2048)
             let certificate = try SelfSigned.make(
-                subject: exampleSubject, alternativeNames: [], days: 365, key: key, now: fixedNow)
+                subject: exampleSubject,
+                alternativeNames: [],
+                days: 365,
+                key: key,
+                now: fixedNow
+            )
             _ = try SigningRequest.make(subject: exampleSubject, alternativeNames: [], key: key)
             let bytes = try PKCS12.export(
-                key: key, certificate: certificate, chain: [], friendlyName: "p", passphrase: "p", encoding: .modern)
+                key: key,
+                certificate: certificate,
+                chain: [],
+                friendlyName: "p",
+                passphrase: "p",
+                encoding: .modern
+            )
             _ = try PKCS12.parse(bytes, passphrase: "p")
         }
         // RSA-2048 key generation alone varies between 0.1 and 1 s on two cores; the rest is milliseconds.

@@ -1,7 +1,7 @@
 import Certificates
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 @Suite("Private keys")
 struct PrivateKeyTests {
@@ -30,9 +30,11 @@ struct PrivateKeyTests {
 
     @Test("Menu names of the key algorithms")
     func displayNames() {
-        #expect(KeyAlgorithm.allCases.map(\.displayName) == [
-            "RSA 2048", "RSA 3072", "RSA 4096", "ECDSA P-256", "ECDSA P-384",
-        ])
+        #expect(
+            KeyAlgorithm.allCases.map(\.displayName) == [
+                "RSA 2048", "RSA 3072", "RSA 4096", "ECDSA P-256", "ECDSA P-384",
+            ]
+        )
     }
 
     @Test("PKCS#8, traditional RSA and traditional EC keys are read")
@@ -88,10 +90,13 @@ struct PrivateKeyTests {
         }
     }
 
-    @Test("Garbage, empty and truncated key text is refused", arguments: [
-        "", "hello", "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n",
-        "-----BEGIN PRIVATE KEY-----\nMIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQg\n",
-    ])
+    @Test(
+        "Garbage, empty and truncated key text is refused",
+        arguments: [
+            "", "hello", "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n",
+            "-----BEGIN PRIVATE KEY-----\nMIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQg\n",
+        ]
+    )
     func refusesGarbage(pem: String) {
         #expect(errorCode { try PrivateKey(pem: pem, passphrase: nil) } == .invalidKey)
     }

@@ -1,7 +1,7 @@
 import Certificates
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 @Suite("Self-signed certificates, CSRs and the Demo certificate")
 struct SelfSignedTests {
@@ -13,7 +13,8 @@ struct SelfSignedTests {
             alternativeNames: ["MAIL.example.com", "mx.example.com", "mx.example.com"],
             days: 825,
             key: key,
-            now: fixedNow)
+            now: fixedNow
+        )
 
         #expect(certificate.notBefore == fixedNow.addingTimeInterval(-300))
         #expect(certificate.notAfter == fixedNow.addingTimeInterval(825 * 86_400))
@@ -33,7 +34,11 @@ struct SelfSignedTests {
         #expect(text.contains("TLS Web Server Authentication, TLS Web Client Authentication"))
         #expect(text.contains("X509v3 Subject Key Identifier"))
         #expect(text.contains("DNS:mail.example.com, DNS:mx.example.com"))
-        #expect(text.contains("Subject: C = US, ST = California, L = San Jose, O = Example Inc, OU = IT, CN = mail.example.com"))
+        #expect(
+            text.contains(
+                "Subject: C = US, ST = California, L = San Jose, O = Example Inc, OU = IT, CN = mail.example.com"
+            )
+        )
         #expect(text.contains("Not Before: Sep 21 14:08:20 2026 GMT"))
 
         // Serial: positive, at most 128 bits, and the same as the openssl tool reads.
@@ -47,10 +52,17 @@ struct SelfSignedTests {
 
     @Test("EC keys get digitalSignature only; P-384 signs with SHA-384")
     func ecProfiles() throws {
-        for (algorithm, signature) in [(KeyAlgorithm.ecdsaP256, "ecdsa-with-SHA256"), (.ecdsaP384, "ecdsa-with-SHA384")] {
+        for (algorithm, signature) in [
+            (KeyAlgorithm.ecdsaP256, "ecdsa-with-SHA256"), (.ecdsaP384, "ecdsa-with-SHA384"),
+        ] {
             let key = try PrivateKey.generate(algorithm)
             let certificate = try SelfSigned.make(
-                subject: exampleSubject, alternativeNames: [], days: 30, key: key, now: fixedNow)
+                subject: exampleSubject,
+                alternativeNames: [],
+                days: 30,
+                key: key,
+                now: fixedNow
+            )
             let text = try openssl("x509", "-noout", "-text", input: certificate.pem)
             #expect(text.contains("Signature Algorithm: \(signature)"))
             #expect(text.contains("X509v3 Key Usage: critical\n                Digital Signature\n"))
@@ -63,7 +75,8 @@ struct SelfSignedTests {
     func serialsDiffer() throws {
         let key = try PrivateKey.generate(.ecdsaP256)
         let serials = try (0..<8).map { _ in
-            try SelfSigned.make(subject: exampleSubject, alternativeNames: [], days: 1, key: key, now: fixedNow).serialHex
+            try SelfSigned.make(subject: exampleSubject, alternativeNames: [], days: 1, key: key, now: fixedNow)
+                .serialHex
         }
         #expect(Set(serials).count == serials.count)
     }
@@ -73,25 +86,41 @@ struct SelfSignedTests {
         let key = try PrivateKey.generate(.ecdsaP256)
         let subject = DistinguishedName(commonName: "Mail Gateway", organization: "Example Inc", country: "US")
         let certificate = try SelfSigned.make(
-            subject: subject, alternativeNames: ["*.example.com"], days: 1, key: key, now: fixedNow)
+            subject: subject,
+            alternativeNames: ["*.example.com"],
+            days: 1,
+            key: key,
+            now: fixedNow
+        )
         #expect(certificate.subjectAlternativeDNSNames == ["*.example.com"])
         #expect(
             errorCode {
                 try SelfSigned.make(
-                    subject: subject, alternativeNames: ["bad name"], days: 1, key: key, now: fixedNow)
-            } == .invalidName("bad name"))
+                    subject: subject,
+                    alternativeNames: ["bad name"],
+                    days: 1,
+                    key: key,
+                    now: fixedNow
+                )
+            } == .invalidName("bad name")
+        )
         #expect(
             errorCode {
                 try SelfSigned.make(subject: subject, alternativeNames: [], days: 0, key: key, now: fixedNow)
-            } == .invalidDuration)
+            } == .invalidDuration
+        )
     }
 
     @Test("UTF-8 names survive and render as §4 and §6 show them")
     func distinguishedNameRendering() throws {
         let key = try PrivateKey.generate(.ecdsaP256)
         let subject = DistinguishedName(
-            commonName: "partner.com", organization: "Partner Inc", locality: "Zürich", state: "California",
-            country: "US")
+            commonName: "partner.com",
+            organization: "Partner Inc",
+            locality: "Zürich",
+            state: "California",
+            country: "US"
+        )
         let certificate = try SelfSigned.make(subject: subject, alternativeNames: [], days: 1, key: key, now: fixedNow)
         #expect(certificate.subject.locality == "Zürich")
         #expect(exampleSubject.oneLine == "C=US, ST=California, L=San Jose, O=Example Inc, OU=IT, CN=mail.example.com")
@@ -104,7 +133,10 @@ struct SelfSignedTests {
     func demo() throws {
         let demo = try DemoCertificate.make(now: fixedNow)
         #expect(demo.key.typeName == "RSA" && demo.key.bits == 2048)
-        #expect(demo.certificate.subject == DistinguishedName(commonName: "esa Appliance Demo Certificate", organization: "esa"))
+        #expect(
+            demo.certificate.subject
+                == DistinguishedName(commonName: "esa Appliance Demo Certificate", organization: "esa")
+        )
         #expect(demo.certificate.subjectAlternativeDNSNames.isEmpty)
         #expect(demo.certificate.validity(at: fixedNow.addingTimeInterval(86_400)) == .valid(daysRemaining: 3649))
         #expect(demo.key.matches(demo.certificate))
@@ -161,19 +193,41 @@ struct SelfSignedTests {
         let inside = leaf.notBefore.addingTimeInterval(3_600)
         #expect(
             TrustStore.verify(
-                leaf: leaf, intermediates: chain, trusted: anchors, hostname: "mail.example.com", at: inside)
-                == .trusted(chainLength: 3))
+                leaf: leaf,
+                intermediates: chain,
+                trusted: anchors,
+                hostname: "mail.example.com",
+                at: inside
+            )
+                == .trusted(chainLength: 3)
+        )
         let wrongHost = TrustStore.verify(
-            leaf: leaf, intermediates: chain, trusted: anchors, hostname: "other.example.com", at: inside)
+            leaf: leaf,
+            intermediates: chain,
+            trusted: anchors,
+            hostname: "other.example.com",
+            at: inside
+        )
         #expect(wrongHost == .failed(code: TrustStore.hostnameMismatch, reason: "hostname mismatch", depth: 0))
         let later = TrustStore.verify(
-            leaf: leaf, intermediates: chain, trusted: anchors, hostname: nil, at: leaf.notAfter.addingTimeInterval(60))
+            leaf: leaf,
+            intermediates: chain,
+            trusted: anchors,
+            hostname: nil,
+            at: leaf.notAfter.addingTimeInterval(60)
+        )
         if case .failed(let code, _, _) = later {
             #expect(code == TrustStore.certificateExpired)
         } else {
             Issue.record("an expired leaf verified")
         }
-        let noIntermediate = TrustStore.verify(leaf: leaf, intermediates: [], trusted: anchors, hostname: nil, at: inside)
+        let noIntermediate = TrustStore.verify(
+            leaf: leaf,
+            intermediates: [],
+            trusted: anchors,
+            hostname: nil,
+            at: inside
+        )
         #expect(!noIntermediate.isTrusted)
     }
 }

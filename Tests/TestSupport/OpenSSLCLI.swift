@@ -58,7 +58,8 @@ public enum OpenSSLCLI {
         return Output(
             status: process.terminationStatus,
             data: Array(try Data(contentsOf: outURL)),
-            errorText: String(decoding: try Data(contentsOf: errURL), as: UTF8.self))
+            errorText: String(decoding: try Data(contentsOf: errURL), as: UTF8.self)
+        )
     }
 
     /// Runs `openssl` and returns standard output, throwing when the exit status is not 0.

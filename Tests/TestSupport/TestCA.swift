@@ -55,7 +55,11 @@ public final class TestCA: @unchecked Sendable {
     }
 
     /// Makes a new EC key and a leaf certificate for it; returns both as PEM.
-    public func makeLeaf(commonName: String, dnsNames: [String], days: Int = 365) throws -> (
+    public func makeLeaf(
+        commonName: String,
+        dnsNames: [String],
+        days: Int = 365
+    ) throws -> (
         keyPEM: String, certificatePEM: String
     ) {
         let key = try Self.newKey()
@@ -84,9 +88,10 @@ public final class TestCA: @unchecked Sendable {
     }
 
     private static func randomSerial() -> String {
-        "0x" + (0..<16).map { _ in String(UInt8.random(in: 0...255), radix: 16) }.map {
-            $0.count == 1 ? "0" + $0 : $0
-        }.joined()
+        "0x"
+            + (0..<16).map { _ in String(UInt8.random(in: 0...255), radix: 16) }.map {
+                $0.count == 1 ? "0" + $0 : $0
+            }.joined()
     }
 
     private static let requestConfig = """
