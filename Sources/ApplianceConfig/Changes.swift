@@ -58,6 +58,8 @@ struct SectionDescriptor: Sendable {
     let transplant: @Sendable (inout ApplianceConfiguration, ApplianceConfiguration, String) -> Void
     /// Names of the settings of this object that differ between the two configurations.
     let changedSettings: @Sendable (ApplianceConfiguration, ApplianceConfiguration, String) -> [String]
+    /// How the object with this id is named in this configuration, if it exists there.
+    let label: @Sendable (ApplianceConfiguration, String) -> String?
 }
 
 extension SectionDescriptor {
@@ -141,7 +143,8 @@ extension SectionDescriptor {
             changedSettings: { a, b, id in
                 guard let x = find(a, id), let y = find(b, id) else { return [] }
                 return zip(x.settings, y.settings).filter { $0.value != $1.value }.map(\.0.name)
-            }
+            },
+            label: { config, id in find(config, id)?.objectLabel }
         )
     }
 
@@ -168,7 +171,8 @@ extension SectionDescriptor {
             transplant: { target, source, _ in target[keyPath: path] = source[keyPath: path] },
             changedSettings: { a, b, _ in
                 zip(a[keyPath: path].settings, b[keyPath: path].settings).filter { $0.value != $1.value }.map(\.0.name)
-            }
+            },
+            label: { config, _ in config[keyPath: path].objectLabel }
         )
     }
 
@@ -233,7 +237,7 @@ extension ApplianceConfiguration {
                     let names = Set(section.changedSettings(base, self, id)).union(
                         section.changedSettings(base, head, id)
                     )
-                    let label = Self.label(of: id, section: section, in: [self, head, base])
+                    let label = [self, head, base].lazy.compactMap { section.label($0, id) }.first ?? id
                     let settingList = names.isEmpty ? "" : " " + names.sorted().joined(separator: ", ")
                     conflicts.append(
                         MergeConflict(
@@ -248,18 +252,6 @@ extension ApplianceConfiguration {
         }
         if !conflicts.isEmpty { return .failure(RebaseFailure(conflicts: conflicts)) }
         return .success(merged)
-    }
-
-    private static func label(of id: String, section: SectionDescriptor, in configs: [ApplianceConfiguration]) -> String
-    {
-        for config in configs {
-            var probe = ApplianceConfiguration(hostname: config.hostname)
-            section.transplant(&probe, config, id)
-            if let change = section.diff(ApplianceConfiguration(hostname: config.hostname), probe).first {
-                return change.label
-            }
-        }
-        return id
     }
 }
 

@@ -81,7 +81,7 @@ extension SettingsGroup {
 /// The system host name as an object.
 public struct HostnameSetting: SettingsGroup {
     public var hostname: String
-    public var objectLabel: String { "host name" }
+    public var objectLabel: String { "system" }
     public var settings: [Setting] { [Setting("hostname", hostname)] }
 }
 

@@ -12,7 +12,8 @@ public struct DataDirectory: Sendable {
         if let xdg = environment["XDG_DATA_HOME"], !xdg.isEmpty {
             return URL(fileURLWithPath: xdg).appendingPathComponent("esa", isDirectory: true)
         }
-        let home = environment["HOME"].map { URL(fileURLWithPath: $0) } ?? FileManager.default.homeDirectoryForCurrentUser
+        let home =
+            environment["HOME"].map { URL(fileURLWithPath: $0) } ?? FileManager.default.homeDirectoryForCurrentUser
         return home.appendingPathComponent(".local/share/esa", isDirectory: true)
     }
 
@@ -47,7 +48,10 @@ public struct DataDirectory: Sendable {
     }
 
     /// The serial number and install date, generated on first start.
-    public func identity(now: Date, random: () -> UInt8 = { UInt8.random(in: 0...255) }) throws(ShellError) -> (
+    public func identity(
+        now: Date,
+        random: () -> UInt8 = { UInt8.random(in: 0...255) }
+    ) throws(ShellError) -> (
         serial: String, installDate: Date
     ) {
         if let data = try? Data(contentsOf: identityFile),

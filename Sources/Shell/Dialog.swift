@@ -179,7 +179,11 @@ public final class Dialog {
     }
 
     /// Asks a free-text question (see `ask(_:default:required:validate:)`) that takes the text as is.
-    public func askText(_ question: [String], default defaultValue: String? = nil, required: Bool = true) throws
+    public func askText(
+        _ question: [String],
+        default defaultValue: String? = nil,
+        required: Bool = true
+    ) throws
         -> String?
     {
         try ask(question, default: defaultValue, required: required) { .success($0) }
@@ -196,7 +200,11 @@ public final class Dialog {
 
     /// Asks a question whose answer goes on a bare `> ` prompt; an empty answer asks again
     /// (profile names, the NEW subject fields). A default changes the prompt to `[default]> `.
-    public func askBare(_ question: [String], default defaultValue: String? = nil, validate: (String) -> Result<String, ShellError>)
+    public func askBare(
+        _ question: [String],
+        default defaultValue: String? = nil,
+        validate: (String) -> Result<String, ShellError>
+    )
         throws -> String
     {
         block(question)

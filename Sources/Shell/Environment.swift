@@ -25,8 +25,12 @@ public struct ShellClock: Sendable {
         let formatter = DateFormatter()
         formatter.locale = Locale(identifier: "en_US_POSIX")
         formatter.timeZone = timeZone
-        formatter.dateFormat = zone ? "EEE MMM dd HH:mm:ss yyyy zzz" : "EEE MMM dd HH:mm:ss yyyy"
-        return formatter.string(from: date)
+        formatter.dateFormat = "EEE MMM dd HH:mm:ss yyyy"
+        let text = formatter.string(from: date)
+        guard zone else { return text }
+        let utc = ["UTC", "GMT", "Etc/UTC", "Etc/GMT"].contains(timeZone.identifier)
+        let name = utc ? "UTC" : timeZone.abbreviation(for: date) ?? timeZone.identifier
+        return text + " " + name
     }
 
     /// Formats with an explicit pattern in the shell's time zone.

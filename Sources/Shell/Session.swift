@@ -21,7 +21,12 @@ public final class Session {
     /// Messages to print before the next prompt (for example an automatic revert done by a timer).
     public let notices = NoticeBoard()
 
-    public init(console: any Console, environment: ShellEnvironment, store: RevisionStore, registry: CommandRegistry)
+    public init(
+        console: any Console,
+        environment: ShellEnvironment,
+        store: RevisionStore,
+        registry: CommandRegistry
+    )
         throws
     {
         self.dialog = Dialog(console: console)
@@ -80,7 +85,6 @@ public final class Session {
             base = try store.head()
         }
     }
-
 
     // MARK: Output helpers
 

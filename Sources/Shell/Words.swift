@@ -94,9 +94,11 @@ public struct BatchArguments: Sendable, Equatable {
 
     /// Parses `arguments`. `valued` names the options that take a value (so `--name value` works);
     /// `flags` names the options that take none. Any other `--option` is an error naming it.
-    public init(_ arguments: [String], valued: Set<String> = [], flags allowedFlags: Set<String> = []) throws(
-        ShellError
-    ) {
+    public init(
+        _ arguments: [String],
+        valued: Set<String> = [],
+        flags allowedFlags: Set<String> = []
+    ) throws(ShellError) {
         positional = []
         options = [:]
         flags = []

@@ -8,7 +8,7 @@ import Synchronization
 /// A clock the tests move by hand. Starts at Tue Sep 22 09:00:00 2026 UTC.
 public final class TestClock: Sendable {
     private let current: Mutex<Date>
-    public static let start = Date(timeIntervalSince1970: 1_789_981_200)  // 2026-09-22 09:00:00 UTC
+    public static let start = Date(timeIntervalSince1970: 1_790_067_600)  // 2026-09-22 09:00:00 UTC
 
     public init(_ date: Date = TestClock.start) { current = Mutex(date) }
 

@@ -1,0 +1,241 @@
+import ApplianceConfig
+import Commands
+import ConfigStore
+import Shell
+import TestSupport
+import Testing
+
+@Suite struct CommitTranscriptTests {
+    @Test func commitDialogIsTheAppliancesAndThePromptFollowsTheNewHostName() throws {
+        let shell = try TestShell()
+        let result = try shell.run(
+            """
+            sethostname mail.example.com
+            commit
+            Deploy lets_encrypt_mail
+            Y
+
+            """
+        )
+        expectTranscript(
+            result.output,
+            """
+            ironport.example.com> sethostname mail.example.com
+            ironport.example.com> commit
+
+            Please enter some comments describing your changes:
+            []> Deploy lets_encrypt_mail
+
+            Do you want to save the current configuration for rollback? [Y]> Y
+
+            Changes committed: Tue Sep 22 09:00:00 2026 UTC
+            mail.example.com> 
+            """
+        )
+        #expect(result.status == .success)
+        #expect(result.errorOutput == "")
+        let head = try shell.store.head()
+        #expect(head.info.number == 2)
+        #expect(head.info.comment == "Deploy lets_encrypt_mail")
+        #expect(head.info.method == .script)
+        #expect(head.info.rollbackPoint)
+        #expect(head.configuration.hostname == "mail.example.com")
+    }
+
+    @Test func nothingToCommit() throws {
+        let shell = try TestShell()
+        let result = try shell.run("commit\n")
+        expectTranscript(
+            result.output,
+            """
+            ironport.example.com> commit
+
+            There is no data to commit.
+            ironport.example.com> 
+            """
+        )
+    }
+
+    @Test func changingAndRestoringAValueLeavesNothingToCommit() throws {
+        let shell = try TestShell()
+        let result = try shell.run("sethostname a.example.com\nsethostname ironport.example.com\ncommit\n")
+        #expect(result.output.contains("There is no data to commit."))
+        #expect(try shell.store.head().info.number == 1)
+    }
+
+    @Test func oneLineCommitAsksNothing() throws {
+        let shell = try TestShell()
+        let result = try shell.exec(#"sethostname mail.example.com; commit "changed hostname""#)
+        expectTranscript(
+            result.output,
+            """
+            ironport.example.com> sethostname mail.example.com
+            ironport.example.com> commit "changed hostname"
+
+            Changes committed: Tue Sep 22 09:00:00 2026 UTC
+
+            """
+        )
+        let head = try shell.store.head().info
+        #expect(head.method == .exec)
+        #expect(head.comment == "changed hostname")
+        #expect(head.rollbackPoint)
+    }
+
+    @Test func commentLongerThan255IsRefused() throws {
+        let shell = try TestShell()
+        let long = String(repeating: "x", count: 256)
+        let result = try shell.run("sethostname a.example.com\ncommit\n\(long)\n")
+        #expect(result.status == .invalidInput)
+        #expect(result.errorOutput == "line 3: The comment must be at most 255 characters.\n")
+        #expect(try shell.store.head().info.number == 1)
+    }
+
+    @Test func clearChangesAsksAndDiscards() throws {
+        let shell = try TestShell()
+        shell.clock.advance(seconds: 72)
+        let result = try shell.run("sethostname a.example.com\nclearchanges\ny\nshowchanges\nclear\n")
+        expectTranscript(
+            result.output,
+            """
+            ironport.example.com> sethostname a.example.com
+            ironport.example.com> clearchanges
+
+            Are you sure you want to clear all changes since the last commit? [Y]> y
+
+            Changes cleared: Tue Sep 22 09:01:12 2026 UTC
+            ironport.example.com> showchanges
+
+            There is no data to commit.
+            ironport.example.com> clear
+
+            There are no changes to clear.
+            ironport.example.com> 
+            """
+        )
+    }
+
+    @Test func clearChangesAnsweredNoKeepsEverything() throws {
+        let shell = try TestShell()
+        let result = try shell.run("sethostname a.example.com\nclearchanges\nn\nshowchanges\n")
+        #expect(result.output.contains("sethostname: system hostname: ironport.example.com -> a.example.com"))
+    }
+
+    @Test func commitDetailDescribesTheLastCommitOfTheSession() throws {
+        let shell = try TestShell()
+        let result = try shell.run("commitdetail\nsethostname mail.example.com\ncommit \"new name\"\ncommitdetail\n")
+        expectTranscript(
+            result.output,
+            """
+            ironport.example.com> commitdetail
+
+            No commits have been made in this session.
+            ironport.example.com> sethostname mail.example.com
+            ironport.example.com> commit "new name"
+
+            Changes committed: Tue Sep 22 09:00:00 2026 UTC
+            mail.example.com> commitdetail
+
+            Commit details:
+                Revision: 2
+                Committed On: Tue Sep 22 09:00:00 2026 UTC
+                User: admin
+                Method: script
+                Comment: new name
+                Saved for rollback: Yes
+                Changes:
+                    sethostname: system hostname: ironport.example.com -> mail.example.com
+            mail.example.com> 
+            """
+        )
+    }
+
+    @Test func commitCheckValidatesWithoutCommitting() throws {
+        let shell = try TestShell()
+        let result = try shell.run("sethostname mail.example.com\ncommit --check\n")
+        #expect(result.output.contains("\nConfiguration check succeeded.\n"))
+        #expect(try shell.store.head().info.number == 1)
+    }
+
+    @Test func exitWithPendingChangesAsksAndNIsTheDefault() throws {
+        let shell = try TestShell()
+        let result = try shell.run("sethostname mail.example.com\nexit\n\nexit\ny\n")
+        expectTranscript(
+            result.output,
+            """
+            ironport.example.com> sethostname mail.example.com
+            ironport.example.com> exit
+
+            Configuration changes entered but not committed. Exiting will lose changes.
+            Type 'commit' at the command prompt to commit changes.
+            Are you sure you wish to exit? [N]> 
+            ironport.example.com> exit
+
+            Configuration changes entered but not committed. Exiting will lose changes.
+            Type 'commit' at the command prompt to commit changes.
+            Are you sure you wish to exit? [N]> y
+
+            """
+        )
+        #expect(result.status == .success)
+        #expect(result.errorOutput == "")
+        #expect(try shell.store.head().info.number == 1)
+    }
+
+    @Test func scriptEndingWithPendingChangesWarnsAndDiscards() throws {
+        let shell = try TestShell()
+        let result = try shell.run("sethostname mail.example.com\n")
+        #expect(result.status == .success)
+        #expect(
+            result.errorOutput == "Warning: the session ended with uncommitted changes; they have been discarded.\n"
+        )
+        #expect(try shell.store.head().info.number == 1)
+    }
+
+    @Test func endOfInputDuringTheCommitDialog() throws {
+        let shell = try TestShell()
+        let result = try shell.run("sethostname mail.example.com\ncommit\n")
+        #expect(result.status == .ioError)
+        #expect(result.errorOutput == "line 2: input ended during a dialog\n")
+        #expect(try shell.store.head().info.number == 1)
+    }
+}
+
+@Suite struct ConcurrencyTranscriptTests {
+    @Test func twoSessionsChangingDifferentObjectsBothCommit() throws {
+        let shell = try TestShell()
+        let (first, _, _) = try shell.session(input: "")
+        let (second, _, _) = try shell.session(input: "")
+        first.stage { $0.hostname = "mail.example.com" }
+        second.stage { $0.destinations.append(DestinationEntry(domain: "example.com", tls: .required)) }
+        try Commands.CommitFlow.commit(first, comment: "a", rollbackPoint: true)
+        try Commands.CommitFlow.commit(second, comment: "b", rollbackPoint: true)
+        let head = try shell.store.head()
+        #expect(head.info.number == 3)
+        #expect(head.configuration.hostname == "mail.example.com")
+        #expect(head.configuration.destinations.map(\.domain) == ["example.com"])
+    }
+
+    @Test func conflictingChangesAreRefusedNamingTheSetting() throws {
+        let shell = try TestShell()
+        let (first, _, _) = try shell.session(input: "")
+        let (second, console, output) = try shell.session(input: "")
+        first.stage { $0.hostname = "mail.example.com" }
+        second.stage { $0.hostname = "smtp.example.com" }
+        try Commands.CommitFlow.commit(first, comment: "a", rollbackPoint: true)
+        #expect {
+            try Commands.CommitFlow.commit(second, comment: "b", rollbackPoint: true)
+        } throws: { error in
+            (error as? ShellError)?.message == """
+                Commit failed: the configuration was changed by admin (script) at Tue Sep 22 09:00:00 2026 UTC in revision 2.
+                Conflicting settings:
+                    sethostname: system hostname
+                Your changes are still pending. Use 'showchanges' to review them, 'clearchanges' and enter them again.
+                """
+        }
+        console.flush()
+        _ = output
+        #expect(second.hasPendingChanges)
+        #expect(try shell.store.head().info.number == 2)
+    }
+}
