@@ -99,30 +99,30 @@ private final class TreeBuilder: NSObject, XMLParserDelegate {
         parser.abortParsing()
     }
 
-    /// FoundationXML on Linux gives only a code; these are the texts for the common ones.
+    /// FoundationXML on Linux gives only a code: libxml2's `xmlParserErrors` number.
     private func describe(_ code: Int) -> String {
         let open = stack.last.map { "<\($0.name)> (opened on line \($0.line))" }
-        switch XMLParser.ErrorCode(rawValue: code) {
-        case .tagNameMismatchError?:
+        switch code {
+        case 76:
             return open.map { "the closing tag does not match \($0)" } ?? "mismatched closing tag"
-        case .prematureDocumentEndError?:
-            return open.map { "the file ends before the end of \($0)" } ?? "the file ends too early"
-        case .undeclaredEntityError?, .entityRefAtEOFError?, .entityReferenceMissingSemiError?,
-            .entityReferenceWithoutNameError?:
-            return "undefined or malformed entity reference (write & as &amp;)"
-        case .invalidCharacterError?, .invalidCharacterRefError?:
-            return "invalid character"
-        case .ltRequiredError?, .gtRequiredError?, .ltSlashRequiredError?, .nameRequiredError?:
-            return "malformed tag"
-        case .attributeNotStartedError?, .attributeNotFinishedError?, .attributeRedefinedError?,
-            .literalNotStartedError?, .literalNotFinishedError?:
-            return "malformed attribute"
-        case .emptyDocumentError?:
+        case 5, 77:
+            return open.map { "the file ends before the end of \($0)" } ?? "text after the end of <config>"
+        case 4:
             return "the file is empty"
-        case .encodingNotSupportedError?, .unknownEncodingError?:
+        case 6, 7, 8, 9, 10:
+            return "invalid character or character reference"
+        case 14, 22, 23, 26, 27:
+            return "undefined or malformed entity reference (write & as &amp;)"
+        case 68, 72, 73, 74:
+            return "malformed tag, or & or < not escaped"
+        case 38, 39, 40, 41, 42, 43, 44:
+            return "malformed attribute"
+        case 45:
+            return "unfinished comment"
+        case 31, 32:
             return "unsupported character encoding"
-        case .extraContentError?:
-            return "text after the end of <config>"
+        case 62:
+            return "\"]]>\" is not allowed in text"
         default:
             return "malformed XML (parser error \(code))"
         }
