@@ -9,6 +9,7 @@ public enum EsaProcess {
     }
 
     public struct NotBuilt: Error, CustomStringConvertible {
+        public init() {}
         public var description: String { "the esa binary was not found next to the tests; run `swift build` first" }
     }
 
