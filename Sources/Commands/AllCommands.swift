@@ -18,6 +18,9 @@ public enum AllCommands {
         ShowChangesCommand(),
         DiffConfigCommand(),
         SetHostnameCommand(),
+        ShowConfigCommand(),
+        SaveConfigCommand(),
+        LoadConfigCommand(),
     ]
 
     public static let registry = CommandRegistry(commands)

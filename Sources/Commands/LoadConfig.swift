@@ -1,0 +1,109 @@
+import ApplianceConfig
+import Foundation
+import Shell
+
+/// `loadconfig` (other-commands.md §6): replaces the candidate with a configuration file, pasted or
+/// read from `/configuration`. Nothing is staged unless the whole file is valid.
+public struct LoadConfigCommand: ShellCommand {
+    public let name = "loadconfig"
+    public let summary = "Load a configuration file."
+    public let requiresCommit = true
+    public let batchSyntax = ["loadconfig {file}"]
+
+    public init() {}
+
+    /// Files larger than this are refused before parsing.
+    static let maximumFileBytes = 16 * 1024 * 1024
+
+    public func run(_ arguments: [String], in session: Session) throws {
+        let loaded: ApplianceConfiguration
+        switch arguments.count {
+        case 0:
+            guard let configuration = try interactive(session) else { return }
+            loaded = configuration
+        case 1:
+            let name = try Self.checkName(arguments[0]).get()
+            loaded = try Self.decode(try Self.readFile(name, session), session)
+        default:
+            throw ShellError.invalidInput("Usage: loadconfig {file}\nUnexpected argument \"\(arguments[1])\".")
+        }
+        guard loaded != session.configuration else {
+            session.dialog.block("No changes detected from current configuration.")
+            return
+        }
+        session.replaceCandidate(with: loaded)
+        session.dialog.block("Values have been loaded.", "Be sure to run \"commit\" to make these settings active.")
+    }
+
+    /// The dialog: paste or file name. nil when the admin left it (empty file name).
+    private func interactive(_ session: Session) throws -> ApplianceConfiguration? {
+        let dialog = session.dialog
+        dialog.block("This command replaces the entire configuration with the contents of a file.")
+        let source = try dialog.choose([], items: ["Paste via CLI", "Load from file in /configuration"], default: 0)
+        if source == 0 {
+            let text = try dialog.paste("Paste the configuration file in XML format (end with '.'):")
+            return try Self.decode(.text(text), session)
+        }
+        let folder = session.environment.configurationDirectory
+        let completer = Completer { text in
+            let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
+            return names.filter { !$0.hasPrefix(".") && $0.hasPrefix(text) }.sorted()
+        }
+        guard
+            let name = try dialog.ask(
+                ["Enter the name of the file to import:"],
+                completer: completer,
+                validate: Self.checkName
+            )
+        else { return nil }
+        return try Self.decode(try Self.readFile(name, session), session)
+    }
+
+    /// A basename only: no `/`, not `.` or `..` (spec README, `/configuration`).
+    static func checkName(_ name: String) -> Result<String, ShellError> {
+        if name.contains("/") || name == "." || name == ".." || name.isEmpty || name.contains("\0") {
+            return .failure(
+                .invalidInput("Invalid file name: \"\(name)\". Only a file name in /configuration is allowed.")
+            )
+        }
+        return .success(name)
+    }
+
+    private enum Source {
+        case bytes(Data)
+        case text(String)
+    }
+
+    private static func readFile(_ name: String, _ session: Session) throws -> Source {
+        let url = session.environment.configurationDirectory.appendingPathComponent(name)
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isFolder), !isFolder.boolValue else {
+            throw ShellError.actionFailed("Error: file '\(name)' does not exist.")
+        }
+        let size = (try? FileManager.default.attributesOfItem(atPath: url.path)[.size] as? Int) ?? 0
+        guard size <= maximumFileBytes else {
+            throw ShellError.actionFailed("Error: file '\(name)' is too large to be a configuration file.")
+        }
+        guard let data = FileManager.default.contents(atPath: url.path) else {
+            throw ShellError.io("Error: file '\(name)' cannot be read.")
+        }
+        return .bytes(data)
+    }
+
+    /// Parses and validates; encrypted secrets are opened with this appliance's own secret.
+    private static func decode(_ source: Source, _ session: Session) throws -> ApplianceConfiguration {
+        let box = try ApplianceSecret.box(session, create: false)
+        let open: (String) throws -> String = { sealed in
+            guard let box else { throw ShellError.actionFailed(XMLConfigError.maskedMessage) }
+            return try box.open(sealed)
+        }
+        do {
+            switch source {
+            case .bytes(let data): return try XMLCodec.decode(data, open: open)
+            case .text(let text): return try XMLCodec.decode(text: text, open: open)
+            }
+        } catch {
+            throw ShellError.actionFailed(error.description)
+        }
+    }
+}

@@ -1,0 +1,213 @@
+import ApplianceConfig
+import Certificates
+import Foundation
+import Shell
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `saveconfig` (other-commands.md §6): writes the configuration to `/configuration/{model}-{serial}-{time}.xml`.
+public struct SaveConfigCommand: ShellCommand {
+    public let name = "saveconfig"
+    public let summary = "Saves a copy of the current configuration settings to a file."
+    public let requiresCommit = false
+    public let batchSyntax = ["saveconfig {1|2}"]
+    public let completions = ["1", "2"]
+
+    public init() {}
+
+    public func run(_ arguments: [String], in session: Session) throws {
+        let option =
+            try arguments.isEmpty
+            ? ConfigFile.askPassphraseOption(session.dialog)
+            : ConfigFile.batchPassphraseOption(arguments, syntax: batchSyntax[0], historic: true)
+        let xml = try ConfigFile.xml(session, option)
+        let fileName = ConfigFile.fileName(session)
+        let url = session.environment.configurationDirectory.appendingPathComponent(fileName)
+        try PrivateFile.write(Data(xml.utf8), to: url, shownAs: "/configuration/\(fileName)")
+        session.dialog.block(
+            "File written on machine \"\(session.committedHostname)\" to the location",
+            "\"/configuration/\(fileName)\".",
+            "Configuration saved."
+        )
+    }
+}
+
+/// What `showconfig`, `saveconfig` and `mailconfig` share: the passphrase menu, the header and the XML.
+enum ConfigFile {
+    /// How private keys are written.
+    enum PassphraseOption: Sendable, Equatable {
+        case mask
+        case encrypt
+    }
+
+    /// The passphrase menu (**exact**).
+    static func askPassphraseOption(_ dialog: Dialog) throws -> PassphraseOption {
+        let choice = try dialog.choose(
+            ["Choose the passphrase option:"],
+            items: [
+                "Mask passphrases (Files with masked passphrases cannot be loaded using loadconfig command)",
+                "Encrypt passphrases",
+            ],
+            default: 0
+        )
+        return choice == 0 ? .mask : .encrypt
+    }
+
+    /// `1` or `2`; with `historic`, also `y …` (= 1) and `n …` (= 2) with any further words ignored.
+    static func batchPassphraseOption(
+        _ arguments: [String],
+        syntax: String,
+        historic: Bool
+    ) throws
+        -> PassphraseOption
+    {
+        let first = arguments[0].lowercased()
+        if historic && (first == "y" || first == "yes") { return .mask }
+        if historic && (first == "n" || first == "no") { return .encrypt }
+        guard arguments.count == 1 else {
+            throw ShellError.invalidInput("Usage: \(syntax)\nUnexpected argument \"\(arguments[1])\".")
+        }
+        switch first {
+        case "1": return .mask
+        case "2": return .encrypt
+        default:
+            throw ShellError.invalidInput(
+                "Usage: \(syntax)\nThe passphrase option must be 1 (mask) or 2 (encrypt), not \"\(arguments[0])\"."
+            )
+        }
+    }
+
+    /// The header facts of this appliance at this moment.
+    static func header(_ session: Session) -> XMLHeader {
+        let appliance = session.environment.appliance
+        return XMLHeader(
+            product: ApplianceInfo.product,
+            model: ApplianceInfo.model,
+            version: ApplianceInfo.version,
+            serialNumber: appliance.serialNumber,
+            cpuCount: appliance.cpuCount,
+            memoryGB: Int((Double(appliance.memoryMegabytes) / 1024).rounded()),
+            currentTime: session.clock.appliance(session.clock.now(), zone: false)
+        )
+    }
+
+    /// The whole file for the session's configuration (the candidate, as every read-only command shows).
+    static func xml(_ session: Session, _ option: PassphraseOption) throws -> String {
+        let secrets: SecretMode
+        switch option {
+        case .mask:
+            secrets = .mask
+        case .encrypt:
+            let box = try ApplianceSecret.box(session, create: true)
+            secrets = .encrypt(seal: { try box?.seal($0) ?? "" })
+        }
+        do {
+            return try XMLCodec.encode(session.configuration, header: header(session), secrets: secrets)
+        } catch {
+            throw ShellError.actionFailed("The passphrases could not be encrypted.")
+        }
+    }
+
+    /// `{model}-{serial}-{YYYYMMDDTHHMMSS}.xml` in local time (**exact** pattern).
+    static func fileName(_ session: Session) -> String {
+        let time = session.clock.format(session.clock.now(), "yyyyMMdd'T'HHmmss")
+        return "\(ApplianceInfo.model)-\(session.environment.appliance.serialNumber)-\(time).xml"
+    }
+}
+
+/// This appliance's own secret: 32 random bytes in `secret.key` in the data directory (mode 0600,
+/// created on first use). It never leaves the appliance, so only this appliance can open what it sealed.
+enum ApplianceSecret {
+    static func url(_ session: Session) -> URL {
+        session.environment.dataDirectory.appendingPathComponent("secret.key")
+    }
+
+    /// The box for the appliance secret; nil when there is none yet and `create` is false.
+    static func box(_ session: Session, create: Bool) throws -> SecretBox? {
+        let url = url(session)
+        if let key = try read(url) { return try makeBox(key, url) }
+        guard create else { return nil }
+        let key = SecretBox.randomKey()
+        do {
+            try PrivateFile.write(Data(key), to: url, shownAs: url.path, replacing: false)
+        } catch is PrivateFile.AlreadyExists {
+            // Another session created it first: use theirs.
+            guard let theirs = try read(url) else { throw damaged(url) }
+            return try makeBox(theirs, url)
+        }
+        return try makeBox(key, url)
+    }
+
+    private static func read(_ url: URL) throws -> [UInt8]? {
+        guard FileManager.default.fileExists(atPath: url.path) else { return nil }
+        guard let data = FileManager.default.contents(atPath: url.path) else {
+            throw ShellError.io("The appliance secret \(url.path) cannot be read.")
+        }
+        return [UInt8](data)
+    }
+
+    private static func makeBox(_ key: [UInt8], _ url: URL) throws -> SecretBox {
+        guard let box = try? SecretBox(key: key) else { throw damaged(url) }
+        return box
+    }
+
+    private static func damaged(_ url: URL) -> ShellError {
+        ShellError.io("The appliance secret \(url.path) is damaged.")
+    }
+}
+
+/// Owner-only files (mode 0600), written to a temporary name and then moved into place, so a
+/// reader never sees half a file.
+enum PrivateFile {
+    struct AlreadyExists: Error {}
+
+    /// Writes `data` to `url`. With `replacing` false, throws `AlreadyExists` when the file exists.
+    static func write(_ data: Data, to url: URL, shownAs name: String, replacing: Bool = true) throws {
+        let folder = url.deletingLastPathComponent()
+        do {
+            try FileManager.default.createDirectory(
+                at: folder,
+                withIntermediateDirectories: true,
+                attributes: [.posixPermissions: 0o700]
+            )
+        } catch {
+            throw failure(name, error: errno)
+        }
+        let temporary = folder.appendingPathComponent(".\(url.lastPathComponent).\(UUID().uuidString).tmp")
+        let descriptor = open(temporary.path, O_WRONLY | O_CREAT | O_EXCL, 0o600)
+        guard descriptor >= 0 else { throw failure(name, error: errno) }
+        var written = 0
+        let bytes = [UInt8](data)
+        while written < bytes.count {
+            let result = bytes[written...].withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress, $0.count) }
+            if result < 0 {
+                if errno == EINTR { continue }
+                let error = errno
+                close(descriptor)
+                unlink(temporary.path)
+                throw failure(name, error: error)
+            }
+            written += result
+        }
+        let synced = fsync(descriptor)
+        let syncError = errno
+        close(descriptor)
+        guard synced == 0 else {
+            unlink(temporary.path)
+            throw failure(name, error: syncError)
+        }
+        defer { unlink(temporary.path) }
+        if replacing {
+            guard rename(temporary.path, url.path) == 0 else { throw failure(name, error: errno) }
+        } else if link(temporary.path, url.path) != 0 {
+            if errno == EEXIST { throw AlreadyExists() }
+            throw failure(name, error: errno)
+        }
+    }
+
+    private static func failure(_ name: String, error: Int32) -> ShellError {
+        ShellError.io("The file \(name) cannot be written: \(String(cString: strerror(error))).")
+    }
+}
