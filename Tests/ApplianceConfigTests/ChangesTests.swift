@@ -22,7 +22,7 @@ private func sample() -> ApplianceConfiguration {
         let lines = new.changes(since: sample()).map(\.line)
         #expect(
             lines == [
-                "sethostname: host name hostname: ironport.example.com -> mail.example.com",
+                "sethostname: system hostname: ironport.example.com -> mail.example.com",
                 "destconfig: example.com tls: preferred -> required",
             ]
         )
