@@ -105,6 +105,29 @@ struct PKCS12Tests {
         }
     }
 
+    @Test("Legacy RC2-40 files import from many tasks at once (providers load once, thread-safely)")
+    func concurrentLegacyImports() async throws {
+        let profile = try ecProfile()
+        let files = try TemporaryDirectory()
+        let keyFile = try files.write("key.pem", profile.key.pkcs8PEM)
+        let leafFile = try files.write("leaf.pem", profile.certificate.pem)
+        let bytes = try opensslRun([
+            "pkcs12", "-export", "-legacy", "-inkey", keyFile, "-in", leafFile, "-passout", "pass:p",
+        ]).data
+        let expected = profile.certificate
+        let results = try await withThrowingTaskGroup(of: Bool.self) { group in
+            for _ in 0..<8 {
+                group.addTask { try PKCS12.parse(bytes, passphrase: "p").certificate == expected }
+            }
+            var all: [Bool] = []
+            for try await result in group {
+                all.append(result)
+            }
+            return all
+        }
+        #expect(results == Array(repeating: true, count: 8))
+    }
+
     @Test("Wrong passphrase, truncation, garbage and empty input are all `.badPKCS12`")
     func badInputs() throws {
         let profile = try ecProfile()

@@ -46,7 +46,12 @@ struct PrivateKeyTests {
         let ecTraditional = try openssl("pkey", "-traditional", input: ec)
         #expect(ecTraditional.contains("BEGIN EC PRIVATE KEY"))
 
-        let fromPKCS8 = try PrivateKey(pem: rsa, passphrase: nil)
+        var asked = false
+        let fromPKCS8 = try PrivateKey(pem: rsa) {
+            asked = true
+            return "unused"
+        }
+        #expect(!asked, "an unencrypted key must not ask for a passphrase")
         let fromTraditional = try PrivateKey(pem: rsaTraditional, passphrase: nil)
         #expect(fromPKCS8 == fromTraditional)
         #expect(fromPKCS8.typeName == "RSA" && fromPKCS8.bits == 2048)
