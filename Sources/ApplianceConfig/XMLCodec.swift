@@ -201,25 +201,29 @@ public enum XMLCodec {
         return header.text + writer.text + "</config>\n"
     }
 
-    /// Reads a file's bytes (any encoding its declaration names).
+    /// Reads a file's bytes (any encoding its declaration names). `open` turns an encrypted secret
+    /// back into plain text (or throws); `checkProfile` returns a problem with a certificate profile
+    /// (a key that does not match its certificate) that needs the certificate module to find.
     public static func decode(
         _ data: Data,
-        open: (String) throws -> String
+        open: (String) throws -> String,
+        checkProfile: (CertificateProfileRecord) -> String? = { _ in nil }
     ) throws(XMLConfigError) -> ApplianceConfiguration {
         let root = try XMLTree.parse(data)
         var reader = ConfigurationReader()
-        return try reader.read(root, open: open)
+        return try reader.read(root, open: open, checkProfile: checkProfile)
     }
 
     /// Reads pasted text. A file declared as ISO-8859-1 is re-encoded that way, so the declaration holds.
     public static func decode(
         text: String,
-        open: (String) throws -> String
+        open: (String) throws -> String,
+        checkProfile: (CertificateProfileRecord) -> String? = { _ in nil }
     ) throws(XMLConfigError) -> ApplianceConfiguration {
         let declaration = text.prefix(200).lowercased()
         let latin = declaration.contains("iso-8859-1") || declaration.contains("latin1")
         let data = latin ? text.data(using: .isoLatin1) ?? Data(text.utf8) : Data(text.utf8)
-        return try decode(data, open: open)
+        return try decode(data, open: open, checkProfile: checkProfile)
     }
 }
 

@@ -12,7 +12,8 @@ struct ConfigurationReader {
 
     mutating func read(
         _ root: XMLNode,
-        open: (String) throws -> String
+        open: (String) throws -> String,
+        checkProfile: (CertificateProfileRecord) -> String?
     ) throws(XMLConfigError) -> ApplianceConfiguration {
         guard root.name == "config" else {
             throw Self.invalid(root, "the root element is <\(root.name)>, not <config>")
@@ -37,8 +38,14 @@ struct ConfigurationReader {
         }
         if let node = try config.single("certificates") {
             let list = try Element(node, allowed: ["certificate_profile"])
-            configuration.certificates = try list.all("certificate_profile").map { node throws(XMLConfigError) in
+            let nodes = list.all("certificate_profile")
+            configuration.certificates = try nodes.map { node throws(XMLConfigError) in
                 try readProfile(node, open: open)
+            }
+            for (profile, node) in zip(configuration.certificates, nodes) {
+                if let problem = checkProfile(profile) {
+                    throw Self.invalid(node, "certificate profile \"\(profile.name)\": \(problem)")
+                }
             }
         }
         if let node = try config.single("ca_lists") {

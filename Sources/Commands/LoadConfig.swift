@@ -1,4 +1,5 @@
 import ApplianceConfig
+import Certificates
 import Foundation
 import Shell
 
@@ -90,6 +91,18 @@ public struct LoadConfigCommand: ShellCommand {
         return .bytes(data)
     }
 
+    /// What the certificate module finds wrong with a loaded profile, if anything.
+    static func problem(with profile: CertificateProfileRecord) -> String? {
+        guard let certificate = try? Certificate(pem: profile.certificatePEM) else {
+            return "the certificate is not a PEM certificate"
+        }
+        guard let key = try? PrivateKey(pem: profile.privateKeyPEM, passphrase: nil) else {
+            return "the private key cannot be read"
+        }
+        guard key.matches(certificate) else { return "the private key does not match the certificate" }
+        return nil
+    }
+
     /// Parses and validates; encrypted secrets are opened with this appliance's own secret.
     private static func decode(_ source: Source, _ session: Session) throws -> ApplianceConfiguration {
         let box = try ApplianceSecret.box(session, create: false)
@@ -99,8 +112,8 @@ public struct LoadConfigCommand: ShellCommand {
         }
         do {
             switch source {
-            case .bytes(let data): return try XMLCodec.decode(data, open: open)
-            case .text(let text): return try XMLCodec.decode(text: text, open: open)
+            case .bytes(let data): return try XMLCodec.decode(data, open: open, checkProfile: problem)
+            case .text(let text): return try XMLCodec.decode(text: text, open: open, checkProfile: problem)
             }
         } catch {
             throw ShellError.actionFailed(error.description)

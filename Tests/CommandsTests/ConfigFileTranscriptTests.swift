@@ -349,3 +349,27 @@ private func commitHostname(_ shell: TestShell, _ name: String = "mail.example.c
         #expect(try savedText(shell).contains("  <hostname>mail.example.com</hostname>\n"))
     }
 }
+
+@Suite struct ConfigFileProfileCheckTests {
+    @Test func aKeyThatDoesNotMatchItsCertificateIsRefusedWithTheProfileLine() throws {
+        let shell = try TestShell()
+        _ = try shell.run("saveconfig 2\n")
+        let original = try savedText(shell)
+        let certificate = try #require(TestFactory.configuration.certificates.first?.certificatePEM)
+        let other = try TestCA.makeRoot().certificatePEM
+        let text = original.replacingOccurrences(of: certificate, with: other)
+        let line =
+            try #require(
+                text.split(separator: "\n", omittingEmptySubsequences: false).firstIndex {
+                    $0.contains("<certificate_profile>")
+                }
+            ) + 1
+        try Data(text.utf8).write(to: configurationFolder(shell).appendingPathComponent("mismatch.xml"))
+        let result = try shell.run("loadconfig mismatch.xml\n")
+        #expect(
+            result.errorOutput
+                == "line 1: Error: line \(line): certificate profile \"Demo\": the private key does not match the certificate\n"
+        )
+        #expect(result.status == .actionFailed)
+    }
+}
