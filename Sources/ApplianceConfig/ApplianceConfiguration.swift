@@ -21,6 +21,12 @@ public struct ApplianceConfiguration: Sendable, Equatable, Codable {
     public var ldap: LDAPSettings
     /// URL filtering and the web security client certificate.
     public var webSecurity: WebSecuritySettings
+    /// SMTP listeners with their certificates, Host Access Tables and Recipient Access Tables.
+    public var listeners: [Listener]
+    /// Limits for all listeners (listenerconfig SETUP).
+    public var listenerSettings: ListenerSettings
+    /// Alert recipients.
+    public var alerts: AlertSettings
 
     public init(
         hostname: String,
@@ -30,7 +36,10 @@ public struct ApplianceConfiguration: Sendable, Equatable, Codable {
         destinations: [DestinationEntry] = [],
         destinationDefaults: DestinationDefaults = .init(),
         ldap: LDAPSettings = .init(),
-        webSecurity: WebSecuritySettings = .init()
+        webSecurity: WebSecuritySettings = .init(),
+        listeners: [Listener] = [],
+        listenerSettings: ListenerSettings = .init(),
+        alerts: AlertSettings = .init()
     ) {
         self.hostname = hostname
         self.interfaces = interfaces
@@ -40,11 +49,14 @@ public struct ApplianceConfiguration: Sendable, Equatable, Codable {
         self.destinationDefaults = destinationDefaults
         self.ldap = ldap
         self.webSecurity = webSecurity
+        self.listeners = listeners
+        self.listenerSettings = listenerSettings
+        self.alerts = alerts
     }
 
     private enum CodingKeys: String, CodingKey {
         case hostname, interfaces, certificates, certificateAuthorities, destinations, destinationDefaults
-        case ldap, webSecurity
+        case ldap, webSecurity, listeners, listenerSettings, alerts
     }
 
     /// Decodes revisions written by any earlier version: sections added later take their factory value.
@@ -59,6 +71,9 @@ public struct ApplianceConfiguration: Sendable, Equatable, Codable {
         destinationDefaults = try c.decodeIfPresent(DestinationDefaults.self, forKey: .destinationDefaults) ?? .init()
         ldap = try c.decodeIfPresent(LDAPSettings.self, forKey: .ldap) ?? .init()
         webSecurity = try c.decodeIfPresent(WebSecuritySettings.self, forKey: .webSecurity) ?? .init()
+        listeners = try c.decodeIfPresent([Listener].self, forKey: .listeners) ?? []
+        listenerSettings = try c.decodeIfPresent(ListenerSettings.self, forKey: .listenerSettings) ?? .init()
+        alerts = try c.decodeIfPresent(AlertSettings.self, forKey: .alerts) ?? .init()
     }
 }
 
@@ -87,7 +102,18 @@ extension ApplianceConfiguration {
             ],
             certificates: demo.map { [$0] } ?? [],
             destinationDefaults: DestinationDefaults(outboundCertificate: demoName),
-            ldap: LDAPSettings(certificate: demoName)
+            ldap: LDAPSettings(certificate: demoName),
+            listeners: [
+                Listener(
+                    name: "IncomingMail",
+                    kind: .public,
+                    interface: "Management",
+                    port: 25,
+                    certificate: demoName,
+                    hostAccess: .publicDefault,
+                    recipientAccess: [RecipientAccessEntry(pattern: "ALL", accept: false)]
+                )
+            ]
         )
     }
 

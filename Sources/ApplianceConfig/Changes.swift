@@ -205,6 +205,9 @@ extension ApplianceConfiguration {
         .group("destconfig", \.destinationDefaults),
         .group("ldapconfig", \.ldap),
         .group("websecurityconfig", \.webSecurity),
+        .collection("listenerconfig", \.listeners),
+        .group("listenerconfig", \.listenerSettings),
+        .group("alertconfig", \.alerts),
     ]
 
     var hostnameSetting: HostnameSetting {

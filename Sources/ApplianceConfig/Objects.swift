@@ -71,6 +71,37 @@ extension DestinationEntry: ConfigObject {
     }
 }
 
+extension Listener: ConfigObject {
+    public var objectID: String { name.lowercased() }
+    public var objectLabel: String { "listener \"\(name)\"" }
+    public var settings: [Setting] {
+        [
+            Setting("type", kind.rawValue),
+            Setting("interface", interface),
+            Setting("port", String(port)),
+            Setting("certificate", certificate ?? "none"),
+            Setting("max connections", String(maxConnections)),
+            Setting("host access table", hostAccess.summary),
+            Setting(
+                "recipient access table",
+                recipientAccess.map { "\($0.pattern) \($0.accept ? "ACCEPT" : "REJECT")" }.joined(separator: ", ")
+            ),
+        ]
+    }
+}
+
+extension HostAccessTable {
+    /// A one-line description for change lines: counts and a digest of the whole table.
+    public var summary: String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        let data = (try? encoder.encode(self)) ?? Data()
+        let groups = entries.filter { $0.name != nil }.count
+        return "\(policies.count) policies, \(groups) sender groups, \(entries.count - groups) inline entries, digest "
+            + String(SHA256.hex(of: Array(data)).prefix(12))
+    }
+}
+
 /// A settings group is one object of its own section.
 public protocol SettingsGroup: ConfigObject {}
 
@@ -112,6 +143,32 @@ extension DestinationDefaults: SettingsGroup {
             Setting("bounce profile", bounceProfile),
             Setting("outbound certificate", outboundCertificate ?? "none"),
             Setting("required tls alert", requiredTLSAlert ? "on" : "off"),
+        ]
+    }
+}
+
+extension ListenerSettings: SettingsGroup {
+    public var objectLabel: String { "global settings" }
+    public var settings: [Setting] {
+        [
+            Setting("max concurrent connections", String(maxConcurrentConnections)),
+            Setting("connection timeout", String(connectionTimeoutSeconds)),
+            Setting("max connection time", String(maxConnectionSeconds)),
+        ]
+    }
+}
+
+extension AlertSettings: SettingsGroup {
+    public var objectLabel: String { "alerts" }
+    public var settings: [Setting] {
+        [
+            Setting(
+                "recipients",
+                recipients.map { "\($0.address) (\($0.alertClass.rawValue)/\($0.severity.rawValue))" }
+                    .joined(separator: ", ")
+            ),
+            Setting("initial duplicate interval", String(initialDuplicateSeconds)),
+            Setting("maximum duplicate interval", String(maximumDuplicateSeconds)),
         ]
     }
 }

@@ -87,9 +87,67 @@ extension ApplianceConfiguration {
         checkProfile(destinationDefaults.outboundCertificate, section: "destconfig", object: "global settings")
         checkProfile(ldap.certificate, section: "ldapconfig", object: "LDAP")
         checkProfile(webSecurity.clientCertificate, section: "websecurityconfig", object: "web security")
+        var seenListeners = Set<String>()
+        var seenEndpoints = Set<String>()
+        for listener in listeners {
+            let label = "listener \"\(listener.name)\""
+            if !seenListeners.insert(listener.objectID).inserted {
+                issues.append(.init(section: "listenerconfig", object: label, problem: "duplicate listener name"))
+            }
+            if !interfaces.contains(where: { $0.objectID == listener.interface.lowercased() }) {
+                issues.append(
+                    .init(
+                        section: "listenerconfig",
+                        object: label,
+                        problem: "interface \"\(listener.interface)\" does not exist"
+                    )
+                )
+            }
+            if !seenEndpoints.insert("\(listener.interface.lowercased()):\(listener.port)").inserted {
+                issues.append(
+                    .init(
+                        section: "listenerconfig",
+                        object: label,
+                        problem: "another listener uses interface \"\(listener.interface)\" port \(listener.port)"
+                    )
+                )
+            }
+            checkProfile(listener.certificate, section: "listenerconfig", object: label)
+            let policies = Set(listener.hostAccess.policies.map(\.name))
+            for entry in listener.hostAccess.entries {
+                if case .policy(let name) = entry.behavior, !policies.contains(name) {
+                    let what =
+                        entry.name.map { "sender group \"\($0)\"" }
+                        ?? "entry \"\(entry.members.joined(separator: ", "))\""
+                    issues.append(
+                        .init(
+                            section: "listenerconfig",
+                            object: label,
+                            problem: "\(what) names a missing policy \"$\(name)\""
+                        )
+                    )
+                }
+            }
+            if case .policy(let name) = listener.hostAccess.all, !policies.contains(name) {
+                issues.append(
+                    .init(section: "listenerconfig", object: label, problem: "ALL names a missing policy \"$\(name)\"")
+                )
+            }
+        }
         var seenDomains = Set<String>()
-        for entry in destinations where !seenDomains.insert(entry.objectID).inserted {
-            issues.append(.init(section: "destconfig", object: entry.domain, problem: "duplicate destination"))
+        for entry in destinations {
+            if !seenDomains.insert(entry.objectID).inserted {
+                issues.append(.init(section: "destconfig", object: entry.domain, problem: "duplicate destination"))
+            }
+            if let profile = entry.bounceProfile, profile.lowercased() != "default" {
+                issues.append(
+                    .init(
+                        section: "destconfig",
+                        object: entry.domain,
+                        problem: "bounce profile \"\(profile)\" does not exist"
+                    )
+                )
+            }
         }
         return issues
     }
