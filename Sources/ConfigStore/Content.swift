@@ -1,29 +1,45 @@
 import ApplianceConfig
 import Foundation
 
-/// A configuration as stored: its encoded bytes and their checksum.
+/// A configuration as stored: its encoded bytes, the name of their encoding and their checksum.
 struct StoredContent: Sendable {
-    /// The name of the encoding in the `encoding` column.
-    static let encodingName = "json"
+    /// The compact binary encoding of `BinaryCodec`.
+    static let binary = "bin1"
+    /// JSON, the fallback for values the binary encoding cannot represent.
+    static let json = "json"
+    static let knownEncodings: Set<String> = [binary, json]
 
+    var encoding: String
     var bytes: Data
     var checksum: String
 
-    init(bytes: Data) {
+    init(encoding: String, bytes: Data) {
+        self.encoding = encoding
         self.bytes = bytes
         self.checksum = Self.checksum(of: bytes)
     }
 
+    /// Encodes compactly, checking that the bytes decode to the same value (JSON otherwise).
     init(encoding configuration: ApplianceConfiguration) throws {
-        self.init(bytes: try JSONEncoder().encode(configuration))
+        if let binary = BinaryCodec.encode(configuration),
+            (try? BinaryCodec.decode(ApplianceConfiguration.self, from: binary)) == configuration
+        {
+            self.init(encoding: Self.binary, bytes: Data(binary))
+        } else {
+            self.init(encoding: Self.json, bytes: try JSONEncoder().encode(configuration))
+        }
     }
 
     static func checksum(of bytes: Data) -> String {
         SHA256.hex(of: [UInt8](bytes))
     }
 
-    static func decode(_ bytes: Data) throws -> ApplianceConfiguration {
-        try JSONDecoder().decode(ApplianceConfiguration.self, from: bytes)
+    func decode() throws -> ApplianceConfiguration {
+        switch encoding {
+        case Self.binary: try BinaryCodec.decode(ApplianceConfiguration.self, from: [UInt8](bytes))
+        case Self.json: try JSONDecoder().decode(ApplianceConfiguration.self, from: bytes)
+        default: throw BinaryCodingError(reason: "unknown encoding \(encoding)")
+        }
     }
 }
 
@@ -85,6 +101,7 @@ extension ApplianceConfiguration {
         trimCommon(&before.destinations, &after.destinations)
         trimCommon(&before.interfaces, &after.interfaces)
         trimCommon(&before.certificates, &after.certificates)
+        trimCommon(&before.listeners, &after.listeners)
         return after.changes(since: before)
     }
 }

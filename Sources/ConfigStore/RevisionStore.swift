@@ -388,7 +388,7 @@ public final class RevisionStore: Sendable {
         let content = try Schema.content(db, number: info.number, checksum: info.checksum)
         let configuration: ApplianceConfiguration
         do {
-            configuration = try StoredContent.decode(content.bytes)
+            configuration = try content.decode()
         } catch {
             throw StoreError.damaged(revision: info.number, lastGood: nil, reason: "undecodable content: \(error)")
         }

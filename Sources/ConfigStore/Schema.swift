@@ -93,11 +93,12 @@ enum Schema {
                 arguments: [number]
             )
         else { throw StoreError.noSuchRevision(number) }
-        let encoding: String? = row["encoding"]
-        guard encoding == StoredContent.encodingName, let bytes = row["content"] as Data? else {
+        guard let encoding = row["encoding"] as String?, StoredContent.knownEncodings.contains(encoding),
+            let bytes = row["content"] as Data?
+        else {
             throw StoreError.damaged(revision: number, lastGood: nil, reason: "unreadable content")
         }
-        let content = StoredContent(bytes: bytes)
+        let content = StoredContent(encoding: encoding, bytes: bytes)
         guard content.checksum == checksum else {
             throw StoreError.damaged(revision: number, lastGood: nil, reason: "checksum mismatch")
         }
@@ -115,7 +116,7 @@ enum Schema {
             arguments: [
                 info.number, info.date.timeIntervalSinceReferenceDate, info.user, info.method.rawValue,
                 info.comment, info.rollbackPoint, info.baseRevision, ChangeLines.join(info.changes),
-                content.checksum, StoredContent.encodingName, content.bytes,
+                content.checksum, content.encoding, content.bytes,
             ]
         )
     }
@@ -165,7 +166,7 @@ enum Schema {
             let encoding: String? = row["encoding"]
             let bytes = row["content"] as Data?
             var problem: String?
-            if encoding != StoredContent.encodingName {
+            if !StoredContent.knownEncodings.contains(encoding ?? "") {
                 problem = "unknown content encoding"
             } else if let bytes, let checksum {
                 if StoredContent.checksum(of: bytes) != checksum { problem = "checksum mismatch" }

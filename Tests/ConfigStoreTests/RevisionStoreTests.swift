@@ -50,7 +50,7 @@ import Testing
         #expect(info.date == clock.now)
         #expect(info.comment == "changed hostname")
         #expect(info.method == .interactive)
-        #expect(info.changes == ["sethostname: host name hostname: ironport.example.com -> mail.example.com"])
+        #expect(info.changes == ["sethostname: system hostname: ironport.example.com -> mail.example.com"])
         #expect(stored.hostname == "mail.example.com")
         #expect(try store.head().info == info)
         #expect(try store.head().configuration == stored)
@@ -104,7 +104,7 @@ import Testing
         #expect(info.method == .rollback)
         #expect(info.checksum == target.info.checksum)
         #expect(try store.head().configuration == target.configuration)
-        #expect(info.changes == ["sethostname: host name hostname: b.example.com -> a.example.com"])
+        #expect(info.changes == ["sethostname: system hostname: b.example.com -> a.example.com"])
     }
 
     @Test func twoSessionsFromTheSameBaseAreRebased() throws {
@@ -143,7 +143,7 @@ import Testing
         #expect(rebased)
         #expect(info.number == 3)
         #expect(info.baseRevision == 1)
-        #expect(info.changes == ["sethostname: host name hostname: ironport.example.com -> mail.example.com"])
+        #expect(info.changes == ["sethostname: system hostname: ironport.example.com -> mail.example.com"])
         #expect(merged.hostname == "mail.example.com")
         #expect(merged.destinations.map(\.domain) == ["example.com"])
         #expect(try store.head().configuration == merged)
