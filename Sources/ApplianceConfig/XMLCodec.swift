@@ -197,6 +197,11 @@ public enum XMLCodec {
         }
         writer.close("destconfig")
 
+        for extra in try XMLExtraSections.encode(configuration) {
+            writer.blank()
+            writer.element(extra.element, extra.json, attributes: [("format", "json")])
+        }
+
         writer.blank()
         return header.text + writer.text + "</config>\n"
     }
@@ -279,7 +284,9 @@ struct XMLWriter {
     mutating func blank() { text += "\n" }
 
     mutating func element(_ name: String, _ value: String, attributes: [(String, String)] = []) {
-        let attributeText = attributes.map { " \($0.0)=\"\(Self.escape($0.1))\"" }.joined()
+        let attributeText = attributes.map {
+            " \($0.0)=\"\(Self.escape($0.1).replacingOccurrences(of: "\"", with: "&quot;"))\""
+        }.joined()
         text += "\(indent)<\(name)\(attributeText)>\(Self.escape(value))</\(name)>\n"
     }
 
@@ -290,7 +297,7 @@ struct XMLWriter {
 
     static func flag(_ value: Bool) -> String { value ? "1" : "0" }
 
-    /// Markup characters as entities; CR and every non-ASCII character as a character reference.
+    /// `&`, `<`, `>` as entities; CR and every non-ASCII character as a character reference.
     static func escape(_ value: String) -> String {
         var out = ""
         out.reserveCapacity(value.utf8.count)
@@ -299,7 +306,6 @@ struct XMLWriter {
             case "&": out += "&amp;"
             case "<": out += "&lt;"
             case ">": out += "&gt;"
-            case "\"": out += "&quot;"
             case "\n", "\t": out.unicodeScalars.append(scalar)
             default:
                 if scalar.value < 0x20 || scalar.value >= 0x7F {

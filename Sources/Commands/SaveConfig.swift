@@ -100,8 +100,10 @@ enum ConfigFile {
         case .mask:
             secrets = .mask
         case .encrypt:
-            let box = try ApplianceSecret.box(session, create: true)
-            secrets = .encrypt(seal: { try box?.seal($0) ?? "" })
+            guard let box = try ApplianceSecret.box(session, create: true) else {
+                throw ShellError.io("The appliance secret cannot be created.")
+            }
+            secrets = .encrypt(seal: box.seal)
         }
         do {
             return try XMLCodec.encode(session.configuration, header: header(session), secrets: secrets)

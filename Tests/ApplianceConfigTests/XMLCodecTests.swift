@@ -133,8 +133,12 @@ private func line(of fragment: String, in text: String) -> Int {
     }
 
     @Test func bodyUsesTheSpecElementNames() throws {
-        let text = try XMLCodec.encode(ApplianceConfiguration.factory(demo: nil), header: header, secrets: .mask)
-        let body = text.split(separator: "\n").drop { $0 != "<config>" }.joined(separator: "\n")
+        var config = ApplianceConfiguration.factory(demo: nil)
+        config.destinationDefaults.ipPreference = "IPv6 Preferred"
+        let text = try XMLCodec.encode(config, header: header, secrets: .mask)
+        // Up to </destconfig>: sections without an element layout follow as JSON.
+        let lines = text.split(separator: "\n").drop { $0 != "<config>" }
+        let body = (lines.prefix { $0 != "  </destconfig>" } + ["  </destconfig>", "</config>"]).joined(separator: "\n")
         #expect(
             body == """
                 <config>
@@ -194,7 +198,7 @@ private func line(of fragment: String, in text: String) -> Int {
         let text = try XMLCodec.encode(rich(), header: header, secrets: .mask)
         #expect(text.utf8.allSatisfy { $0 < 0x80 })
         #expect(text.contains("<https_certificate>D&#233;mo &amp; &lt;Co&gt;</https_certificate>"))
-        #expect(text.contains("<bounce_profile>R&#252;ckl&#228;ufer &quot;&#26085;&#26412;&quot;</bounce_profile>"))
+        #expect(text.contains("<bounce_profile>R&#252;ckl&#228;ufer \"&#26085;&#26412;\"</bounce_profile>"))
         #expect(text.contains("-----END CERTIFICATE-----\n&#13;\n</certificate>"))
         #expect(text.contains("<netmask>64</netmask>"))
         #expect(text.contains("<netmask>0.0.0.0</netmask>"))
@@ -294,6 +298,16 @@ private func line(of fragment: String, in text: String) -> Int {
         #expect(config.interfaces[0].sshPort == nil)
         #expect(config.destinationDefaults == DestinationDefaults())
         #expect(config.certificates.isEmpty)
+
+        let unknown = text.replacingOccurrences(of: "</config>", with: "<gadgets format=\"json\">[]</gadgets></config>")
+        #expect(decodeError(unknown)?.description == "Error: line 15: unknown element <gadgets> in <config>")
+        let notJSON = text.replacingOccurrences(of: "</config>", with: "<gadgets format=\"json\">{</gadgets></config>")
+        #expect(decodeError(notJSON)?.description == "Error: line 15: <gadgets> does not hold valid JSON")
+        let structured = text.replacingOccurrences(
+            of: "</config>",
+            with: "<hostname format=\"json\">1</hostname></config>"
+        )
+        #expect(decodeError(structured)?.code == .invalid)
 
         let bad = text.replacingOccurrences(of: "0xffffff00", with: "255.0.255.0")
         #expect(decodeError(bad)?.description == "Error: line 6: invalid netmask \"255.0.255.0\"")
