@@ -9,9 +9,9 @@ import Glibc
 /// The crash contract (commit.md §8.6) and concurrent commits from several processes (§8.4),
 /// exercised on the real binary.
 @Suite(.serialized) struct DurabilityTests {
-    /// Iterations of the kill test: 120 in the suite; set `ESA_CRASH_ITERATIONS` to run it longer.
+    /// Iterations of the kill test: 200 in the suite; set `ESA_CRASH_ITERATIONS` to run it longer.
     static var crashIterations: Int {
-        ProcessInfo.processInfo.environment["ESA_CRASH_ITERATIONS"].flatMap(Int.init) ?? 120
+        ProcessInfo.processInfo.environment["ESA_CRASH_ITERATIONS"].flatMap(Int.init) ?? 200
     }
 
     @Test func acknowledgedCommitsSurviveKill9AtRandomMoments() throws {

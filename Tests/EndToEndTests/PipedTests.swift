@@ -122,4 +122,26 @@ import Testing
         #expect(result.status == 0)
         #expect(FileManager.default.fileExists(atPath: home.url.appendingPathComponent("esa/config.db").path))
     }
+
+    @Test func everyTopLevelLineIsAudited() throws {
+        let data = try TemporaryDirectory()
+        _ = try EsaProcess.run(["--data-dir", data.url.path, "--user", "auditor"], input: "version\nbogus\n")
+        let log = try String(contentsOf: data.url.appendingPathComponent("logs/audit.log"), encoding: .utf8)
+        let lines = log.split(separator: "\n")
+        #expect(lines.count == 2)
+        #expect(lines[0].hasSuffix(" user=auditor mode=script status=0 command=version"))
+        #expect(lines[1].hasSuffix(" user=auditor mode=script status=4 command=bogus"))
+    }
+
+    @Test func aDamagedStoreIsRefusedAtStartAndLeftAlone() throws {
+        let data = try TemporaryDirectory()
+        #expect(try EsaProcess.run(["--data-dir", data.url.path, "-c", "version"]).status == 0)
+        let store = data.url.appendingPathComponent("config.db")
+        let garbage = Data(String(repeating: "garbage ", count: 4000).utf8)
+        try garbage.write(to: store)
+        let result = try EsaProcess.run(["--data-dir", data.url.path, "-c", "version"])
+        #expect(result.status == 2)
+        #expect(result.stderr == "esa: The configuration store \(store.path) is not a readable database.\n")
+        #expect(try Data(contentsOf: store) == garbage)
+    }
 }
