@@ -300,9 +300,9 @@ private func line(of fragment: String, in text: String) -> Int {
         #expect(config.certificates.isEmpty)
 
         let unknown = text.replacingOccurrences(of: "</config>", with: "<gadgets format=\"json\">[]</gadgets></config>")
-        #expect(decodeError(unknown)?.description == "Error: line 15: unknown element <gadgets> in <config>")
+        #expect(decodeError(unknown)?.description == "Error: line 14: unknown element <gadgets> in <config>")
         let notJSON = text.replacingOccurrences(of: "</config>", with: "<gadgets format=\"json\">{</gadgets></config>")
-        #expect(decodeError(notJSON)?.description == "Error: line 15: <gadgets> does not hold valid JSON")
+        #expect(decodeError(notJSON)?.description == "Error: line 14: <gadgets> does not hold valid JSON")
         let structured = text.replacingOccurrences(
             of: "</config>",
             with: "<hostname format=\"json\">1</hostname></config>"
