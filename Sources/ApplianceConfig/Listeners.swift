@@ -298,3 +298,305 @@ public struct ListenerSettings: Sendable, Equatable, Codable {
         self.maxConnectionSeconds = maxConnectionSeconds
     }
 }
+
+// MARK: - Parameter keys, ranges and effective values
+
+extension MailFlowParameters {
+    /// The parameters by their key of the HAT text format, in PRINT order (listenerconfig.md §4.2).
+    public enum Key: String, Sendable, CaseIterable {
+        case spamCheck = "spam_check"
+        case maxMessagesPerSession = "max_msgs_per_session"
+        case maxConcurrency = "max_concurrency"
+        case maxRecipientsPerMessage = "max_rcpts_per_msg"
+        case maxRecipientsPerHour = "max_rcpts_per_hour"
+        case dhapLimit = "dhap_limit"
+        case virusCheck = "virus_check"
+        case maxMessageSize = "max_message_size"
+        case useSenderBase = "use_sb"
+        case tls
+        case smtpAuth = "smtp_auth"
+        case smtpAuthRequireTLS = "smtp_auth_require_tls"
+
+        /// The allowed range of a numeric parameter; nil for on/off and choice parameters.
+        public var range: ClosedRange<Int>? {
+            switch self {
+            case .maxMessagesPerSession: 1...100_000
+            case .maxConcurrency: 1...1000
+            case .maxRecipientsPerMessage: 1...100_000
+            case .maxRecipientsPerHour: -1...10_000_000
+            case .dhapLimit: 0...10_000_000
+            case .maxMessageSize: 1...1_073_741_824
+            case .spamCheck, .virusCheck, .useSenderBase, .tls, .smtpAuth, .smtpAuthRequireTLS: nil
+            }
+        }
+
+        /// The words a string parameter accepts; nil for numeric parameters.
+        public var words: [String]? {
+            switch self {
+            case .spamCheck, .virusCheck, .useSenderBase, .smtpAuthRequireTLS: ["on", "off"]
+            case .tls: InboundTLS.allCases.map(\.rawValue)
+            case .smtpAuth: SMTPAuthentication.allCases.map(\.rawValue)
+            default: nil
+            }
+        }
+    }
+
+    /// A parameter value as the HAT text format writes it: a number or a word.
+    public enum Value: Sendable, Equatable {
+        case number(Int)
+        case word(String)
+    }
+
+    /// The value of `key`, nil when not set.
+    public func value(_ key: Key) -> Value? {
+        func word(_ flag: Bool?) -> Value? { flag.map { .word($0 ? "on" : "off") } }
+        switch key {
+        case .spamCheck: return word(spamCheck)
+        case .maxMessagesPerSession: return maxMessagesPerSession.map(Value.number)
+        case .maxConcurrency: return maxConcurrency.map(Value.number)
+        case .maxRecipientsPerMessage: return maxRecipientsPerMessage.map(Value.number)
+        case .maxRecipientsPerHour: return maxRecipientsPerHour.map(Value.number)
+        case .dhapLimit: return dhapLimit.map(Value.number)
+        case .virusCheck: return word(virusCheck)
+        case .maxMessageSize: return maxMessageSize.map(Value.number)
+        case .useSenderBase: return word(useSenderBase)
+        case .tls: return tls.map { .word($0.rawValue) }
+        case .smtpAuth: return smtpAuth.map { .word($0.rawValue) }
+        case .smtpAuthRequireTLS: return word(smtpAuthRequireTLS)
+        }
+    }
+
+    /// Sets (or with nil removes) the value of `key`. Returns a one-line problem when the value does
+    /// not fit the key (wrong kind, out of range, unknown word); then nothing changes.
+    @discardableResult
+    public mutating func set(_ key: Key, _ value: Value?) -> String? {
+        guard let value else {
+            clear(key)
+            return nil
+        }
+        switch value {
+        case .number(let number):
+            guard let range = key.range else {
+                let words = (key.words ?? []).map { "\"\($0)\"" }.joined(separator: ", ")
+                return "the value of \"\(key.rawValue)\" must be one of \(words)"
+            }
+            guard range.contains(number) else {
+                return
+                    "the value of \"\(key.rawValue)\" must be a number from \(range.lowerBound) to \(range.upperBound)"
+            }
+            setNumber(key, number)
+        case .word(let text):
+            guard let words = key.words else {
+                return "the value of \"\(key.rawValue)\" must be a number"
+            }
+            guard words.contains(text) else {
+                return
+                    "the value of \"\(key.rawValue)\" must be one of \(words.map { "\"\($0)\"" }.joined(separator: ", "))"
+            }
+            setWord(key, text)
+        }
+        return nil
+    }
+
+    private mutating func clear(_ key: Key) {
+        switch key {
+        case .spamCheck: spamCheck = nil
+        case .maxMessagesPerSession: maxMessagesPerSession = nil
+        case .maxConcurrency: maxConcurrency = nil
+        case .maxRecipientsPerMessage: maxRecipientsPerMessage = nil
+        case .maxRecipientsPerHour: maxRecipientsPerHour = nil
+        case .dhapLimit: dhapLimit = nil
+        case .virusCheck: virusCheck = nil
+        case .maxMessageSize: maxMessageSize = nil
+        case .useSenderBase: useSenderBase = nil
+        case .tls: tls = nil
+        case .smtpAuth: smtpAuth = nil
+        case .smtpAuthRequireTLS: smtpAuthRequireTLS = nil
+        }
+    }
+
+    private mutating func setNumber(_ key: Key, _ number: Int) {
+        switch key {
+        case .maxMessagesPerSession: maxMessagesPerSession = number
+        case .maxConcurrency: maxConcurrency = number
+        case .maxRecipientsPerMessage: maxRecipientsPerMessage = number
+        case .maxRecipientsPerHour: maxRecipientsPerHour = number
+        case .dhapLimit: dhapLimit = number
+        case .maxMessageSize: maxMessageSize = number
+        default: break
+        }
+    }
+
+    private mutating func setWord(_ key: Key, _ word: String) {
+        switch key {
+        case .spamCheck: spamCheck = word == "on"
+        case .virusCheck: virusCheck = word == "on"
+        case .useSenderBase: useSenderBase = word == "on"
+        case .smtpAuthRequireTLS: smtpAuthRequireTLS = word == "on"
+        case .tls: tls = InboundTLS(rawValue: word)
+        case .smtpAuth: smtpAuth = SMTPAuthentication(rawValue: word)
+        default: break
+        }
+    }
+
+    /// Whether no parameter is set.
+    public var isEmpty: Bool { Key.allCases.allSatisfy { value($0) == nil } }
+
+    /// These overrides on top of `defaults`: every value set.
+    public func applied(over defaults: MailFlowParameters) -> MailFlowParameters {
+        var result = defaults
+        for key in Key.allCases {
+            if let value = value(key) { result.set(key, value) }
+        }
+        return result
+    }
+}
+
+// MARK: - Names, members and references
+
+extension Listener {
+    /// Letters, digits, `_`, `-` and `.` (listenerconfig.md §1).
+    public static func isValidName(_ name: String) -> Bool {
+        !name.isEmpty && name.count <= 64
+            && name.unicodeScalars.allSatisfy { $0.isASCIIAlphanumeric || "_-.".unicodeScalars.contains($0) }
+    }
+}
+
+extension MailFlowPolicy {
+    /// Letters, digits and `_` (printed with `$`).
+    public static func isValidName(_ name: String) -> Bool {
+        !name.isEmpty && name.count <= 64 && name.unicodeScalars.allSatisfy { $0.isASCIIAlphanumeric || $0 == "_" }
+    }
+}
+
+extension HostAccessEntry {
+    /// Letters, digits, `_` and `-`; not `ALL`.
+    public static func isValidGroupName(_ name: String) -> Bool {
+        !name.isEmpty && name.count <= 64 && name.uppercased() != "ALL"
+            && name.unicodeScalars.allSatisfy { $0.isASCIIAlphanumeric || $0 == "_" || $0 == "-" }
+    }
+
+    /// How the entry is named in lists and messages: the group name, or the member of an inline entry.
+    public var label: String { name ?? members.joined(separator: ", ") }
+}
+
+/// The members a sender group accepts (listenerconfig.md §4.2).
+public enum HostAccessMember {
+    /// IPv4/IPv6 addresses and CIDR blocks, last-octet ranges (`10.1.1.10-20`), partial IPv4
+    /// (`10.2.3.`), host names, partial host names (`.example.com`), `sbrs[{min}:{max}]`,
+    /// `sbrs[none]`, `dnslist[{zone}]` and `ALL`.
+    public static func isValid(_ member: String) -> Bool {
+        if member == "ALL" || member == "sbrs[none]" { return true }
+        if member.hasPrefix("sbrs[") && member.hasSuffix("]") {
+            let body = member.dropFirst(5).dropLast()
+            let parts = body.split(separator: ":", omittingEmptySubsequences: false)
+            guard parts.count == 2, let low = Double(parts[0]), let high = Double(parts[1]) else { return false }
+            return (-10...10).contains(low) && (-10...10).contains(high) && low <= high
+        }
+        if member.hasPrefix("dnslist[") && member.hasSuffix("]") {
+            return HostName.isFullyQualified(String(member.dropFirst(8).dropLast()))
+        }
+        if member.contains(":") { return isIPv6(member) }
+        if member.first.map({ $0.isASCII && $0.isNumber }) == true, isIPv4Form(member) { return true }
+        let name = member.hasPrefix(".") ? String(member.dropFirst()) : member
+        let lastLabel = name.split(separator: ".").last ?? ""
+        return HostName.isFullyQualified(name) && lastLabel.contains(where: \.isLetter)
+    }
+
+    private static func octet(_ text: Substring) -> Int? {
+        guard (1...3).contains(text.count), text.allSatisfy({ $0.isASCII && $0.isNumber }), let value = Int(text),
+            value <= 255
+        else { return nil }
+        return value
+    }
+
+    private static func isIPv4Form(_ text: String) -> Bool {
+        if let slash = text.firstIndex(of: "/") {
+            let prefix = text[text.index(after: slash)...]
+            guard let bits = Int(prefix), prefix.allSatisfy(\.isNumber), (0...32).contains(bits) else { return false }
+            return isIPv4(text[..<slash])
+        }
+        if text.hasSuffix(".") {
+            let parts = text.dropLast().split(separator: ".", omittingEmptySubsequences: false)
+            return (1...3).contains(parts.count) && parts.allSatisfy { octet($0) != nil }
+        }
+        let parts = text.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count == 4 else { return false }
+        if let dash = parts[3].firstIndex(of: "-") {
+            guard parts[0...2].allSatisfy({ octet($0) != nil }), let low = octet(parts[3][..<dash]),
+                let high = octet(parts[3][parts[3].index(after: dash)...])
+            else { return false }
+            return low <= high
+        }
+        return isIPv4(Substring(text))
+    }
+
+    private static func isIPv4(_ text: Substring) -> Bool {
+        let parts = text.split(separator: ".", omittingEmptySubsequences: false)
+        return parts.count == 4 && parts.allSatisfy { octet($0) != nil }
+    }
+
+    private static func isIPv6(_ text: String) -> Bool {
+        var address = Substring(text)
+        if let slash = address.firstIndex(of: "/") {
+            let prefix = address[address.index(after: slash)...]
+            guard let bits = Int(prefix), prefix.allSatisfy(\.isNumber), (0...128).contains(bits) else { return false }
+            address = address[..<slash]
+        }
+        let halves = address.components(separatedBy: "::")
+        guard halves.count <= 2 else { return false }
+        func groups(_ part: String) -> Int? {
+            if part.isEmpty { return 0 }
+            let fields = part.split(separator: ":", omittingEmptySubsequences: false)
+            for field in fields {
+                guard (1...4).contains(field.count), field.allSatisfy(\.isHexDigit) else { return nil }
+            }
+            return fields.count
+        }
+        guard let first = groups(halves[0]) else { return false }
+        if halves.count == 1 { return first == 8 }
+        guard let second = groups(halves[1]) else { return false }
+        return first + second <= 7
+    }
+}
+
+extension HostAccessTable {
+    /// The policy with this name (ignoring case and a leading `$`).
+    public func policy(named name: String) -> MailFlowPolicy? {
+        let bare = name.hasPrefix("$") ? String(name.dropFirst()) : name
+        return policies.first { $0.name.caseInsensitiveCompare(bare) == .orderedSame }
+    }
+
+    /// The index of the sender group with this name (ignoring case), or of the inline entry whose
+    /// member this is.
+    public func entryIndex(named name: String) -> Int? {
+        if let index = entries.firstIndex(where: { $0.name?.caseInsensitiveCompare(name) == .orderedSame }) {
+            return index
+        }
+        return entries.firstIndex { $0.name == nil && $0.members.contains(name) }
+    }
+
+    /// What uses the policy `name`: `sender group "WHITELIST"`, `entry "10.1.1.1"`, `ALL`.
+    public func references(toPolicy name: String) -> [String] {
+        var uses: [String] = []
+        for entry in entries where entry.behavior == .policy(name) {
+            uses.append(entry.name.map { "sender group \"\($0)\"" } ?? "entry \"\(entry.label)\"")
+        }
+        if all == .policy(name) { uses.append("ALL") }
+        return uses
+    }
+
+    /// Named sender groups plus one for `ALL` (listenerconfig.md §4.1).
+    public var senderGroupCount: Int { entries.filter { $0.name != nil }.count + 1 }
+
+    /// The defaults with the overrides of `policy` applied.
+    public func effectiveParameters(of policy: MailFlowPolicy) -> MailFlowParameters {
+        policy.parameters.applied(over: defaults)
+    }
+}
+
+extension Unicode.Scalar {
+    fileprivate var isASCIIAlphanumeric: Bool {
+        ("a"..."z").contains(self) || ("A"..."Z").contains(self) || ("0"..."9").contains(self)
+    }
+}
