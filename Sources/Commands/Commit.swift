@@ -109,7 +109,7 @@ public enum CommitFlow {
 
         let outcome: CommitOutcome
         do {
-            let method = method ?? CommitMethod(session.environment.mode)
+            let method = method ?? session.pendingMethod ?? CommitMethod(session.environment.mode)
             let candidate = session.configuration
             let base = session.base.info.number
             let user = session.environment.user

@@ -1,5 +1,6 @@
 import ApplianceConfig
 import Certificates
+import ConfigStore
 import Foundation
 import Shell
 
@@ -32,7 +33,7 @@ public struct LoadConfigCommand: ShellCommand {
             session.dialog.block("No changes detected from current configuration.")
             return
         }
-        session.replaceCandidate(with: loaded)
+        session.replaceCandidate(with: loaded, method: .load)
         session.dialog.block("Values have been loaded.", "Be sure to run \"commit\" to make these settings active.")
     }
 

@@ -26,7 +26,7 @@ public struct RollbackConfigCommand: ShellCommand {
         guard let revision = try session.store.revision(number) else {
             throw ShellError.actionFailed("Revision \(number) does not exist or is no longer kept.")
         }
-        session.replaceCandidate(with: revision.configuration)
+        session.replaceCandidate(with: revision.configuration, method: .rollback)
         session.dialog.block("Revision \(number) is staged. Use 'commit' to make it active.")
     }
 
@@ -69,7 +69,7 @@ public struct RollbackConfigCommand: ShellCommand {
         guard let revision = try session.store.revision(target.number) else {
             throw ShellError.actionFailed("Revision \(target.number) is no longer kept.")
         }
-        session.replaceCandidate(with: revision.configuration)
+        session.replaceCandidate(with: revision.configuration, method: .rollback)
         dialog.block("Reverted to " + row(target))
         guard try dialog.yesNo(continuing: "Do you want to commit this configuration now?", default: false)
         else { return }

@@ -14,6 +14,9 @@ public final class Session {
     /// The committed revision the candidate is based on (the head when there are no pending changes).
     public private(set) var base: (info: RevisionInfo, configuration: ApplianceConfiguration)
     private var candidate: ApplianceConfiguration?
+    /// How the pending changes came to be when it was not typed edits (`load`, `rollback`): the
+    /// method the next commit records. Any later edit makes them the session's own again.
+    public private(set) var pendingMethod: CommitMethod?
     /// The last commit made in this session (`commitdetail`).
     public var lastCommit: RevisionInfo?
     /// Set by `exit`; the interpreter ends the session after the command.
@@ -59,22 +62,27 @@ public final class Session {
         candidate = nil  // keep `working` uniquely referenced so large sections are edited in place
         change(&working)
         candidate = working
+        pendingMethod = nil
     }
 
-    /// Replaces the candidate with a whole configuration (loadconfig, rollbackconfig).
-    public func replaceCandidate(with configuration: ApplianceConfiguration) {
+    /// Replaces the candidate with a whole configuration (loadconfig, rollbackconfig); the next commit
+    /// records `method`.
+    public func replaceCandidate(with configuration: ApplianceConfiguration, method: CommitMethod) {
         candidate = configuration
+        pendingMethod = method
     }
 
     /// Drops the pending changes.
     public func clearChanges() {
         candidate = nil
+        pendingMethod = nil
     }
 
     /// Called after a commit: the stored revision becomes the base, nothing is pending.
     public func didCommit(_ info: RevisionInfo, _ configuration: ApplianceConfiguration) {
         base = (info, configuration)
         candidate = nil
+        pendingMethod = nil
         lastCommit = info
     }
 

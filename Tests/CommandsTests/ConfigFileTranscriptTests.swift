@@ -97,6 +97,7 @@ private func commitHostname(_ shell: TestShell, _ name: String = "mail.example.c
         let head = try shell.store.head()
         #expect(head.configuration == TestFactory.configuration)
         #expect(head.info.number == 3)
+        #expect(head.info.method == .load)
     }
 
     @Test func loadingTheCurrentConfigurationDetectsNoChanges() throws {

@@ -75,6 +75,7 @@ import Testing
         let result = try shell.run("rollbackconfig 1\nshowchanges\ncommit \"back to factory\"\n")
         #expect(result.output.contains("Revision 1 is staged."))
         #expect(try shell.store.head().configuration.hostname == "ironport.example.com")
+        #expect(try shell.store.head().info.method == .rollback)
         let missing = try shell.run("rollbackconfig 99\n")
         #expect(missing.status == .actionFailed)
         #expect(missing.errorOutput == "line 1: Revision 99 does not exist or is no longer kept.\n")
