@@ -7,7 +7,9 @@ let package = Package(
     name: "esa",
     platforms: [.macOS(.v14)],
     products: [
-        .executable(name: "esa", targets: ["esa"])
+        .executable(name: "esa", targets: ["esa"]),
+        // For the fuzz targets in Fuzz/ (a separate package built with sanitizers).
+        .library(name: "EsaCore", targets: ["ApplianceConfig", "ConfigStore", "Shell", "Commands", "Certificates"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
