@@ -1,0 +1,258 @@
+import ApplianceConfig
+import Certificates
+import Foundation
+import Shell
+
+/// `certconfig` (certconfig.md): certificate profiles, the CA lists. Interactive menus, plus the
+/// batch forms `list`, `print` and `expiring [DAYS]` (§13).
+public struct CertConfigCommand: ShellCommand {
+    public let name = "certconfig"
+    public let summary = "Configure security certificates and keys."
+    public let requiresCommit = true
+    public let batchSyntax = [
+        "certconfig list",
+        "certconfig print",
+        "certconfig expiring [{days}]",
+    ]
+    public let completions = ["list", "print", "expiring"]
+
+    public init() {}
+
+    public func run(_ arguments: [String], in session: Session) throws {
+        if arguments.isEmpty {
+            try CertConfigMenu.top(session)
+        } else {
+            try CertConfigBatch.run(arguments, in: session)
+        }
+    }
+}
+
+/// The operations of the top certconfig menu (§2).
+enum CertConfigTopOperation: Sendable {
+    case certificate
+    case certificateAuthority
+    case revocationLists
+
+    static let items: [MenuItem<CertConfigTopOperation>] = [
+        MenuItem("CERTIFICATE", "Import, Create a request, Edit or Remove Certificate Profiles", .certificate),
+        MenuItem("CERTAUTHORITY", "Manage System and Customer CAs", .certificateAuthority),
+        MenuItem("CRL", "Manage Certificate Revocation Lists", .revocationLists),
+    ]
+
+    func perform(_ session: Session) throws {
+        switch self {
+        case .certificate: try CertConfigMenu.certificates(session)
+        case .certificateAuthority: try CertAuthorityMenu.run(session)
+        case .revocationLists: try CertConfigMenu.revocationLists(session)
+        }
+    }
+}
+
+/// The operations of the CERTIFICATE sub-menu (§2); each one's dialog lives in its own file.
+enum CertificateOperation: Sendable {
+    case importFile
+    case paste
+    case new
+    case edit
+    case export
+    case delete
+    case print
+
+    static let items: [MenuItem<CertificateOperation>] = [
+        MenuItem("IMPORT", "Import a certificate from a local PKCS#12 file", .importFile),
+        MenuItem("PASTE", "Paste a certificate into the CLI", .paste),
+        MenuItem("NEW", "Create a self-signed certificate and CSR", .new),
+        MenuItem("EDIT", "Update certificate or view the signing request", .edit),
+        MenuItem("EXPORT", "Export a certificate", .export),
+        MenuItem("DELETE", "Remove a certificate", .delete),
+        MenuItem("PRINT", "View certificates assigned to services", .print),
+    ]
+
+    func perform(_ session: Session) throws {
+        switch self {
+        case .importFile: try CertConfigImport.importFile(session)
+        case .paste: try CertConfigImport.paste(session)
+        case .new: try CertConfigNew.run(session)
+        case .edit: try CertConfigEdit.run(session)
+        case .export: try CertConfigExport.run(session)
+        case .delete: try CertConfigServices.delete(session)
+        case .print: CertConfigServices.print(session)
+        }
+    }
+}
+
+enum CertConfigMenu {
+    static func top(_ session: Session) throws {
+        while let operation = try session.dialog.menu(CertConfigTopOperation.items) {
+            try operation.perform(session)
+        }
+    }
+
+    static func certificates(_ session: Session) throws {
+        while let operation = try session.dialog.menu(
+            status: CertificateList.lines(session.configuration, now: session.clock.now()),
+            CertificateOperation.items
+        ) {
+            try attempt(session) { try operation.perform(session) }
+        }
+    }
+
+    /// CRLs need a place in the configuration, which this build does not have yet: the menu says
+    /// so instead of offering operations that could not be stored.
+    static func revocationLists(_ session: Session) throws {
+        try attempt(session) {
+            throw ShellError.actionFailed(
+                "Certificate revocation lists cannot be stored in this configuration version; no CRL is configured."
+            )
+        }
+    }
+
+    /// Runs one operation. A refusal ends only that operation: on a terminal it is shown and the
+    /// menu comes back; a script stops at it (shell.md §13) with its status.
+    static func attempt(_ session: Session, _ body: () throws -> Void) throws {
+        do {
+            try body()
+        } catch let error as ShellError where session.console.isInteractive {
+            session.dialog.block([error.message])
+        }
+    }
+}
+
+/// Shared helpers of the certconfig dialogs.
+enum CertConfigSupport {
+    /// Profile names: letters, digits, `_`, `-`; 1–64 characters (§1).
+    static func checkProfileName(_ name: String) -> Result<String, ShellError> {
+        let allowed = name.unicodeScalars.allSatisfy {
+            ($0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0))) || $0 == "_" || $0 == "-"
+        }
+        guard allowed else { return .failure(.invalidInput("Symbols are not allowed in the profile name.")) }
+        guard name.count <= 64 else {
+            return .failure(.invalidInput("The profile name must be at most 64 characters."))
+        }
+        return .success(name)
+    }
+
+    /// The name question of IMPORT, PASTE and NEW, with the overwrite question for an existing name.
+    /// Returns the name to store under (the existing spelling when replacing), or nil when the
+    /// admin declines to overwrite.
+    static func askProfileName(_ session: Session) throws -> (name: String, replacing: Bool)? {
+        let name = try session.dialog.askBare(
+            ["Enter a name for this certificate profile:"],
+            validate: checkProfileName
+        )
+        guard let existing = session.configuration.certificate(named: name) else { return (name, false) }
+        let overwrite = try session.dialog.yesNo(
+            [
+                "Certificate profile \"\(existing.name)\" already exists. Do you want to",
+                "overwrite with this new one?",
+            ],
+            default: false
+        )
+        return overwrite ? (existing.name, true) : nil
+    }
+
+    /// The FQDN question of §3 (exact, with its line break and the space before `?`).
+    static func askFQDNCheck(_ session: Session) throws -> Bool {
+        try session.dialog.yesNo(
+            [
+                "Do you want to check if Common Name or SAN:dNSName or both are in Fully",
+                "Qualified Domain Name(FQDN) format ?",
+            ],
+            default: false
+        )
+    }
+
+    /// Numbered choice of a profile (EDIT, EXPORT, DELETE).
+    static func chooseProfile(_ session: Session, _ question: String) throws -> CertificateProfileRecord {
+        let profiles = session.configuration.certificates
+        guard !profiles.isEmpty else { throw ShellError.actionFailed("There are no certificate profiles.") }
+        let index = try session.dialog.choose([question], items: profiles.map(\.name))
+        return profiles[index]
+    }
+
+    /// Adds or replaces a profile in the configuration, keeping its place in the list.
+    static func store(_ record: CertificateProfileRecord, in config: inout ApplianceConfiguration) {
+        if let index = config.certificates.firstIndex(where: {
+            $0.name.caseInsensitiveCompare(record.name) == .orderedSame
+        }) {
+            config.certificates[index] = record
+        } else {
+            config.certificates.append(record)
+        }
+    }
+
+    /// `Sep 22 09:00:00 2026 GMT` (§8).
+    static func date(_ date: Date) -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.dateFormat = "MMM dd HH:mm:ss yyyy 'GMT'"
+        return formatter.string(from: date)
+    }
+
+    /// The parsed parts of a stored profile.
+    static func parse(_ record: CertificateProfileRecord) throws -> (certificate: Certificate, key: PrivateKey) {
+        do {
+            return (
+                try Certificate(pem: record.certificatePEM), try PrivateKey(pem: record.privateKeyPEM, passphrase: nil)
+            )
+        } catch {
+            throw ShellError.actionFailed("The certificate profile \"\(record.name)\" cannot be read.")
+        }
+    }
+
+    /// Reads a file of `/configuration` by basename; a missing file abandons the operation.
+    static func readFile(_ name: String, _ session: Session) throws -> [UInt8] {
+        let url = session.environment.configurationDirectory.appendingPathComponent(name)
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isFolder), !isFolder.boolValue else {
+            throw ShellError.actionFailed("Error: file '\(name)' does not exist.")
+        }
+        guard let data = FileManager.default.contents(atPath: url.path) else {
+            throw ShellError.io("Error: file '\(name)' cannot be read.")
+        }
+        return [UInt8](data)
+    }
+
+    /// Asks for a file name to write (basename, default), with the overwrite question when the file
+    /// exists. Returns nil when the admin declines.
+    static func askOutputFile(_ session: Session, _ question: String, default defaultName: String) throws -> String? {
+        guard
+            let name = try session.dialog.ask(
+                [question],
+                default: defaultName,
+                validate: LoadConfigCommand.checkName
+            )
+        else { return nil }
+        let url = session.environment.configurationDirectory.appendingPathComponent(name)
+        if FileManager.default.fileExists(atPath: url.path) {
+            guard try session.dialog.yesNo("File \"\(name)\" already exists. Overwrite it?", default: false) else {
+                return nil
+            }
+        }
+        return name
+    }
+
+    /// Writes an owner-only file into `/configuration` and prints where it went.
+    static func writeFile(_ bytes: [UInt8], named name: String, _ session: Session) throws {
+        let url = session.environment.configurationDirectory.appendingPathComponent(name)
+        try PrivateFile.write(Data(bytes), to: url, shownAs: name)
+        session.dialog.block([
+            "File written on machine \"\(session.committedHostname)\" to the location \"/configuration/\(name)\"."
+        ])
+    }
+
+    /// The certificates the enabled CA lists hold (system bundle and custom list).
+    static func trustedCertificates(_ config: ApplianceConfiguration) -> [Certificate] {
+        var result: [Certificate] = []
+        if config.certificateAuthorities.systemListEnabled, let system = try? TrustStore.systemBundle() {
+            result += system
+        }
+        if config.certificateAuthorities.customListEnabled {
+            for pem in config.certificateAuthorities.customCertificatesPEM {
+                if let certificate = try? Certificate(pem: pem) { result.append(certificate) }
+            }
+        }
+        return result
+    }
+}

@@ -1,0 +1,252 @@
+import ApplianceConfig
+import Certificates
+import Foundation
+import Shell
+
+/// The two lists of CERTAUTHORITY (§11).
+enum CertificateAuthorityList: Sendable {
+    case custom
+    case system
+
+    static let items: [MenuItem<CertificateAuthorityList>] = [
+        MenuItem("CUSTOM", "Manage Custom Certificate Authorities", .custom),
+        MenuItem("SYSTEM", "Manage System Certificate Authorities", .system),
+    ]
+
+    func perform(_ session: Session) throws {
+        switch self {
+        case .custom: try CertAuthorityMenu.custom(session)
+        case .system: try CertAuthorityMenu.system(session)
+        }
+    }
+}
+
+/// The operations on one CA list.
+enum CertificateAuthorityOperation: Sendable {
+    case enable(CertificateAuthorityList)
+    case disable(CertificateAuthorityList)
+    case importCustom
+    case export(CertificateAuthorityList)
+    case clearCustom
+
+    func perform(_ session: Session) throws {
+        switch self {
+        case .enable(let list): CertAuthorityMenu.setEnabled(list, true, session)
+        case .disable(let list): CertAuthorityMenu.setEnabled(list, false, session)
+        case .importCustom: try CertAuthorityMenu.importCustom(session)
+        case .export(let list): try CertAuthorityMenu.export(list, session)
+        case .clearCustom: try CertAuthorityMenu.clearCustom(session)
+        }
+    }
+}
+
+/// CERTAUTHORITY (§11): the system list (the OS bundle; only its switch is configuration) and the
+/// custom list.
+enum CertAuthorityMenu {
+    static func run(_ session: Session) throws {
+        while let list = try session.dialog.menu(status: summary(session.configuration), CertificateAuthorityList.items)
+        {
+            try list.perform(session)
+        }
+    }
+
+    static func summary(_ config: ApplianceConfiguration) -> [String] {
+        let settings = config.certificateAuthorities
+        var lines = [
+            "Certificate Authority Summary",
+            "",
+            "Custom List: \(settings.customListEnabled ? "Enabled" : "Disabled")",
+            "System List: \(settings.systemListEnabled ? "Enabled" : "Disabled")",
+        ]
+        if let warning = noListWarning(config) { lines += ["", warning] }
+        return lines
+    }
+
+    static func noListWarning(_ config: ApplianceConfiguration) -> String? {
+        let settings = config.certificateAuthorities
+        guard !settings.customListEnabled && !settings.systemListEnabled else { return nil }
+        return "Warning: no certificate authority list is enabled; certificate verification will always fail."
+    }
+
+    static func custom(_ session: Session) throws {
+        while true {
+            let settings = session.configuration.certificateAuthorities
+            let status = [
+                "Custom List: \(settings.customListEnabled ? "Enabled" : "Disabled") (\(settings.customCertificatesPEM.count) certificates)"
+            ]
+            let toggle =
+                settings.customListEnabled
+                ? MenuItem(
+                    "DISABLE",
+                    "Disable the custom certificate authority list.",
+                    CertificateAuthorityOperation.disable(.custom)
+                )
+                : MenuItem(
+                    "ENABLE",
+                    "Enable the custom certificate authority list.",
+                    CertificateAuthorityOperation.enable(.custom)
+                )
+            let items = [
+                toggle,
+                MenuItem(
+                    "IMPORT",
+                    "Import custom certificate authority list",
+                    CertificateAuthorityOperation.importCustom
+                ),
+                MenuItem(
+                    "EXPORT",
+                    "Export custom certificate authority list",
+                    CertificateAuthorityOperation.export(.custom)
+                ),
+                MenuItem(
+                    "CLEAR",
+                    "Remove all custom certificate authorities.",
+                    CertificateAuthorityOperation.clearCustom
+                ),
+            ]
+            guard let operation = try session.dialog.menu(status: status, items) else { return }
+            try CertConfigMenu.attempt(session) { try operation.perform(session) }
+        }
+    }
+
+    static func system(_ session: Session) throws {
+        while true {
+            let enabled = session.configuration.certificateAuthorities.systemListEnabled
+            let count = (try? TrustStore.systemBundle().count) ?? 0
+            let status = ["System List: \(enabled ? "Enabled" : "Disabled") (\(count) certificates)"]
+            let toggle =
+                enabled
+                ? MenuItem(
+                    "DISABLE",
+                    "Disable the system certificate authority list.",
+                    CertificateAuthorityOperation.disable(.system)
+                )
+                : MenuItem(
+                    "ENABLE",
+                    "Enable the system certificate authority list.",
+                    CertificateAuthorityOperation.enable(.system)
+                )
+            let items = [
+                toggle,
+                MenuItem(
+                    "EXPORT",
+                    "Export system certificate authority list",
+                    CertificateAuthorityOperation.export(.system)
+                ),
+            ]
+            guard let operation = try session.dialog.menu(status: status, items) else { return }
+            try CertConfigMenu.attempt(session) { try operation.perform(session) }
+        }
+    }
+
+    static func setEnabled(_ list: CertificateAuthorityList, _ enabled: Bool, _ session: Session) {
+        session.stage { config in
+            switch list {
+            case .custom: config.certificateAuthorities.customListEnabled = enabled
+            case .system: config.certificateAuthorities.systemListEnabled = enabled
+            }
+        }
+        let name = list == .custom ? "custom" : "system"
+        var lines = ["The \(name) certificate authority list is \(enabled ? "enabled" : "disabled")."]
+        if let warning = noListWarning(session.configuration) { lines.append(warning) }
+        session.dialog.block(lines)
+    }
+
+    /// IMPORT: replaces the custom list with the usable CAs of a PEM bundle.
+    static func importCustom(_ session: Session) throws {
+        guard
+            let file = try session.dialog.ask(
+                ["Enter the name of the file to import:"],
+                validate: LoadConfigCommand.checkName
+            )
+        else { return }
+        let bytes = try CertConfigSupport.readFile(file, session)
+        let checkFQDN = try CertConfigSupport.askFQDNCheck(session)
+        guard let certificates = try? Certificate.parseAll(pem: String(decoding: bytes, as: UTF8.self)) else {
+            throw ShellError.actionFailed("No certificate authority found in \"\(file)\".")
+        }
+        let now = session.clock.now()
+        let settings = session.configuration.certificateAuthorities
+        var enabled: [Certificate] = []
+        if settings.systemListEnabled, let system = try? TrustStore.systemBundle() { enabled += system }
+        var accepted: [Certificate] = []
+        var notes: [String] = []
+        for certificate in certificates {
+            let name = certificate.subject.displayName
+            if let reason = skipReason(
+                certificate,
+                accepted: accepted,
+                file: certificates,
+                enabled: enabled,
+                checkFQDN: checkFQDN,
+                now: now
+            ) {
+                notes.append("Note: skipped \"\(name)\": \(reason).")
+            } else {
+                accepted.append(certificate)
+            }
+        }
+        guard !accepted.isEmpty else {
+            if !notes.isEmpty { session.dialog.block(notes) }
+            throw ShellError.actionFailed("No certificate authority found in \"\(file)\".")
+        }
+        let pems = accepted.map(\.pem)
+        session.stage { $0.certificateAuthorities.customCertificatesPEM = pems }
+        session.dialog.block(notes + ["Imported \(accepted.count) certificate authorities."])
+    }
+
+    private static func skipReason(
+        _ certificate: Certificate,
+        accepted: [Certificate],
+        file: [Certificate],
+        enabled: [Certificate],
+        checkFQDN: Bool,
+        now: Date
+    ) -> String? {
+        if !certificate.isCA { return "not a certificate authority" }
+        if certificate.notAfter < now { return "expired on \(CertConfigSupport.date(certificate.notAfter))" }
+        if accepted.contains(certificate) { return "duplicate" }
+        if !certificate.isSelfSigned
+            && !(file + enabled).contains(where: { $0 != certificate && certificate.isIssued(by: $0) })
+        {
+            return "its issuer \"\(certificate.issuer.displayName)\" is neither in the file nor in an enabled list"
+        }
+        if checkFQDN, let cn = certificate.subject.commonName, !HostnameRules.isFQDN(cn, allowWildcard: true) {
+            return "the Common Name is not a fully qualified domain name"
+        }
+        return nil
+    }
+
+    static func export(_ list: CertificateAuthorityList, _ session: Session) throws {
+        let pems: [String]
+        switch list {
+        case .custom:
+            pems = session.configuration.certificateAuthorities.customCertificatesPEM
+        case .system:
+            do {
+                pems = try TrustStore.systemBundle().map(\.pem)
+            } catch {
+                throw ShellError.actionFailed("The system certificate authority list cannot be read.")
+            }
+        }
+        guard
+            let file = try CertConfigSupport.askOutputFile(
+                session,
+                "Enter the file name to export to:",
+                default: list == .custom ? "custom_ca.pem" : "system_ca.pem"
+            )
+        else { return }
+        try CertConfigSupport.writeFile(Array(pems.joined().utf8), named: file, session)
+    }
+
+    static func clearCustom(_ session: Session) throws {
+        guard
+            try session.dialog.yesNo(
+                "Are you sure you want to remove all custom certificate authorities?",
+                default: false
+            )
+        else { return }
+        session.stage { $0.certificateAuthorities.customCertificatesPEM = [] }
+        session.dialog.block(["Removed all custom certificate authorities."])
+    }
+}

@@ -1,0 +1,166 @@
+import ApplianceConfig
+import Certificates
+import Foundation
+import Shell
+
+/// The operations of EDIT (§6).
+enum CertificateEditOperation: Sendable {
+    case request
+    case signed
+    case subject
+
+    static let items: [MenuItem<CertificateEditOperation>] = [
+        MenuItem("CSR", "View or save the certificate signing request.", .request),
+        MenuItem("SIGNED", "Install the certificate signed by the certificate authority.", .signed),
+        MenuItem("SUBJECT", "Change the subject and re-issue the self-signed certificate and request.", .subject),
+    ]
+
+    func perform(_ profile: CertificateProfileRecord, _ session: Session) throws {
+        switch self {
+        case .request: try CertConfigEdit.showRequest(profile, session)
+        case .signed: try CertConfigEdit.installSigned(profile, session)
+        case .subject: try CertConfigEdit.changeSubject(profile, session)
+        }
+    }
+}
+
+/// EDIT (§6): the CSR, the CA-signed certificate, the subject.
+enum CertConfigEdit {
+    static func run(_ session: Session) throws {
+        let profile = try CertConfigSupport.chooseProfile(session, "Select the certificate you wish to edit:")
+        let (certificate, _) = try CertConfigSupport.parse(profile)
+        let now = session.clock.now()
+        let status = [
+            "Name: \(profile.name)",
+            "Subject: \(certificate.subject.oneLine)",
+            "Issuer: \(certificate.isSelfSigned ? "(self-signed)" : certificate.issuer.oneLine)",
+            "Valid: \(CertConfigSupport.date(certificate.notBefore)) to \(CertConfigSupport.date(certificate.notAfter))",
+            "Status: \(CertificateList.status(profile, certificate, now: now))",
+            "Intermediates: \(profile.intermediatesPEM.count)",
+        ]
+        guard let operation = try session.dialog.menu(status: status, CertificateEditOperation.items) else { return }
+        try operation.perform(profile, session)
+    }
+
+    /// The stored CSR, or one made from the key and the current subject and names (renewal, SG-7).
+    static func request(for profile: CertificateProfileRecord) throws -> SigningRequest {
+        if let pem = profile.signingRequestPEM, let stored = try? SigningRequest(pem: pem) { return stored }
+        let (certificate, key) = try CertConfigSupport.parse(profile)
+        do {
+            return try SigningRequest.make(
+                subject: certificate.subject,
+                alternativeNames: extraNames(certificate),
+                key: key
+            )
+        } catch {
+            throw ShellError.actionFailed("A signing request could not be made for \"\(profile.name)\".")
+        }
+    }
+
+    /// The certificate's DNS names other than its Common Name.
+    static func extraNames(_ certificate: Certificate) -> [String] {
+        certificate.subjectAlternativeDNSNames.filter {
+            $0.caseInsensitiveCompare(certificate.subject.commonName ?? "") != .orderedSame
+        }
+    }
+
+    /// CSR: print it, offer to save it.
+    static func showRequest(_ profile: CertificateProfileRecord, _ session: Session) throws {
+        let request = try request(for: profile)
+        session.dialog.block(CertConfigNew.pemLines(request.pem))
+        try CertConfigNew.offerSave(request, profile: profile.name, session)
+    }
+
+    /// SIGNED: the CA-signed certificate for the profile's key, with its intermediates.
+    static func installSigned(_ profile: CertificateProfileRecord, _ session: Session) throws {
+        let (_, key) = try CertConfigSupport.parse(profile)
+        let source = try session.dialog.choose(
+            ["How do you want to provide the signed certificate?"],
+            items: ["Paste via CLI", "Load from file in /configuration"]
+        )
+        var certificates: [Certificate]
+        if source == 0 {
+            certificates = try CertConfigImport.readCertificates(
+                session.dialog.paste("Paste signed certificate in PEM format (end with '.'):")
+            )
+            certificates += try CertConfigImport.askIntermediates(session)
+        } else {
+            guard
+                let file = try session.dialog.ask(
+                    ["Enter the name of the file to import:"],
+                    validate: LoadConfigCommand.checkName
+                )
+            else { return }
+            let bytes = try CertConfigSupport.readFile(file, session)
+            certificates = try CertConfigImport.readCertificates(String(decoding: bytes, as: UTF8.self))
+        }
+        let leaf = certificates.removeFirst()
+        guard key.matches(leaf) else {
+            throw ShellError.actionFailed(
+                "The certificate does not match the private key of profile \"\(profile.name)\"."
+            )
+        }
+        let admitted = try CertificateChecks.admit(
+            leaf: leaf,
+            key: key,
+            candidates: certificates,
+            checkFQDN: false,
+            profileName: profile.name,
+            configuration: session.configuration,
+            now: session.clock.now()
+        )
+        var record = admitted.record(named: profile.name)
+        record.privateKeyPEM = profile.privateKeyPEM
+        if !admitted.notes.isEmpty { session.dialog.block(admitted.notes) }
+        session.stage { CertConfigSupport.store(record, in: &$0) }
+        session.dialog.block(["Certificate profile \"\(profile.name)\" updated."])
+    }
+
+    /// SUBJECT: new subject (and maybe key); re-issues the self-signed certificate and the CSR.
+    static func changeSubject(_ profile: CertificateProfileRecord, _ session: Session) throws {
+        let (certificate, key) = try CertConfigSupport.parse(profile)
+        if !certificate.isSelfSigned {
+            guard
+                try session.dialog.yesNo(
+                    "This replaces the CA-signed certificate with a self-signed one until the new request is signed. Continue?",
+                    default: false
+                )
+            else { return }
+        }
+        let subject = try CertConfigNew.askSubject(session, current: certificate.subject)
+        let currentDays = Int((certificate.notAfter.timeIntervalSince(certificate.notBefore) / 86_400).rounded())
+        let days = try CertConfigNew.askDuration(session, current: currentDays)
+        var newKey = key
+        if try session.dialog.yesNo("Generate a new private key?", default: false) {
+            newKey = try CertConfigNew.generateKey(algorithm(of: key), session)
+        }
+        let issued = try CertConfigNew.issue(
+            subject: subject,
+            alternativeNames: extraNames(certificate),
+            days: days,
+            key: newKey,
+            session
+        )
+        let record = CertificateProfileRecord(
+            name: profile.name,
+            certificatePEM: issued.certificate.pem,
+            privateKeyPEM: newKey == key ? profile.privateKeyPEM : newKey.pkcs8PEM,
+            signingRequestPEM: issued.request.pem
+        )
+        session.stage { CertConfigSupport.store(record, in: &$0) }
+        session.dialog.block([
+            "Certificate profile \"\(profile.name)\" updated.",
+            CertConfigNew.reminder,
+        ])
+    }
+
+    /// The key type and size a new key for the profile gets: the same as the current one.
+    static func algorithm(of key: PrivateKey) -> KeyAlgorithm {
+        if key.typeName == "EC" { return key.bits > 256 ? .ecdsaP384 : .ecdsaP256 }
+        switch key.bits {
+        case ..<3072: return .rsa2048
+        case ..<4096: return .rsa3072
+        default: return .rsa4096
+        }
+    }
+}

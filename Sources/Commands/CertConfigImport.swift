@@ -1,0 +1,132 @@
+import ApplianceConfig
+import Certificates
+import Foundation
+import Shell
+
+/// IMPORT (§3) and PASTE (§4): a certificate with its key entering the appliance.
+enum CertConfigImport {
+    /// IMPORT: a PKCS#12 file from `/configuration`.
+    static func importFile(_ session: Session) throws {
+        guard let (name, replacing) = try CertConfigSupport.askProfileName(session) else { return }
+        guard
+            let file = try session.dialog.ask(
+                ["Enter the name of the file on machine \"\(session.committedHostname)\" to import:"],
+                validate: LoadConfigCommand.checkName
+            )
+        else { return }
+        let bytes = try CertConfigSupport.readFile(file, session)
+        let checkFQDN = try CertConfigSupport.askFQDNCheck(session)
+        session.console.write("\n")
+        let passphrase = try session.dialog.secret("Enter pass phrase for PKCS#12 file: ")
+        let contents: (key: PrivateKey, certificate: Certificate, others: [Certificate])
+        do {
+            contents = try PKCS12.parse(bytes, passphrase: passphrase)
+        } catch {
+            throw pkcs12Failure(error)
+        }
+        let admitted = try CertificateChecks.admit(
+            leaf: contents.certificate,
+            key: contents.key,
+            candidates: contents.others,
+            checkFQDN: checkFQDN,
+            profileName: name,
+            configuration: session.configuration,
+            now: session.clock.now()
+        )
+        let record = admitted.record(named: name)
+        if !admitted.notes.isEmpty { session.dialog.block(admitted.notes) }
+        if session.configuration.certificate(named: name) != record {
+            session.stage { CertConfigSupport.store(record, in: &$0) }
+        }
+        session.dialog.block([
+            "Certificate profile \"\(name)\" \(replacing ? "replaced" : "imported").",
+            "    Subject: \(admitted.certificate.subject.oneLine)",
+            "    Issuer: \(admitted.certificate.issuer.oneLine)",
+            "    Intermediates: \(admitted.intermediates.count)",
+        ])
+    }
+
+    static func pkcs12Failure(_ error: CertificateError) -> ShellError {
+        switch error.code {
+        case .unsupportedAlgorithm(let algorithm):
+            .actionFailed(
+                "Invalid pass phrase or corrupt PKCS#12 file.\nThe file is encrypted with \(algorithm), which is not supported. Re-export it with AES-256-CBC."
+            )
+        case .noKeyInPKCS12: .actionFailed("The PKCS#12 file holds no private key.")
+        case .noCertificateInPKCS12: .actionFailed("The PKCS#12 file holds no certificate for its private key.")
+        default: .actionFailed("Invalid pass phrase or corrupt PKCS#12 file.")
+        }
+    }
+
+    /// PASTE: PEM certificate (maybe with its chain), private key, intermediates.
+    static func paste(_ session: Session) throws {
+        guard let (name, replacing) = try CertConfigSupport.askProfileName(session) else { return }
+        var certificates = try readCertificates(
+            session.dialog.paste("Paste public certificate in PEM format (end with '.'):")
+        )
+        let leaf = certificates.removeFirst()
+        if !certificates.isEmpty {
+            session.dialog.block(["Note: \(certificates.count) additional certificates were taken as intermediates."])
+        }
+        let key = try readKey(session.dialog.paste("Paste private key in PEM format (end with '.'):"), session)
+        certificates += try askIntermediates(session)
+        let checkFQDN = try CertConfigSupport.askFQDNCheck(session)
+        let admitted = try CertificateChecks.admit(
+            leaf: leaf,
+            key: key,
+            candidates: certificates,
+            checkFQDN: checkFQDN,
+            profileName: name,
+            configuration: session.configuration,
+            now: session.clock.now()
+        )
+        let record = admitted.record(named: name)
+        if !admitted.notes.isEmpty { session.dialog.block(admitted.notes) }
+        if session.configuration.certificate(named: name) != record {
+            session.stage { CertConfigSupport.store(record, in: &$0) }
+        }
+        session.dialog.block([
+            leaf.subject.compactSorted,
+            "Certificate profile \"\(name)\" \(replacing ? "replaced" : "added").",
+        ])
+    }
+
+    /// Row 1 of §8: the `BEGIN CERTIFICATE` blocks of a paste or file.
+    static func readCertificates(_ text: String) throws(ShellError) -> [Certificate] {
+        do {
+            return try Certificate.parseAll(pem: text)
+        } catch {
+            throw .actionFailed("The certificate is not in PEM format.")
+        }
+    }
+
+    /// A pasted key: plain, or encrypted (then the passphrase is asked, not echoed).
+    static func readKey(_ text: String, _ session: Session) throws -> PrivateKey {
+        var passphrase: String?
+        if PrivateKey.isEncrypted(pem: text) {
+            session.console.write("\n")
+            passphrase = try session.dialog.secret("Enter pass phrase for private key: ")
+        }
+        do {
+            return try PrivateKey(pem: text, passphrase: passphrase.map { value in { value } })
+        } catch {
+            if error.code == .badPassphrase {
+                throw ShellError.actionFailed("Invalid pass phrase for the private key.")
+            }
+            throw ShellError.actionFailed("The private key is not in PEM format.")
+        }
+    }
+
+    /// The intermediate questions of §4.
+    static func askIntermediates(_ session: Session) throws -> [Certificate] {
+        var result: [Certificate] = []
+        var question = "Do you want to add an intermediate certificate?"
+        while try session.dialog.yesNo(question, default: false) {
+            result += try readCertificates(
+                session.dialog.paste("Paste intermediate certificate in PEM format (end with '.'):")
+            )
+            question = "Do you want to add another intermediate certificate?"
+        }
+        return result
+    }
+}

@@ -1,0 +1,170 @@
+import ApplianceConfig
+import Certificates
+import Foundation
+import Shell
+
+/// One service that uses a certificate profile (§9).
+struct CertificateBinding: Equatable {
+    /// How DELETE names the use: `Listener "IncomingMail"`.
+    var use: String
+    /// How PRINT names the service: `Listener IncomingMail`.
+    var service: String
+    /// The profile, or nil when none is chosen.
+    var profile: String?
+
+    /// Every binding of the configuration, in the order PRINT shows them.
+    static func all(in config: ApplianceConfiguration) -> [CertificateBinding] {
+        var result: [CertificateBinding] = []
+        for listener in config.listeners {
+            result.append(
+                .init(
+                    use: "Listener \"\(listener.name)\"",
+                    service: "Listener \(listener.name)",
+                    profile: listener.certificate
+                )
+            )
+        }
+        result.append(
+            .init(
+                use: "Destination Controls (outgoing TLS)",
+                service: "Destination Controls (outgoing TLS)",
+                profile: config.destinationDefaults.outboundCertificate
+            )
+        )
+        for interface in config.interfaces where interface.httpsPort != nil {
+            result.append(
+                .init(
+                    use: "HTTPS on interface \"\(interface.name)\"",
+                    service: "HTTPS \(interface.name)",
+                    profile: interface.httpsCertificate
+                )
+            )
+        }
+        result.append(.init(use: "LDAP", service: "LDAP", profile: config.ldap.certificate))
+        result.append(
+            .init(
+                use: "Cisco Web Security Services authentication",
+                service: "Cisco Web Security Services",
+                profile: config.webSecurity.clientCertificate
+            )
+        )
+        return result
+    }
+
+    /// The bindings that use `name` (ignoring case).
+    static func uses(of name: String, in config: ApplianceConfiguration) -> [CertificateBinding] {
+        all(in: config).filter { $0.profile?.caseInsensitiveCompare(name) == .orderedSame }
+    }
+}
+
+/// DELETE and PRINT (§9).
+enum CertConfigServices {
+    /// PRINT: which profile each service uses.
+    static func print(_ session: Session) {
+        session.dialog.block(lines(session.configuration))
+    }
+
+    static func lines(_ config: ApplianceConfiguration) -> [String] {
+        ["Certificates assigned to services:"]
+            + CertificateBinding.all(in: config).map { binding in
+                let profile =
+                    binding.profile ?? (binding.service.hasPrefix("Cisco") ? "(provided certificate)" : "(none)")
+                return binding.service.padding(
+                    toLength: max(40, binding.service.count + 1),
+                    withPad: " ",
+                    startingAt: 0
+                )
+                    + profile
+            }
+    }
+
+    /// DELETE: refused for Demo and for a profile in use; asks before removing.
+    static func delete(_ session: Session) throws {
+        let profile = try CertConfigSupport.chooseProfile(session, "Select the certificate you wish to delete:")
+        if profile.name.caseInsensitiveCompare(ApplianceConfiguration.demoProfileName) == .orderedSame {
+            throw ShellError.actionFailed("The Demo certificate cannot be deleted.")
+        }
+        let uses = CertificateBinding.uses(of: profile.name, in: session.configuration)
+        if !uses.isEmpty {
+            throw ShellError.actionFailed(
+                (["The certificate profile \"\(profile.name)\" is in use and cannot be deleted. It is used by:"]
+                    + uses.map { "    \($0.use)" }).joined(separator: "\n")
+            )
+        }
+        guard
+            try session.dialog.yesNo(
+                "Are you sure you want to delete the certificate profile \"\(profile.name)\"?",
+                default: false
+            )
+        else { return }
+        session.stage { config in
+            config.certificates.removeAll { $0.name.caseInsensitiveCompare(profile.name) == .orderedSame }
+        }
+        session.dialog.block(["Certificate profile \"\(profile.name)\" deleted."])
+    }
+}
+
+/// The list of profiles shown above the CERTIFICATE menu and by `certconfig list` (§2).
+enum CertificateList {
+    static func lines(_ config: ApplianceConfiguration, now: Date) -> [String] {
+        var lines = [
+            "List of Certificates",
+            row("Name", "Common Name", "Issued By", "Status", "Remaining"),
+            row(
+                String(repeating: "-", count: 20),
+                String(repeating: "-", count: 20),
+                String(repeating: "-", count: 20),
+                String(repeating: "-", count: 15),
+                String(repeating: "-", count: 9)
+            ),
+        ]
+        for record in config.certificates {
+            guard let certificate = try? Certificate(pem: record.certificatePEM) else {
+                lines.append(row(record.name, "", "", "Unreadable", ""))
+                continue
+            }
+            lines.append(
+                row(
+                    record.name,
+                    certificate.subject.displayName,
+                    certificate.issuer.commonName ?? certificate.issuer.displayName,
+                    status(record, certificate, now: now),
+                    "\(remainingDays(certificate, now: now)) days"
+                )
+            )
+        }
+        return lines
+    }
+
+    /// `Active`, `CSR Pending`, `Expired`, `Not Yet Valid`.
+    static func status(_ record: CertificateProfileRecord, _ certificate: Certificate, now: Date) -> String {
+        switch certificate.validity(at: now) {
+        case .expired: "Expired"
+        case .notYetValid: "Not Yet Valid"
+        case .valid: record.signingRequestPEM == nil ? "Active" : "CSR Pending"
+        }
+    }
+
+    /// Whole days to `notAfter`, 0 once expired.
+    static func remainingDays(_ certificate: Certificate, now: Date) -> Int {
+        max(0, Int(certificate.notAfter.timeIntervalSince(now) / 86_400))
+    }
+
+    private static func row(
+        _ name: String,
+        _ cn: String,
+        _ issuer: String,
+        _ status: String,
+        _ remaining: String
+    )
+        -> String
+    {
+        [cell(name, 20), cell(cn, 20), cell(issuer, 20), cell(status, 15), String(remaining.prefix(9))]
+            .joined(separator: " ")
+    }
+
+    private static func cell(_ text: String, _ width: Int) -> String {
+        let cut = String(text.prefix(width))
+        return cut + String(repeating: " ", count: width - cut.count)
+    }
+}

@@ -1,0 +1,137 @@
+import ApplianceConfig
+import Certificates
+import Foundation
+import Shell
+
+/// A certificate that passed the checks of §8, ready to be stored in a profile.
+struct AdmittedCertificate {
+    var certificate: Certificate
+    var key: PrivateKey
+    /// Normalised intermediates, from the leaf's issuer upwards.
+    var intermediates: [Certificate]
+    /// `Note:` and `Warning:` lines to show the admin.
+    var notes: [String]
+
+    /// The profile record (no CSR: the certificate is what the profile presents).
+    func record(named name: String) -> CertificateProfileRecord {
+        CertificateProfileRecord(
+            name: name,
+            certificatePEM: certificate.pem,
+            privateKeyPEM: key.pkcs8PEM,
+            intermediatesPEM: intermediates.map(\.pem)
+        )
+    }
+}
+
+/// The checks every certificate entering the appliance goes through (certconfig.md §8), used by
+/// IMPORT, PASTE and EDIT → SIGNED. A refusal throws the one-line message; nothing is staged.
+enum CertificateChecks {
+    /// Checks `leaf` with `key` and the `candidates` for its chain at `now`.
+    /// `profileName` names the profile the certificate is for, to warn when a listener that uses it
+    /// sits on an interface whose host name the certificate does not name (SG-10).
+    static func admit(
+        leaf: Certificate,
+        key: PrivateKey,
+        candidates: [Certificate],
+        checkFQDN: Bool,
+        profileName: String,
+        configuration: ApplianceConfiguration,
+        now: Date
+    ) throws(ShellError) -> AdmittedCertificate {
+        var notes: [String] = []
+        // Row 3: key type and size.
+        let description = leaf.publicKeyDescription
+        guard description.isSupported else {
+            throw .actionFailed("Unsupported key: \(description.typeName) \(description.bits) bits.")
+        }
+        // Row 2: the key is the certificate's.
+        guard key.matches(leaf) else { throw .actionFailed("The private key does not match the certificate.") }
+        // Row 4: validity at the injected time.
+        if leaf.notAfter < now {
+            throw .actionFailed("The certificate expired on \(CertConfigSupport.date(leaf.notAfter)).")
+        }
+        if leaf.notBefore > now.addingTimeInterval(300) {
+            throw .actionFailed("The certificate is not valid before \(CertConfigSupport.date(leaf.notBefore)).")
+        }
+        let days = Int(leaf.notAfter.timeIntervalSince(now) / 86_400)
+        if days < 30 { notes.append("Warning: the certificate expires in \(days) days.") }
+        // Row 6: FQDN, only when asked.
+        if checkFQDN {
+            if let cn = leaf.subject.commonName, !HostnameRules.isFQDN(cn, allowWildcard: true) {
+                throw .actionFailed("The Common Name \"\(cn)\" is not a fully qualified domain name.")
+            }
+            for name in leaf.subjectAlternativeDNSNames where !HostnameRules.isFQDN(name, allowWildcard: true) {
+                throw .actionFailed("The SAN \"\(name)\" is not a fully qualified domain name.")
+            }
+        }
+        // Row 5: chain normalisation against the enabled CA lists.
+        let chain = ChainCheck.normalise(
+            leaf: leaf,
+            candidates: candidates,
+            trusted: CertConfigSupport.trustedCertificates(configuration),
+            now: now
+        )
+        notes += chain.notes.map(message)
+        // Row 7.
+        guard chain.intermediates.count <= ChainCheck.maximumIntermediates else {
+            throw .actionFailed("Too many intermediate certificates (at most \(ChainCheck.maximumIntermediates)).")
+        }
+        notes += listenerHostWarnings(leaf, profileName: profileName, configuration: configuration)
+        return AdmittedCertificate(certificate: leaf, key: key, intermediates: chain.intermediates, notes: notes)
+    }
+
+    static func message(_ note: ChainNote) -> String {
+        switch note {
+        case .removedDuplicate(let cn): "Note: removed duplicate intermediate certificate \"\(cn)\"."
+        case .removedRoot(let cn): "Note: removed root certificate \"\(cn)\"."
+        case .removedUnrelated(let cn): "Note: removed unrelated certificate \"\(cn)\"."
+        case .incomplete(let issuer): "Warning: the chain is incomplete: no certificate for issuer \"\(issuer)\"."
+        case .intermediateExpired(let cn, let date):
+            "Warning: intermediate certificate \"\(cn)\" expired on \(CertConfigSupport.date(date))."
+        }
+    }
+
+    /// The listener rule of listenerconfig.md §3 for listeners already bound to the profile.
+    static func listenerHostWarnings(
+        _ leaf: Certificate,
+        profileName: String,
+        configuration: ApplianceConfiguration
+    ) -> [String] {
+        let names = certificateNames(leaf)
+        var warnings: [String] = []
+        for listener in configuration.listeners
+        where listener.certificate?.caseInsensitiveCompare(profileName) == .orderedSame {
+            guard
+                let host = configuration.interfaces.first(where: {
+                    $0.name.caseInsensitiveCompare(listener.interface) == .orderedSame
+                })?.hostname,
+                !names.contains(where: { covers($0, host) })
+            else { continue }
+            warnings.append(
+                "Warning: certificate \"\(profileName)\" does not name the interface host name \"\(host)\" (it names: \(names.joined(separator: ", "))). Senders that verify the certificate will fail."
+            )
+        }
+        return warnings
+    }
+
+    /// The CN followed by the DNS SANs, without repeats.
+    static func certificateNames(_ certificate: Certificate) -> [String] {
+        var names: [String] = []
+        for name in [certificate.subject.commonName].compactMap({ $0 }) + certificate.subjectAlternativeDNSNames
+        where !names.contains(where: { $0.caseInsensitiveCompare(name) == .orderedSame }) {
+            names.append(name)
+        }
+        return names
+    }
+
+    /// Whether a certificate name (possibly `*.example.com`) covers `host`.
+    static func covers(_ pattern: String, _ host: String) -> Bool {
+        let pattern = pattern.lowercased()
+        let host = host.lowercased()
+        if pattern.hasPrefix("*.") {
+            guard let dot = host.firstIndex(of: ".") else { return false }
+            return host[host.index(after: dot)...] == pattern.dropFirst(2)
+        }
+        return pattern == host
+    }
+}
