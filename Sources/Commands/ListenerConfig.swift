@@ -1,0 +1,457 @@
+import ApplianceConfig
+import Certificates
+import Foundation
+import Shell
+
+/// `listenerconfig` (listenerconfig.md §1–§5, §7): listeners, their certificate, Host Access Table
+/// and Recipient Access Table, and the settings of all listeners.
+public struct ListenerConfigCommand: ShellCommand {
+    public let name = "listenerconfig"
+    public let summary = "Configure and manage public, private or blackhole listeners."
+    public let requiresCommit = true
+    public let batchSyntax = ListenerBatch.syntax
+    public let completions = [
+        "list", "new", "edit", "delete", "public", "private", "smtp", "name", "interface", "certificate",
+        "hostaccess", "rcptaccess", "sendergroup", "policy", "default", "move", "print", "clear", "import",
+        "export", "accept", "reject", "relay", "tcprefuse", "--port=", "--domains=", "--relay=", "--policy=",
+        "--comment=", "--hosts=",
+    ]
+
+    public init() {}
+
+    public func run(_ arguments: [String], in session: Session) throws {
+        if arguments.isEmpty {
+            try ListenerMenus(session: session).run()
+        } else {
+            try ListenerBatch(session: session).run(arguments)
+        }
+    }
+}
+
+/// The top menu of listenerconfig and its operations NEW, EDIT, DELETE and SETUP.
+struct ListenerMenus {
+    let session: Session
+    var dialog: Dialog { session.dialog }
+
+    enum Operation: Sendable {
+        case new, edit, delete, setup
+    }
+
+    func run() throws {
+        while true {
+            let listeners = session.configuration.listeners
+            var items = [MenuItem("NEW", "Create a new listener.", Operation.new)]
+            if !listeners.isEmpty {
+                items.append(MenuItem("EDIT", "Modify a listener.", .edit))
+                items.append(MenuItem("DELETE", "Remove a listener.", .delete))
+            }
+            items.append(MenuItem("SETUP", "Change global settings.", .setup))
+            guard let operation = try dialog.menu(status: ListenerText.list(session.configuration), items) else {
+                return
+            }
+            try ListenerText.recovering(session) {
+                switch operation {
+                case .new: try new()
+                case .edit: try edit()
+                case .delete: try delete()
+                case .setup: try setup()
+                }
+            }
+        }
+    }
+
+    // MARK: NEW
+
+    func new() throws {
+        let configuration = session.configuration
+        guard !configuration.interfaces.isEmpty else {
+            throw ShellError.actionFailed("No IP interfaces are configured. Use interfaceconfig first.")
+        }
+        let kindIndex = try dialog.choose(
+            ["Please select the type of listener you want to create."],
+            items: ["Private", "Public"],
+            default: 1
+        )
+        let kind: ListenerKind = kindIndex == 0 ? .private : .public
+        guard
+            let name = try dialog.ask(
+                ["Enter a name for this listener:"],
+                validate: { ListenerText.checkNewName($0, in: configuration, renaming: nil) }
+            )
+        else { return }
+        let interfaceIndex = try dialog.choose(
+            ["Please choose an IP interface for this Listener."],
+            items: configuration.interfaces.map(ListenerText.interfaceChoice),
+            default: 0
+        )
+        let interface = configuration.interfaces[interfaceIndex].name
+        try askProtocol()
+        guard
+            let port = try dialog.ask(
+                ["Please enter the TCP port for this listener."],
+                default: "25",
+                help: ListenerText.portComplaint,
+                validate: { ListenerText.checkPort($0, interface: interface, in: configuration, except: nil) }
+            )
+        else { return }
+        var hosts: [String] = []
+        var domains: [String] = []
+        switch kind {
+        case .public:
+            domains =
+                try dialog.ask(
+                    [
+                        "Please specify the domains for which you want to accept mail.",
+                        "Hostnames such as \"example.com\" are allowed.",
+                        "Partial hostnames such as \".example.com\" are allowed.",
+                        "Separate multiple addresses with commas.",
+                    ],
+                    required: false,
+                    validate: ListenerText.checkDomains
+                ) ?? []
+        case .private:
+            hosts =
+                try dialog.ask(
+                    [
+                        "Please specify the systems allowed to relay email through the appliance.",
+                        "IP addresses, IP address ranges, and partial IP addresses are allowed.",
+                    ],
+                    required: false,
+                    validate: ListenerText.checkHosts
+                ) ?? []
+        }
+        var listener = ListenerText.makeListener(
+            name: name,
+            kind: kind,
+            interface: interface,
+            port: port,
+            domains: domains,
+            relayHosts: hosts,
+            configuration: configuration
+        )
+        dialog.block(ListenerText.defaultPolicyParameters(listener.hostAccess.defaults))
+        if try dialog.yesNo("Would you like to change the default host access policy?", default: false) {
+            listener.hostAccess.defaults = try PolicyParametersDialog(
+                dialog: dialog,
+                demoCertificate: listener.certificate == ApplianceConfiguration.demoProfileName
+            ).defaults(listener.hostAccess.defaults)
+        }
+        let created = listener
+        session.stage { $0.listeners.append(created) }
+        dialog.block(
+            "Listener \(name) created.",
+            "Defaults have been set for a \(kind == .public ? "Public" : "Private") listener.",
+            "Use the listenerconfig->EDIT command to customize the listener."
+        )
+    }
+
+    /// `Choose a protocol.`: QMQP is listed but refused.
+    private func askProtocol() throws {
+        while true {
+            let choice = try dialog.choose(["Choose a protocol."], items: ["SMTP", "QMQP"], default: 0)
+            if choice == 0 { return }
+            if !dialog.isInteractive { throw ShellError.invalidInput(ListenerText.qmqpRefused) }
+            dialog.lines(ListenerText.qmqpRefused)
+        }
+    }
+
+    // MARK: EDIT, DELETE, SETUP
+
+    func edit() throws {
+        guard let name = try selectListener("Enter the name or number of the listener you wish to edit.") else {
+            return
+        }
+        try ListenerEditor(session: session, name: name).run()
+    }
+
+    func delete() throws {
+        guard let name = try selectListener("Enter the name or number of the listener you wish to delete.") else {
+            return
+        }
+        guard try dialog.yesNo("Are you sure you want to delete the listener \"\(name)\"?", default: false) else {
+            return
+        }
+        session.stage { $0.listeners.removeAll { $0.name == name } }
+    }
+
+    func setup() throws {
+        let current = session.configuration.listenerSettings
+        guard
+            let limit = try dialog.askNumber(
+                ["Please enter the global limit for concurrent connections to be allowed across all listeners."],
+                range: ListenerText.globalConnectionRange,
+                default: current.maxConcurrentConnections
+            ),
+            let timeout = try dialog.askNumber(
+                ["Please enter the timeout in seconds for unsuccessful inbound connections."],
+                range: ListenerText.timeoutRange,
+                default: current.connectionTimeoutSeconds
+            ),
+            let total = try dialog.askNumber(
+                ["Please enter the maximum connection time in seconds for inbound connections."],
+                range: ListenerText.connectionTimeRange,
+                default: current.maxConnectionSeconds
+            )
+        else { return }
+        let settings = ListenerSettings(
+            maxConcurrentConnections: limit,
+            connectionTimeoutSeconds: timeout,
+            maxConnectionSeconds: total
+        )
+        guard settings != current else { return }
+        session.stage { $0.listenerSettings = settings }
+    }
+
+    /// Asks for a listener by name or number; nil on an empty answer.
+    private func selectListener(_ question: String) throws -> String? {
+        let configuration = session.configuration
+        return try dialog.ask([question]) { ListenerText.findListener($0, in: configuration) }
+    }
+}
+
+/// Texts, checks and small pure helpers shared by the dialogs and the batch forms.
+enum ListenerText {
+    static let qmqpRefused = "QMQP is not supported."
+    static let portRange = 1...65535
+    static let listenerConnectionRange = 1...1000
+    static let globalConnectionRange = 1...10000
+    static let timeoutRange = 1...3600
+    static let connectionTimeRange = 1...86400
+    static var portComplaint: String { complaint(portRange) }
+
+    /// The answer rule of shell.md §6.3.
+    static func complaint(_ range: ClosedRange<Int>) -> String {
+        "Please enter a number from \(range.lowerBound) to \(range.upperBound)."
+    }
+
+    /// On a terminal a refused operation prints its one line and the menu comes back; in a script it
+    /// fails the command.
+    static func recovering(_ session: Session, _ operation: () throws -> Void) throws {
+        do {
+            try operation()
+        } catch let error as ShellError where session.dialog.isInteractive {
+            session.dialog.block(error.message)
+        }
+    }
+
+    /// `Currently configured listeners:` and one line each, or `No listeners configured.`
+    static func list(_ configuration: ApplianceConfiguration) -> [String] {
+        guard !configuration.listeners.isEmpty else { return ["No listeners configured."] }
+        return ["Currently configured listeners:"]
+            + configuration.listeners.enumerated().map { index, listener in
+                let address = Self.interface(named: listener.interface, in: configuration)?.address ?? "unknown address"
+                let kind = listener.kind == .public ? "Public" : "Private"
+                return "\(index + 1). \(listener.name) (on \(listener.interface), \(address)) SMTP TCP Port "
+                    + "\(listener.port) \(kind)"
+            }
+    }
+
+    /// The listener with this name, ignoring case.
+    static func listener(named name: String, in configuration: ApplianceConfiguration) -> Listener? {
+        configuration.listeners.first { $0.name.caseInsensitiveCompare(name) == .orderedSame }
+    }
+
+    /// The interface with this name, ignoring case.
+    static func interface(named name: String, in configuration: ApplianceConfiguration) -> NetworkInterface? {
+        configuration.interfaces.first { $0.name.caseInsensitiveCompare(name) == .orderedSame }
+    }
+
+    /// `Management (192.168.42.42/24: ironport.example.com)`
+    static func interfaceChoice(_ interface: NetworkInterface) -> String {
+        "\(interface.name) (\(interface.address)/\(interface.prefixLength): \(interface.hostname))"
+    }
+
+    /// A listener by name (ignoring case) or by its number in the list.
+    static func findListener(_ text: String, in configuration: ApplianceConfiguration) -> Result<String, ShellError> {
+        let listeners = configuration.listeners
+        if let number = Int(text) {
+            guard (1...max(listeners.count, 1)).contains(number), number <= listeners.count else {
+                return .failure(.invalidInput(complaint(1...max(listeners.count, 1))))
+            }
+            return .success(listeners[number - 1].name)
+        }
+        guard let listener = Self.listener(named: text, in: configuration) else {
+            return .failure(.invalidInput("There is no listener named \"\(text)\"."))
+        }
+        return .success(listener.name)
+    }
+
+    /// A free listener name (`renaming` is the listener being renamed, which may keep its name).
+    static func checkNewName(
+        _ name: String,
+        in configuration: ApplianceConfiguration,
+        renaming: String?
+    ) -> Result<String, ShellError> {
+        guard Listener.isValidName(name) else {
+            return .failure(
+                .invalidInput("Invalid listener name \"\(name)\". Use letters, digits, \"_\", \"-\" and \".\".")
+            )
+        }
+        if let other = Self.listener(named: name, in: configuration), other.name != renaming {
+            return .failure(.invalidInput("A listener named \"\(other.name)\" already exists."))
+        }
+        return .success(name)
+    }
+
+    /// A port in range that no other listener uses on the interface.
+    static func checkPort(
+        _ text: String,
+        interface: String,
+        in configuration: ApplianceConfiguration,
+        except: String?
+    ) -> Result<Int, ShellError> {
+        guard let port = Int(text), portRange.contains(port) else { return .failure(.invalidInput(portComplaint)) }
+        if let other = configuration.listeners.first(where: {
+            $0.name != except && $0.port == port && $0.interface.caseInsensitiveCompare(interface) == .orderedSame
+        }) {
+            return .failure(
+                .invalidInput(
+                    "Port \(port) on interface \"\(interface)\" is already used by listener \"\(other.name)\"."
+                )
+            )
+        }
+        return .success(port)
+    }
+
+    /// A comma-separated list of host names or partial host names (`.example.com`).
+    static func checkDomains(_ text: String) -> Result<[String], ShellError> {
+        var domains: [String] = []
+        for item in commaList(text) {
+            let body = item.hasPrefix(".") ? String(item.dropFirst()) : item
+            guard HostName.isFullyQualified(body) else {
+                return .failure(
+                    .invalidInput(
+                        "Invalid domain \"\(item)\". Enter host names such as example.com or partial host names "
+                            + "such as .example.com."
+                    )
+                )
+            }
+            if !domains.contains(where: { $0.caseInsensitiveCompare(item) == .orderedSame }) {
+                domains.append(item.lowercased())
+            }
+        }
+        return .success(domains)
+    }
+
+    /// A comma-separated list of HAT members.
+    static func checkHosts(_ text: String) -> Result<[String], ShellError> {
+        var hosts: [String] = []
+        for item in commaList(text) {
+            guard HostAccessMember.isValid(item) else {
+                return .failure(.invalidInput("Invalid host \"\(item)\"."))
+            }
+            if !hosts.contains(item) { hosts.append(item) }
+        }
+        return .success(hosts)
+    }
+
+    static func commaList(_ text: String) -> [String] {
+        text.split(separator: ",").map { $0.trimmingSpaces }.filter { !$0.isEmpty }
+    }
+
+    /// A new listener with the default HAT of its kind and certificate `Demo` (when it exists).
+    static func makeListener(
+        name: String,
+        kind: ListenerKind,
+        interface: String,
+        port: Int,
+        domains: [String],
+        relayHosts: [String],
+        configuration: ApplianceConfiguration
+    ) -> Listener {
+        let demo = configuration.certificate(named: ApplianceConfiguration.demoProfileName)?.name
+        switch kind {
+        case .public:
+            return Listener(
+                name: name,
+                kind: .public,
+                interface: interface,
+                port: port,
+                certificate: demo ?? configuration.certificates.first?.name,
+                hostAccess: .publicDefault,
+                recipientAccess: domains.map { RecipientAccessEntry(pattern: $0, accept: true) }
+                    + [RecipientAccessEntry(pattern: "ALL", accept: false)]
+            )
+        case .private:
+            // A private listener relays for its hosts; its RAT is not consulted, so it accepts all.
+            return Listener(
+                name: name,
+                kind: .private,
+                interface: interface,
+                port: port,
+                certificate: demo ?? configuration.certificates.first?.name,
+                hostAccess: .privateDefault(relayHosts: relayHosts),
+                recipientAccess: [RecipientAccessEntry(pattern: "ALL", accept: true)]
+            )
+        }
+    }
+
+    /// `Default Policy Parameters`, a rule and one line per HAT default (listenerconfig.md §2).
+    static func defaultPolicyParameters(_ p: MailFlowParameters) -> [String] {
+        let title = "Default Policy Parameters"
+        func yes(_ flag: Bool?) -> String { flag == true ? "Yes" : "No" }
+        let perHour = p.maxRecipientsPerHour ?? -1
+        return [
+            title,
+            String(repeating: "=", count: title.count),
+            "Maximum Message Size: \(PolicyParametersDialog.size(p.maxMessageSize ?? 0))",
+            "Maximum Number Of Concurrent Connections From A Single IP: \(p.maxConcurrency ?? 0)",
+            "Maximum Number Of Messages Per Connection: \(p.maxMessagesPerSession ?? 0)",
+            "Maximum Number Of Recipients Per Message: \(p.maxRecipientsPerMessage ?? 0)",
+            "Directory Harvest Attack Prevention: \((p.dhapLimit ?? 0) > 0 ? "Enabled" : "Disabled")",
+            "Maximum Number Of Invalid Recipients Per Hour: \(p.dhapLimit ?? 0)",
+            "Maximum Number Of Recipients Per Hour: \(perHour < 0 ? "Disabled" : String(perHour))",
+            "Use SenderBase for Flow Control: \(yes(p.useSenderBase))",
+            "Spam Detection Enabled: \(yes(p.spamCheck))",
+            "Virus Detection Enabled: \(yes(p.virusCheck))",
+            "Allow TLS Connections: \(PolicyParametersDialog.tlsLabel(p.tls ?? .off))",
+            "Allow SMTP Authentication: \(PolicyParametersDialog.authLabel(p.smtpAuth ?? .off))",
+            "Require TLS To Offer SMTP authentication: \(yes(p.smtpAuthRequireTLS))",
+        ]
+    }
+
+    /// The Demo warning of certconfig.md §10.
+    static let demoWarning = [
+        "The \"Demo\" certificate is currently configured. You may use \"Demo\", but this will not be secure.",
+        "To assure privacy, run \"certconfig\" first.",
+    ]
+
+    /// What choosing `profile` for a listener on `interface` warrants saying (listenerconfig.md §3):
+    /// the Demo warning, or that the certificate does not name the interface host name.
+    static func certificateWarnings(
+        profile: String,
+        interface: String,
+        in configuration: ApplianceConfiguration
+    )
+        -> [String]
+    {
+        if profile == ApplianceConfiguration.demoProfileName { return demoWarning }
+        guard let record = configuration.certificate(named: profile),
+            let host = Self.interface(named: interface, in: configuration)?.hostname,
+            let certificate = try? Certificate(pem: record.certificatePEM)
+        else { return [] }
+        var names: [String] = []
+        for name in [certificate.subject.commonName].compactMap({ $0 }) + certificate.subjectAlternativeDNSNames
+        where !names.contains(where: { $0.caseInsensitiveCompare(name) == .orderedSame }) {
+            names.append(name)
+        }
+        if names.contains(where: { hostMatches(host, name: $0) }) { return [] }
+        let named = names.isEmpty ? "no host name" : names.joined(separator: ", ")
+        return [
+            "Warning: certificate \"\(record.name)\" does not name the interface host name \"\(host)\" "
+                + "(it names: \(named)). Senders that verify the certificate will fail."
+        ]
+    }
+
+    /// Whether a certificate name covers `host`: equal ignoring case, or `*.rest` for one more label.
+    static func hostMatches(_ host: String, name: String) -> Bool {
+        let host = host.lowercased()
+        let name = name.lowercased()
+        if host == name { return true }
+        guard name.hasPrefix("*.") else { return false }
+        let rest = name.dropFirst(1)  // ".example.com"
+        guard host.hasSuffix(rest) else { return false }
+        let label = host.dropLast(rest.count)
+        return !label.isEmpty && !label.contains(".")
+    }
+}

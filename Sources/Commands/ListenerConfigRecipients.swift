@@ -1,0 +1,164 @@
+import ApplianceConfig
+import Shell
+
+/// listenerconfig EDIT → RCPTACCESS (listenerconfig.md §3): the Recipient Access Table, ending with `ALL`.
+struct RecipientAccessEditor {
+    let listener: ListenerEditor
+    var session: Session { listener.session }
+    var dialog: Dialog { session.dialog }
+
+    enum Operation: Sendable {
+        case new, edit, delete, print, clear
+    }
+
+    static let items = [
+        MenuItem("NEW", "Create a new entry.", Operation.new),
+        MenuItem("EDIT", "Modify an entry.", .edit),
+        MenuItem("DELETE", "Remove an entry.", .delete),
+        MenuItem("PRINT", "Display the table.", .print),
+        MenuItem("CLEAR", "Remove all entries.", .clear),
+    ]
+
+    var table: [RecipientAccessEntry]? { listener.listener?.recipientAccess }
+
+    func stage(_ table: [RecipientAccessEntry]) {
+        listener.update { $0.recipientAccess = table }
+    }
+
+    func run() throws {
+        while let table {
+            let count = table.count
+            let status =
+                count == 1 ? "There is currently 1 entry defined." : "There are currently \(count) entries defined."
+            guard let operation = try dialog.menu(status: [status], Self.items) else { return }
+            try ListenerText.recovering(session) {
+                switch operation {
+                case .new: try new(table)
+                case .edit: try edit(table)
+                case .delete: try delete(table)
+                case .print: session.page("\n" + RecipientAccessOperations.print(table))
+                case .clear:
+                    if try dialog.yesNo("Are you sure you want to remove all entries?", default: false) {
+                        stage(RecipientAccessOperations.clear(table))
+                    }
+                }
+            }
+        }
+    }
+
+    private func new(_ table: [RecipientAccessEntry]) throws {
+        guard
+            let pattern = try dialog.ask(
+                [
+                    "Enter the domain for which you want to accept or reject mail.",
+                    "Hostnames such as \"example.com\" are allowed.",
+                    "Partial hostnames such as \".example.com\" are allowed.",
+                ],
+                validate: { RecipientAccessOperations.checkNewPattern($0, in: table) }
+            )
+        else { return }
+        let accept = try chooseAction(current: true)
+        stage(RecipientAccessOperations.add(RecipientAccessEntry(pattern: pattern, accept: accept), to: table))
+    }
+
+    private func edit(_ table: [RecipientAccessEntry]) throws {
+        listEntries(table)
+        guard
+            let index = try dialog.ask(
+                ["Enter the domain or number of the entry to edit:"],
+                validate: { RecipientAccessOperations.find($0, in: table) }
+            )
+        else { return }
+        let accept = try chooseAction(current: table[index].accept)
+        var changed = table
+        changed[index].accept = accept
+        stage(changed)
+    }
+
+    private func delete(_ table: [RecipientAccessEntry]) throws {
+        listEntries(table)
+        guard
+            let index = try dialog.ask(
+                ["Enter the domain or number of the entry to delete:"],
+                validate: { RecipientAccessOperations.find($0, in: table) }
+            )
+        else { return }
+        stage(try RecipientAccessOperations.delete(index, from: table).get())
+    }
+
+    private func chooseAction(current: Bool) throws -> Bool {
+        try dialog.choose(["Select the action for this entry."], items: ["Accept", "Reject"], default: current ? 0 : 1)
+            == 0
+    }
+
+    private func listEntries(_ table: [RecipientAccessEntry]) {
+        dialog.block(table.enumerated().map { "\($0.offset + 1). \($0.element.pattern)" })
+    }
+}
+
+/// RAT operations shared by the dialog and the batch forms.
+enum RecipientAccessOperations {
+    /// `{pattern}` lines each followed by an indented `ACCEPT` or `REJECT`, `ALL` last.
+    static func print(_ table: [RecipientAccessEntry]) -> String {
+        table.map { "\($0.pattern)\n    \($0.accept ? "ACCEPT" : "REJECT")\n" }.joined()
+    }
+
+    /// A host name or partial host name not yet in the table.
+    static func checkNewPattern(_ text: String, in table: [RecipientAccessEntry]) -> Result<String, ShellError> {
+        let body = text.hasPrefix(".") ? String(text.dropFirst()) : text
+        guard HostName.isFullyQualified(body) else {
+            return .failure(
+                .invalidInput(
+                    "Invalid domain \"\(text)\". Enter host names such as example.com or partial host names "
+                        + "such as .example.com."
+                )
+            )
+        }
+        let pattern = text.lowercased()
+        if table.contains(where: { $0.pattern.lowercased() == pattern }) {
+            return .failure(.invalidInput("The entry \"\(pattern)\" already exists."))
+        }
+        return .success(pattern)
+    }
+
+    /// An entry by pattern (ignoring case) or number.
+    static func find(_ text: String, in table: [RecipientAccessEntry]) -> Result<Int, ShellError> {
+        if let number = Int(text) {
+            guard (1...max(table.count, 1)).contains(number), number <= table.count else {
+                return .failure(.invalidInput(ListenerText.complaint(1...max(table.count, 1))))
+            }
+            return .success(number - 1)
+        }
+        guard let index = table.firstIndex(where: { $0.pattern.caseInsensitiveCompare(text) == .orderedSame }) else {
+            return .failure(.invalidInput("There is no entry \"\(text)\"."))
+        }
+        return .success(index)
+    }
+
+    /// New entries go before `ALL`.
+    static func add(_ entry: RecipientAccessEntry, to table: [RecipientAccessEntry]) -> [RecipientAccessEntry] {
+        var changed = table
+        let index = changed.firstIndex { $0.pattern == "ALL" } ?? changed.count
+        changed.insert(entry, at: index)
+        return changed
+    }
+
+    static func delete(_ index: Int, from table: [RecipientAccessEntry]) -> Result<[RecipientAccessEntry], ShellError> {
+        guard table[index].pattern != "ALL" else {
+            return .failure(.actionFailed("The ALL entry cannot be deleted."))
+        }
+        var changed = table
+        changed.remove(at: index)
+        return .success(changed)
+    }
+
+    /// Only `ALL` stays, with its action.
+    static func clear(_ table: [RecipientAccessEntry]) -> [RecipientAccessEntry] {
+        table.filter { $0.pattern == "ALL" }.suffix(1).map { $0 }.nonEmpty
+            ?? [RecipientAccessEntry(pattern: "ALL", accept: false)]
+    }
+}
+
+extension Array {
+    fileprivate var nonEmpty: Self? { isEmpty ? nil : self }
+}
