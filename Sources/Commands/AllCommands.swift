@@ -21,6 +21,7 @@ public enum AllCommands {
         ShowConfigCommand(),
         SaveConfigCommand(),
         LoadConfigCommand(),
+        DestConfigCommand(),
         ListenerConfigCommand(),
         CertConfigCommand(),
     ]

@@ -1,0 +1,311 @@
+import Foundation
+
+/// Why an INI destination file was refused: `Error: line {n}: {problem}` (destconfig.md §10).
+public struct DestinationINIError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// 1-based line of the file.
+    public var line: Int
+    public var problem: String
+
+    public init(line: Int, problem: String) {
+        self.line = line
+        self.problem = problem
+    }
+
+    public var description: String { "Error: line \(line): \(problem)" }
+}
+
+/// The Default entry and the domain entries read from an INI file.
+public struct DestinationTables: Sendable, Equatable {
+    public var defaults: DestinationDefaults
+    public var entries: [DestinationEntry]
+
+    public init(defaults: DestinationDefaults, entries: [DestinationEntry]) {
+        self.defaults = defaults
+        self.entries = entries
+    }
+}
+
+/// The INI-style destination controls file of `destconfig IMPORT` / `EXPORT` (destconfig.md §10).
+/// Pure text in, text out: no files are touched here.
+public enum DestinationINI {
+    /// The keys in the order EXPORT writes them.
+    public enum Key: String, CaseIterable, Sendable {
+        case ipSortPref = "ip_sort_pref"
+        case maxHostConcurrency = "max_host_concurrency"
+        case maxMessagesPerConnection = "max_messages_per_connection"
+        case recipientMinutes = "recipient_minutes"
+        case recipientLimit = "recipient_limit"
+        case limitType = "limit_type"
+        case limitApply = "limit_apply"
+        case useTLS = "use_tls"
+        case bounceValidation = "bounce_validation"
+        case bounceProfile = "bounce_profile"
+    }
+
+    /// The name of the section that holds the Default entry.
+    public static let defaultSection = "DEFAULT"
+
+    // MARK: Writing
+
+    /// The file for the Default entry and the domain entries: `[DEFAULT]` with every key, then the
+    /// domains alphabetically with their own settings only, a blank line between sections.
+    public static func encode(defaults: DestinationDefaults, entries: [DestinationEntry]) -> String {
+        var sections: [String] = []
+        var lines = ["[\(defaultSection)]"]
+        lines.append(line(.ipSortPref, defaults.ipPreferenceValue.iniName))
+        lines.append(line(.maxHostConcurrency, String(defaults.maxConcurrency)))
+        lines.append(line(.maxMessagesPerConnection, String(defaults.maxMessagesPerConnection)))
+        lines.append(line(.recipientMinutes, String(defaults.recipientLimitPeriod)))
+        lines.append(line(.recipientLimit, String(defaults.recipientLimit)))
+        lines.append(line(.limitType, defaults.limitTypeValue.rawValue))
+        lines.append(line(.limitApply, defaults.limitScopeValue.rawValue))
+        lines.append(line(.useTLS, String(defaults.tls.number)))
+        lines.append(line(.bounceValidation, defaults.bounceVerification ? "1" : "0"))
+        if defaults.bounceProfile != DestinationDefaults.bounceProfileName {
+            lines.append(line(.bounceProfile, defaults.bounceProfile))
+        }
+        sections.append(lines.joined(separator: "\n"))
+        for entry in entries.sorted(by: { $0.domain < $1.domain }) {
+            var lines = ["[\(entry.domain)]"]
+            if let value = entry.ipPreferenceValue { lines.append(line(.ipSortPref, value.iniName)) }
+            if let value = entry.maxConcurrency { lines.append(line(.maxHostConcurrency, String(value))) }
+            if let value = entry.maxMessagesPerConnection {
+                lines.append(line(.maxMessagesPerConnection, String(value)))
+            }
+            if let value = entry.recipientLimitPeriod { lines.append(line(.recipientMinutes, String(value))) }
+            if let value = entry.recipientLimit { lines.append(line(.recipientLimit, String(value))) }
+            if let value = entry.limitTypeValue { lines.append(line(.limitType, value.rawValue)) }
+            if let value = entry.limitScopeValue { lines.append(line(.limitApply, value.rawValue)) }
+            if let value = entry.tls { lines.append(line(.useTLS, String(value.number))) }
+            if let value = entry.bounceVerification { lines.append(line(.bounceValidation, value ? "1" : "0")) }
+            if let value = entry.bounceProfile { lines.append(line(.bounceProfile, value)) }
+            sections.append(lines.joined(separator: "\n"))
+        }
+        return sections.joined(separator: "\n\n") + "\n"
+    }
+
+    private static func line(_ key: Key, _ value: String) -> String { "\(key.rawValue) = \(value)" }
+
+    // MARK: Reading
+
+    /// Reads a whole file. The global settings (certificate, alert) are not in the file: they are
+    /// taken from `globals`. Any problem refuses the whole file.
+    public static func decode(
+        _ text: String,
+        globals: DestinationDefaults
+    ) throws(DestinationINIError) -> DestinationTables {
+        var body = Substring(text)
+        if body.hasPrefix("\u{FEFF}") { body = body.dropFirst() }
+        let lines = body.split(separator: "\n", omittingEmptySubsequences: false)
+
+        var defaults = globals
+        var defaultLine: Int?
+        var defaultKeys = Set<Key>()
+        var entries: [DestinationEntry] = []
+        var seenSections = Set<String>()
+        // The section being read: nil before the first header.
+        var current: (line: Int, name: String, isDefault: Bool, keys: Set<Key>)?
+
+        for (offset, raw) in lines.enumerated() {
+            let number = offset + 1
+            let text = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+            if text.isEmpty || text.hasPrefix("#") || text.hasPrefix(";") { continue }
+            if text.hasPrefix("[") {
+                guard text.hasSuffix("]"), text.count >= 2 else {
+                    throw DestinationINIError(line: number, problem: "a section header must end with \"]\"")
+                }
+                let name = text.dropFirst().dropLast().trimmingCharacters(in: .whitespaces)
+                if let section = current, section.isDefault { defaultKeys = section.keys }
+                if name.caseInsensitiveCompare(defaultSection) == .orderedSame {
+                    guard defaultLine == nil else {
+                        throw DestinationINIError(
+                            line: number,
+                            problem: "the [\(defaultSection)] section appears twice"
+                        )
+                    }
+                    defaultLine = number
+                    current = (number, defaultSection, true, [])
+                    continue
+                }
+                guard let domain = DestinationLimits.normalizedDomain(name) else {
+                    throw DestinationINIError(line: number, problem: "invalid domain name \"\(name)\"")
+                }
+                guard seenSections.insert(domain).inserted else {
+                    throw DestinationINIError(line: number, problem: "the section [\(domain)] appears twice")
+                }
+                entries.append(DestinationEntry(domain: domain))
+                current = (number, domain, false, [])
+                continue
+            }
+            guard let equals = text.firstIndex(of: "=") else {
+                throw DestinationINIError(
+                    line: number,
+                    problem: "expected \"[section]\" or \"key = value\", not \"\(text)\""
+                )
+            }
+            let name = text[..<equals].trimmingCharacters(in: .whitespaces)
+            let value = text[text.index(after: equals)...].trimmingCharacters(in: .whitespaces)
+            guard let key = Key(rawValue: name.lowercased()) else {
+                throw DestinationINIError(line: number, problem: "unknown key \"\(name)\"")
+            }
+            guard var section = current else {
+                throw DestinationINIError(line: number, problem: "the key \"\(name)\" is outside any section")
+            }
+            guard section.keys.insert(key).inserted else {
+                throw DestinationINIError(
+                    line: number,
+                    problem: "the key \"\(key.rawValue)\" appears twice in [\(section.name)]"
+                )
+            }
+            current = section
+            let setting = try parse(key, value, line: number)
+            if section.isDefault {
+                setting.apply(to: &defaults)
+            } else {
+                setting.apply(to: &entries[entries.count - 1])
+            }
+        }
+        if let section = current, section.isDefault { defaultKeys = section.keys }
+        guard let defaultLine else {
+            throw DestinationINIError(
+                line: max(lines.count - (lines.last == "" ? 1 : 0), 1),
+                problem: "the [\(defaultSection)] section is missing"
+            )
+        }
+        if let missing = Key.allCases.first(where: { $0 != .bounceProfile && !defaultKeys.contains($0) }) {
+            throw DestinationINIError(
+                line: defaultLine,
+                problem: "the [\(defaultSection)] section lacks the key \"\(missing.rawValue)\""
+            )
+        }
+        if !defaultKeys.contains(.bounceProfile) { defaults.bounceProfile = DestinationDefaults.bounceProfileName }
+        return DestinationTables(defaults: defaults, entries: entries)
+    }
+
+    /// One parsed `key = value`.
+    private enum Setting {
+        case ipPreference(IPPreference)
+        case concurrency(Int)
+        case messages(Int)
+        case minutes(Int)
+        case recipients(Int)
+        case limitType(DestinationLimitType)
+        case limitScope(DestinationLimitScope)
+        case tls(OutboundTLS)
+        case bounceVerification(Bool)
+        case bounceProfile(String)
+
+        func apply(to defaults: inout DestinationDefaults) {
+            switch self {
+            case .ipPreference(let value): defaults.ipPreferenceValue = value
+            case .concurrency(let value): defaults.maxConcurrency = value
+            case .messages(let value): defaults.maxMessagesPerConnection = value
+            case .minutes(let value): defaults.recipientLimitPeriod = value
+            case .recipients(let value): defaults.recipientLimit = value
+            case .limitType(let value): defaults.limitTypeValue = value
+            case .limitScope(let value): defaults.limitScopeValue = value
+            case .tls(let value): defaults.tls = value
+            case .bounceVerification(let value): defaults.bounceVerification = value
+            case .bounceProfile(let value): defaults.bounceProfile = value
+            }
+        }
+
+        func apply(to entry: inout DestinationEntry) {
+            switch self {
+            case .ipPreference(let value): entry.ipPreferenceValue = value
+            case .concurrency(let value): entry.maxConcurrency = value
+            case .messages(let value): entry.maxMessagesPerConnection = value
+            case .minutes(let value): entry.recipientLimitPeriod = value
+            case .recipients(let value): entry.recipientLimit = value
+            case .limitType(let value): entry.limitTypeValue = value
+            case .limitScope(let value): entry.limitScopeValue = value
+            case .tls(let value): entry.tls = value
+            case .bounceVerification(let value): entry.bounceVerification = value
+            case .bounceProfile(let value): entry.bounceProfile = value
+            }
+        }
+    }
+
+    private static func parse(_ key: Key, _ value: String, line: Int) throws(DestinationINIError) -> Setting {
+        func number(_ range: ClosedRange<Int>) throws(DestinationINIError) -> Int {
+            guard let number = Int(value), range.contains(number) else {
+                throw DestinationINIError(
+                    line: line,
+                    problem:
+                        "\(key.rawValue) must be a number from \(range.lowerBound) to \(range.upperBound), not \"\(value)\""
+                )
+            }
+            return number
+        }
+        func oneOf(_ accepted: [String]) -> DestinationINIError {
+            DestinationINIError(
+                line: line,
+                problem: "\(key.rawValue) must be \(accepted.joined(separator: ", ")), not \"\(value)\""
+            )
+        }
+        let lower = value.lowercased()
+        switch key {
+        case .ipSortPref:
+            guard let preference = IPPreference.allCases.first(where: { $0.iniName.lowercased() == lower }) else {
+                throw oneOf(IPPreference.allCases.map(\.iniName))
+            }
+            return .ipPreference(preference)
+        case .maxHostConcurrency:
+            return .concurrency(try number(DestinationLimits.concurrency))
+        case .maxMessagesPerConnection:
+            return .messages(try number(DestinationLimits.messagesPerConnection))
+        case .recipientMinutes:
+            return .minutes(try number(DestinationLimits.minutes))
+        case .recipientLimit:
+            return .recipients(try number(DestinationLimits.recipients))
+        case .limitType:
+            switch lower {
+            case "0", "host": return .limitType(.host)
+            case "1", "mxip": return .limitType(.mxIP)
+            default: throw oneOf(["0", "host", "1", "MXIP"])
+            }
+        case .limitApply:
+            switch lower {
+            case "0", "system": return .limitScope(.system)
+            case "1", "vg": return .limitScope(.virtualGateway)
+            default: throw oneOf(["0", "system", "1", "VG"])
+            }
+        case .useTLS:
+            guard let number = Int(value), let level = OutboundTLS(number: number) else {
+                throw DestinationINIError(line: line, problem: "use_tls must be a number from 0 to 4, not \"\(value)\"")
+            }
+            return .tls(level)
+        case .bounceValidation:
+            switch value {
+            case "0": return .bounceVerification(false)
+            case "1": return .bounceVerification(true)
+            default: throw oneOf(["0", "1"])
+            }
+        case .bounceProfile:
+            guard lower == DestinationDefaults.bounceProfileName.lowercased() else {
+                throw DestinationINIError(line: line, problem: "bounce profile \"\(value)\" does not exist")
+            }
+            return .bounceProfile(DestinationDefaults.bounceProfileName)
+        }
+    }
+
+    // MARK: Replacing
+
+    /// The imported entries in the order of `existing` for the domains already there, then the new
+    /// ones in file order; so importing what EXPORT wrote leaves the configuration equal.
+    public static func ordered(_ imported: [DestinationEntry], like existing: [DestinationEntry]) -> [DestinationEntry]
+    {
+        var byDomain: [String: DestinationEntry] = [:]
+        byDomain.reserveCapacity(imported.count)
+        for entry in imported { byDomain[entry.domain] = entry }
+        var result: [DestinationEntry] = []
+        result.reserveCapacity(imported.count)
+        var placed = Set<String>()
+        for entry in existing {
+            let key = entry.domain.lowercased()
+            if let replacement = byDomain[key], placed.insert(key).inserted { result.append(replacement) }
+        }
+        for entry in imported where placed.insert(entry.domain).inserted { result.append(entry) }
+        return result
+    }
+}
