@@ -83,6 +83,7 @@ enum CertConfigEdit {
             certificates = try CertConfigImport.readCertificates(
                 session.dialog.paste("Paste signed certificate in PEM format (end with '.'):")
             )
+            try checkMatch(certificates[0], key, profile)
             certificates += try CertConfigImport.askIntermediates(session)
         } else {
             guard
@@ -95,11 +96,7 @@ enum CertConfigEdit {
             certificates = try CertConfigImport.readCertificates(String(decoding: bytes, as: UTF8.self))
         }
         let leaf = certificates.removeFirst()
-        guard key.matches(leaf) else {
-            throw ShellError.actionFailed(
-                "The certificate does not match the private key of profile \"\(profile.name)\"."
-            )
-        }
+        try checkMatch(leaf, key, profile)
         let admitted = try CertificateChecks.admit(
             leaf: leaf,
             key: key,
@@ -114,6 +111,15 @@ enum CertConfigEdit {
         if !admitted.notes.isEmpty { session.dialog.block(admitted.notes) }
         session.stage { CertConfigSupport.store(record, in: &$0) }
         session.dialog.block(["Certificate profile \"\(profile.name)\" updated."])
+    }
+
+    /// The signed certificate must carry the profile's public key.
+    static func checkMatch(_ leaf: Certificate, _ key: PrivateKey, _ profile: CertificateProfileRecord) throws {
+        guard key.matches(leaf) else {
+            throw ShellError.actionFailed(
+                "The certificate does not match the private key of profile \"\(profile.name)\"."
+            )
+        }
     }
 
     /// SUBJECT: new subject (and maybe key); re-issues the self-signed certificate and the CSR.
