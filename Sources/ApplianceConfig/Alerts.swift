@@ -49,3 +49,83 @@ public struct AlertSettings: Sendable, Equatable, Codable {
         self.maximumDuplicateSeconds = maximumDuplicateSeconds
     }
 }
+
+extension AlertClass {
+    /// The class named by `text`: its name or its number in the NEW list (1 = All), ignoring case,
+    /// spaces, hyphens and underscores (`outbreak_filters`, `antivirus`).
+    public init?(named text: String) {
+        if let number = Int(text), (1...Self.allCases.count).contains(number) {
+            self = Self.allCases[number - 1]
+            return
+        }
+        let key = AlertNames.key(text)
+        guard let found = Self.allCases.first(where: { AlertNames.key($0.rawValue) == key }) else { return nil }
+        self = found
+    }
+}
+
+extension AlertSeverity {
+    /// The severity named by `text`, ignoring case, or by its number in the NEW list (1 = All).
+    public init?(named text: String) {
+        if let number = Int(text), (1...Self.allCases.count).contains(number) {
+            self = Self.allCases[number - 1]
+            return
+        }
+        let key = AlertNames.key(text)
+        guard let found = Self.allCases.first(where: { AlertNames.key($0.rawValue) == key }) else { return nil }
+        self = found
+    }
+}
+
+extension AlertSettings {
+    /// The entries of one address (ignoring case), in configuration order.
+    public func entries(for address: String) -> [AlertRecipient] {
+        recipients.filter { $0.address.caseInsensitiveCompare(address) == .orderedSame }
+    }
+
+    /// The distinct addresses, in configuration order, as first written.
+    public var addresses: [String] {
+        var seen = Set<String>()
+        return recipients.compactMap { seen.insert($0.address.lowercased()).inserted ? $0.address : nil }
+    }
+
+    /// Sets what `address` receives of `alertClass`: `All` replaces every entry of the address;
+    /// another class replaces that class's entry or adds one.
+    public mutating func set(_ address: String, alertClass: AlertClass, severity: AlertSeverity) {
+        let entry = AlertRecipient(address: address, alertClass: alertClass, severity: severity)
+        func same(_ other: AlertRecipient) -> Bool { other.address.caseInsensitiveCompare(address) == .orderedSame }
+        if alertClass == .all {
+            if let first = recipients.firstIndex(where: same) {
+                recipients.removeAll(where: same)
+                recipients.insert(entry, at: first)
+            } else {
+                recipients.append(entry)
+            }
+        } else if let index = recipients.firstIndex(where: { same($0) && $0.alertClass == alertClass }) {
+            recipients[index] = entry
+        } else if let last = recipients.lastIndex(where: same) {
+            recipients.insert(entry, at: last + 1)
+        } else {
+            recipients.append(entry)
+        }
+    }
+
+    /// Removes every entry of `address` (ignoring case).
+    public mutating func remove(_ address: String) {
+        recipients.removeAll { $0.address.caseInsensitiveCompare(address) == .orderedSame }
+    }
+
+    /// Renames every entry of `address` to `newAddress`.
+    public mutating func rename(_ address: String, to newAddress: String) {
+        for index in recipients.indices
+        where recipients[index].address.caseInsensitiveCompare(address) == .orderedSame {
+            recipients[index].address = newAddress
+        }
+    }
+}
+
+private enum AlertNames {
+    static func key(_ text: String) -> String {
+        String(text.lowercased().filter { $0 != " " && $0 != "-" && $0 != "_" })
+    }
+}

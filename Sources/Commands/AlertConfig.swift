@@ -1,0 +1,200 @@
+import ApplianceConfig
+import Shell
+
+/// `alertconfig` (other-commands.md §5): who receives email alerts of which class and severity, and
+/// the intervals that suppress duplicate alerts.
+public struct AlertConfigCommand: ShellCommand {
+    public let name = "alertconfig"
+    public let summary = "Configure email alerts."
+    public let requiresCommit = true
+    public let batchSyntax = [
+        "alertconfig new {address} --class={name|all} --severity={critical|warning|information|all}",
+        "alertconfig delete {address}",
+        "alertconfig list",
+    ]
+    public let completions = ["new", "delete", "list", "--class=", "--severity="]
+
+    /// The longest duplicate-alert interval accepted, in seconds (one day).
+    static let longestInterval = 86_400
+
+    public init() {}
+
+    enum Operation: Sendable {
+        case new, edit, delete, clear, setup
+    }
+
+    public func run(_ arguments: [String], in session: Session) throws {
+        guard arguments.isEmpty else { return try runBatch(arguments, in: session) }
+        while true {
+            let alerts = session.configuration.alerts
+            var items = [MenuItem("NEW", "Add a new email address to send alerts.", Operation.new)]
+            if !alerts.recipients.isEmpty {
+                items += [
+                    MenuItem("EDIT", "Modify an email address.", .edit),
+                    MenuItem("DELETE", "Remove an email address.", .delete),
+                    MenuItem("CLEAR", "Remove all email addresses (disable alerts).", .clear),
+                ]
+            }
+            items.append(MenuItem("SETUP", "Configure alert settings.", .setup))
+            guard let operation = try session.dialog.menu(status: Self.listing(alerts), items) else { return }
+            switch operation {
+            case .new: try create(in: session)
+            case .edit: try edit(in: session)
+            case .delete: try delete(in: session)
+            case .clear: session.stage { $0.alerts.recipients = [] }
+            case .setup: try setup(in: session)
+            }
+        }
+    }
+
+    /// The recipients with their classes and severities, then the duplicate-alert intervals.
+    static func listing(_ alerts: AlertSettings) -> [String] {
+        var lines: [String] = []
+        if alerts.recipients.isEmpty {
+            lines.append("No alert recipients configured.")
+        } else {
+            lines.append("Sending alerts to:")
+            for address in alerts.addresses {
+                lines.append("  \(address)")
+                for entry in alerts.entries(for: address) {
+                    lines.append("    Class: \(entry.alertClass.rawValue) - Severities: \(entry.severity.rawValue)")
+                }
+            }
+        }
+        return lines + [
+            "",
+            "Initial number of seconds to wait before sending a duplicate alert: \(alerts.initialDuplicateSeconds)",
+            "Maximum number of seconds to wait before sending a duplicate alert: \(alerts.maximumDuplicateSeconds)",
+        ]
+    }
+
+    // MARK: Operations
+
+    private func create(in session: Session) throws {
+        let alerts = session.configuration.alerts
+        guard
+            let address = try session.dialog.ask(
+                ["Please enter a new email address to send alerts.", "(Ex: \"administrator@example.com\")"],
+                validate: { Self.checkNewAddress($0, in: alerts, except: nil) }
+            )
+        else { return }
+        let alertClass = try askClass(default: .all, in: session)
+        let severity = try askSeverity(default: .all, in: session)
+        session.stage { $0.alerts.set(address, alertClass: alertClass, severity: severity) }
+    }
+
+    private func edit(in session: Session) throws {
+        let alerts = session.configuration.alerts
+        guard let current = try chooseAddress("Choose the email address you wish to edit:", in: session) else { return }
+        guard
+            let address = try session.dialog.ask(
+                ["Please enter the email address to send alerts."],
+                default: current,
+                validate: { Self.checkNewAddress($0, in: alerts, except: current) }
+            )
+        else { return }
+        let entries = alerts.entries(for: current)
+        let alertClass = try askClass(default: entries.first?.alertClass ?? .all, in: session)
+        let severity = try askSeverity(
+            default: entries.first { $0.alertClass == alertClass }?.severity ?? .all,
+            in: session
+        )
+        session.stage {
+            $0.alerts.rename(current, to: address)
+            $0.alerts.set(address, alertClass: alertClass, severity: severity)
+        }
+    }
+
+    private func delete(in session: Session) throws {
+        guard let address = try chooseAddress("Choose the email address you wish to delete:", in: session) else {
+            return
+        }
+        session.stage { $0.alerts.remove(address) }
+    }
+
+    private func setup(in session: Session) throws {
+        let alerts = session.configuration.alerts
+        guard
+            let initial = try session.dialog.askNumber(
+                ["Enter the initial number of seconds to wait before sending a duplicate alert."],
+                range: 1...Self.longestInterval,
+                default: min(max(alerts.initialDuplicateSeconds, 1), Self.longestInterval)
+            ),
+            let maximum = try session.dialog.askNumber(
+                ["Enter the maximum number of seconds to wait before sending a duplicate alert."],
+                range: initial...Self.longestInterval,
+                default: min(max(alerts.maximumDuplicateSeconds, initial), Self.longestInterval)
+            )
+        else { return }
+        session.stage {
+            $0.alerts.initialDuplicateSeconds = initial
+            $0.alerts.maximumDuplicateSeconds = maximum
+        }
+    }
+
+    // MARK: Questions
+
+    private func askClass(default current: AlertClass, in session: Session) throws -> AlertClass {
+        let classes = AlertClass.allCases
+        let index = try session.dialog.choose(
+            ["Choose the Alert Class for which you wish to set the Severity:"],
+            items: classes.map(\.rawValue),
+            default: classes.firstIndex(of: current) ?? 0
+        )
+        return classes[index]
+    }
+
+    private func askSeverity(default current: AlertSeverity, in session: Session) throws -> AlertSeverity {
+        let severities = AlertSeverity.allCases
+        let index = try session.dialog.choose(
+            ["Select a Severity Level:"],
+            items: severities.map(\.rawValue),
+            default: severities.firstIndex(of: current) ?? 0
+        )
+        return severities[index]
+    }
+
+    /// A numbered list of the addresses; the answer is a number (no default: empty abandons).
+    private func chooseAddress(_ question: String, in session: Session) throws -> String? {
+        let addresses = session.configuration.alerts.addresses
+        let complaint = "Please enter a number from 1 to \(addresses.count)."
+        let lines = [question] + addresses.enumerated().map { "\($0.offset + 1). \($0.element)" }
+        return try session.dialog.ask(lines, help: complaint) { text in
+            guard let number = Int(text), (1...addresses.count).contains(number) else {
+                return .failure(.invalidInput(complaint))
+            }
+            return .success(addresses[number - 1])
+        }
+    }
+
+    // MARK: Rules
+
+    /// A valid address that does not receive alerts yet (`except` is the address being edited).
+    static func checkNewAddress(_ text: String, in alerts: AlertSettings, except: String?) -> Result<String, ShellError>
+    {
+        guard EmailAddress.isValid(text) else {
+            return .failure(
+                .invalidInput("Invalid email address \"\(text)\". Enter an address such as administrator@example.com.")
+            )
+        }
+        let isSelf = except.map { $0.caseInsensitiveCompare(text) == .orderedSame } ?? false
+        if !isSelf, let existing = alerts.addresses.first(where: { $0.caseInsensitiveCompare(text) == .orderedSame }) {
+            return .failure(.invalidInput("The address \(existing) already receives alerts."))
+        }
+        return .success(text)
+    }
+}
+
+/// Email address syntax for alert recipients: `local@domain`, the local part of RFC 5322 atom
+/// characters and single dots, the domain a fully qualified host name.
+enum EmailAddress {
+    static func isValid(_ text: String) -> Bool {
+        let parts = text.split(separator: "@", omittingEmptySubsequences: false)
+        guard parts.count == 2, HostName.isFullyQualified(String(parts[1])) else { return false }
+        let local = parts[0]
+        let specials = Set("!#$%&'*+/=?^_`{|}~-")
+        guard (1...64).contains(local.utf8.count), local.first != ".", local.last != ".", !local.contains("..")
+        else { return false }
+        return local.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "." || specials.contains($0)) }
+    }
+}

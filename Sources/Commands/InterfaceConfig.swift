@@ -1,0 +1,243 @@
+import ApplianceConfig
+import Foundation
+import Shell
+
+/// `interfaceconfig` (other-commands.md §3): IP interfaces, their SSH and HTTPS services and the
+/// certificate profile of each HTTPS service (seed-guide.md SG-17).
+public struct InterfaceConfigCommand: ShellCommand {
+    public let name = "interfaceconfig"
+    public let summary = "Configure Ethernet IP addresses."
+    public let requiresCommit = true
+    public let batchSyntax = [
+        "interfaceconfig new {name} {address}/{prefix} {hostname} [--https_certificate={profile}]",
+        "interfaceconfig edit {name} [--address=…] [--hostname=…] [--https={on|off}] [--https_certificate={profile}]",
+        "interfaceconfig delete {name}",
+        "interfaceconfig list",
+    ]
+    public let completions = [
+        "new", "edit", "delete", "list", "--address=", "--hostname=", "--https=", "--https_certificate=",
+    ]
+
+    /// The local address of the SSH connection this session came in on (`SSH_CONNECTION` is
+    /// `{client address} {client port} {local address} {local port}`), or nil outside SSH.
+    let sessionAddress: String?
+
+    /// `sshConnection` is the value of `SSH_CONNECTION`; by default this process's environment.
+    public init(sshConnection: String? = ProcessInfo.processInfo.environment["SSH_CONNECTION"]) {
+        let fields = sshConnection?.split(separator: " ") ?? []
+        sessionAddress = fields.count >= 3 ? String(fields[2]) : nil
+    }
+
+    enum Operation: Sendable {
+        case new, edit, delete
+    }
+
+    public func run(_ arguments: [String], in session: Session) throws {
+        guard arguments.isEmpty else { return try runBatch(arguments, in: session) }
+        while true {
+            let interfaces = session.configuration.interfaces
+            var items = [MenuItem("NEW", "Create a new interface.", Operation.new)]
+            if !interfaces.isEmpty {
+                items.append(MenuItem("EDIT", "Modify an interface.", .edit))
+                items.append(MenuItem("DELETE", "Remove an interface.", .delete))
+            }
+            guard let operation = try session.dialog.menu(status: Self.listing(interfaces), items) else { return }
+            switch operation {
+            case .new: try create(in: session)
+            case .edit: try edit(in: session)
+            case .delete: try delete(in: session)
+            }
+        }
+    }
+
+    /// `Currently configured interfaces:` and one numbered line per interface.
+    static func listing(_ interfaces: [NetworkInterface]) -> [String] {
+        guard !interfaces.isEmpty else { return ["No interfaces configured."] }
+        return ["Currently configured interfaces:"]
+            + interfaces.enumerated().map { index, interface in
+                "\(index + 1). \(interface.name) (\(interface.address)/\(interface.prefixLength): \(interface.hostname))"
+            }
+    }
+
+    // MARK: Operations
+
+    private func create(in session: Session) throws {
+        guard let interface = try form(editing: nil, in: session) else { return }
+        session.stage { $0.interfaces.append(interface) }
+    }
+
+    private func edit(in session: Session) throws {
+        let interfaces = session.configuration.interfaces
+        guard
+            let number = try session.dialog.askNumber(
+                ["Enter the number of the interface you wish to edit."],
+                range: 1...interfaces.count,
+                default: nil
+            )
+        else { return }
+        let original = interfaces[number - 1]
+        guard let edited = try form(editing: original, in: session), edited != original else { return }
+        if let sessionAddress, sessionAddress == original.address {
+            let sure = try session.dialog.yesNo(
+                "The interface you edited might be the one you are currently logged into. Are you sure you want to change it?",
+                default: true
+            )
+            guard sure else { return }
+        }
+        session.stage { Self.replace(original, with: edited, in: &$0) }
+    }
+
+    private func delete(in session: Session) throws {
+        let interfaces = session.configuration.interfaces
+        guard
+            let number = try session.dialog.askNumber(
+                ["Enter the number of the interface you wish to delete."],
+                range: 1...interfaces.count,
+                default: nil
+            )
+        else { return }
+        let interface = interfaces[number - 1]
+        if let message = Self.deleteRefusal(interface, in: session.configuration) {
+            return try MenuRefusal.refuse(message, in: session)
+        }
+        session.stage { Self.remove(interface, from: &$0) }
+    }
+
+    /// The questions of NEW (no defaults) and EDIT (the current values as defaults). Returns nil when
+    /// a required question is left empty (the operation is abandoned).
+    private func form(editing original: NetworkInterface?, in session: Session) throws -> NetworkInterface? {
+        let dialog = session.dialog
+        let configuration = session.configuration
+        let others = configuration.interfaces.filter { $0.objectID != original?.objectID }
+        guard
+            let name = try dialog.ask(
+                ["IP interface name (Ex: \"InternalNet\"):"],
+                default: original?.name,
+                validate: {
+                    Self.checkName($0, others: others)
+                }
+            ),
+            let address = try dialog.ask(
+                ["IPv4 Address (Ex: 192.168.1.2 ):"],
+                default: original?.address,
+                validate: {
+                    Self.checkAddress($0, others: others)
+                }
+            ),
+            let prefix = try dialog.ask(
+                ["Netmask (Ex: \"24\", \"255.255.255.0\" or \"0xffffff00\"):"],
+                default: original.map { String($0.prefixLength) },
+                validate: InterfaceValues.netmask
+            ),
+            let hostname = try dialog.ask(
+                ["Hostname:"],
+                default: original?.hostname,
+                validate: InterfaceValues.hostname
+            )
+        else { return nil }
+        let listenerPorts = Self.listenerPorts(on: original, in: configuration)
+        var interface = NetworkInterface(name: name, address: address, prefixLength: prefix, hostname: hostname)
+        if try dialog.yesNo(
+            "Do you want to enable SSH on this interface?",
+            default: original.map { $0.sshPort != nil } ?? false
+        ) {
+            interface.sshPort = try dialog.ask(
+                ["Which port do you want to use for SSH?"],
+                default: String(original?.sshPort ?? 22),
+                validate: { Self.checkPort($0, taken: listenerPorts) }
+            )
+        }
+        if try dialog.yesNo(
+            "Do you want to enable HTTPS on this interface?",
+            default: original.map { $0.httpsPort != nil } ?? false
+        ) {
+            var taken = listenerPorts
+            if let ssh = interface.sshPort { taken[ssh] = "SSH" }
+            interface.httpsPort = try dialog.ask(
+                ["Which port do you want to use for HTTPS?"],
+                default: String(original?.httpsPort ?? 443),
+                validate: { Self.checkPort($0, taken: taken) }
+            )
+            interface.httpsCertificate = try ServiceCertificateChoice.ask(
+                ["You have selected HTTPS on this interface, so you must select a certificate to use."],
+                current: original?.httpsCertificate,
+                in: session
+            )
+        }
+        return interface
+    }
+
+    // MARK: Rules shared by the dialog and the batch forms
+
+    static func checkName(_ text: String, others: [NetworkInterface]) -> Result<String, ShellError> {
+        InterfaceValues.name(text).flatMap { name in
+            if let other = others.first(where: { $0.objectID == name.lowercased() }) {
+                return .failure(.invalidInput("An interface named \"\(other.name)\" already exists."))
+            }
+            return .success(name)
+        }
+    }
+
+    static func checkAddress(_ text: String, others: [NetworkInterface]) -> Result<String, ShellError> {
+        InterfaceValues.address(text).flatMap { address in
+            if let other = others.first(where: { $0.address == address }) {
+                return .failure(
+                    .invalidInput("The address \(address) is already used by interface \"\(other.name)\".")
+                )
+            }
+            return .success(address)
+        }
+    }
+
+    /// A port for a service of the interface; `taken` maps the ports already in use on it to their user.
+    static func checkPort(_ text: String, taken: [Int: String]) -> Result<Int, ShellError> {
+        InterfaceValues.port(text).flatMap { port in
+            if let user = taken[port] {
+                return .failure(.invalidInput("Port \(port) is already used by \(user) on this interface."))
+            }
+            return .success(port)
+        }
+    }
+
+    /// The ports the listeners on `interface` use, each with the listener it belongs to.
+    static func listenerPorts(
+        on interface: NetworkInterface?,
+        in configuration: ApplianceConfiguration
+    ) -> [Int: String] {
+        guard let interface else { return [:] }
+        var ports: [Int: String] = [:]
+        for listener in configuration.listeners where listener.interface.lowercased() == interface.objectID {
+            ports[listener.port] = "listener \"\(listener.name)\""
+        }
+        return ports
+    }
+
+    /// Why `interface` cannot be deleted, or nil.
+    static func deleteRefusal(_ interface: NetworkInterface, in configuration: ApplianceConfiguration) -> String? {
+        guard let listener = configuration.listeners.first(where: { $0.interface.lowercased() == interface.objectID })
+        else { return nil }
+        return "The interface \"\(interface.name)\" is used by listener \"\(listener.name)\"."
+    }
+
+    /// Replaces an interface; a new name is carried over to the listeners on it.
+    static func replace(
+        _ original: NetworkInterface,
+        with edited: NetworkInterface,
+        in configuration: inout ApplianceConfiguration
+    ) {
+        guard let index = configuration.interfaces.firstIndex(where: { $0.objectID == original.objectID }) else {
+            return
+        }
+        configuration.interfaces[index] = edited
+        if edited.name != original.name {
+            for i in configuration.listeners.indices
+            where configuration.listeners[i].interface.lowercased() == original.objectID {
+                configuration.listeners[i].interface = edited.name
+            }
+        }
+    }
+
+    static func remove(_ interface: NetworkInterface, from configuration: inout ApplianceConfiguration) {
+        configuration.interfaces.removeAll { $0.objectID == interface.objectID }
+    }
+}
