@@ -385,12 +385,25 @@ public final class RevisionStore: Sendable {
     /// The content of a revision, from the cache or decoded from the database (checksum verified).
     private func configuration(_ db: Database, _ info: RevisionInfo) throws -> ApplianceConfiguration {
         if let cached = cache.configuration(number: info.number, checksum: info.checksum) { return cached }
-        let content = try Schema.content(db, number: info.number, checksum: info.checksum)
+        let content: StoredContent
         let configuration: ApplianceConfiguration
         do {
+            content = try Schema.content(db, number: info.number, checksum: info.checksum)
             configuration = try content.decode()
+        } catch let error as StoreError where error.code.damage != nil {
+            throw StoreError.damaged(
+                revision: info.number,
+                lastGood: try Schema.info(db, before: info.number)?.number,
+                reason: error.debugDescription
+            )
+        } catch let error as StoreError {
+            throw error
         } catch {
-            throw StoreError.damaged(revision: info.number, lastGood: nil, reason: "undecodable content: \(error)")
+            throw StoreError.damaged(
+                revision: info.number,
+                lastGood: try Schema.info(db, before: info.number)?.number,
+                reason: "undecodable content: \(error)"
+            )
         }
         cache.insert(number: info.number, configuration: configuration, content: content)
         return configuration

@@ -21,8 +21,8 @@ public struct StoreError: Error, Sendable, Equatable, CustomStringConvertible, C
 
         let kind: Kind
 
-        /// A kept revision fails its checksum or cannot be decoded. `lastGood` is the newest intact
-        /// revision older than the damaged one (nil when there is none or it is not known).
+        /// A kept revision fails its checksum or cannot be decoded. `lastGood` is the newest revision
+        /// older than the damaged one that is intact (at open, every revision is checked), nil if none.
         public static func damaged(revision: Int, lastGood: Int?) -> Code {
             Code(kind: .damaged(revision: revision, lastGood: lastGood))
         }

@@ -176,7 +176,7 @@ import Testing
         #expect {
             _ = try store.revision(2)
         } throws: { error in
-            (error as? StoreError)?.code.damage?.revision == 2
+            (error as? StoreError)?.code == .damaged(revision: 2, lastGood: 1)
         }
     }
 
