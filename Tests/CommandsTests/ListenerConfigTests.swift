@@ -608,6 +608,68 @@ func hostAccessMenu(policies: Int = 4, groups: Int = 5) -> String {
         )
     }
 
+    @Test func defaultSetsTheTableDefaultsAndClearLeavesOnlyALL() throws {
+        let shell = try TestShell()
+        let result = try shell.run(
+            """
+            listenerconfig
+            edit
+            1
+            hostaccess
+            default
+
+
+
+
+
+
+
+
+
+            2
+
+            clear
+            y
+
+
+
+            commit "defaults"
+
+            """
+        )
+        #expect(result.status == .success)
+        #expect(
+            result.output.contains(
+                """
+                [1]> 2
+
+                You have chosen to enable TLS. Please use the 'certconfig' command to
+                ensure that there is a valid certificate configured.
+
+                The "Demo" certificate is currently configured. You may use "Demo", but this will not be secure.
+                To assure privacy, run "certconfig" first.
+
+                Would you like to allow SMTP Authentication?
+                """
+            )
+        )
+        #expect(result.output.contains("[]> clear\n\nAre you sure you want to remove all entries? [N]> y\n"))
+        #expect(
+            result.output.contains(
+                hostAccessMenu(policies: 4, groups: 1).replacingOccurrences(
+                    of: "There are currently 1 sender groups.",
+                    with: "There is currently 1 sender group."
+                )
+            )
+        )
+        let table = try shell.store.head().configuration.listeners[0].hostAccess
+        #expect(table.defaults.tls == .on)
+        #expect(table.entries.isEmpty)
+        #expect(table.all == .policy("ACCEPTED"))
+        #expect(table.policies == HostAccessTable.publicDefault.policies)
+        #expect(result.output.contains("TLS: Preferred\n"))
+    }
+
     @Test func deleteAndRenameAListener() throws {
         let shell = try TestShell()
         let result = try shell.run(
