@@ -13,6 +13,8 @@ public struct ApplianceConfiguration: Sendable, Equatable, Codable {
     public var certificates: [CertificateProfileRecord]
     /// The system and custom certificate authority lists.
     public var certificateAuthorities: CertificateAuthoritySettings
+    /// Certificate revocation lists honoured by certificate verification.
+    public var revocationLists: [RevocationListRecord]
     /// Destination controls: one entry per domain (the Default entry lives in `destinationDefaults`).
     public var destinations: [DestinationEntry]
     /// The Default destination entry and the global outbound TLS settings.
@@ -33,6 +35,7 @@ public struct ApplianceConfiguration: Sendable, Equatable, Codable {
         interfaces: [NetworkInterface] = [],
         certificates: [CertificateProfileRecord] = [],
         certificateAuthorities: CertificateAuthoritySettings = .init(),
+        revocationLists: [RevocationListRecord] = [],
         destinations: [DestinationEntry] = [],
         destinationDefaults: DestinationDefaults = .init(),
         ldap: LDAPSettings = .init(),
@@ -45,6 +48,7 @@ public struct ApplianceConfiguration: Sendable, Equatable, Codable {
         self.interfaces = interfaces
         self.certificates = certificates
         self.certificateAuthorities = certificateAuthorities
+        self.revocationLists = revocationLists
         self.destinations = destinations
         self.destinationDefaults = destinationDefaults
         self.ldap = ldap
@@ -55,7 +59,8 @@ public struct ApplianceConfiguration: Sendable, Equatable, Codable {
     }
 
     private enum CodingKeys: String, CodingKey {
-        case hostname, interfaces, certificates, certificateAuthorities, destinations, destinationDefaults
+        case hostname, interfaces, certificates, certificateAuthorities, revocationLists, destinations
+        case destinationDefaults
         case ldap, webSecurity, listeners, listenerSettings, alerts
     }
 
@@ -67,6 +72,7 @@ public struct ApplianceConfiguration: Sendable, Equatable, Codable {
         certificates = try c.decodeIfPresent([CertificateProfileRecord].self, forKey: .certificates) ?? []
         certificateAuthorities =
             try c.decodeIfPresent(CertificateAuthoritySettings.self, forKey: .certificateAuthorities) ?? .init()
+        revocationLists = try c.decodeIfPresent([RevocationListRecord].self, forKey: .revocationLists) ?? []
         destinations = try c.decodeIfPresent([DestinationEntry].self, forKey: .destinations) ?? []
         destinationDefaults = try c.decodeIfPresent(DestinationDefaults.self, forKey: .destinationDefaults) ?? .init()
         ldap = try c.decodeIfPresent(LDAPSettings.self, forKey: .ldap) ?? .init()

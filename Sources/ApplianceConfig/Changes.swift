@@ -201,6 +201,7 @@ extension ApplianceConfiguration {
         .collection("interfaceconfig", \.interfaces),
         .collection("certconfig", \.certificates),
         .group("certconfig", \.certificateAuthorities),
+        .collection("certconfig", \.revocationLists),
         .collection("destconfig", \.destinations),
         .group("destconfig", \.destinationDefaults),
         .group("ldapconfig", \.ldap),

@@ -37,6 +37,12 @@ extension CertificateProfileRecord: ConfigObject {
     }
 }
 
+extension RevocationListRecord: ConfigObject {
+    public var objectID: String { name.lowercased() }
+    public var objectLabel: String { "CRL \"\(name)\"" }
+    public var settings: [Setting] { [Setting("content", PEMDigest.describe(pem))] }
+}
+
 extension NetworkInterface: ConfigObject {
     public var objectID: String { name.lowercased() }
     public var objectLabel: String { "interface \"\(name)\"" }

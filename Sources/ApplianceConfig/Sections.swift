@@ -73,6 +73,20 @@ public struct CertificateAuthoritySettings: Sendable, Equatable, Codable {
     }
 }
 
+/// A certificate revocation list imported with `certconfig` CRL NEW (PEM text; parsing and signature
+/// checks live in `Certificates`).
+public struct RevocationListRecord: Sendable, Equatable, Codable {
+    /// The name the admin gave it (unique, ignoring case).
+    public var name: String
+    /// The CRL, PEM.
+    public var pem: String
+
+    public init(name: String, pem: String) {
+        self.name = name
+        self.pem = pem
+    }
+}
+
 /// The LDAP client certificate.
 public struct LDAPSettings: Sendable, Equatable, Codable {
     public var certificate: String?
