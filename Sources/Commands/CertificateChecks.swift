@@ -97,41 +97,11 @@ enum CertificateChecks {
         profileName: String,
         configuration: ApplianceConfiguration
     ) -> [String] {
-        let names = certificateNames(leaf)
-        var warnings: [String] = []
-        for listener in configuration.listeners
-        where listener.certificate?.caseInsensitiveCompare(profileName) == .orderedSame {
-            guard
-                let host = configuration.interfaces.first(where: {
-                    $0.name.caseInsensitiveCompare(listener.interface) == .orderedSame
-                })?.hostname,
-                !names.contains(where: { covers($0, host) })
-            else { continue }
-            warnings.append(
-                "Warning: certificate \"\(profileName)\" does not name the interface host name \"\(host)\" (it names: \(names.joined(separator: ", "))). Senders that verify the certificate will fail."
-            )
+        configuration.listeners.compactMap { listener in
+            guard listener.certificate?.caseInsensitiveCompare(profileName) == .orderedSame,
+                let host = CertificateRules.interfaceHost(of: listener, in: configuration)
+            else { return nil }
+            return CertificateRules.hostWarning(profile: profileName, certificate: leaf, host: host)
         }
-        return warnings
-    }
-
-    /// The CN followed by the DNS SANs, without repeats.
-    static func certificateNames(_ certificate: Certificate) -> [String] {
-        var names: [String] = []
-        for name in [certificate.subject.commonName].compactMap({ $0 }) + certificate.subjectAlternativeDNSNames
-        where !names.contains(where: { $0.caseInsensitiveCompare(name) == .orderedSame }) {
-            names.append(name)
-        }
-        return names
-    }
-
-    /// Whether a certificate name (possibly `*.example.com`) covers `host`.
-    static func covers(_ pattern: String, _ host: String) -> Bool {
-        let pattern = pattern.lowercased()
-        let host = host.lowercased()
-        if pattern.hasPrefix("*.") {
-            guard let dot = host.firstIndex(of: ".") else { return false }
-            return host[host.index(after: dot)...] == pattern.dropFirst(2)
-        }
-        return pattern == host
     }
 }

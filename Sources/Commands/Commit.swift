@@ -107,6 +107,8 @@ public enum CommitFlow {
             try givenRollback
             ?? dialog.yesNo("Do you want to save the current configuration for rollback?", default: true)
 
+        let warnings = CertificateRules.commitWarnings(session.configuration, now: session.clock.now())
+        if !warnings.isEmpty { dialog.block(warnings) }
         let outcome: CommitOutcome
         do {
             let method = method ?? session.pendingMethod ?? CommitMethod(session.environment.mode)

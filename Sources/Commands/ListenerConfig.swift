@@ -410,12 +410,6 @@ enum ListenerText {
         ]
     }
 
-    /// The Demo warning of certconfig.md §10.
-    static let demoWarning = [
-        "The \"Demo\" certificate is currently configured. You may use \"Demo\", but this will not be secure.",
-        "To assure privacy, run \"certconfig\" first.",
-    ]
-
     /// What choosing `profile` for a listener on `interface` warrants saying (listenerconfig.md §3):
     /// the Demo warning, or that the certificate does not name the interface host name.
     static func certificateWarnings(
@@ -425,33 +419,12 @@ enum ListenerText {
     )
         -> [String]
     {
-        if profile == ApplianceConfiguration.demoProfileName { return demoWarning }
+        if CertificateRules.isDemo(profile) { return CertificateRules.demoWarning }
         guard let record = configuration.certificate(named: profile),
             let host = Self.interface(named: interface, in: configuration)?.hostname,
-            let certificate = try? Certificate(pem: record.certificatePEM)
+            let certificate = try? Certificate(pem: record.certificatePEM),
+            let warning = CertificateRules.hostWarning(profile: record.name, certificate: certificate, host: host)
         else { return [] }
-        var names: [String] = []
-        for name in [certificate.subject.commonName].compactMap({ $0 }) + certificate.subjectAlternativeDNSNames
-        where !names.contains(where: { $0.caseInsensitiveCompare(name) == .orderedSame }) {
-            names.append(name)
-        }
-        if names.contains(where: { hostMatches(host, name: $0) }) { return [] }
-        let named = names.isEmpty ? "no host name" : names.joined(separator: ", ")
-        return [
-            "Warning: certificate \"\(record.name)\" does not name the interface host name \"\(host)\" "
-                + "(it names: \(named)). Senders that verify the certificate will fail."
-        ]
-    }
-
-    /// Whether a certificate name covers `host`: equal ignoring case, or `*.rest` for one more label.
-    static func hostMatches(_ host: String, name: String) -> Bool {
-        let host = host.lowercased()
-        let name = name.lowercased()
-        if host == name { return true }
-        guard name.hasPrefix("*.") else { return false }
-        let rest = name.dropFirst(1)  // ".example.com"
-        guard host.hasSuffix(rest) else { return false }
-        let label = host.dropLast(rest.count)
-        return !label.isEmpty && !label.contains(".")
+        return [warning]
     }
 }

@@ -93,7 +93,7 @@ struct PolicyParametersDialog {
                 "You have chosen to enable TLS. Please use the 'certconfig' command to",
                 "ensure that there is a valid certificate configured."
             )
-            if demoCertificate { dialog.block(ListenerText.demoWarning) }
+            if demoCertificate { dialog.block(CertificateRules.demoWarning) }
         }
 
         let auth = effective.smtpAuth ?? .off

@@ -1,4 +1,5 @@
 import ApplianceConfig
+import Certificates
 import Commands
 import ConfigStore
 import Shell
@@ -237,5 +238,57 @@ import Testing
         _ = output
         #expect(second.hasPendingChanges)
         #expect(try shell.store.head().info.number == 2)
+    }
+}
+
+@Suite struct CommitWarningTests {
+    /// A profile valid for `days` from the test clock, for `host`.
+    private func profile(_ name: String, host: String, days: Int, clock: TestClock) throws -> CertificateProfileRecord {
+        let key = try PrivateKey.generate(.ecdsaP256)
+        let certificate = try SelfSigned.make(
+            subject: DistinguishedName(commonName: host, organization: "Example"),
+            alternativeNames: [],
+            days: days,
+            key: key,
+            now: clock.now()
+        )
+        return CertificateProfileRecord(name: name, certificatePEM: certificate.pem, privateKeyPEM: key.pkcs8PEM)
+    }
+
+    @Test func expiringBoundCertificateAndForeignHostNameWarnButCommit() throws {
+        let shell = try TestShell()
+        let record = try profile("soon", host: "other.example.net", days: 10, clock: shell.clock)
+        let (session, console, output) = try shell.session(input: "")
+        session.stage {
+            $0.certificates.append(record)
+            $0.listeners[0].certificate = "soon"
+        }
+        try CommitFlow.commit(session, comment: "bind", rollbackPoint: true)
+        console.flush()
+        expectTranscript(
+            output.stdout,
+            """
+
+            Warning: certificate "soon" expires in 10 days.
+            Warning: certificate "soon" does not name the interface host name "ironport.example.com" (it names: other.example.net). Senders that verify the certificate will fail.
+
+            Changes committed: Tue Sep 22 09:00:00 2026 UTC
+
+            """
+        )
+        #expect(try shell.store.head().configuration.listeners[0].certificate == "soon")
+    }
+
+    @Test func aMatchingLongLivedCertificateCommitsWithoutWarnings() throws {
+        let shell = try TestShell()
+        let record = try profile("good", host: "ironport.example.com", days: 365, clock: shell.clock)
+        let (session, console, output) = try shell.session(input: "")
+        session.stage {
+            $0.certificates.append(record)
+            $0.listeners[0].certificate = "good"
+        }
+        try CommitFlow.commit(session, comment: "bind", rollbackPoint: true)
+        console.flush()
+        #expect(output.stdout == "\nChanges committed: Tue Sep 22 09:00:00 2026 UTC\n")
     }
 }

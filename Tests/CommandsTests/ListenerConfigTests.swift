@@ -511,10 +511,10 @@ func hostAccessMenu(policies: Int = 4, groups: Int = 5) -> String {
     }
 
     @Test func wildcardNamesMatchExactlyOneLabel() {
-        #expect(ListenerText.hostMatches("mail.example.com", name: "*.example.com"))
-        #expect(ListenerText.hostMatches("MAIL.example.com", name: "mail.EXAMPLE.com"))
-        #expect(!ListenerText.hostMatches("a.mail.example.com", name: "*.example.com"))
-        #expect(!ListenerText.hostMatches("example.com", name: "*.example.com"))
+        #expect(CertificateRules.covers("*.example.com", "mail.example.com"))
+        #expect(CertificateRules.covers("mail.EXAMPLE.com", "MAIL.example.com"))
+        #expect(!CertificateRules.covers("*.example.com", "a.mail.example.com"))
+        #expect(!CertificateRules.covers("*.example.com", "example.com"))
     }
 
     @Test func rcptAccessNewEditDeletePrintAndTheALLEntryStays() throws {
