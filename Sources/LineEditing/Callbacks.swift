@@ -16,8 +16,8 @@ func lineEditingPrompt(_ editor: OpaquePointer?) -> UnsafeMutablePointer<wchar_t
 
 /// EL_GETCFN: reads one character (1), end of input (0) or error (-1).
 func lineEditingReadCharacter(_ editor: OpaquePointer?, _ character: UnsafeMutablePointer<wchar_t>?) -> Int32 {
-    guard let console = owner(editor), let character else { return -1 }
-    return console.readCharacter(into: character)
+    guard let editor, let console = owner(editor), let character else { return -1 }
+    return console.readCharacter(editor, into: character)
 }
 
 /// Bound to Tab.

@@ -60,6 +60,7 @@ public final class LibEditConsole: Console {
     private var interrupted = false
     private var timedOut = false
     private var notText = false
+    private var tooLong = false
     /// The pager timed out: the next read reports the timeout at once.
     private var idleExpired = false
 
@@ -180,6 +181,7 @@ public final class LibEditConsole: Console {
         interrupted = false
         timedOut = false
         notText = false
+        tooLong = false
         restartIdleTimer()
 
         var count: Int32 = 0
@@ -208,6 +210,7 @@ public final class LibEditConsole: Console {
         }
         while let last = scalars.last, last == "\n" || last == "\r" { scalars.removeLast() }
         if notText { return .invalid(.notText) }
+        if tooLong { return .invalid(.tooLong) }
         let event = LineDecoder.decode(Array(String(scalars).utf8))
         if case .line(let text) = event, kind == .command {
             remember(text)
@@ -267,8 +270,20 @@ public final class LibEditConsole: Console {
         if let historyFile { _ = esa_history_save(history, historyFile) }
     }
 
-    /// EL_GETCFN: one character for libedit, decoded from UTF-8 here so that bad bytes are noticed.
-    func readCharacter(into character: UnsafeMutablePointer<wchar_t>) -> Int32 {
+    /// EL_GETCFN: one character for libedit. Beyond the longest line, characters are dropped (libedit
+    /// redraws the whole line on each key, far too slow for megabytes) until the line ends.
+    func readCharacter(_ editor: OpaquePointer, into character: UnsafeMutablePointer<wchar_t>) -> Int32 {
+        while true {
+            let result = decodeCharacter(into: character)
+            guard result == 1, character.pointee != 0x0A, character.pointee != 0x0D,
+                let line = el_wline(editor), line.pointee.lastchar - line.pointee.buffer >= Self.maximumLineBytes
+            else { return result }
+            tooLong = true
+        }
+    }
+
+    /// One character decoded from UTF-8 here, so that bad bytes are noticed.
+    private func decodeCharacter(into character: UnsafeMutablePointer<wchar_t>) -> Int32 {
         switch buffer.next(until: deadline) {
         case .timedOut:
             timedOut = true
