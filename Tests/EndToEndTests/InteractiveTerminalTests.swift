@@ -19,9 +19,13 @@ struct InteractiveTerminalTests {
     }
 
     /// Starts `esa --data-dir <directory>` on a pseudo-terminal and waits for its first prompt.
-    static func start(dataDirectory: String) throws -> (terminal: PseudoTerminal, banner: String) {
+    static func start(dataDirectory: String, rows: UInt16 = 24) throws -> (terminal: PseudoTerminal, banner: String) {
         let binary = try #require(EsaBinary.url, "the esa executable is not built next to the tests")
-        let terminal = try PseudoTerminal(executable: binary.path, arguments: ["--data-dir", dataDirectory])
+        let terminal = try PseudoTerminal(
+            executable: binary.path,
+            arguments: ["--data-dir", dataDirectory],
+            rows: rows
+        )
         let banner = try terminal.expect(prompt, timeout: .seconds(30))
         return (terminal, banner)
     }
@@ -44,11 +48,11 @@ struct InteractiveTerminalTests {
         try terminal.expect("Current Version")
         try terminal.expect(Self.prompt)
 
-        // Tab completes `hel` to `help ` (libedit draws only the new characters).
+        // Tab completes `hel` to `help ` (libedit draws only the new characters); `help version` is short.
         terminal.send("hel\t")
         try terminal.expect("hel")
         try terminal.expect("p ")
-        terminal.send("\r")
+        terminal.send("version\r")
         try terminal.expect("View system version information.")
         try terminal.expect(Self.prompt)
 
@@ -93,5 +97,21 @@ struct InteractiveTerminalTests {
         try second.expect(Self.prompt)
         second.send(Self.ctrlD)
         #expect(try second.waitForExit() == 0)
+    }
+
+    @Test("the pager stops a long output at rows - 1 lines; a key continues, q stops")
+    func pager() throws {
+        let (terminal, _) = try Self.start(dataDirectory: Self.dataDirectory(), rows: 8)
+        terminal.send("help\r")
+        try terminal.expect("-Press Any Key For More-")
+        terminal.send(" ")
+        try terminal.expect("\r" + String(repeating: " ", count: 25) + "\r")
+        try terminal.expect("-Press Any Key For More-")
+        terminal.send("q")
+        try terminal.expect("\r" + String(repeating: " ", count: 25) + "\r")
+        let rest = try terminal.expect(Self.prompt)
+        #expect(!rest.contains("-Press Any Key For More-"))
+        terminal.send(Self.ctrlD)
+        #expect(try terminal.waitForExit() == 0)
     }
 }

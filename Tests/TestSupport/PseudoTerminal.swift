@@ -33,6 +33,7 @@ public final class PseudoTerminal {
     private var received: [UInt8] = []
     private var consumed = 0
     private var exitStatus: Int32?
+    private var hungUp = false
 
     /// Starts `executable` with `arguments` on a new pseudo-terminal.
     /// - Parameter environment: the child's environment; by default this process's, with `TERM=xterm`.
@@ -51,6 +52,8 @@ public final class PseudoTerminal {
         }
         var size = winsize(ws_row: rows, ws_col: columns, ws_xpixel: 0, ws_ypixel: 0)
         _ = ioctl(master, UInt(TIOCSWINSZ), &size)
+        // Non-blocking: `send` and `expect` wait with poll and never hang in read or write.
+        _ = fcntl(master, F_SETFL, fcntl(master, F_GETFL) | O_NONBLOCK)
 
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
@@ -102,24 +105,38 @@ public final class PseudoTerminal {
             var status: Int32 = 0
             while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
         }
+        if !hungUp { close(master) }
+    }
+
+    /// Changes the window size; the program receives SIGWINCH.
+    public func resize(rows: UInt16, columns: UInt16) {
+        var size = winsize(ws_row: rows, ws_col: columns, ws_xpixel: 0, ws_ypixel: 0)
+        _ = ioctl(master, UInt(TIOCSWINSZ), &size)
+    }
+
+    /// Hangs up: closes the terminal's master side, as when a terminal window is closed.
+    public func hangUp() {
+        guard !hungUp else { return }
+        hungUp = true
         close(master)
     }
 
-    /// Types bytes at the keyboard.
+    /// Types bytes at the keyboard. While the terminal's input queue is full, the program's output is read
+    /// (and kept for `expect`), so that a program echoing a long input cannot deadlock with the test.
     public func send(_ bytes: [UInt8]) {
-        bytes.withUnsafeBytes { raw in
-            guard var base = raw.baseAddress else { return }
-            var remaining = raw.count
-            while remaining > 0 {
-                let written = write(master, base, remaining)
-                if written > 0 {
-                    base += written
-                    remaining -= written
-                } else if written < 0 && errno == EINTR {
-                    continue
-                } else {
-                    return
-                }
+        guard !hungUp else { return }
+        var offset = 0
+        while offset < bytes.count {
+            var pfd = pollfd(fd: master, events: Int16(POLLIN | POLLOUT), revents: 0)
+            guard poll(&pfd, 1, 10_000) >= 0 || errno == EINTR else { return }
+            if pfd.revents & Int16(POLLIN) != 0, case .closed = readMore(waitingAtMost: .zero) { return }
+            guard pfd.revents & Int16(POLLOUT) != 0 else { continue }
+            let chunk = min(bytes.count - offset, 1024)
+            let written = bytes[offset..<(offset + chunk)].withUnsafeBytes { write(master, $0.baseAddress, chunk) }
+            if written > 0 {
+                offset += written
+            } else if written < 0 && errno != EINTR && errno != EAGAIN {
+                return
             }
         }
     }
@@ -198,8 +215,9 @@ public final class PseudoTerminal {
     }
 
     private func readMore(waitingAtMost wait: Duration) -> ReadResult {
+        guard !hungUp else { return .closed }
         let (seconds, attoseconds) = wait.components
-        let milliseconds = Int32(clamping: seconds * 1000 + attoseconds / 1_000_000_000_000_000 + 1)
+        let milliseconds = wait <= .zero ? 0 : Int32(clamping: seconds * 1000 + attoseconds / 1_000_000_000_000_000 + 1)
         var pfd = pollfd(fd: master, events: Int16(POLLIN), revents: 0)
         let ready = poll(&pfd, 1, milliseconds)
         if ready < 0 { return errno == EINTR ? .nothing : .closed }
