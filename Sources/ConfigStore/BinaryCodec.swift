@@ -9,9 +9,9 @@ import Foundation
 //   0x09 unkeyed: count (u32), then the elements
 //
 // The encoder writes straight into one buffer, so a container must be filled before its parent goes
-// on, as synthesized Codable conformances do. Super encoders, a value requesting two containers or
-// writing none mark the encoding as failed; every encoding is also checked by decoding it, and the
-// store falls back to JSON when either check fails.
+// on, as synthesized Codable conformances do. The writer keeps the stack of open containers: writing
+// into a container closed by its parent, super encoders, a value requesting two containers or writing
+// none mark the encoding as failed, and the store falls back to JSON.
 
 private enum Tag {
     static let null: UInt8 = 0x00
@@ -51,6 +51,8 @@ enum BinaryCodec {
 final class BinaryWriter {
     var bytes: [UInt8] = []
     var failed = false
+    /// Count offsets of the containers still open, innermost last.
+    private var open: [Int] = []
 
     init() {
         bytes.reserveCapacity(4096)
@@ -116,10 +118,17 @@ final class BinaryWriter {
         bytes.append(tag)
         let offset = bytes.count
         bytes.append(contentsOf: [0, 0, 0, 0])
+        open.append(offset)
         return offset
     }
 
+    /// Counts a new entry of the container at `offset`; closes the containers opened inside it.
     func incrementCount(at offset: Int) {
+        while let last = open.last, last != offset { open.removeLast() }
+        guard !open.isEmpty else {
+            failed = true  // the container was already closed: its entries would land in another one
+            return
+        }
         u32(readU32(at: offset) + 1, at: offset)
     }
 

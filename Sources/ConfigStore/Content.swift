@@ -19,11 +19,9 @@ struct StoredContent: Sendable {
         self.checksum = Self.checksum(of: bytes)
     }
 
-    /// Encodes compactly, checking that the bytes decode to the same value (JSON otherwise).
+    /// Encodes compactly, or as JSON when the value uses a shape the binary encoding refuses.
     init(encoding configuration: ApplianceConfiguration) throws {
-        if let binary = BinaryCodec.encode(configuration),
-            (try? BinaryCodec.decode(ApplianceConfiguration.self, from: binary)) == configuration
-        {
+        if let binary = BinaryCodec.encode(configuration) {
             self.init(encoding: Self.binary, bytes: Data(binary))
         } else {
             self.init(encoding: Self.json, bytes: try JSONEncoder().encode(configuration))

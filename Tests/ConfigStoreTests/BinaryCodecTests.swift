@@ -92,6 +92,17 @@ import Testing
                 try second.encode(2, forKey: .a)
             }
         }
+        struct Interleaved: Encodable {
+            enum Keys: CodingKey { case a, b, x, y }
+            func encode(to encoder: any Encoder) throws {
+                var parent = encoder.container(keyedBy: Keys.self)
+                var child = parent.nestedContainer(keyedBy: Keys.self, forKey: .a)
+                try child.encode(1, forKey: .x)
+                try parent.encode(2, forKey: .b)
+                try child.encode(3, forKey: .y)
+            }
+        }
+        #expect(BinaryCodec.encode(Interleaved()) == nil)
         #expect(BinaryCodec.encode(Super()) == nil)
         #expect(BinaryCodec.encode(Silent()) == nil)
         #expect(BinaryCodec.encode([Silent()]) == nil)
