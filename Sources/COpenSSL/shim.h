@@ -172,4 +172,17 @@ static inline int esa_PKCS12_find_unusable_algorithm(PKCS12 *p12, char *buffer, 
     return found;
 }
 
+/* ---- CRLs: STACK_OF(X509_REVOKED), STACK_OF(X509_CRL) ---- */
+
+static inline int esa_sk_X509_REVOKED_num(const STACK_OF(X509_REVOKED) *stack) { return sk_X509_REVOKED_num(stack); }
+/* Borrowed element. */
+static inline X509_REVOKED *esa_sk_X509_REVOKED_value(const STACK_OF(X509_REVOKED) *stack, int index) {
+    return sk_X509_REVOKED_value(stack, index);
+}
+static inline STACK_OF(X509_CRL) *esa_sk_X509_CRL_new_null(void) { return sk_X509_CRL_new_null(); }
+/* The stack borrows the pushed CRL until it is freed with esa_sk_X509_CRL_free. */
+static inline int esa_sk_X509_CRL_push(STACK_OF(X509_CRL) *stack, X509_CRL *crl) { return sk_X509_CRL_push(stack, crl); }
+/* Frees the stack without touching its elements. */
+static inline void esa_sk_X509_CRL_free(STACK_OF(X509_CRL) *stack) { sk_X509_CRL_free(stack); }
+
 #endif

@@ -26,6 +26,10 @@ public struct TrustStore: Sendable {
     public static let certificateExpired = 10
     /// OpenSSL's verify error number for a missing issuer.
     public static let unableToGetIssuer = 20
+    /// OpenSSL's verify error number for a revoked certificate.
+    public static let certificateRevoked = 23
+    /// OpenSSL's verify error number when revocation is checked and a certificate's issuer has no CRL.
+    public static let unableToGetCRL = 3
 
     /// The trusted certificates.
     public let certificates: [Certificate]
@@ -58,19 +62,24 @@ public struct TrustStore: Sendable {
     }
 
     /// Verifies `leaf` with the helper `intermediates` against this store at `date` (injected time),
-    /// checking `hostname` against the leaf's names when given.
+    /// checking `hostname` against the leaf's names when given. With `crls`, every certificate of the
+    /// chain is checked for revocation and needs a CRL of its issuer among them (a revoked
+    /// certificate fails with `certificateRevoked`, a missing CRL with `unableToGetCRL`); without,
+    /// revocation is not checked.
     public func verify(
         leaf: Certificate,
         intermediates: [Certificate],
         hostname: String?,
-        at date: Date
+        at date: Date,
+        crls: [RevocationList] = []
     ) -> VerifyResult {
         do throws(OpenSSLError) {
             let outcome = try handle.verify(
                 leaf: leaf.handle,
                 intermediates: intermediates.map(\.handle),
                 hostname: hostname,
-                time: date
+                time: date,
+                crls: crls.map(\.handle)
             )
             if outcome.code == 0 {
                 return .trusted(chainLength: outcome.chainLength)
@@ -81,20 +90,23 @@ public struct TrustStore: Sendable {
         }
     }
 
-    /// One-shot verification of `leaf` and `intermediates` against `trusted` at `date`.
+    /// One-shot verification of `leaf` and `intermediates` against `trusted` at `date`, checking
+    /// revocation against `crls` when given.
     public static func verify(
         leaf: Certificate,
         intermediates: [Certificate],
         trusted: [Certificate],
         hostname: String?,
-        at date: Date
+        at date: Date,
+        crls: [RevocationList] = []
     ) -> VerifyResult {
         do throws(CertificateError) {
             return try TrustStore(certificates: trusted).verify(
                 leaf: leaf,
                 intermediates: intermediates,
                 hostname: hostname,
-                at: date
+                at: date,
+                crls: crls
             )
         } catch {
             return .failed(code: -1, reason: error.description, depth: 0)

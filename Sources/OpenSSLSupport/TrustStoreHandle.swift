@@ -35,12 +35,15 @@ public final class TrustStoreHandle: @unchecked Sendable {
         public let chainLength: Int
     }
 
-    /// Verifies `leaf` with the helper `intermediates` at `time`, optionally for `hostname`.
+    /// Verifies `leaf` with the helper `intermediates` at `time`, optionally for `hostname`. When
+    /// `crls` is not empty, revocation is checked for every certificate of the chain
+    /// (`X509_V_FLAG_CRL_CHECK | X509_V_FLAG_CRL_CHECK_ALL`), so each issuer needs a CRL among them.
     public func verify(
         leaf: X509Handle,
         intermediates: [X509Handle],
         hostname: String?,
-        time: Date
+        time: Date,
+        crls: [CRLHandle] = []
     ) throws(OpenSSLError) -> Outcome {
         let context = try call("X509_STORE_CTX_new") { X509_STORE_CTX_new() }
         defer { X509_STORE_CTX_free(context) }
@@ -50,11 +53,24 @@ public final class TrustStoreHandle: @unchecked Sendable {
         for item in intermediates {
             try check("sk_X509_push") { esa_sk_X509_push(untrusted, item.pointer) }
         }
-        return try withExtendedLifetime((leaf, intermediates)) { () throws(OpenSSLError) -> Outcome in
+        let revocationLists = try call("sk_X509_CRL_new_null") { esa_sk_X509_CRL_new_null() }
+        // Borrowed elements (the handles stay alive below); freed without them. The context does not
+        // take ownership of the stack given with set0_crls (its cleanup leaves it alone).
+        defer { esa_sk_X509_CRL_free(revocationLists) }
+        for crl in crls {
+            try check("sk_X509_CRL_push") { esa_sk_X509_CRL_push(revocationLists, crl.pointer) }
+        }
+        return try withExtendedLifetime((leaf, intermediates, crls)) { () throws(OpenSSLError) -> Outcome in
             try check("X509_STORE_CTX_init") { X509_STORE_CTX_init(context, pointer, leaf.pointer, untrusted) }
             // Borrowed parameters (get0), owned by the context.
             let parameters = try call("X509_STORE_CTX_get0_param") { X509_STORE_CTX_get0_param(context) }
             X509_VERIFY_PARAM_set_time(parameters, time_t(time.timeIntervalSince1970))
+            if !crls.isEmpty {
+                X509_STORE_CTX_set0_crls(context, revocationLists)
+                try check("X509_VERIFY_PARAM_set_flags") {
+                    X509_VERIFY_PARAM_set_flags(parameters, UInt(X509_V_FLAG_CRL_CHECK | X509_V_FLAG_CRL_CHECK_ALL))
+                }
+            }
             if let hostname {
                 try check("X509_VERIFY_PARAM_set1_host") {
                     X509_VERIFY_PARAM_set1_host(parameters, hostname, hostname.utf8.count)

@@ -55,6 +55,7 @@ public final class Dialog {
     /// Reads one line at `prompt`. Interrupt, end of input and idle timeout become `DialogAbort`.
     /// Text that is not valid UTF-8 is refused: asked again on a terminal, an error in a script.
     func readLine(_ prompt: String, kind: InputKind, completer: Completer = .none) throws -> String {
+        if Interrupts.take() { throw DialogAbort.interrupted }
         while true {
             let event = console.read(prompt: prompt, kind: kind, completer: completer)
             switch event {

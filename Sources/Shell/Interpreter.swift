@@ -132,6 +132,7 @@ public final class Interpreter {
         case .unknown:
             return report(ShellError.invalidInput("Unknown command or missing feature key: \(first)"))
         }
+        _ = Interrupts.take()  // a Ctrl-C pressed before this command does not abandon it
         var arguments = Array(words.dropFirst())
         if arguments == ["?"] {
             arguments = ["help", command.name]

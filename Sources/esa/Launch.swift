@@ -115,6 +115,7 @@ struct Launch {
                 line: line
             )
         }
+        if mode == .interactive { Interrupts.install() }
         let reverter =
             mode == .interactive ? AutoRevertTimer(store: store, notices: session.notices, clock: clock) : nil
         defer { reverter?.stop() }
