@@ -43,7 +43,7 @@ enum CertConfigTopOperation: Sendable {
         switch self {
         case .certificate: try CertConfigMenu.certificates(session)
         case .certificateAuthority: try CertAuthorityMenu.run(session)
-        case .revocationLists: try CertConfigMenu.revocationLists(session)
+        case .revocationLists: try CertConfigCRL.run(session)
         }
     }
 }
@@ -94,16 +94,6 @@ enum CertConfigMenu {
             CertificateOperation.items
         ) {
             try attempt(session) { try operation.perform(session) }
-        }
-    }
-
-    /// CRLs need a place in the configuration, which this build does not have yet: the menu says
-    /// so instead of offering operations that could not be stored.
-    static func revocationLists(_ session: Session) throws {
-        try attempt(session) {
-            throw ShellError.actionFailed(
-                "Certificate revocation lists cannot be stored in this configuration version; no CRL is configured."
-            )
         }
     }
 
