@@ -88,34 +88,6 @@ final class ContentCache: @unchecked Sendable {
     }
 }
 
-extension ApplianceConfiguration {
-    /// Same result as `changes(since:)`, but first drops the unchanged common prefix and suffix of each
-    /// object list, so that one change in a section of 10,000 entries costs O(n) comparisons rather
-    /// than hashing every id. Exact when ids are distinct inside each section (validation ensures it).
-    func changeSummary(since old: ApplianceConfiguration) -> [ConfigChange] {
-        if self == old { return [] }
-        var before = old
-        var after = self
-        trimCommon(&before.destinations, &after.destinations)
-        trimCommon(&before.interfaces, &after.interfaces)
-        trimCommon(&before.certificates, &after.certificates)
-        trimCommon(&before.listeners, &after.listeners)
-        return after.changes(since: before)
-    }
-}
-
-/// Removes the longest common prefix and suffix of two lists.
-private func trimCommon<T: Equatable>(_ a: inout [T], _ b: inout [T]) {
-    let limit = min(a.count, b.count)
-    var prefix = 0
-    while prefix < limit && a[prefix] == b[prefix] { prefix += 1 }
-    var suffix = 0
-    while suffix < limit - prefix && a[a.count - 1 - suffix] == b[b.count - 1 - suffix] { suffix += 1 }
-    if prefix == 0 && suffix == 0 { return }
-    a = Array(a[prefix..<(a.count - suffix)])
-    b = Array(b[prefix..<(b.count - suffix)])
-}
-
 /// Change lines stored one per line; a backslash escapes newlines and itself.
 enum ChangeLines {
     static func join(_ lines: [String]) -> String {

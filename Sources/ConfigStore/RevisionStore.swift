@@ -257,7 +257,7 @@ public final class RevisionStore: Sendable {
                     comment: "Automatic revert of revision \(reverted.number)",
                     rollbackPoint: false,
                     baseRevision: reverted.number,
-                    changes: target.changeSummary(since: headConfiguration).map(\.line),
+                    changes: target.changes(since: headConfiguration).map(\.line),
                     checksum: content.checksum
                 )
                 try Schema.insert(db, info: info, content: content)
@@ -325,7 +325,7 @@ public final class RevisionStore: Sendable {
                     comment: comment,
                     rollbackPoint: rollbackPoint,
                     baseRevision: base,
-                    changes: result.changeSummary(since: headConfiguration).map(\.line),
+                    changes: result.changes(since: headConfiguration).map(\.line),
                     checksum: content.checksum
                 )
                 try Schema.insert(db, info: info, content: content)

@@ -43,6 +43,27 @@ private func sample() -> ApplianceConfiguration {
         #expect(!lines.joined().contains("OTHER KEY"))
     }
 
+    @Test func changesInsideALongSectionAreFoundWhereverTheyAre() {
+        var old = sample()
+        old.destinations = (0..<50).map { DestinationEntry(domain: "d\($0).example.com") }
+        var new = old
+        new.destinations[10].tls = .required
+        new.destinations.remove(at: 20)
+        new.destinations.insert(DestinationEntry(domain: "new.example.com"), at: 30)
+        new.destinations.append(DestinationEntry(domain: "last.example.com"))
+        new.destinations.remove(at: 0)
+        #expect(
+            new.changes(since: old).map(\.line) == [
+                "- destconfig: d0.example.com",
+                "- destconfig: d20.example.com",
+                "destconfig: d10.example.com tls: default -> required",
+                "+ destconfig: new.example.com",
+                "+ destconfig: last.example.com",
+            ]
+        )
+        #expect(old.changes(since: old).isEmpty)
+    }
+
     @Test func rebaseMergesChangesToDifferentObjects() throws {
         let base = sample()
         var mine = base
