@@ -1,6 +1,7 @@
 import ApplianceConfig
 import Foundation
 import Shell
+import Synchronization
 
 /// `destconfig` (destconfig.md): destination controls — per-domain delivery settings with outbound
 /// TLS, the Default entry and the global outbound certificate and alert.
@@ -10,6 +11,8 @@ public struct DestConfigCommand: ShellCommand {
     public let requiresCommit = true
     public let batchSyntax = DestConfigBatch.syntax
     public let completions = DestConfigBatch.completions
+    /// The domains of the last table a batch `new` saw, so 10,000 lines do not scan 10,000 entries each.
+    let index = DestinationIndex()
 
     public init() {}
 
@@ -17,8 +20,45 @@ public struct DestConfigCommand: ShellCommand {
         if arguments.isEmpty {
             try DestConfigMenu.run(session)
         } else {
-            try DestConfigBatch.run(arguments, session)
+            try DestConfigBatch.run(arguments, session, index: index)
         }
+    }
+}
+
+/// A memo of the lower-case domains of one destinations table, for the duplicate check of batch
+/// `new`. It holds a reference to the table it describes: while it does, that table's storage cannot
+/// change in place (any change copies it first), so "same storage" proves "same domains". A table
+/// with other storage gets a fresh set. Purely a speed-up: the answers are the same without it.
+final class DestinationIndex: Sendable {
+    private struct Memo {
+        var table: [DestinationEntry]
+        var domains: Set<String>
+    }
+
+    private let memo = Mutex<Memo?>(nil)
+
+    /// The domains of `table`, taking them out of the memo (which then holds nothing, so the session's
+    /// table is uniquely referenced again and can grow in place). Give them back with `remember`.
+    func take(for table: [DestinationEntry]) -> Set<String> {
+        let memo = memo.withLock { memo in
+            let taken = memo
+            memo = nil
+            return taken
+        }
+        if let memo, Self.sameStorage(memo.table, table) { return memo.domains }
+        return Set(table.map { $0.domain.lowercased() })
+    }
+
+    /// Remembers the domains of `table` (as returned by `take`, plus what was added since).
+    func remember(_ table: [DestinationEntry], _ domains: Set<String>) {
+        memo.withLock { $0 = Memo(table: table, domains: domains) }
+    }
+
+    private static func sameStorage(_ a: [DestinationEntry], _ b: [DestinationEntry]) -> Bool {
+        a.count == b.count
+            && a.withUnsafeBufferPointer { first in
+                b.withUnsafeBufferPointer { second in first.baseAddress == second.baseAddress }
+            }
     }
 }
 

@@ -84,7 +84,7 @@ enum DestConfigBatch {
 
     // MARK: Dispatch
 
-    static func run(_ arguments: [String], _ session: Session) throws {
+    static func run(_ arguments: [String], _ session: Session, index: DestinationIndex) throws {
         let names = Subcommand.allCases.map(\.rawValue)
         let subcommand: Subcommand
         switch Dialog.match(arguments[0], among: names) {
@@ -103,7 +103,7 @@ enum DestConfigBatch {
         let rest = Array(arguments.dropFirst())
         switch subcommand {
         case .setup: try setup(rest, session)
-        case .new: try new(rest, session)
+        case .new: try new(rest, session, index: index)
         case .edit: try edit(rest, session)
         case .delete: try delete(rest, session)
         case .list, .print:
@@ -129,18 +129,24 @@ enum DestConfigBatch {
 
     // MARK: Subcommands
 
-    private static func new(_ arguments: [String], _ session: Session) throws {
+    private static func new(_ arguments: [String], _ session: Session, index: DestinationIndex) throws {
         let parsed = try parse(arguments, .new, options: Option.allCases.map(\.rawValue))
         let text = try single(parsed.positional, .new, what: "the domain")
         guard let domain = DestinationLimits.normalizedDomain(text), domain != "default" else {
             throw usage(.new, DestConfigText.invalidDomain(text).message)
         }
         let changes = try settings(parsed.options, .new, forDefault: false)
-        // Checked before staging and without keeping a copy of the table, so staging appends in place.
-        if DestConfigText.contains(session.configuration, domain) { throw DestConfigText.exists(domain) }
         var entry = DestinationEntry(domain: domain)
         for change in changes { change.apply(to: &entry) }
+        // No copy of the table is kept while staging, so the entry is appended in place.
+        var domains = index.take(for: session.configuration.destinations)
+        if domains.contains(domain) {
+            index.remember(session.configuration.destinations, domains)
+            throw DestConfigText.exists(domain)
+        }
         session.stage { $0.destinations.append(entry) }
+        domains.insert(domain)
+        index.remember(session.configuration.destinations, domains)
     }
 
     private static func edit(_ arguments: [String], _ session: Session) throws {
