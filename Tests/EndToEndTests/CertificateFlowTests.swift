@@ -74,8 +74,12 @@ import Testing
                 n
 
 
+                interfaceconfig edit Management --hostname=mail.example.com
+                listenerconfig edit IncomingMail certificate mail_example
+                destconfig setup --certificate=mail_example
                 commit "CA-signed mail_example"
                 certconfig list
+                certconfig print
 
                 """
         )
@@ -87,6 +91,12 @@ import Testing
         #expect(!uploaded.stdout.contains("backup-pass"))
         let listed = uploaded.stdout.components(separatedBy: "certconfig list\n").last ?? ""
         #expect(listed.contains("mail_example         mail.example.com     esa Flow Issuing CA  Active"))
+        // Bound to the listener (whose interface now carries the certificate's name, SG-10) and to
+        // outgoing TLS, without the host name warning.
+        let printed = uploaded.stdout.components(separatedBy: "certconfig print\n").last ?? ""
+        #expect(printed.contains("Listener IncomingMail                   mail_example\n"))
+        #expect(printed.contains("Destination Controls (outgoing TLS)     mail_example\n"))
+        #expect(!uploaded.stdout.contains("does not name the interface host name"))
 
         // 4. The backup opens with openssl and holds key, leaf and intermediate.
         let backup = folder.appendingPathComponent("backup.pfx").path
