@@ -25,6 +25,7 @@ final class XMLNode {
 enum XMLTree {
     static func parse(_ data: Data) throws(XMLConfigError) -> XMLNode {
         let builder = TreeBuilder()
+        builder.isBlank = data.allSatisfy { [0x20, 0x09, 0x0A, 0x0D].contains($0) }
         let parser = XMLParser(data: data)
         parser.shouldResolveExternalEntities = false
         parser.shouldProcessNamespaces = false
@@ -54,6 +55,8 @@ private final class TreeBuilder: NSObject, XMLParserDelegate {
     var stack: [XMLNode] = []
     var root: XMLNode?
     var error: XMLConfigError?
+    /// The data holds nothing but white space (libxml2 reports that and "not XML at all" with one code).
+    var isBlank = false
 
     func parser(
         _ parser: XMLParser,
@@ -108,7 +111,7 @@ private final class TreeBuilder: NSObject, XMLParserDelegate {
         case 5, 77:
             return open.map { "the file ends before the end of \($0)" } ?? "text after the end of <config>"
         case 4:
-            return "the file is empty"
+            return isBlank ? "the file is empty" : "the file is not XML: it does not start with a tag"
         case 6, 7, 8, 9, 10:
             return "invalid character or character reference"
         case 14, 22, 23, 26, 27:

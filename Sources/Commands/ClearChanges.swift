@@ -11,7 +11,9 @@ public struct ClearChangesCommand: ShellCommand {
     public init() {}
 
     public func run(_ arguments: [String], in session: Session) throws {
-        guard arguments.isEmpty else { throw ShellError.invalidInput("Usage: clearchanges") }
+        guard arguments.isEmpty else {
+            throw ShellError.invalidInput("Usage: clearchanges\nUnexpected argument \"\(arguments[0])\".")
+        }
         guard session.hasPendingChanges else {
             session.clearChanges()
             session.dialog.block("There are no changes to clear.")

@@ -19,7 +19,12 @@ public struct CommitCommand: ShellCommand {
     public init() {}
 
     public func run(_ arguments: [String], in session: Session) throws {
-        let args = try BatchArguments(arguments, valued: ["confirm"], flags: ["check"])
+        let args: BatchArguments
+        do {
+            args = try BatchArguments(arguments, valued: ["confirm"], flags: ["check"])
+        } catch {
+            throw usage(error.message)
+        }
         if args.flags.contains("check") {
             guard args.positional.isEmpty, args.options.isEmpty else {
                 throw usage("--check takes no other argument.")

@@ -12,9 +12,14 @@ public struct CommitHistoryCommand: ShellCommand {
     public func run(_ arguments: [String], in session: Session) throws {
         var count = 20
         if let text = arguments.first {
-            guard arguments.count == 1, let value = Int(text), (1...1000).contains(value) else {
+            guard arguments.count == 1 else {
                 throw ShellError.invalidInput(
-                    "Usage: commithistory [{count}]\nThe count must be a number from 1 to 1000, not \"\(arguments.joined(separator: " "))\"."
+                    "Usage: commithistory [{count}]\nUnexpected argument \"\(arguments[1])\"."
+                )
+            }
+            guard let value = Int(text), (1...1000).contains(value) else {
+                throw ShellError.invalidInput(
+                    "Usage: commithistory [{count}]\nThe count must be a number from 1 to 1000, not \"\(text)\"."
                 )
             }
             count = value

@@ -15,7 +15,8 @@ public struct RollbackConfigCommand: ShellCommand {
         switch arguments.count {
         case 0: try interactive(session)
         case 1: try batch(arguments[0], session)
-        default: throw ShellError.invalidInput("Usage: rollbackconfig {revision}")
+        default:
+            throw ShellError.invalidInput("Usage: rollbackconfig {revision}\nUnexpected argument \"\(arguments[1])\".")
         }
     }
 

@@ -19,7 +19,7 @@ public struct SetHostnameCommand: ShellCommand {
         case 1:
             newName = try Self.check(arguments[0]).get()
         default:
-            throw ShellError.invalidInput("Usage: sethostname {fqdn}")
+            throw ShellError.invalidInput("Usage: sethostname {fqdn}\nUnexpected argument \"\(arguments[1])\".")
         }
         guard newName != session.configuration.hostname else { return }
         session.stage { $0.hostname = newName }

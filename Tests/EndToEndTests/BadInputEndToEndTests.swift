@@ -1,0 +1,89 @@
+import Foundation
+import TestSupport
+import Testing
+
+/// The terminal entries of the bad-input catalogue (#9 and #10 in Docs/Errors.md): Ctrl-C in the middle of a
+/// dialog on a real pseudo-terminal abandons the command without a message, keeps what was staged before
+/// it and commits nothing. (The piped and binary entries run in Tests/CommandsTests/BadInputCatalogueTests.)
+@Suite("Bad input on a terminal")
+struct BadInputEndToEndTests {
+    static let prompt = "ironport.example.com> "
+    static let ctrlC = "\u{3}"
+
+    /// A data directory with one commit, and the committed state seen from outside: the history and the
+    /// configuration file (passphrases masked).
+    static func prepared() throws -> String {
+        let directory = FileManager.default.temporaryDirectory
+            .appendingPathComponent("esa-badinput-\(UUID().uuidString)", isDirectory: true)
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let setup = try EsaProcess.run(
+            [
+                "--data-dir", directory.path, "-c",
+                "interfaceconfig new Data1 10.0.0.5/24 data1.example.com; commit \"setup\"",
+            ]
+        )
+        #expect(setup.status == 0, "setup failed: \(setup.stderr)")
+        return directory.path
+    }
+
+    static func committedState(_ directory: String) throws -> String {
+        let state = try EsaProcess.run(["--data-dir", directory, "-c", "commithistory; showconfig 1"])
+        #expect(state.status == 0)
+        // The file header names the time it was made; everything else is the committed state.
+        return state.stdout.split(separator: "\n", omittingEmptySubsequences: false)
+            .filter { !$0.contains("Current Time:") }.joined(separator: "\n")
+    }
+
+    /// Types `keys` after staging a host name, presses Ctrl-C, and checks the prompt comes back with only the
+    /// host name staged; then leaves without committing and checks nothing was committed.
+    static func interrupt(after steps: [(send: String, expect: String)]) throws {
+        let directory = try prepared()
+        let before = try committedState(directory)
+        let binary = try #require(EsaBinary.url, "the esa executable is not built next to the tests")
+        let terminal = try PseudoTerminal(executable: binary.path, arguments: ["--data-dir", directory])
+        try terminal.expect(prompt, timeout: .seconds(30))
+        terminal.send("sethostname staged.example.com\r")
+        try terminal.expect(prompt)
+        for step in steps {
+            terminal.send(step.send)
+            try terminal.expect(step.expect)
+        }
+        terminal.send(ctrlC)
+        let after = try terminal.expect(prompt)
+        #expect(!after.contains("line "), "no error message: \(after)")
+
+        terminal.send("showchanges\r")
+        let changes = try terminal.expect(prompt)
+        #expect(changes.contains("staged.example.com"), "the earlier change is still staged: \(changes)")
+        let changeLines = changes.split(whereSeparator: \.isNewline).map(String.init)
+            .filter { !$0.isEmpty && $0 != "showchanges" && !$0.hasSuffix(prompt) }
+        #expect(
+            changeLines == ["sethostname: system hostname: ironport.example.com -> staged.example.com"],
+            "only the host name is staged: \(changes)"
+        )
+
+        terminal.send("clearchanges\r")
+        try terminal.expect("[Y]> ")
+        terminal.send("y\r")
+        try terminal.expect(prompt)
+        terminal.send("exit\r")
+        #expect(try terminal.waitForExit() == 0)
+        #expect(try committedState(directory) == before)
+    }
+
+    @Test("#9 commit: Ctrl-C while typing the comment")
+    func interruptCommitComment() throws {
+        try Self.interrupt(after: [("commit\r", "[]> "), ("half a comment", "half a comment")])
+    }
+
+    @Test("#10 certconfig: Ctrl-C in the middle of a PASTE")
+    func interruptPaste() throws {
+        try Self.interrupt(after: [
+            ("certconfig\r", "[]> "),
+            ("certificate\r", "[]> "),
+            ("paste\r", "> "),
+            ("p2\r", "(end with '.'):"),
+            ("-----BEGIN CERTIFICATE-----\r", "-----BEGIN CERTIFICATE-----"),
+        ])
+    }
+}
