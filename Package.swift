@@ -51,6 +51,14 @@ let package = Package(
             swiftSettings: strict
         ),
 
+        // Scripts/bench's measurements of the revision store (release builds; not a test).
+        .executableTarget(
+            name: "esa-bench",
+            dependencies: ["ConfigStore", "ApplianceConfig"],
+            path: "Sources/EsaBench",
+            swiftSettings: strict
+        ),
+
         .target(
             name: "TestSupport",
             dependencies: ["Shell", "Commands", "ConfigStore", "ApplianceConfig", "Certificates"],

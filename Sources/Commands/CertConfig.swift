@@ -173,11 +173,7 @@ enum CertConfigSupport {
 
     /// `Sep 22 09:00:00 2026 GMT` (§8).
     static func date(_ date: Date) -> String {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        formatter.dateFormat = "MMM dd HH:mm:ss yyyy 'GMT'"
-        return formatter.string(from: date)
+        ShellClock.utc(date, "%b %d %H:%M:%S %Y GMT")
     }
 
     /// The parsed parts of a stored profile.

@@ -114,7 +114,7 @@ enum ConfigFile {
 
     /// `{model}-{serial}-{YYYYMMDDTHHMMSS}.xml` in local time (**exact** pattern).
     static func fileName(_ session: Session) -> String {
-        let time = session.clock.format(session.clock.now(), "yyyyMMdd'T'HHmmss")
+        let time = session.clock.format(session.clock.now(), "%Y%m%dT%H%M%S")
         return "\(ApplianceInfo.model)-\(session.environment.appliance.serialNumber)-\(time).xml"
     }
 }

@@ -11,7 +11,7 @@ public struct VersionCommand: ShellCommand {
     public func run(_ arguments: [String], in session: Session) throws {
         guard arguments.isEmpty else { throw ShellError.invalidInput("Usage: version") }
         let info = session.environment.appliance
-        let installed = session.clock.format(info.installDate, "yyyy-MM-dd HH:mm:ss")
+        let installed = session.clock.format(info.installDate, "%Y-%m-%d %H:%M:%S")
         session.dialog.block(
             "Current Version",
             "===============",

@@ -1,5 +1,9 @@
 import Foundation
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// The data directory: created on first start, holds the store, the appliance identity, history,
 /// logs and the `configuration/` folder that plays the appliance's `/configuration`.
 public struct DataDirectory: Sendable {
@@ -84,20 +88,48 @@ public struct DataDirectory: Sendable {
         return previous.map { ($0.date, $0.from) }
     }
 
-    /// Appends one line to the audit log: time, user, mode, status, command line.
-    public func audit(date: String, user: String, mode: SessionMode, status: ExitStatus, line: String) {
-        let text = "\(date) user=\(user) mode=\(mode.rawValue) status=\(status.rawValue) command=\(line)\n"
-        let path = auditLog.path
-        if !FileManager.default.fileExists(atPath: path) {
-            _ = FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600])
-        }
-        guard let handle = FileHandle(forWritingAtPath: path) else { return }
-        handle.seekToEndOfFile()
-        handle.write(Data(text.utf8))
-        try? handle.close()
-    }
+    /// Opens the audit log for appending (created owner-only); nil when it cannot be opened.
+    public func openAuditLog() -> AuditLog? { AuditLog(path: auditLog.path) }
 
     static func reason(_ error: any Error) -> String {
         (error as NSError).localizedFailureReason ?? (error as NSError).localizedDescription
+    }
+}
+
+/// The audit log (shell.md §15.4): one line per top-level command of every session — time, user,
+/// mode and exit status — kept open for the session, so a 10,000-line script costs one open.
+public final class AuditLog {
+    private let descriptor: Int32
+
+    init?(path: String) {
+        let fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { return nil }
+        descriptor = fd
+    }
+
+    deinit { close(descriptor) }
+
+    /// Appends `{time} user={user} mode={mode} status={n} command={line}`; the time is local, ISO 8601.
+    public func record(date: Date, user: String, mode: SessionMode, status: ExitStatus, line: String) {
+        let text =
+            "\(Self.timestamp(date)) user=\(user) mode=\(mode.rawValue) status=\(status.rawValue) command=\(line)\n"
+        let bytes = Array(text.utf8)
+        var offset = 0
+        while offset < bytes.count {
+            let written = bytes[offset...].withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
+            if written < 0 && errno == EINTR { continue }
+            if written <= 0 { return }
+            offset += written
+        }
+    }
+
+    /// `2026-09-22T09:00:00+0000` in the process's time zone (strftime: no formatter to build per line).
+    static func timestamp(_ date: Date) -> String {
+        var seconds = time_t(date.timeIntervalSince1970.rounded(.down))
+        var parts = tm()
+        localtime_r(&seconds, &parts)
+        var buffer = [CChar](repeating: 0, count: 40)
+        let count = strftime(&buffer, buffer.count, "%Y-%m-%dT%H:%M:%S%z", &parts)
+        return String(decoding: buffer.prefix(count).map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 }

@@ -1,5 +1,9 @@
 import Foundation
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// How the shell was started: decides the commit method, the banner and the error behaviour.
 public enum SessionMode: String, Sendable {
     /// A person at a terminal.
@@ -11,35 +15,57 @@ public enum SessionMode: String, Sendable {
 }
 
 /// The injected clock: the current time and the time zone dates are shown in.
+///
+/// Dates are formatted with the C library's `strftime`, not Foundation's formatters: those load ICU,
+/// which costs several megabytes in every process that prints a date.
 public struct ShellClock: Sendable {
-    public var now: @Sendable () -> Date
-    public var timeZone: TimeZone
+    /// The time zone dates are shown in.
+    public enum Zone: Sendable, Equatable {
+        /// The process's local time zone (`TZ`, `/etc/localtime`).
+        case system
+        /// A fixed offset east of UTC with its abbreviation (tests, `UTC`).
+        case fixed(name: String, secondsEast: Int)
 
-    public init(timeZone: TimeZone = .current, now: @escaping @Sendable () -> Date = { Date() }) {
+        public static let utc = Zone.fixed(name: "UTC", secondsEast: 0)
+    }
+
+    public var now: @Sendable () -> Date
+    public var zone: Zone
+
+    public init(zone: Zone = .system, now: @escaping @Sendable () -> Date = { Date() }) {
         self.now = now
-        self.timeZone = timeZone
+        self.zone = zone
     }
 
     /// `Tue Sep 22 09:05:00 2026 CEST` (`%a %b %d %H:%M:%S %Y %Z`, local time).
-    public func appliance(_ date: Date, zone: Bool = true) -> String {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = timeZone
-        formatter.dateFormat = "EEE MMM dd HH:mm:ss yyyy"
-        let text = formatter.string(from: date)
-        guard zone else { return text }
-        let utc = ["UTC", "GMT", "Etc/UTC", "Etc/GMT"].contains(timeZone.identifier)
-        let name = utc ? "UTC" : timeZone.abbreviation(for: date) ?? timeZone.identifier
-        return text + " " + name
+    public func appliance(_ date: Date, zone withZone: Bool = true) -> String {
+        format(date, withZone ? "%a %b %d %H:%M:%S %Y %Z" : "%a %b %d %H:%M:%S %Y")
     }
 
-    /// Formats with an explicit pattern in the shell's time zone.
+    /// Formats with a `strftime` pattern in the shell's time zone (`%Z` is the zone's abbreviation).
     public func format(_ date: Date, _ pattern: String) -> String {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = timeZone
-        formatter.dateFormat = pattern
-        return formatter.string(from: date)
+        var seconds = time_t(date.timeIntervalSince1970.rounded(.down))
+        var parts = tm()
+        switch zone {
+        case .system:
+            localtime_r(&seconds, &parts)
+            return Self.strftime(pattern, &parts)
+        case .fixed(let name, let secondsEast):
+            seconds += time_t(secondsEast)
+            gmtime_r(&seconds, &parts)
+            return Self.strftime(pattern.replacingOccurrences(of: "%Z", with: name), &parts)
+        }
+    }
+
+    /// Formats in UTC with a `strftime` pattern (certificate dates: `%b %d %H:%M:%S %Y GMT`).
+    public static func utc(_ date: Date, _ pattern: String) -> String {
+        ShellClock(zone: .utc).format(date, pattern)
+    }
+
+    private static func strftime(_ pattern: String, _ parts: inout tm) -> String {
+        var buffer = [CChar](repeating: 0, count: 256)
+        let count = Glibc.strftime(&buffer, buffer.count, pattern, &parts)
+        return String(decoding: buffer.prefix(count).map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 }
 

@@ -106,14 +106,10 @@ struct Launch {
         }
         let interpreter = Interpreter(session: session)
         interpreter.continueOnError = continueOnError
-        interpreter.audit = { line, status in
-            directory.audit(
-                date: clock.format(clock.now(), "yyyy-MM-dd'T'HH:mm:ssZ"),
-                user: environment.user,
-                mode: mode,
-                status: status,
-                line: line
-            )
+        if let auditLog = directory.openAuditLog() {
+            interpreter.audit = { line, status in
+                auditLog.record(date: clock.now(), user: environment.user, mode: mode, status: status, line: line)
+            }
         }
         if mode == .interactive { Interrupts.install() }
         let reverter =

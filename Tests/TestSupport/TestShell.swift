@@ -17,7 +17,7 @@ public final class TestClock: Sendable {
 
     /// A shell clock on this time, shown in UTC.
     public var shellClock: ShellClock {
-        ShellClock(timeZone: TimeZone(identifier: "UTC")!) { [self] in self.now() }
+        ShellClock(zone: .utc) { [self] in self.now() }
     }
 }
 
