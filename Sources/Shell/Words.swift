@@ -3,13 +3,16 @@ public enum Words {
     /// Splits a line into words. Double and single quotes group words and are removed; a backslash
     /// escapes the next character inside double quotes and outside quotes.
     /// Returns nil when a quote is not closed.
+    ///
+    /// The line is read scalar by scalar, not by `Character`: a quote, backslash or blank followed by
+    /// a combining mark is one grapheme cluster, and must still act as the quote, escape or separator.
     public static func split(_ line: String) -> [String]? {
         var words: [String] = []
-        var current = ""
+        var current = String.UnicodeScalarView()
         var inWord = false
-        var quote: Character?
+        var quote: Unicode.Scalar?
         var escaped = false
-        for ch in line {
+        for ch in line.unicodeScalars {
             if escaped {
                 current.append(ch)
                 escaped = false
@@ -34,8 +37,8 @@ public enum Words {
                 inWord = true
             case " ", "\t":
                 if inWord {
-                    words.append(current)
-                    current = ""
+                    words.append(String(current))
+                    current = String.UnicodeScalarView()
                     inWord = false
                 }
             default:
@@ -44,17 +47,18 @@ public enum Words {
             }
         }
         if quote != nil || escaped { return nil }
-        if inWord { words.append(current) }
+        if inWord { words.append(String(current)) }
         return words
     }
 
     /// Splits a one-line command list on `;` outside quotes (`esa -c "cmd1; cmd2"`). Empty parts are dropped.
+    /// Read scalar by scalar, like `split`.
     public static func commandList(_ line: String) -> [String] {
         var parts: [String] = []
-        var current = ""
-        var quote: Character?
+        var current = String.UnicodeScalarView()
+        var quote: Unicode.Scalar?
         var escaped = false
-        for ch in line {
+        for ch in line.unicodeScalars {
             if escaped {
                 current.append(ch)
                 escaped = false
@@ -74,13 +78,13 @@ public enum Words {
                 quote = ch
                 current.append(ch)
             } else if ch == ";" {
-                parts.append(current)
-                current = ""
+                parts.append(String(current))
+                current = String.UnicodeScalarView()
             } else {
                 current.append(ch)
             }
         }
-        parts.append(current)
+        parts.append(String(current))
         return parts.map { $0.trimmingSpaces }.filter { !$0.isEmpty }
     }
 }
