@@ -1,5 +1,6 @@
 import Foundation
 import OpenSSLSupport
+import Synchronization
 
 /// The result of verifying a certificate chain.
 public enum VerifyResult: Sendable, Equatable {
@@ -45,13 +46,24 @@ public struct TrustStore: Sendable {
         }
     }
 
-    /// Reads the operating system's CA bundle (every certificate of the PEM file). Throws
-    /// `.fileUnreadable` or `.notPEM`.
+    /// Bundles already read by this process, by path: the system list is read once, not on every
+    /// certificate that enters the appliance.
+    private static let bundles = Mutex<[String: [Certificate]]>([:])
+
+    /// Reads the operating system's CA bundle (every certificate of the PEM file), once per process.
+    /// Throws `.fileUnreadable` or `.notPEM`.
     public static func systemBundle(
         path: String = "/etc/ssl/certs/ca-certificates.crt"
     ) throws(CertificateError)
         -> [Certificate]
     {
+        if let known = bundles.withLock({ $0[path] }) { return known }
+        let certificates = try readBundle(path: path)
+        bundles.withLock { $0[path] = certificates }
+        return certificates
+    }
+
+    private static func readBundle(path: String) throws(CertificateError) -> [Certificate] {
         let text: String
         do {
             text = try String(contentsOfFile: path, encoding: .utf8)

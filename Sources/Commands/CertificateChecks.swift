@@ -68,7 +68,9 @@ enum CertificateChecks {
         let chain = ChainCheck.normalise(
             leaf: leaf,
             candidates: candidates,
-            trusted: CertConfigSupport.trustedCertificates(configuration),
+            // A self-signed leaf has no chain to check: the CA lists are not even read.
+            trusted: leaf.isSelfSigned && candidates.isEmpty
+                ? [] : CertConfigSupport.trustedCertificates(configuration),
             now: now
         )
         notes += chain.notes.map(message)
