@@ -31,7 +31,10 @@ extension CertificateProfileRecord: ConfigObject {
         [
             Setting("certificate", PEMDigest.describe(certificatePEM)),
             Setting("private key", privateKeyPEM, secret: true),
-            Setting("intermediates", intermediatesPEM.map(PEMDigest.describe).joined(separator: ", ")),
+            Setting(
+                "intermediates",
+                intermediatesPEM.isEmpty ? "none" : intermediatesPEM.map(PEMDigest.describe).joined(separator: ", ")
+            ),
             Setting("signing request", signingRequestPEM.map(PEMDigest.describe) ?? "none"),
         ]
     }
@@ -128,7 +131,11 @@ extension CertificateAuthoritySettings: SettingsGroup {
         [
             Setting("system list", systemListEnabled ? "enabled" : "disabled"),
             Setting("custom list", customListEnabled ? "enabled" : "disabled"),
-            Setting("custom certificates", customCertificatesPEM.map(PEMDigest.describe).joined(separator: ", ")),
+            Setting(
+                "custom certificates",
+                customCertificatesPEM.isEmpty
+                    ? "none" : customCertificatesPEM.map(PEMDigest.describe).joined(separator: ", ")
+            ),
         ]
     }
 }
@@ -170,8 +177,10 @@ extension AlertSettings: SettingsGroup {
         [
             Setting(
                 "recipients",
-                recipients.map { "\($0.address) (\($0.alertClass.rawValue)/\($0.severity.rawValue))" }
-                    .joined(separator: ", ")
+                recipients.isEmpty
+                    ? "none"
+                    : recipients.map { "\($0.address) (\($0.alertClass.rawValue)/\($0.severity.rawValue))" }
+                        .joined(separator: ", ")
             ),
             Setting("initial duplicate interval", String(initialDuplicateSeconds)),
             Setting("maximum duplicate interval", String(maximumDuplicateSeconds)),
