@@ -24,7 +24,7 @@ private final class Harness: @unchecked Sendable {
     let root: URL
     let template: URL
     let work: URL
-    let clock = ShellClock(timeZone: TimeZone(identifier: "UTC")!) {
+    let clock = ShellClock(zone: .utc) {
         Date(timeIntervalSince1970: 1_790_067_600)  // Tue Sep 22 09:00:00 2026 UTC
     }
     let appliance = ApplianceInfo(

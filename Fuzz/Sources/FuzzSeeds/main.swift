@@ -15,7 +15,7 @@ guard CommandLine.arguments.count == 2 else {
 }
 let corpus = URL(fileURLWithPath: CommandLine.arguments[1], isDirectory: true)
 let start = Date(timeIntervalSince1970: 1_790_067_600)  // Tue Sep 22 09:00:00 2026 UTC
-let clock = ShellClock(timeZone: TimeZone(identifier: "UTC")!) { start }
+let clock = ShellClock(zone: .utc) { start }
 
 /// Runs `script` (which commits) on a fresh store and returns the committed configuration.
 func configuration(after script: String) throws -> ApplianceConfiguration {
