@@ -50,10 +50,16 @@ struct PolicyParametersDialog {
             }
         }
 
+        let resetWords = allowReset ? ["default"] : []
+
         func flag(_ key: Key, _ question: String) throws {
             guard case .word(let current)? = effective.value(key) else { return }
-            let answer = try dialog.yesNo(question, default: current == "on")
-            if answer != (current == "on") { result.set(key, .word(answer ? "on" : "off")) }
+            switch try dialog.yesNo([question], default: current == "on", alsoAccepting: resetWords) {
+            case .value(let answer):
+                if answer != (current == "on") { result.set(key, .word(answer ? "on" : "off")) }
+            case .word:
+                result.set(key, nil)
+            }
         }
 
         try number(
@@ -80,14 +86,18 @@ struct PolicyParametersDialog {
         try flag(.virusCheck, "Would you like to enable anti-virus scanning?")
 
         let tls = effective.tls ?? .off
-        let tlsChoice = InboundTLS.allCases[
-            try dialog.choose(
-                ["Would you like to allow encrypted TLS connections?"],
-                items: InboundTLS.allCases.map(Self.tlsLabel),
-                default: InboundTLS.allCases.firstIndex(of: tls) ?? 0
-            )
-        ]
-        if tlsChoice != tls { result.tls = tlsChoice }
+        switch try dialog.choose(
+            ["Would you like to allow encrypted TLS connections?"],
+            items: InboundTLS.allCases.map(Self.tlsLabel),
+            default: InboundTLS.allCases.firstIndex(of: tls) ?? 0,
+            alsoAccepting: resetWords
+        ) {
+        case .value(let index):
+            if InboundTLS.allCases[index] != tls { result.tls = InboundTLS.allCases[index] }
+        case .word:
+            result.tls = nil
+        }
+        let tlsChoice = effective.tls ?? .off
         if tlsChoice != .off {
             dialog.block(
                 "You have chosen to enable TLS. Please use the 'certconfig' command to",
@@ -97,14 +107,18 @@ struct PolicyParametersDialog {
         }
 
         let auth = effective.smtpAuth ?? .off
-        let authChoice = SMTPAuthentication.allCases[
-            try dialog.choose(
-                ["Would you like to allow SMTP Authentication?"],
-                items: SMTPAuthentication.allCases.map(Self.authLabel),
-                default: SMTPAuthentication.allCases.firstIndex(of: auth) ?? 0
-            )
-        ]
-        if authChoice != auth { result.smtpAuth = authChoice }
+        switch try dialog.choose(
+            ["Would you like to allow SMTP Authentication?"],
+            items: SMTPAuthentication.allCases.map(Self.authLabel),
+            default: SMTPAuthentication.allCases.firstIndex(of: auth) ?? 0,
+            alsoAccepting: resetWords
+        ) {
+        case .value(let index):
+            if SMTPAuthentication.allCases[index] != auth { result.smtpAuth = SMTPAuthentication.allCases[index] }
+        case .word:
+            result.smtpAuth = nil
+        }
+        let authChoice = effective.smtpAuth ?? .off
         if tlsChoice != .off && authChoice != .off {
             try flag(.smtpAuthRequireTLS, "Require TLS to offer SMTP Authentication?")
         }

@@ -223,18 +223,41 @@ public final class Dialog {
         }
     }
 
+    /// An answer that is either a value or one of the extra words a question also accepts
+    /// (`default` in a mail flow policy's parameters removes its override).
+    public enum Answer<Value> {
+        case value(Value)
+        case word(String)
+    }
+
     /// Asks a yes/no question on one line: `{question} [Y]> `. `lines` before the last are printed first.
     public func yesNo(_ question: [String], default defaultValue: Bool, spaced: Bool = true) throws -> Bool {
+        guard case .value(let answer) = try yesNo(question, default: defaultValue, spaced: spaced, alsoAccepting: [])
+        else { return defaultValue }
+        return answer
+    }
+
+    /// A yes/no question that also accepts `words` (compared ignoring case, returned lower-cased).
+    public func yesNo(
+        _ question: [String],
+        default defaultValue: Bool,
+        spaced: Bool = true,
+        alsoAccepting words: [String]
+    ) throws -> Answer<Bool> {
         console.write((spaced ? "\n" : "") + question.dropLast().map { $0 + "\n" }.joined())
         let prompt = (question.last ?? "") + (defaultValue ? " [Y]> " : " [N]> ")
+        let extras = words.map { $0.lowercased() }
+        let complaint = (["Please answer Y or N"] + extras.map { "\"\($0)\"" }).joined(separator: ", ") + "."
         while true {
             let answer = try readLine(prompt, kind: .answer).trimmingSpaces.lowercased()
             switch answer {
-            case "": return defaultValue
-            case "y", "yes": return true
-            case "n", "no": return false
+            case "": return .value(defaultValue)
+            case "y", "yes": return .value(true)
+            case "n", "no": return .value(false)
             case "?": console.write("Answer Y or N. Enter alone means \(defaultValue ? "Y" : "N").\n")
-            default: try reject("Please answer Y or N.")
+            default:
+                if extras.contains(answer) { return .word(answer) }
+                try reject(extras.isEmpty ? "Please answer Y or N." : complaint)
             }
         }
     }
@@ -251,17 +274,35 @@ public final class Dialog {
 
     /// Shows a numbered list under `question` and returns the chosen index (0-based); prompt `[n]> `.
     public func choose(_ question: [String], items: [String], default defaultIndex: Int = 0) throws -> Int {
+        guard case .value(let index) = try choose(question, items: items, default: defaultIndex, alsoAccepting: [])
+        else { return defaultIndex }
+        return index
+    }
+
+    /// A numbered choice that also accepts `words` (compared ignoring case, returned lower-cased).
+    public func choose(
+        _ question: [String],
+        items: [String],
+        default defaultIndex: Int = 0,
+        alsoAccepting words: [String]
+    )
+        throws -> Answer<Int>
+    {
         block(question + items.enumerated().map { "\($0.offset + 1). \($0.element)" })
-        let complaint = "Please enter a number from 1 to \(items.count)."
-        let completer = Completer.words(items.indices.map { String($0 + 1) })
+        let extras = words.map { $0.lowercased() }
+        let complaint =
+            "Please enter a number from 1 to \(items.count)"
+            + (extras.isEmpty ? "." : " or " + extras.map { "\"\($0)\"" }.joined(separator: ", ") + ".")
+        let completer = Completer.words(items.indices.map { String($0 + 1) } + extras)
         while true {
             let answer = try readLine("[\(defaultIndex + 1)]> ", kind: .answer, completer: completer).trimmingSpaces
-            if answer.isEmpty { return defaultIndex }
+            if answer.isEmpty { return .value(defaultIndex) }
             if answer == "?" {
                 console.write(complaint + "\n")
                 continue
             }
-            if let number = Int(answer), (1...items.count).contains(number) { return number - 1 }
+            if let number = Int(answer), (1...items.count).contains(number) { return .value(number - 1) }
+            if extras.contains(answer.lowercased()) { return .word(answer.lowercased()) }
             try reject(complaint)
         }
     }

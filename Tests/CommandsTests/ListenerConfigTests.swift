@@ -510,6 +510,21 @@ func hostAccessMenu(policies: Int = 4, groups: Int = 5) -> String {
         )
     }
 
+    @Test func defaultRemovesAnOverrideAtYesNoAndListQuestionsToo() throws {
+        let throttled = HostAccessTable.publicDefault.policies[1]
+        #expect(throttled.parameters.spamCheck == true && throttled.parameters.tls == .off)
+        // Six number questions and SenderBase keep their values; spam scanning and TLS go back to the
+        // table defaults; virus scanning and SMTP AUTH keep theirs.
+        let input = "\n\n\n\n\n\n\nDEFAULT\n\ndefault\n\n"
+        let console = StreamConsole(source: MemorySource(input), output: { _ in }, errorOutput: { _ in })
+        let dialog = PolicyParametersDialog(dialog: Dialog(console: console), demoCertificate: false)
+        let result = try dialog.policy(throttled.parameters, defaults: .factoryDefaults)
+        var expected = throttled.parameters
+        expected.spamCheck = nil
+        expected.tls = nil
+        #expect(result == expected)
+    }
+
     @Test func wildcardNamesMatchExactlyOneLabel() {
         #expect(CertificateRules.covers("*.example.com", "mail.example.com"))
         #expect(CertificateRules.covers("mail.EXAMPLE.com", "MAIL.example.com"))
