@@ -292,3 +292,59 @@ import Testing
         #expect(output.stdout == "\nChanges committed: Tue Sep 22 09:00:00 2026 UTC\n")
     }
 }
+
+@Suite struct ConfirmedCommitTranscriptTests {
+    @Test func confirmedCommitIsKeptOnceConfirmed() throws {
+        let shell = try TestShell()
+        let result = try shell.run("sethostname mail.example.com\ncommit --confirm 5 \"try the name\"\n")
+        expectTranscript(
+            result.output,
+            """
+            ironport.example.com> sethostname mail.example.com
+            ironport.example.com> commit --confirm 5 "try the name"
+
+            Changes committed: Tue Sep 22 09:00:00 2026 UTC
+            Commit will be rolled back in 5 minutes unless confirmed with 'commit confirm'.
+            mail.example.com> 
+            """
+        )
+        let confirmed = try shell.exec("commit confirm")
+        #expect(confirmed.output.contains("\nCommit confirmed.\n"))
+        shell.clock.advance(seconds: 600)
+        #expect(try shell.store.revertIfDue(now: shell.clock.now()) == nil)
+        #expect(try shell.store.head().configuration.hostname == "mail.example.com")
+        let again = try shell.exec("commit confirm")
+        #expect(again.status == .actionFailed)
+        #expect(again.errorOutput == "line 1: There is no commit waiting for confirmation.\n")
+    }
+
+    @Test func unconfirmedCommitIsRevertedAndBlocksOtherCommitsUntilThen() throws {
+        let shell = try TestShell()
+        _ = try shell.run("sethostname mail.example.com\ncommit --confirm 1 \"try the name\"\n")
+        let blocked = try shell.run("sethostname other.example.com\ncommit \"meanwhile\"\n")
+        #expect(blocked.status == .actionFailed)
+        #expect(
+            blocked.errorOutput
+                == "line 2: A confirmed commit is waiting for confirmation; commit again after 'commit confirm' or the automatic revert.\n"
+        )
+        shell.clock.advance(seconds: 61)
+        let reverted = try #require(try shell.store.revertIfDue(now: shell.clock.now()))
+        #expect(reverted.method == .autoRevert)
+        #expect(reverted.comment == "Automatic revert of revision 2")
+        #expect(try shell.store.head().configuration.hostname == "ironport.example.com")
+        let after = try shell.run("sethostname other.example.com\ncommit \"now\"\n")
+        #expect(after.status == .success)
+    }
+
+    @Test func confirmationMinutesOutOfRangeAreRefused() throws {
+        let shell = try TestShell()
+        let result = try shell.run("sethostname mail.example.com\ncommit --confirm 61\n")
+        #expect(result.status == .invalidInput)
+        #expect(
+            result.errorOutput.hasSuffix(
+                "The confirmation time must be a number of minutes from 1 to 60, not \"61\".\n"
+            )
+        )
+        #expect(try shell.store.head().info.number == 1)
+    }
+}
