@@ -48,8 +48,13 @@ public enum DestinationINI {
     // MARK: Writing
 
     /// The file for the Default entry and the domain entries: `[DEFAULT]` with every key, then the
-    /// domains alphabetically with their own settings only, a blank line between sections.
-    public static func encode(defaults: DestinationDefaults, entries: [DestinationEntry]) -> String {
+    /// domains alphabetically (or in the given order when `sorted` is false, as the configuration
+    /// file keeps them) with their own settings only, a blank line between sections.
+    public static func encode(
+        defaults: DestinationDefaults,
+        entries: [DestinationEntry],
+        sorted: Bool = true
+    ) -> String {
         var sections: [String] = []
         var lines = ["[\(defaultSection)]"]
         lines.append(line(.ipSortPref, defaults.ipPreferenceValue.iniName))
@@ -65,7 +70,7 @@ public enum DestinationINI {
             lines.append(line(.bounceProfile, defaults.bounceProfile))
         }
         sections.append(lines.joined(separator: "\n"))
-        for entry in entries.sorted(by: { $0.domain < $1.domain }) {
+        for entry in sorted ? entries.sorted(by: { $0.domain < $1.domain }) : entries {
             var lines = ["[\(entry.domain)]"]
             if let value = entry.ipPreferenceValue { lines.append(line(.ipSortPref, value.iniName)) }
             if let value = entry.maxConcurrency { lines.append(line(.maxHostConcurrency, String(value))) }

@@ -150,8 +150,10 @@ public enum XMLCodec {
         }
         writer.close("ca_lists")
 
-        writer.blank()
-        writer.optional("ldap_certificate", configuration.ldap.certificate)
+        if let certificate = configuration.ldap.certificate {
+            writer.blank()
+            writer.element("ldap_certificate", certificate)
+        }
 
         writer.blank()
         let web = configuration.webSecurity
@@ -162,39 +164,39 @@ public enum XMLCodec {
         writer.close("websecurity")
 
         writer.blank()
+        writer.open("crls")
+        for list in configuration.revocationLists {
+            writer.open("crl")
+            writer.element("name", list.name)
+            writer.element("pem", list.pem)
+            writer.close("crl")
+        }
+        writer.close("crls")
+
+        writer.blank()
+        XMLSections.writeAlerts(configuration.alerts, to: &writer)
+
+        writer.blank()
+        XMLSections.writeListenerSettings(configuration.listenerSettings, to: &writer)
+
+        writer.blank()
+        writer.open("listeners")
+        for listener in configuration.listeners {
+            XMLSections.writeListener(listener, to: &writer)
+        }
+        writer.close("listeners")
+
+        writer.blank()
         let defaults = configuration.destinationDefaults
         writer.open("destconfig")
         writer.open("global")
         writer.optional("outbound_certificate", defaults.outboundCertificate)
         writer.element("required_tls_alert", XMLWriter.flag(defaults.requiredTLSAlert))
         writer.close("global")
-        writer.open("default")
-        writer.element("ip_preference", defaults.ipPreference)
-        writer.element("max_concurrency", String(defaults.maxConcurrency))
-        writer.element("max_messages_per_connection", String(defaults.maxMessagesPerConnection))
-        writer.element("recipient_limit", String(defaults.recipientLimit))
-        writer.element("recipient_limit_period", String(defaults.recipientLimitPeriod))
-        writer.element("limit_type", defaults.limitType)
-        writer.element("limit_applies", defaults.limitApplies)
-        writer.element("tls", defaults.tls.rawValue)
-        writer.element("bounce_verification", XMLWriter.flag(defaults.bounceVerification))
-        writer.element("bounce_profile", defaults.bounceProfile)
-        writer.close("default")
-        for entry in configuration.destinations {
-            writer.open("destination")
-            writer.element("domain", entry.domain)
-            writer.optional("ip_preference", entry.ipPreference)
-            writer.optional("max_concurrency", entry.maxConcurrency.map(String.init))
-            writer.optional("max_messages_per_connection", entry.maxMessagesPerConnection.map(String.init))
-            writer.optional("recipient_limit", entry.recipientLimit.map(String.init))
-            writer.optional("recipient_limit_period", entry.recipientLimitPeriod.map(String.init))
-            writer.optional("limit_type", entry.limitType)
-            writer.optional("limit_applies", entry.limitApplies)
-            writer.optional("tls", entry.tls?.rawValue)
-            writer.optional("bounce_verification", entry.bounceVerification.map(XMLWriter.flag))
-            writer.optional("bounce_profile", entry.bounceProfile)
-            writer.close("destination")
-        }
+        writer.cdata(
+            "destinations",
+            DestinationINI.encode(defaults: defaults, entries: configuration.destinations, sorted: false)
+        )
         writer.close("destconfig")
 
         for extra in try XMLExtraSections.encode(configuration) {
@@ -288,6 +290,26 @@ struct XMLWriter {
             " \($0.0)=\"\(Self.escape($0.1).replacingOccurrences(of: "\"", with: "&quot;"))\""
         }.joined()
         text += "\(indent)<\(name)\(attributeText)>\(Self.escape(value))</\(name)>\n"
+    }
+
+    /// An element holding a text format (HAT, RAT, INI) in CDATA, starting on the line after the
+    /// tag so that line `n` of the text is line `n` after the tag's line; closed at the left margin.
+    /// `]]>` and characters a CDATA section cannot hold in an ASCII file leave the section briefly.
+    mutating func cdata(_ name: String, _ value: String) {
+        text += "\(indent)<\(name)><![CDATA[\n\(Self.cdataBody(value))]]></\(name)>\n"
+    }
+
+    static func cdataBody(_ value: String) -> String {
+        var out = ""
+        out.reserveCapacity(value.utf8.count)
+        for scalar in value.replacingOccurrences(of: "]]>", with: "]]]]><![CDATA[>").unicodeScalars {
+            if scalar == "\n" || scalar == "\t" || (scalar.value >= 0x20 && scalar.value < 0x7F) {
+                out.unicodeScalars.append(scalar)
+            } else {
+                out += "]]>&#\(scalar.value);<![CDATA["
+            }
+        }
+        return out
     }
 
     /// Writes the element only when there is a value.

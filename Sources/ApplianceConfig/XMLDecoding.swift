@@ -6,7 +6,7 @@ struct ConfigurationReader {
     /// The line of each object `validate()` may complain about, keyed by section and object label.
     private var lines: [String: Int] = [:]
 
-    private static func invalid(_ node: XMLNode, _ problem: String) -> XMLConfigError {
+    static func invalid(_ node: XMLNode, _ problem: String) -> XMLConfigError {
         XMLConfigError(.invalid, line: node.line, problem: problem)
     }
 
@@ -23,7 +23,8 @@ struct ConfigurationReader {
         let config = try Element(
             root,
             allowed: [
-                "hostname", "interfaces", "certificates", "ca_lists", "ldap_certificate", "websecurity", "destconfig",
+                "hostname", "interfaces", "certificates", "ca_lists", "crls", "ldap_certificate", "websecurity",
+                "alerts", "listener_settings", "listeners", "destconfig",
             ] + extras.map(\.name)
         )
         let hostnameNode = try config.required("hostname")
@@ -58,15 +59,23 @@ struct ConfigurationReader {
         if let node = try config.single("websecurity") {
             configuration.webSecurity = try readWebSecurity(node)
         }
-        if let node = try config.single("destconfig") {
-            let destconfig = try Element(node, allowed: ["global", "default", "destination"])
-            configuration.destinationDefaults = try readDefaults(
-                global: try destconfig.single("global"),
-                default: try destconfig.single("default")
-            )
-            configuration.destinations = try destconfig.all("destination").map { node throws(XMLConfigError) in
-                try readDestination(node)
+        if let node = try config.single("crls") {
+            configuration.revocationLists = try readRevocationLists(node)
+        }
+        if let node = try config.single("alerts") {
+            configuration.alerts = try readAlerts(node)
+        }
+        if let node = try config.single("listener_settings") {
+            configuration.listenerSettings = try readListenerSettings(node)
+        }
+        if let node = try config.single("listeners") {
+            let list = try Element(node, allowed: ["listener"])
+            configuration.listeners = try list.all("listener").map { node throws(XMLConfigError) in
+                try readListener(node)
             }
+        }
+        if let node = try config.single("destconfig") {
+            (configuration.destinationDefaults, configuration.destinations) = try readDestinations(node)
         }
 
         configuration = try XMLExtraSections.decode(extras, into: configuration)
@@ -80,8 +89,12 @@ struct ConfigurationReader {
         return configuration
     }
 
-    private mutating func note(_ section: String, _ object: String, _ node: XMLNode) {
-        lines["\(section)|\(object)"] = node.line
+    mutating func note(_ section: String, _ object: String, _ node: XMLNode) {
+        note(section, object, line: node.line)
+    }
+
+    mutating func note(_ section: String, _ object: String, line: Int) {
+        lines["\(section)|\(object)"] = line
     }
 
     private mutating func readInterface(_ node: XMLNode) throws(XMLConfigError) -> NetworkInterface {
@@ -174,108 +187,10 @@ struct ConfigurationReader {
         }
         return settings
     }
-
-    private mutating func readDefaults(
-        global: XMLNode?,
-        default entry: XMLNode?
-    ) throws(XMLConfigError)
-        -> DestinationDefaults
-    {
-        var defaults = DestinationDefaults()
-        if let global {
-            let element = try Element(global, allowed: ["outbound_certificate", "required_tls_alert"])
-            if let node = try element.single("outbound_certificate") {
-                defaults.outboundCertificate = try Element.name(node)
-                note("destconfig", "global settings", node)
-            }
-            if let node = try element.single("required_tls_alert") {
-                defaults.requiredTLSAlert = try Element.flag(node)
-            }
-        }
-        guard let entry else { return defaults }
-        let element = try Element(entry, allowed: DestinationFields.names)
-        let fields = try DestinationFields(element)
-        defaults.ipPreference = fields.ipPreference ?? defaults.ipPreference
-        defaults.maxConcurrency = fields.maxConcurrency ?? defaults.maxConcurrency
-        defaults.maxMessagesPerConnection = fields.maxMessagesPerConnection ?? defaults.maxMessagesPerConnection
-        defaults.recipientLimit = fields.recipientLimit ?? defaults.recipientLimit
-        defaults.recipientLimitPeriod = fields.recipientLimitPeriod ?? defaults.recipientLimitPeriod
-        defaults.limitType = fields.limitType ?? defaults.limitType
-        defaults.limitApplies = fields.limitApplies ?? defaults.limitApplies
-        defaults.tls = fields.tls ?? defaults.tls
-        defaults.bounceVerification = fields.bounceVerification ?? defaults.bounceVerification
-        defaults.bounceProfile = fields.bounceProfile ?? defaults.bounceProfile
-        return defaults
-    }
-
-    private mutating func readDestination(_ node: XMLNode) throws(XMLConfigError) -> DestinationEntry {
-        let element = try Element(node, allowed: ["domain"] + DestinationFields.names)
-        let domain = try Element.value(try element.required("domain"))
-        let fields = try DestinationFields(element)
-        var entry = DestinationEntry(domain: domain, tls: fields.tls)
-        entry.ipPreference = fields.ipPreference
-        entry.maxConcurrency = fields.maxConcurrency
-        entry.maxMessagesPerConnection = fields.maxMessagesPerConnection
-        entry.recipientLimit = fields.recipientLimit
-        entry.recipientLimitPeriod = fields.recipientLimitPeriod
-        entry.limitType = fields.limitType
-        entry.limitApplies = fields.limitApplies
-        entry.bounceVerification = fields.bounceVerification
-        entry.bounceProfile = fields.bounceProfile
-        note("destconfig", domain, node)
-        return entry
-    }
-}
-
-/// The settings shared by `<default>` and `<destination>`; nil when the element is absent.
-private struct DestinationFields {
-    static let names = [
-        "ip_preference", "max_concurrency", "max_messages_per_connection", "recipient_limit",
-        "recipient_limit_period", "limit_type", "limit_applies", "tls", "bounce_verification", "bounce_profile",
-    ]
-
-    var ipPreference: String?
-    var maxConcurrency: Int?
-    var maxMessagesPerConnection: Int?
-    var recipientLimit: Int?
-    var recipientLimitPeriod: Int?
-    var limitType: String?
-    var limitApplies: String?
-    var tls: OutboundTLS?
-    var bounceVerification: Bool?
-    var bounceProfile: String?
-
-    init(_ element: Element) throws(XMLConfigError) {
-        func number(_ name: String) throws(XMLConfigError) -> Int? {
-            guard let node = try element.single(name) else { return nil }
-            return try Element.number(node, in: 0...Int(Int32.max))
-        }
-        func text(_ name: String) throws(XMLConfigError) -> String? {
-            guard let node = try element.single(name) else { return nil }
-            return try Element.value(node)
-        }
-        ipPreference = try text("ip_preference")
-        maxConcurrency = try number("max_concurrency")
-        maxMessagesPerConnection = try number("max_messages_per_connection")
-        recipientLimit = try number("recipient_limit")
-        recipientLimitPeriod = try number("recipient_limit_period")
-        limitType = try text("limit_type")
-        limitApplies = try text("limit_applies")
-        if let node = try element.single("tls") {
-            let value = try Element.value(node)
-            guard let level = OutboundTLS(rawValue: value.lowercased()) else {
-                let levels = OutboundTLS.allCases.map(\.rawValue).joined(separator: ", ")
-                throw XMLConfigError(.invalid, line: node.line, problem: "invalid TLS level \"\(value)\" (\(levels))")
-            }
-            tls = level
-        }
-        if let node = try element.single("bounce_verification") { bounceVerification = try Element.flag(node) }
-        bounceProfile = try text("bounce_profile")
-    }
 }
 
 /// A container element whose children were checked against the names it may hold.
-private struct Element {
+struct Element {
     let node: XMLNode
 
     init(_ node: XMLNode, allowed: [String]) throws(XMLConfigError) {

@@ -7,8 +7,8 @@ import Foundation
 enum XMLExtraSections {
     /// The `ApplianceConfiguration` coding keys written as structured elements.
     static let structured: Set<String> = [
-        "hostname", "interfaces", "certificates", "certificateAuthorities", "destinations", "destinationDefaults",
-        "ldap", "webSecurity",
+        "hostname", "interfaces", "certificates", "certificateAuthorities", "revocationLists", "destinations",
+        "destinationDefaults", "ldap", "webSecurity", "listeners", "listenerSettings", "alerts",
     ]
 
     /// The other sections as (element name, pretty JSON), in name order.

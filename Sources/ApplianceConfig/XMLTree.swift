@@ -91,8 +91,14 @@ private final class TreeBuilder: NSObject, XMLParserDelegate {
     }
 
     func parser(_ parser: XMLParser, foundCDATA block: Data) {
-        guard error == nil else { return }
-        stack.last?.text += String(decoding: block, as: UTF8.self)
+        guard error == nil, let node = stack.last else { return }
+        // The indentation before a CDATA section that opens the content is layout, not text: the
+        // embedded formats (HAT, RAT, INI) give leading blanks a meaning. Line breaks stay, so a
+        // line of the text is still found by counting from the element's tag.
+        if node.text.allSatisfy(\.isWhitespace) {
+            while let last = node.text.last, last == " " || last == "\t" { node.text.removeLast() }
+        }
+        node.text += String(decoding: block, as: UTF8.self)
     }
 
     func parser(_ parser: XMLParser, parseErrorOccurred parseError: any Error) {

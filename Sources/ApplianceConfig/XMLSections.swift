@@ -1,0 +1,354 @@
+import Foundation
+
+/// The element layouts of alerts, listeners and the listener settings (other-commands.md §6).
+///
+/// A listener's Host Access Table travels as the text of listenerconfig.md §4.2 (`HostAccessText`)
+/// and its Recipient Access Table as the text RCPTACCESS PRINT shows (`RecipientAccessText`), each
+/// in CDATA; the HAT defaults, which that text does not carry, have their own `<hat_defaults>`.
+enum XMLSections {
+    static func writeAlerts(_ alerts: AlertSettings, to writer: inout XMLWriter) {
+        writer.open("alerts")
+        for recipient in alerts.recipients {
+            writer.open("recipient")
+            writer.element("address", recipient.address)
+            writer.element("class", recipient.alertClass.rawValue)
+            writer.element("severity", recipient.severity.rawValue)
+            writer.close("recipient")
+        }
+        writer.element("initial_duplicate_seconds", String(alerts.initialDuplicateSeconds))
+        writer.element("maximum_duplicate_seconds", String(alerts.maximumDuplicateSeconds))
+        writer.close("alerts")
+    }
+
+    static func writeListenerSettings(_ settings: ListenerSettings, to writer: inout XMLWriter) {
+        writer.open("listener_settings")
+        writer.element("max_concurrent_connections", String(settings.maxConcurrentConnections))
+        writer.element("connection_timeout_seconds", String(settings.connectionTimeoutSeconds))
+        writer.element("max_connection_seconds", String(settings.maxConnectionSeconds))
+        writer.close("listener_settings")
+    }
+
+    static func writeListener(_ listener: Listener, to writer: inout XMLWriter) {
+        writer.open("listener")
+        writer.element("name", listener.name)
+        writer.element("type", listener.kind.rawValue)
+        writer.element("interface", listener.interface)
+        writer.element("port", String(listener.port))
+        writer.element("max_connections", String(listener.maxConnections))
+        writer.optional("certificate", listener.certificate)
+        writer.open("hat_defaults")
+        for key in MailFlowParameters.Key.allCases {
+            switch listener.hostAccess.defaults.value(key) {
+            case .number(let number)?: writer.element(key.rawValue, String(number))
+            case .word(let word)?: writer.element(key.rawValue, word)
+            case nil: break
+            }
+        }
+        writer.close("hat_defaults")
+        writer.cdata("hat", HostAccessText.print(listener.hostAccess))
+        writer.cdata("rat", RecipientAccessText.print(listener.recipientAccess))
+        writer.close("listener")
+    }
+}
+
+/// The Recipient Access Table as RCPTACCESS PRINT shows it: each pattern on its own line, followed
+/// by an indented `ACCEPT` or `REJECT`; `ALL` last.
+enum RecipientAccessText {
+    static func print(_ table: [RecipientAccessEntry]) -> String {
+        table.map { "\($0.pattern)\n    \($0.accept ? "ACCEPT" : "REJECT")\n" }.joined()
+    }
+
+    /// Reads the text back. Blank lines and `#` comments at the left margin are skipped; errors name
+    /// the 1-based line of the text.
+    static func parse(_ text: String) throws(HostAccessTextError) -> [RecipientAccessEntry] {
+        var entries: [RecipientAccessEntry] = []
+        // The line of the last pattern while it still lacks its action.
+        var open: Int?
+        var lastLine = 0
+        for (index, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let line = index + 1
+            let body = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+            let indented = raw.first == " " || raw.first == "\t"
+            if body.isEmpty || (!indented && body.hasPrefix("#")) { continue }
+            lastLine = line
+            if indented {
+                guard open != nil else {
+                    let problem =
+                        entries.last.map { "unexpected line after the action of \"\($0.pattern)\"" }
+                        ?? "\"\(body)\" must follow a domain"
+                    throw HostAccessTextError(line: line, problem: problem)
+                }
+                switch body.uppercased() {
+                case "ACCEPT": entries[entries.count - 1].accept = true
+                case "REJECT": entries[entries.count - 1].accept = false
+                default:
+                    throw HostAccessTextError(line: line, problem: "unknown action \"\(body)\" (ACCEPT or REJECT)")
+                }
+                open = nil
+                continue
+            }
+            if let start = open {
+                throw HostAccessTextError(
+                    line: start,
+                    problem: "\"\(entries[entries.count - 1].pattern)\" has no ACCEPT or REJECT"
+                )
+            }
+            if entries.last?.pattern == "ALL" {
+                throw HostAccessTextError(line: line, problem: "nothing may follow the ALL entry")
+            }
+            let domain = body.hasPrefix(".") ? String(body.dropFirst()) : body
+            guard body == "ALL" || HostName.isFullyQualified(domain) else {
+                throw HostAccessTextError(line: line, problem: "invalid domain \"\(body)\"")
+            }
+            if entries.contains(where: { $0.pattern.caseInsensitiveCompare(body) == .orderedSame }) {
+                throw HostAccessTextError(line: line, problem: "duplicate entry \"\(body)\"")
+            }
+            entries.append(RecipientAccessEntry(pattern: body, accept: false))
+            open = line
+        }
+        if let start = open {
+            throw HostAccessTextError(
+                line: start,
+                problem: "\"\(entries[entries.count - 1].pattern)\" has no ACCEPT or REJECT"
+            )
+        }
+        guard entries.last?.pattern == "ALL" else {
+            throw HostAccessTextError(line: max(lastLine, 1), problem: "the table does not end with an ALL entry")
+        }
+        return entries
+    }
+}
+
+extension ConfigurationReader {
+    /// The file line of line `line` of the text of `node`: the text starts on the line of the tag.
+    static func fileLine(_ node: XMLNode, _ line: Int) -> Int { node.line + line - 1 }
+
+    /// The raw text of an element that holds a text format (no child elements).
+    static func embeddedText(_ node: XMLNode) throws(XMLConfigError) -> String {
+        if let child = node.children.first {
+            throw XMLConfigError(
+                .invalid,
+                line: child.line,
+                problem: "unexpected element <\(child.name)> in <\(node.name)>"
+            )
+        }
+        return node.text
+    }
+
+    mutating func readAlerts(_ node: XMLNode) throws(XMLConfigError) -> AlertSettings {
+        let element = try Element(
+            node,
+            allowed: ["recipient", "initial_duplicate_seconds", "maximum_duplicate_seconds"]
+        )
+        var alerts = AlertSettings()
+        for node in element.all("recipient") {
+            let recipient = try Element(node, allowed: ["address", "class", "severity"])
+            let addressNode = try recipient.required("address")
+            let address = try Element.value(addressNode)
+            guard !address.isEmpty, !address.contains(where: \.isWhitespace) else {
+                throw XMLConfigError(.invalid, line: addressNode.line, problem: "invalid address \"\(address)\"")
+            }
+            let classNode = try recipient.required("class")
+            let className = try Element.value(classNode)
+            guard let alertClass = AlertClass(named: className) else {
+                let names = AlertClass.allCases.map(\.rawValue).joined(separator: ", ")
+                throw XMLConfigError(
+                    .invalid,
+                    line: classNode.line,
+                    problem: "unknown alert class \"\(className)\" (\(names))"
+                )
+            }
+            let severityNode = try recipient.required("severity")
+            let severityName = try Element.value(severityNode)
+            guard let severity = AlertSeverity(named: severityName) else {
+                let names = AlertSeverity.allCases.map(\.rawValue).joined(separator: ", ")
+                throw XMLConfigError(
+                    .invalid,
+                    line: severityNode.line,
+                    problem: "unknown severity \"\(severityName)\" (\(names))"
+                )
+            }
+            alerts.recipients.append(AlertRecipient(address: address, alertClass: alertClass, severity: severity))
+        }
+        if let node = try element.single("initial_duplicate_seconds") {
+            alerts.initialDuplicateSeconds = try Element.number(node, in: 1...Int(Int32.max))
+        }
+        if let node = try element.single("maximum_duplicate_seconds") {
+            alerts.maximumDuplicateSeconds = try Element.number(node, in: 1...Int(Int32.max))
+        }
+        if alerts.maximumDuplicateSeconds < alerts.initialDuplicateSeconds {
+            throw XMLConfigError(
+                .invalid,
+                line: node.line,
+                problem: "<maximum_duplicate_seconds> must not be less than <initial_duplicate_seconds>"
+            )
+        }
+        return alerts
+    }
+
+    func readListenerSettings(_ node: XMLNode) throws(XMLConfigError) -> ListenerSettings {
+        let element = try Element(
+            node,
+            allowed: ["max_concurrent_connections", "connection_timeout_seconds", "max_connection_seconds"]
+        )
+        var settings = ListenerSettings()
+        if let node = try element.single("max_concurrent_connections") {
+            settings.maxConcurrentConnections = try Element.number(node, in: 1...Int(Int32.max))
+        }
+        if let node = try element.single("connection_timeout_seconds") {
+            settings.connectionTimeoutSeconds = try Element.number(node, in: 1...Int(Int32.max))
+        }
+        if let node = try element.single("max_connection_seconds") {
+            settings.maxConnectionSeconds = try Element.number(node, in: 1...Int(Int32.max))
+        }
+        return settings
+    }
+
+    mutating func readListener(_ node: XMLNode) throws(XMLConfigError) -> Listener {
+        let element = try Element(
+            node,
+            allowed: [
+                "name", "type", "interface", "port", "max_connections", "certificate", "hat_defaults", "hat", "rat",
+            ]
+        )
+        let nameNode = try element.required("name")
+        let name = try Element.value(nameNode)
+        guard Listener.isValidName(name) else {
+            throw XMLConfigError(
+                .invalid,
+                line: nameNode.line,
+                problem: "invalid listener name \"\(name)\" (use letters, digits, \"_\", \"-\" and \".\")"
+            )
+        }
+        let typeNode = try element.required("type")
+        let typeName = try Element.value(typeNode)
+        guard let kind = ListenerKind(rawValue: typeName.lowercased()) else {
+            throw XMLConfigError(
+                .invalid,
+                line: typeNode.line,
+                problem: "<type> must be public or private, not \"\(typeName)\""
+            )
+        }
+        var defaults = MailFlowParameters.factoryDefaults
+        if let node = try element.single("hat_defaults") {
+            defaults = try readHostAccessDefaults(node)
+        }
+        let hatNode = try element.required("hat")
+        let hostAccess: HostAccessTable
+        do {
+            hostAccess = try HostAccessText.parse(try Self.embeddedText(hatNode), defaults: defaults)
+        } catch let error as HostAccessTextError {
+            throw XMLConfigError(.invalid, line: Self.fileLine(hatNode, error.line), problem: error.problem)
+        } catch let error as XMLConfigError {
+            throw error
+        } catch {
+            throw XMLConfigError(.invalid, line: hatNode.line, problem: "invalid <hat>")
+        }
+        let ratNode = try element.required("rat")
+        let recipientAccess: [RecipientAccessEntry]
+        do {
+            recipientAccess = try RecipientAccessText.parse(try Self.embeddedText(ratNode))
+        } catch let error as HostAccessTextError {
+            throw XMLConfigError(.invalid, line: Self.fileLine(ratNode, error.line), problem: error.problem)
+        } catch let error as XMLConfigError {
+            throw error
+        } catch {
+            throw XMLConfigError(.invalid, line: ratNode.line, problem: "invalid <rat>")
+        }
+        let listener = Listener(
+            name: name,
+            kind: kind,
+            interface: try Element.value(try element.required("interface")),
+            port: try Element.port(try element.required("port")),
+            certificate: try element.single("certificate").flatMap { node throws(XMLConfigError) in
+                try Element.name(node)
+            },
+            maxConnections: try element.single("max_connections").map { node throws(XMLConfigError) in
+                try Element.number(node, in: 1...Int(Int32.max))
+            } ?? 50,
+            hostAccess: hostAccess,
+            recipientAccess: recipientAccess
+        )
+        note("listenerconfig", "listener \"\(name)\"", node)
+        return listener
+    }
+
+    /// One child per HAT PRINT key; a key left out keeps its factory value.
+    private func readHostAccessDefaults(_ node: XMLNode) throws(XMLConfigError) -> MailFlowParameters {
+        let keys = MailFlowParameters.Key.allCases
+        let element = try Element(node, allowed: keys.map(\.rawValue))
+        var defaults = MailFlowParameters.factoryDefaults
+        for key in keys {
+            guard let child = try element.single(key.rawValue) else { continue }
+            let text = try Element.value(child)
+            let value: MailFlowParameters.Value = Int(text).map { .number($0) } ?? .word(text.lowercased())
+            if let problem = defaults.set(key, value) {
+                throw XMLConfigError(.invalid, line: child.line, problem: "<hat_defaults>: \(problem)")
+            }
+        }
+        return defaults
+    }
+
+    /// `<crl>` elements with a unique name and the PEM text.
+    func readRevocationLists(_ node: XMLNode) throws(XMLConfigError) -> [RevocationListRecord] {
+        let element = try Element(node, allowed: ["crl"])
+        var lists: [RevocationListRecord] = []
+        for node in element.all("crl") {
+            let crl = try Element(node, allowed: ["name", "pem"])
+            let nameNode = try crl.required("name")
+            let name = try Element.value(nameNode)
+            guard !name.isEmpty else {
+                throw XMLConfigError(.invalid, line: nameNode.line, problem: "<crl> has an empty <name>")
+            }
+            if lists.contains(where: { $0.name.caseInsensitiveCompare(name) == .orderedSame }) {
+                throw XMLConfigError(.invalid, line: nameNode.line, problem: "duplicate CRL name \"\(name)\"")
+            }
+            let pemNode = try crl.required("pem")
+            let pem = try Self.embeddedText(pemNode)
+            guard pem.contains("-----BEGIN X509 CRL-----") else {
+                throw XMLConfigError(
+                    .invalid,
+                    line: pemNode.line,
+                    problem: "CRL \"\(name)\": <pem> holds no PEM revocation list"
+                )
+            }
+            lists.append(RevocationListRecord(name: name, pem: pem))
+        }
+        return lists
+    }
+
+    /// `<global>` and the INI text of destconfig.md §10 in `<destinations>`.
+    mutating func readDestinations(
+        _ node: XMLNode
+    ) throws(XMLConfigError) -> (defaults: DestinationDefaults, entries: [DestinationEntry]) {
+        let destconfig = try Element(node, allowed: ["global", "destinations"])
+        var globals = DestinationDefaults()
+        if let global = try destconfig.single("global") {
+            let element = try Element(global, allowed: ["outbound_certificate", "required_tls_alert"])
+            if let node = try element.single("outbound_certificate") {
+                globals.outboundCertificate = try Element.name(node)
+                note("destconfig", "global settings", node)
+            }
+            if let node = try element.single("required_tls_alert") {
+                globals.requiredTLSAlert = try Element.flag(node)
+            }
+        }
+        guard let tableNode = try destconfig.single("destinations") else { return (globals, []) }
+        let text = try Self.embeddedText(tableNode)
+        let tables: DestinationTables
+        do {
+            tables = try DestinationINI.decode(text, globals: globals)
+        } catch {
+            throw XMLConfigError(.invalid, line: Self.fileLine(tableNode, error.line), problem: error.problem)
+        }
+        // Each domain's complaints name its section header.
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        for (index, raw) in lines.enumerated() {
+            let header = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+            guard header.hasPrefix("["), header.hasSuffix("]"), header.count >= 2 else { continue }
+            let domain = header.dropFirst().dropLast().trimmingCharacters(in: .whitespaces).lowercased()
+            note("destconfig", domain, line: Self.fileLine(tableNode, index + 1))
+        }
+        return (tables.defaults, tables.entries)
+    }
+}
