@@ -100,6 +100,73 @@ private func commitHostname(_ shell: TestShell, _ name: String = "mail.example.c
         #expect(head.info.method == .load)
     }
 
+    @Test func listenersDestinationsAndAlertsSurviveSaveAndLoad() throws {
+        let shell = try TestShell()
+        let setup = try shell.run(
+            """
+            listenerconfig edit IncomingMail hostaccess new policy PARTNER_TLS accept --tls=required
+            listenerconfig edit IncomingMail hostaccess new sendergroup PARTNERS 10.1.1.0/24 --policy=PARTNER_TLS --comment="TLS partners"
+            listenerconfig edit IncomingMail hostaccess default --tls=on
+            listenerconfig edit IncomingMail rcptaccess new example.com accept
+            destconfig new Partner.Example.ORG --tls=require --max_host_concurrency=100
+            alertconfig new ops@example.com --class=system --severity=critical
+            commit "partners"
+            saveconfig 2
+
+            """
+        )
+        #expect(setup.status == .success)
+        let saved = try shell.store.head().configuration
+        #expect(saved.destinations.map(\.domain) == ["partner.example.org"])
+        let text = try savedText(shell)
+        #expect(text.contains("PARTNERS:\n        $PARTNER_TLS (TLS partners)\n        10.1.1.0/24\n"))
+        #expect(text.contains("[partner.example.org]\nmax_host_concurrency = 100\nuse_tls = 2\n"))
+
+        let undo = try shell.run(
+            """
+            listenerconfig edit IncomingMail rcptaccess delete example.com
+            alertconfig delete ops@example.com
+            commit "undone"
+            loadconfig \(savedName)
+            commit "restored"
+
+            """
+        )
+        #expect(undo.status == .success)
+        #expect(undo.output.contains("Be sure to run \"commit\" to make these settings active.\n"))
+        #expect(try shell.store.head().configuration == saved)
+    }
+
+    @Test func errorInTheEmbeddedHostAccessTableNamesTheFileLineAndStagesNothing() throws {
+        let shell = try TestShell()
+        _ = try shell.run("saveconfig 2\n")
+        let text = try savedText(shell).replacingOccurrences(of: "ALL\n    $ACCEPTED\n", with: "ALL\n    $WELCOME\n")
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        let line = try #require(lines.firstIndex { $0 == "    $WELCOME" }) + 1
+        try Data(text.utf8).write(to: configurationFolder(shell).appendingPathComponent("hat.xml"))
+        let result = try shell.run(
+            "sethostname mail.example.com\nloadconfig hat.xml\nshowchanges\n",
+            continueOnError: true
+        )
+        #expect(
+            result.errorOutput
+                == "line 2: Error: line \(line): policy \"$WELCOME\" is not defined\n"
+                + "Warning: the session ended with uncommitted changes; they have been discarded.\n"
+        )
+        expectTranscript(
+            result.output,
+            """
+            ironport.example.com> sethostname mail.example.com
+            ironport.example.com> loadconfig hat.xml
+            ironport.example.com> showchanges
+
+            sethostname: system hostname: ironport.example.com -> mail.example.com
+            ironport.example.com> 
+            """
+        )
+        #expect(result.status == .actionFailed)
+    }
+
     @Test func loadingTheCurrentConfigurationDetectsNoChanges() throws {
         let shell = try TestShell()
         let result = try shell.run("saveconfig 2\nloadconfig \(savedName)\nshowchanges\n")
