@@ -187,47 +187,6 @@ enum CertConfigSupport {
         }
     }
 
-    /// Reads a file of `/configuration` by basename; a missing file abandons the operation.
-    static func readFile(_ name: String, _ session: Session) throws -> [UInt8] {
-        let url = session.environment.configurationDirectory.appendingPathComponent(name)
-        var isFolder: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isFolder), !isFolder.boolValue else {
-            throw ShellError.actionFailed("Error: file '\(name)' does not exist.")
-        }
-        guard let data = FileManager.default.contents(atPath: url.path) else {
-            throw ShellError.io("Error: file '\(name)' cannot be read.")
-        }
-        return [UInt8](data)
-    }
-
-    /// Asks for a file name to write (basename, default), with the overwrite question when the file
-    /// exists. Returns nil when the admin declines.
-    static func askOutputFile(_ session: Session, _ question: String, default defaultName: String) throws -> String? {
-        guard
-            let name = try session.dialog.ask(
-                [question],
-                default: defaultName,
-                validate: LoadConfigCommand.checkName
-            )
-        else { return nil }
-        let url = session.environment.configurationDirectory.appendingPathComponent(name)
-        if FileManager.default.fileExists(atPath: url.path) {
-            guard try session.dialog.yesNo("File \"\(name)\" already exists. Overwrite it?", default: false) else {
-                return nil
-            }
-        }
-        return name
-    }
-
-    /// Writes an owner-only file into `/configuration` and prints where it went.
-    static func writeFile(_ bytes: [UInt8], named name: String, _ session: Session) throws {
-        let url = session.environment.configurationDirectory.appendingPathComponent(name)
-        try PrivateFile.write(Data(bytes), to: url, shownAs: name)
-        session.dialog.block([
-            "File written on machine \"\(session.committedHostname)\" to the location \"/configuration/\(name)\"."
-        ])
-    }
-
     /// The certificates the enabled CA lists hold (system bundle and custom list).
     static func trustedCertificates(_ config: ApplianceConfiguration) -> [Certificate] {
         var result: [Certificate] = []

@@ -154,13 +154,9 @@ enum CertAuthorityMenu {
 
     /// IMPORT: replaces the custom list with the usable CAs of a PEM bundle.
     static func importCustom(_ session: Session) throws {
-        guard
-            let file = try session.dialog.ask(
-                ["Enter the name of the file to import:"],
-                validate: LoadConfigCommand.checkName
-            )
-        else { return }
-        let bytes = try CertConfigSupport.readFile(file, session)
+        let folder = ConfigurationFolder(session)
+        guard let file = try folder.askInputName() else { return }
+        let bytes = [UInt8](try folder.read(file, what: "a CA list"))
         let checkFQDN = try CertConfigSupport.askFQDNCheck(session)
         guard let certificates = try? Certificate.parseAll(pem: String(decoding: bytes, as: UTF8.self)) else {
             throw ShellError.actionFailed("No certificate authority found in \"\(file)\".")
@@ -230,13 +226,12 @@ enum CertAuthorityMenu {
             }
         }
         guard
-            let file = try CertConfigSupport.askOutputFile(
-                session,
+            let file = try ConfigurationFolder(session).askOutputName(
                 "Enter the file name to export to:",
                 default: list == .custom ? "custom_ca.pem" : "system_ca.pem"
             )
         else { return }
-        try CertConfigSupport.writeFile(Array(pems.joined().utf8), named: file, session)
+        try ConfigurationFolder(session).write(Data(pems.joined().utf8), named: file)
     }
 
     static func clearCustom(_ session: Session) throws {

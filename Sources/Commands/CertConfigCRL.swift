@@ -45,13 +45,9 @@ enum CertConfigCRL {
     /// NEW: file, checks (readable CRL, signed by an enabled CA, not a copy of a stored one; an
     /// expired next update only warns), then the name.
     static func new(_ session: Session) throws {
-        guard
-            let file = try session.dialog.ask(
-                ["Enter the name of the file to import:"],
-                validate: LoadConfigCommand.checkName
-            )
-        else { return }
-        let bytes = try CertConfigSupport.readFile(file, session)
+        let folder = ConfigurationFolder(session)
+        guard let file = try folder.askInputName() else { return }
+        let bytes = [UInt8](try folder.read(file, what: "a CRL"))
         guard let list = try? RevocationList(fileContents: bytes) else {
             throw ShellError.actionFailed(
                 "The file \"\(file)\" does not hold a certificate revocation list (PEM or DER)."

@@ -86,13 +86,9 @@ enum CertConfigEdit {
             try checkMatch(certificates[0], key, profile)
             certificates += try CertConfigImport.askIntermediates(session)
         } else {
-            guard
-                let file = try session.dialog.ask(
-                    ["Enter the name of the file to import:"],
-                    validate: LoadConfigCommand.checkName
-                )
-            else { return }
-            let bytes = try CertConfigSupport.readFile(file, session)
+            let folder = ConfigurationFolder(session)
+            guard let file = try folder.askInputName() else { return }
+            let bytes = [UInt8](try folder.read(file, what: "a certificate file"))
             certificates = try CertConfigImport.readCertificates(String(decoding: bytes, as: UTF8.self))
         }
         let leaf = certificates.removeFirst()

@@ -12,8 +12,7 @@ enum CertConfigExport {
             session.dialog.block(["Note: profile \"\(profile.name)\" is not committed yet."])
         }
         guard
-            let file = try CertConfigSupport.askOutputFile(
-                session,
+            let file = try ConfigurationFolder(session).askOutputName(
                 "Enter the file name to export to:",
                 default: "\(profile.name).pfx"
             )
@@ -43,7 +42,7 @@ enum CertConfigExport {
         } catch {
             throw ShellError.actionFailed("The PKCS#12 file could not be made.")
         }
-        try CertConfigSupport.writeFile(bytes, named: file, session)
+        try ConfigurationFolder(session).write(Data(bytes), named: file)
     }
 
     /// The passphrase, twice, never echoed; asked again when empty or different (a script fails).

@@ -8,13 +8,13 @@ enum CertConfigImport {
     /// IMPORT: a PKCS#12 file from `/configuration`.
     static func importFile(_ session: Session) throws {
         guard let (name, replacing) = try CertConfigSupport.askProfileName(session) else { return }
+        let folder = ConfigurationFolder(session)
         guard
-            let file = try session.dialog.ask(
-                ["Enter the name of the file on machine \"\(session.committedHostname)\" to import:"],
-                validate: LoadConfigCommand.checkName
+            let file = try folder.askInputName(
+                "Enter the name of the file on machine \"\(session.committedHostname)\" to import:"
             )
         else { return }
-        let bytes = try CertConfigSupport.readFile(file, session)
+        let bytes = [UInt8](try folder.read(file, what: "a PKCS#12 file"))
         let checkFQDN = try CertConfigSupport.askFQDNCheck(session)
         session.console.write("\n")
         let passphrase = try session.dialog.secret("Enter pass phrase for PKCS#12 file: ")

@@ -161,9 +161,9 @@ enum CertConfigNew {
     /// Question 11 of §5.
     static func offerSave(_ request: SigningRequest, profile: String, _ session: Session) throws {
         guard try session.dialog.yesNo("Do you want to save the CSR to a file in /configuration?", default: false),
-            let file = try CertConfigSupport.askOutputFile(session, "Enter the file name:", default: "\(profile).csr")
+            let file = try ConfigurationFolder(session).askOutputName("Enter the file name:", default: "\(profile).csr")
         else { return }
-        try CertConfigSupport.writeFile(Array(request.pem.utf8), named: file, session)
+        try ConfigurationFolder(session).write(Data(request.pem.utf8), named: file)
     }
 
     static func pemLines(_ pem: String) -> [String] {

@@ -120,10 +120,10 @@ enum DestConfigBatch {
             session.stage { $0.destinations.removeAll() }
         case .importFile:
             let name = try single(rest, subcommand, what: "the file name")
-            try DestConfigFiles.importFile(try resolve(DestConfigFiles.checkName(name), subcommand), session)
+            try DestConfigFiles.importFile(try resolve(ConfigurationFolder.checkName(name), subcommand), session)
         case .exportFile:
             let name = try single(rest, subcommand, what: "the file name")
-            try DestConfigFiles.exportFile(try resolve(DestConfigFiles.checkName(name), subcommand), session)
+            try DestConfigFiles.exportFile(try resolve(ConfigurationFolder.checkName(name), subcommand), session)
         }
     }
 

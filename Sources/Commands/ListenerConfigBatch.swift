@@ -296,13 +296,12 @@ struct ListenerBatch {
             stage(HostAccessOperations.clear(table, kind: listener.kind))
         case "import":
             guard rest.count == 1 else { throw usage(7, "Give the file name.") }
-            let file = try LoadConfigCommand.checkName(rest[0]).get()
+            let file = try ConfigurationFolder.checkName(rest[0]).get()
             stage(try HostAccessOperations.importTable(file, defaults: table.defaults, session: session))
         default:
             guard rest.count == 1 else { throw usage(7, "Give the file name.") }
-            let file = try LoadConfigCommand.checkName(rest[0]).get()
+            let file = try ConfigurationFolder.checkName(rest[0]).get()
             try HostAccessOperations.exportTable(table, to: file, session: session)
-            dialog.lines(HostAccessOperations.written(file, session: session))
         }
     }
 

@@ -249,24 +249,15 @@ struct HostAccessEditor {
     // MARK: IMPORT and EXPORT
 
     private func importTable(_ table: HostAccessTable) throws {
-        guard
-            let file = try dialog.ask(
-                ["Enter the name of the file to import:"],
-                validate: LoadConfigCommand.checkName
-            )
-        else { return }
+        guard let file = try ConfigurationFolder(session).askInputName() else { return }
         stage(try HostAccessOperations.importTable(file, defaults: table.defaults, session: session))
     }
 
     private func exportTable(_ table: HostAccessTable) throws {
-        guard
-            let file = try dialog.ask(
-                ["Enter the name of the file to export:"],
-                validate: LoadConfigCommand.checkName
-            )
-        else { return }
+        guard let file = try ConfigurationFolder(session).askInputName("Enter the name of the file to export:") else {
+            return
+        }
         try HostAccessOperations.exportTable(table, to: file, session: session)
-        dialog.block(HostAccessOperations.written(file, session: session))
     }
 
     /// The numbered sender groups and inline entries (EDIT, DELETE and MOVE refer to these numbers).
@@ -425,20 +416,7 @@ enum HostAccessOperations {
 
     /// Reads and parses a HAT file in /configuration; a parse error is `Error: line {n}: {problem}`.
     static func importTable(_ file: String, defaults: MailFlowParameters, session: Session) throws -> HostAccessTable {
-        let url = session.environment.configurationDirectory.appendingPathComponent(file)
-        var isFolder: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isFolder), !isFolder.boolValue else {
-            throw ShellError.actionFailed("Error: file '\(file)' does not exist.")
-        }
-        guard let data = FileManager.default.contents(atPath: url.path) else {
-            throw ShellError.io("Error: file '\(file)' cannot be read.")
-        }
-        guard data.count <= 4 * 1024 * 1024 else {
-            throw ShellError.actionFailed("Error: file '\(file)' is too large to be a Host Access Table.")
-        }
-        guard let text = String(data: data, encoding: .utf8) else {
-            throw ShellError.actionFailed("Error: file '\(file)' is not UTF-8 text.")
-        }
+        let text = try ConfigurationFolder(session).readText(file, limit: 4 * 1_048_576, what: "a Host Access Table")
         do {
             return try HostAccessText.parse(text, defaults: defaults)
         } catch {
@@ -446,18 +424,8 @@ enum HostAccessOperations {
         }
     }
 
+    /// Writes the table in the PRINT format and says where.
     static func exportTable(_ table: HostAccessTable, to file: String, session: Session) throws {
-        let folder = session.environment.configurationDirectory
-        let url = folder.appendingPathComponent(file)
-        do {
-            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-            try Data(HostAccessText.print(table).utf8).write(to: url, options: .atomic)
-        } catch {
-            throw ShellError.io("Error: file '\(file)' cannot be written.")
-        }
-    }
-
-    static func written(_ file: String, session: Session) -> String {
-        "File written on machine \"\(session.committedHostname)\" to the location \"/configuration/\(file)\"."
+        try ConfigurationFolder(session).write(Data(HostAccessText.print(table).utf8), named: file)
     }
 }

@@ -24,7 +24,7 @@ public struct LoadConfigCommand: ShellCommand {
             guard let configuration = try interactive(session) else { return }
             loaded = configuration
         case 1:
-            let name = try Self.checkName(arguments[0]).get()
+            let name = try ConfigurationFolder.checkName(arguments[0]).get()
             loaded = try Self.decode(try Self.readFile(name, session), session)
         default:
             throw ShellError.invalidInput("Usage: loadconfig {file}\nUnexpected argument \"\(arguments[1])\".")
@@ -46,29 +46,8 @@ public struct LoadConfigCommand: ShellCommand {
             let text = try dialog.paste("Paste the configuration file in XML format (end with '.'):")
             return try Self.decode(.text(text), session)
         }
-        let folder = session.environment.configurationDirectory
-        let completer = Completer { text in
-            let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
-            return names.filter { !$0.hasPrefix(".") && $0.hasPrefix(text) }.sorted()
-        }
-        guard
-            let name = try dialog.ask(
-                ["Enter the name of the file to import:"],
-                completer: completer,
-                validate: Self.checkName
-            )
-        else { return nil }
+        guard let name = try ConfigurationFolder(session).askInputName() else { return nil }
         return try Self.decode(try Self.readFile(name, session), session)
-    }
-
-    /// A basename only: no `/`, not `.` or `..` (spec README, `/configuration`).
-    static func checkName(_ name: String) -> Result<String, ShellError> {
-        if name.contains("/") || name == "." || name == ".." || name.isEmpty || name.contains("\0") {
-            return .failure(
-                .invalidInput("Invalid file name: \"\(name)\". Only a file name in /configuration is allowed.")
-            )
-        }
-        return .success(name)
     }
 
     private enum Source {
@@ -77,19 +56,7 @@ public struct LoadConfigCommand: ShellCommand {
     }
 
     private static func readFile(_ name: String, _ session: Session) throws -> Source {
-        let url = session.environment.configurationDirectory.appendingPathComponent(name)
-        var isFolder: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isFolder), !isFolder.boolValue else {
-            throw ShellError.actionFailed("Error: file '\(name)' does not exist.")
-        }
-        let size = (try? FileManager.default.attributesOfItem(atPath: url.path)[.size] as? Int) ?? 0
-        guard size <= maximumFileBytes else {
-            throw ShellError.actionFailed("Error: file '\(name)' is too large to be a configuration file.")
-        }
-        guard let data = FileManager.default.contents(atPath: url.path) else {
-            throw ShellError.io("Error: file '\(name)' cannot be read.")
-        }
-        return .bytes(data)
+        .bytes(try ConfigurationFolder(session).read(name, limit: maximumFileBytes, what: "a configuration file"))
     }
 
     /// What the certificate module finds wrong with a loaded profile, if anything.
