@@ -234,26 +234,20 @@ extension ConfigurationReader {
             defaults = try readHostAccessDefaults(node)
         }
         let hatNode = try element.required("hat")
+        let hatText = try Self.embeddedText(hatNode)
         let hostAccess: HostAccessTable
         do {
-            hostAccess = try HostAccessText.parse(try Self.embeddedText(hatNode), defaults: defaults)
-        } catch let error as HostAccessTextError {
-            throw XMLConfigError(.invalid, line: Self.fileLine(hatNode, error.line), problem: error.problem)
-        } catch let error as XMLConfigError {
-            throw error
+            hostAccess = try HostAccessText.parse(hatText, defaults: defaults)
         } catch {
-            throw XMLConfigError(.invalid, line: hatNode.line, problem: "invalid <hat>")
+            throw XMLConfigError(.invalid, line: Self.fileLine(hatNode, error.line), problem: error.problem)
         }
         let ratNode = try element.required("rat")
+        let ratText = try Self.embeddedText(ratNode)
         let recipientAccess: [RecipientAccessEntry]
         do {
-            recipientAccess = try RecipientAccessText.parse(try Self.embeddedText(ratNode))
-        } catch let error as HostAccessTextError {
-            throw XMLConfigError(.invalid, line: Self.fileLine(ratNode, error.line), problem: error.problem)
-        } catch let error as XMLConfigError {
-            throw error
+            recipientAccess = try RecipientAccessText.parse(ratText)
         } catch {
-            throw XMLConfigError(.invalid, line: ratNode.line, problem: "invalid <rat>")
+            throw XMLConfigError(.invalid, line: Self.fileLine(ratNode, error.line), problem: error.problem)
         }
         let listener = Listener(
             name: name,
