@@ -350,7 +350,7 @@ struct ListenerBatch {
             editor.update { $0.recipientAccess = changed }
         default:
             guard rest.isEmpty else { throw usage(8, "Unexpected argument \"\(rest[0])\".") }
-            session.page(RecipientAccessOperations.print(table))
+            session.page(RecipientAccessText.print(table))
         }
     }
 }

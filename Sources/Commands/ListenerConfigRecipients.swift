@@ -36,7 +36,7 @@ struct RecipientAccessEditor {
                 case .new: try new(table)
                 case .edit: try edit(table)
                 case .delete: try delete(table)
-                case .print: session.page("\n" + RecipientAccessOperations.print(table))
+                case .print: session.page("\n" + RecipientAccessText.print(table))
                 case .clear:
                     if try dialog.yesNo("Are you sure you want to remove all entries?", default: false) {
                         stage(RecipientAccessOperations.clear(table))
@@ -98,11 +98,6 @@ struct RecipientAccessEditor {
 
 /// RAT operations shared by the dialog and the batch forms.
 enum RecipientAccessOperations {
-    /// `{pattern}` lines each followed by an indented `ACCEPT` or `REJECT`, `ALL` last.
-    static func print(_ table: [RecipientAccessEntry]) -> String {
-        table.map { "\($0.pattern)\n    \($0.accept ? "ACCEPT" : "REJECT")\n" }.joined()
-    }
-
     /// A host name or partial host name not yet in the table.
     static func checkNewPattern(_ text: String, in table: [RecipientAccessEntry]) -> Result<String, ShellError> {
         let body = text.hasPrefix(".") ? String(text.dropFirst()) : text
