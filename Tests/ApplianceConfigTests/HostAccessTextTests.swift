@@ -1,51 +1,10 @@
 import ApplianceConfig
+import TestSupport
 import Testing
 
 @Suite struct HostAccessTextTests {
     /// The factory public HAT, as listenerconfig.md §4.2 prints it (its policies and groups, no entries).
-    static let factoryText = """
-        $ACCEPTED
-            ACCEPT
-        $THROTTLED
-            ACCEPT {
-                spam_check = "on"
-                max_msgs_per_session = 10
-                max_concurrency = 10
-                max_rcpts_per_msg = 25
-                max_rcpts_per_hour = 1
-                dhap_limit = 0
-                virus_check = "on"
-                max_message_size = 1048576
-                use_sb = "on"
-                tls = "off"
-            }
-        $TRUSTED
-            ACCEPT {
-                spam_check = "off"
-                max_msgs_per_session = 5000
-                max_concurrency = 600
-                max_rcpts_per_msg = 5000
-                max_rcpts_per_hour = -1
-                dhap_limit = 0
-                virus_check = "on"
-                max_message_size = 104857600
-                use_sb = "off"
-                tls = "off"
-            }
-        $BLOCKED
-            REJECT
-        WHITELIST:
-                $TRUSTED (My trusted senders have no anti-spam scanning or rate limiting)
-        BLACKLIST:
-                $BLOCKED (Spammers are rejected)
-        SUSPECTLIST:
-                $THROTTLED (Suspicious senders are throttled)
-        UNKNOWNLIST:
-                $ACCEPTED (Reviewed but undecided, continue normal acceptance)
-        ALL
-            $ACCEPTED
-
-        """
+    static let factoryText = SpecTexts.factoryHAT
 
     /// The spec's block with its inline entries (listenerconfig.md §4.2).
     static let specText = factoryText.replacingOccurrences(

@@ -1,5 +1,6 @@
 import ApplianceConfig
 import Foundation
+import TestSupport
 import Testing
 
 private let header = XMLHeader(
@@ -290,47 +291,7 @@ private func line(of fragment: String, in text: String) -> Int {
                         <smtp_auth_require_tls>off</smtp_auth_require_tls>
                       </hat_defaults>
                       <hat><![CDATA[
-                $ACCEPTED
-                    ACCEPT
-                $THROTTLED
-                    ACCEPT {
-                        spam_check = "on"
-                        max_msgs_per_session = 10
-                        max_concurrency = 10
-                        max_rcpts_per_msg = 25
-                        max_rcpts_per_hour = 1
-                        dhap_limit = 0
-                        virus_check = "on"
-                        max_message_size = 1048576
-                        use_sb = "on"
-                        tls = "off"
-                    }
-                $TRUSTED
-                    ACCEPT {
-                        spam_check = "off"
-                        max_msgs_per_session = 5000
-                        max_concurrency = 600
-                        max_rcpts_per_msg = 5000
-                        max_rcpts_per_hour = -1
-                        dhap_limit = 0
-                        virus_check = "on"
-                        max_message_size = 104857600
-                        use_sb = "off"
-                        tls = "off"
-                    }
-                $BLOCKED
-                    REJECT
-                WHITELIST:
-                        $TRUSTED (My trusted senders have no anti-spam scanning or rate limiting)
-                BLACKLIST:
-                        $BLOCKED (Spammers are rejected)
-                SUSPECTLIST:
-                        $THROTTLED (Suspicious senders are throttled)
-                UNKNOWNLIST:
-                        $ACCEPTED (Reviewed but undecided, continue normal acceptance)
-                ALL
-                    $ACCEPTED
-                ]]></hat>
+                \(SpecTexts.factoryHAT)]]></hat>
                       <rat><![CDATA[
                 ALL
                     REJECT

@@ -22,7 +22,7 @@ import Testing
         #expect(result.errorOutput == "")
         #expect(
             result.output.hasSuffix(
-                HostAccessTextTestsText.factoryPolicies + """
+                SpecTexts.factoryHATPolicies + """
                     $PARTNER_TLS
                         ACCEPT {
                             tls = "required"

@@ -308,7 +308,7 @@ func hostAccessMenu(policies: Int = 4, groups: Int = 5) -> String {
             "ironport.example.com> listenerconfig\n" + factoryTopMenu + "edit\n\n"
                 + "Enter the name or number of the listener you wish to edit.\n[]> 1\n" + factoryEditMenu
                 + "hostaccess\n" + hostAccessMenu() + "print\n\n"
-                + HostAccessTextTestsText.factory + hostAccessMenu() + "\n" + factoryEditMenu + "\n" + factoryTopMenu
+                + SpecTexts.factoryHAT + hostAccessMenu() + "\n" + factoryEditMenu + "\n" + factoryTopMenu
                 + "\nironport.example.com> "
         )
     }
@@ -394,7 +394,7 @@ func hostAccessMenu(policies: Int = 4, groups: Int = 5) -> String {
         let table = try shell.store.head().configuration.listeners[0].hostAccess
         expectTranscript(
             HostAccessText.print(table),
-            HostAccessTextTestsText.factoryPolicies + """
+            SpecTexts.factoryHATPolicies + """
                 $PARTNER_TLS
                     ACCEPT {
                         max_concurrency = 25
@@ -707,56 +707,4 @@ func hostAccessMenu(policies: Int = 4, groups: Int = 5) -> String {
         )
         #expect(try shell.store.head().configuration.listeners.isEmpty)
     }
-}
-
-/// The factory public HAT text of listenerconfig.md §4.2.
-enum HostAccessTextTestsText {
-    static let factoryPolicies = """
-        $ACCEPTED
-            ACCEPT
-        $THROTTLED
-            ACCEPT {
-                spam_check = "on"
-                max_msgs_per_session = 10
-                max_concurrency = 10
-                max_rcpts_per_msg = 25
-                max_rcpts_per_hour = 1
-                dhap_limit = 0
-                virus_check = "on"
-                max_message_size = 1048576
-                use_sb = "on"
-                tls = "off"
-            }
-        $TRUSTED
-            ACCEPT {
-                spam_check = "off"
-                max_msgs_per_session = 5000
-                max_concurrency = 600
-                max_rcpts_per_msg = 5000
-                max_rcpts_per_hour = -1
-                dhap_limit = 0
-                virus_check = "on"
-                max_message_size = 104857600
-                use_sb = "off"
-                tls = "off"
-            }
-        $BLOCKED
-            REJECT
-
-        """
-
-    static let factory =
-        factoryPolicies + """
-            WHITELIST:
-                    $TRUSTED (My trusted senders have no anti-spam scanning or rate limiting)
-            BLACKLIST:
-                    $BLOCKED (Spammers are rejected)
-            SUSPECTLIST:
-                    $THROTTLED (Suspicious senders are throttled)
-            UNKNOWNLIST:
-                    $ACCEPTED (Reviewed but undecided, continue normal acceptance)
-            ALL
-                $ACCEPTED
-
-            """
 }
