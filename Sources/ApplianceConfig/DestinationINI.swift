@@ -1,18 +1,7 @@
 import Foundation
 
 /// Why an INI destination file was refused: `Error: line {n}: {problem}` (destconfig.md §10).
-public struct DestinationINIError: Error, Sendable, Equatable, CustomStringConvertible {
-    /// 1-based line of the file.
-    public var line: Int
-    public var problem: String
-
-    public init(line: Int, problem: String) {
-        self.line = line
-        self.problem = problem
-    }
-
-    public var description: String { "Error: line \(line): \(problem)" }
-}
+public typealias DestinationINIError = TextLineError
 
 /// The Default entry and the domain entries read from an INI file.
 public struct DestinationTables: Sendable, Equatable {

@@ -1,16 +1,5 @@
 /// A line of a HAT file that could not be read: `Error: line {n}: {problem}` (listenerconfig.md §4.2).
-public struct HostAccessTextError: Error, Sendable, Equatable, CustomStringConvertible {
-    /// 1-based line number.
-    public var line: Int
-    public var problem: String
-
-    public init(line: Int, problem: String) {
-        self.line = line
-        self.problem = problem
-    }
-
-    public var description: String { "Error: line \(line): \(problem)" }
-}
+public typealias HostAccessTextError = TextLineError
 
 /// The text format of a Host Access Table used by PRINT, EXPORT and IMPORT (listenerconfig.md §4.2):
 /// policies, then sender groups and inline entries in HAT order, then `ALL`. The HAT defaults are
