@@ -24,6 +24,13 @@ final class XMLNode {
 /// Comments, the declaration and the DOCTYPE are skipped; external entities are never loaded.
 enum XMLTree {
     static func parse(_ data: Data) throws(XMLConfigError) -> XMLNode {
+        if isUCS4(data) {
+            throw XMLConfigError(
+                .syntax,
+                line: 1,
+                problem: "the file is in UCS-4 (UTF-32), which is not supported; save it as UTF-8 or ISO-8859-1"
+            )
+        }
         let builder = TreeBuilder()
         builder.isBlank = data.allSatisfy { [0x20, 0x09, 0x0A, 0x0D].contains($0) }
         let parser = XMLParser(data: data)
@@ -48,6 +55,19 @@ enum XMLTree {
             )
         }
         return root
+    }
+
+    /// Whether the file starts the way libxml2 recognises UCS-4: a byte-order mark or `<` in any of
+    /// the four byte orders. libxml2 (2.9) dereferences a null pointer on a UCS-4 file holding a code
+    /// point beyond U+10FFFF (`00 00 00 3C 84 08 84 65` crashes the process), so these files never
+    /// reach it. Found by Fuzz/FuzzConfigXML.
+    static func isUCS4(_ data: Data) -> Bool {
+        let signatures: [[UInt8]] = [
+            [0x00, 0x00, 0xFE, 0xFF], [0xFF, 0xFE, 0x00, 0x00], [0x00, 0x00, 0xFF, 0xFE], [0xFE, 0xFF, 0x00, 0x00],
+            [0x00, 0x00, 0x00, 0x3C], [0x3C, 0x00, 0x00, 0x00], [0x00, 0x00, 0x3C, 0x00], [0x00, 0x3C, 0x00, 0x00],
+        ]
+        let start = Array(data.prefix(4))
+        return signatures.contains(start)
     }
 }
 
