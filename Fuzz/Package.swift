@@ -4,8 +4,9 @@ import PackageDescription
 // libFuzzer targets for esa. Built by `Scripts/fuzz`, which also passes `-Xswiftc -sanitize=fuzzer,address`
 // so that every module (the library code under test, not just the targets) is coverage-instrumented.
 // Each target defines `LLVMFuzzerTestOneInput`; its `main.swift` hands over to libFuzzer with
-// `LLVMFuzzerRunDriver` (SwiftPM defines `main` as an alias of the target's own entry point, so
-// libFuzzer's `main` is never linked and there is no duplicate).
+// `LLVMFuzzerRunDriver`. SwiftPM links an executable with `--defsym main={Target}_main`, which wins
+// over the `main` of libFuzzer's own FuzzerMain object (still pulled in, and it needs the
+// `LLVMFuzzerTestOneInput` symbol), so `-parse-as-library` with libFuzzer's `main` cannot work here.
 let fuzzer: [SwiftSetting] = [.unsafeFlags(["-sanitize=fuzzer,address", "-warnings-as-errors"])]
 let fuzzerLink: [LinkerSetting] = [.unsafeFlags(["-sanitize=fuzzer,address"])]
 

@@ -31,6 +31,13 @@ enum XMLTree {
                 problem: "the file is in UCS-4 (UTF-32), which is not supported; save it as UTF-8 or ISO-8859-1"
             )
         }
+        if let line = bareProcessingInstructionLine(data) {
+            throw XMLConfigError(
+                .syntax,
+                line: line,
+                problem: "a processing instruction without data (<?name?>) is not supported"
+            )
+        }
         let builder = TreeBuilder()
         builder.isBlank = data.allSatisfy { [0x20, 0x09, 0x0A, 0x0D].contains($0) }
         let parser = XMLParser(data: data)
@@ -68,6 +75,38 @@ enum XMLTree {
         ]
         let start = Array(data.prefix(4))
         return signatures.contains(start)
+    }
+
+    /// The line of the first processing instruction without data (`<?name?>`), if any. libxml2 hands
+    /// FoundationXML a null data pointer for it, and `XMLParser` calls `strlen` on it: a SEGV that
+    /// killed the shell on `loadconfig` (found by Fuzz/FuzzConfigXML). NUL bytes are skipped, so the
+    /// UTF-16 forms are found too; one inside a comment is refused as well, which costs nothing.
+    static func bareProcessingInstructionLine(_ data: Data) -> Int? {
+        let bytes = data.filter { $0 != 0 }
+        let question = UInt8(ascii: "?")
+        var line = 1
+        var index = bytes.startIndex
+        while index < bytes.endIndex {
+            let byte = bytes[index]
+            if byte == 0x0A { line += 1 }
+            guard byte == UInt8(ascii: "<"), bytes.index(after: index) < bytes.endIndex,
+                bytes[bytes.index(after: index)] == question
+            else {
+                index = bytes.index(after: index)
+                continue
+            }
+            var end = bytes.index(index, offsetBy: 2)
+            while end < bytes.endIndex, ![0x20, 0x09, 0x0A, 0x0D, question].contains(bytes[end]) {
+                end = bytes.index(after: end)
+            }
+            let named = end > bytes.index(index, offsetBy: 2)
+            let closes =
+                end < bytes.endIndex && bytes.index(after: end) < bytes.endIndex
+                && bytes[end] == question && bytes[bytes.index(after: end)] == UInt8(ascii: ">")
+            if named && closes { return line }
+            index = bytes.index(after: index)
+        }
+        return nil
     }
 }
 

@@ -25,4 +25,22 @@ import Testing
             }
         }
     }
+
+    /// FuzzConfigXML: a processing instruction without data (`<?x?>`) made XMLParser call `strlen` on
+    /// a null pointer, killing the process, in UTF-8 and in UTF-16 alike.
+    @Test func aProcessingInstructionWithoutDataIsRefusedInsteadOfCrashingTheParser() {
+        let problem = "a processing instruction without data (<?name?>) is not supported"
+        let inputs: [(bytes: [UInt8], line: Int)] = [
+            (Array("<?x?>".utf8), 1),
+            (Array("<config>\n<hostname>a.example.com</hostname>\n<?pi?></config>".utf8), 3),
+            ([0xFF, 0xFE] + Array("<?x?>".utf8).flatMap { [$0, 0x00] }, 1),
+        ]
+        for input in inputs {
+            #expect(throws: XMLConfigError(.syntax, line: input.line, problem: problem)) {
+                try XMLCodec.decode(Data(input.bytes), open: { $0 })
+            }
+        }
+        // With data (or just a blank) it reaches the parser and is skipped as before.
+        #expect(throws: XMLConfigError.self) { try XMLCodec.decode(Data("<?x ?>".utf8), open: { $0 }) }
+    }
 }

@@ -20,4 +20,19 @@ import Testing
         )
         #expect(try shell.store.head().configuration == before)
     }
+
+    /// FuzzConfigXML: `loadconfig` of a file holding `<?x?>` crashed the shell inside XMLParser.
+    @Test func loadconfigRefusesABareProcessingInstructionAndChangesNothing() throws {
+        let shell = try TestShell()
+        let before = try shell.store.head().configuration
+        let file = shell.directory.url.appendingPathComponent("configuration/pi.xml")
+        try Data("<?xml version=\"1.0\"?>\n<config>\n<?x?>\n</config>\n".utf8).write(to: file)
+        let result = try shell.run("loadconfig pi.xml\n")
+        #expect(result.status == .actionFailed)
+        #expect(
+            result.errorOutput
+                == "line 1: Error: line 3: a processing instruction without data (<?name?>) is not supported\n"
+        )
+        #expect(try shell.store.head().configuration == before)
+    }
 }
