@@ -23,14 +23,15 @@ final class XMLNode {
 /// Parses a file into a small element tree with FoundationXML's SAX parser (which knows line numbers).
 /// Comments, the declaration and the DOCTYPE are skipped; external entities are never loaded.
 enum XMLTree {
-    static func parse(_ data: Data) throws(XMLConfigError) -> XMLNode {
-        if isUCS4(data) {
+    static func parse(_ original: Data) throws(XMLConfigError) -> XMLNode {
+        if isUCS4(original) {
             throw XMLConfigError(
                 .syntax,
                 line: 1,
                 problem: "the file is in UCS-4 (UTF-32), which is not supported; save it as UTF-8 or ISO-8859-1"
             )
         }
+        let data = try utf8Document(original)
         if let line = bareProcessingInstructionLine(data) {
             throw XMLConfigError(
                 .syntax,
@@ -75,6 +76,98 @@ enum XMLTree {
         ]
         let start = Array(data.prefix(4))
         return signatures.contains(start)
+    }
+
+    /// The file as UTF-8, which libxml2 reads itself. libxml2 (2.9) dereferences a null pointer when
+    /// its own conversion from another encoding meets a byte it cannot convert (a lone UTF-16
+    /// surrogate, an unassigned ISO-8859-6 byte: found by Fuzz/FuzzConfigXML), so it never converts:
+    /// ISO-8859-1, US-ASCII and UTF-16 (with a byte-order mark) are converted here and the
+    /// declaration is rewritten to say UTF-8; any other declared encoding is refused.
+    static func utf8Document(_ data: Data) throws(XMLConfigError) -> Data {
+        var bytes = [UInt8](data)
+        let unsupported = { (name: String) in
+            XMLConfigError(
+                .syntax,
+                line: 1,
+                problem: "the encoding \"\(name)\" is not supported; save the file as UTF-8 or ISO-8859-1"
+            )
+        }
+        let text: String
+        if bytes.starts(with: [0xFF, 0xFE]) || bytes.starts(with: [0xFE, 0xFF]) {
+            let bigEndian = bytes[0] == 0xFE
+            var units: [UInt16] = []
+            var index = 2
+            while index + 1 < bytes.count {
+                let (high, low) = bigEndian ? (bytes[index], bytes[index + 1]) : (bytes[index + 1], bytes[index])
+                units.append(UInt16(high) << 8 | UInt16(low))
+                index += 2
+            }
+            var scalars = String.UnicodeScalarView()
+            var iterator = units.makeIterator()
+            var decoder = UTF16()
+            decoding: while true {
+                switch decoder.decode(&iterator) {
+                case .scalarValue(let scalar): scalars.append(scalar)
+                case .emptyInput: break decoding
+                case .error:
+                    throw XMLConfigError(.syntax, line: 1, problem: "the file is not valid UTF-16")
+                }
+            }
+            guard index == bytes.count else {
+                throw XMLConfigError(.syntax, line: 1, problem: "the file is not valid UTF-16")
+            }
+            text = String(scalars)
+        } else {
+            // Signatures libxml2 would convert from on its own: UTF-16 without a byte-order mark, EBCDIC.
+            if bytes.starts(with: [0x3C, 0x00, 0x3F, 0x00]) || bytes.starts(with: [0x00, 0x3C, 0x00, 0x3F]) {
+                throw unsupported("UTF-16 without a byte-order mark")
+            }
+            if bytes.starts(with: [0x4C, 0x6F, 0xA7, 0x94]) { throw unsupported("EBCDIC") }
+            if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
+            guard let name = declaredEncoding(bytes) else { return Data(bytes) }
+            switch name.lowercased() {
+            case "utf-8", "utf8":
+                return Data(bytes)
+            case "iso-8859-1", "iso8859-1", "iso_8859-1", "latin1", "latin-1", "l1", "iso-latin-1":
+                text = String(String.UnicodeScalarView(bytes.map { Unicode.Scalar($0) }))
+            case "us-ascii", "ascii":
+                guard bytes.allSatisfy({ $0 < 0x80 }) else {
+                    throw XMLConfigError(.syntax, line: 1, problem: "the file is declared US-ASCII but is not")
+                }
+                text = String(decoding: bytes, as: UTF8.self)
+            default:
+                throw unsupported(name)
+            }
+        }
+        return Data(utf8Declaration(text).utf8)
+    }
+
+    /// The `encoding` value of an ASCII `<?xml …?>` declaration at the start of `bytes`.
+    private static func declaredEncoding(_ bytes: [UInt8]) -> String? {
+        guard bytes.starts(with: Array("<?xml".utf8)) else { return nil }
+        let declaration = String(decoding: bytes.prefix(while: { $0 != UInt8(ascii: ">") }), as: UTF8.self)
+        return encodingValue(in: declaration)?.value
+    }
+
+    /// The value of `encoding="…"` (or `'…'`) in a declaration, and where it is.
+    private static func encodingValue(in declaration: String) -> (value: String, range: Range<String.Index>)? {
+        guard let key = declaration.range(of: "encoding") else { return nil }
+        var rest = declaration[key.upperBound...].drop(while: { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" })
+        guard rest.first == "=" else { return nil }
+        rest = rest.dropFirst().drop(while: { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" })
+        guard let quote = rest.first, quote == "\"" || quote == "'" else { return nil }
+        let value = rest.dropFirst().prefix(while: { $0 != quote })
+        return (String(value), value.startIndex..<value.endIndex)
+    }
+
+    /// `text` with the encoding of its declaration, if any, changed to UTF-8.
+    private static func utf8Declaration(_ text: String) -> String {
+        guard text.hasPrefix("<?xml"), let end = text.range(of: "?>") else { return text }
+        let declaration = String(text[..<end.lowerBound])
+        guard let found = encodingValue(in: declaration) else { return text }
+        var changed = declaration
+        changed.replaceSubrange(found.range, with: "UTF-8")
+        return changed + text[end.lowerBound...]
     }
 
     /// The line of the first processing instruction without data (`<?name?>`), if any. libxml2 hands
