@@ -187,7 +187,16 @@ public final class LibEditConsole: Console {
         var count: Int32 = 0
         // libedit prints the prompt before it switches the terminal to character mode: keys typed right
         // after the prompt would meet the cooked line discipline (Ctrl-D read as end of file, echo).
+        var lineModes = termios()
+        let savedLineModes = tcgetattr(input, &lineModes) == 0
         TerminalIO.stopLineDiscipline(input)
+        // A Ctrl-C that reached the shell as SIGINT while the terminal was still in line mode (between
+        // two reads) interrupts this read: from here on Ctrl-C arrives as a key.
+        if Interrupts.take() {
+            if savedLineModes { _ = tcsetattr(input, TCSANOW, &lineModes) }
+            write("\n")
+            return .interrupt
+        }
         let line = el_wgets(editor, &count)
         self.completer = .none
 

@@ -315,6 +315,7 @@ public final class Dialog {
         var total = 0
         while true {
             let line: String
+            if Interrupts.take() { throw DialogAbort.interrupted }
             switch console.read(prompt: "", kind: .paste, completer: .none) {
             case .line(let value):
                 linesRead += 1
