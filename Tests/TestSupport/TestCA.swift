@@ -184,7 +184,6 @@ public final class TestCA: @unchecked Sendable {
         try OpenSSLCLI.output(["genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256"])
     }
 
-
     private static let requestConfig = """
         [req]
         distinguished_name = dn
