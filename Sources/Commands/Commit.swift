@@ -124,6 +124,7 @@ public enum CommitFlow {
                 outcome = try session.store.commitConfirmed(
                     candidate,
                     base: base,
+                    baseConfiguration: session.base.configuration,
                     user: user,
                     method: method,
                     comment: comment,
@@ -135,6 +136,7 @@ public enum CommitFlow {
                 outcome = try session.store.commit(
                     candidate,
                     base: base,
+                    baseConfiguration: session.base.configuration,
                     user: user,
                     method: method,
                     comment: comment,
