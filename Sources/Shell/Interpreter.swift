@@ -39,7 +39,11 @@ public final class Interpreter {
             showNotices()
             try? session.refreshBase()
             let prompt = "\(session.committedHostname)> "
-            switch console.read(prompt: prompt, kind: .command, completer: session.registry.completer) {
+            let context = ArgumentContext(
+                configuration: session.configuration,
+                commandNames: session.registry.allNames
+            )
+            switch console.read(prompt: prompt, kind: .command, completer: session.registry.completer(in: context)) {
             case .line(let line):
                 let status = execute(line)
                 audit?(line, status)
@@ -141,8 +145,6 @@ public final class Interpreter {
         do {
             try command.run(arguments, in: session)
             return .success
-        } catch let error as ShellError {
-            return report(error)
         } catch DialogAbort.interrupted {
             console.write("\n")
             return .success
@@ -157,7 +159,7 @@ public final class Interpreter {
             session.exitRequested = true
             return .success
         } catch {
-            return report(ShellError(.internalError, "Internal error: \(error)"))
+            return report(ErrorPresenter.present(error))
         }
     }
 
