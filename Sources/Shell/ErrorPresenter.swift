@@ -16,26 +16,11 @@ public enum ErrorPresenter {
     public static func present(_ error: any Error) -> ShellError {
         switch error {
         case let error as ShellError: error
-        case let error as StoreError: present(error)
+        case let error as StoreError: ShellError(error)
         case let error as XMLConfigError: ShellError(.actionFailed, error.description)
         case let error as TextLineError: ShellError(.actionFailed, error.description)
         case let error as any PresentableError: error.presentation
         default: ShellError(.internalError, "Internal error: \(error)")
-        }
-    }
-
-    /// A store that cannot be read or written is an I/O failure (2); a refused store operation
-    /// (busy, a pending confirmation, a revision no longer kept) is an action that failed (3).
-    static func present(_ error: StoreError) -> ShellError {
-        ShellError(status(of: error.code), error.message)
-    }
-
-    static func status(of code: StoreError.Code) -> ShellError.Code {
-        switch code {
-        case .unreadable, .notWritable, .io, .newerVersion: .io
-        case .invalidArgument: .invalidInput
-        case _ where code.damage != nil: .io
-        default: .actionFailed
         }
     }
 }

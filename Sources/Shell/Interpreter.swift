@@ -1,4 +1,5 @@
 import ApplianceConfig
+import ConfigStore
 import Foundation
 
 /// Runs top-level command lines in a session: interactively, from a script, or from a `-c` list.

@@ -56,7 +56,7 @@ import Testing
     }
 
     @Test(arguments: [
-        (StoreError(.busy, "The configuration store is busy; try again."), Shell.ExitStatus.actionFailed),
+        (StoreError(.busy, "The configuration store is busy; try again."), Shell.ExitStatus.ioError),
         (StoreError.pendingConfirmation, .actionFailed),
         (StoreError.nothingToConfirm, .actionFailed),
         (StoreError.noSuchRevision(9), .actionFailed),
@@ -66,7 +66,7 @@ import Testing
         (StoreError(.notWritable, "The configuration store is not writable."), .ioError),
         (StoreError(.io, "The configuration store could not be read or written."), .ioError),
         (StoreError(.newerVersion, "The configuration store was written by a newer esa."), .ioError),
-        (StoreError(.invalidArgument, "The confirmation time must be between 1 and 60 minutes."), .invalidInput),
+        (StoreError(.invalidArgument, "The confirmation time must be between 1 and 60 minutes."), .actionFailed),
     ])
     func everyStoreErrorHasItsStatusAndNoInternalError(error: StoreError, status: Shell.ExitStatus) {
         let shown = ErrorPresenter.present(error)
