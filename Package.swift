@@ -40,6 +40,8 @@ let package = Package(
             dependencies: ["Shell", "ConfigStore", "ApplianceConfig", "Certificates"],
             swiftSettings: strict
         ),
+        // The data plane: the private Postfix instance of `esa serve` (rendering, apply, supervision).
+        .target(name: "Gateway", dependencies: ["ApplianceConfig"], swiftSettings: strict),
         // libedit console; only module importing CLibEdit.
         .target(name: "LineEditing", dependencies: ["Shell", "CLibEdit"], swiftSettings: strict),
         .executableTarget(
@@ -69,6 +71,11 @@ let package = Package(
         .testTarget(name: "CertificatesTests", dependencies: ["Certificates", "TestSupport"]),
         .testTarget(name: "ShellTests", dependencies: ["Shell", "TestSupport"]),
         .testTarget(name: "CommandsTests", dependencies: ["Commands", "Shell", "TestSupport"]),
+        .testTarget(
+            name: "GatewayTests",
+            dependencies: ["Gateway", "ApplianceConfig", "TestSupport"],
+            exclude: ["Golden"]
+        ),
         .testTarget(name: "EndToEndTests", dependencies: ["TestSupport"]),
     ]
 )
