@@ -4,6 +4,7 @@ import Commands
 import ConfigStore
 import Foundation
 import LineEditing
+import SecureCopy
 import Shell
 
 #if canImport(Glibc)
@@ -27,6 +28,16 @@ struct Launch {
         let mode: SessionMode
         let console: any Console
         var scriptFD: Int32?
+        if let commands, SCPRequest.isSCP(commands) {
+            // ssh.md §2: `scp -t`/`scp -f` from an SSH exec request, before any command parsing;
+            // nothing but protocol bytes on standard output.
+            do {
+                try directory.prepare()
+            } catch {
+                return SecureCopyTransfer(folder: directory.configurationFolder).refuse(error.message)
+            }
+            return SecureCopyTransfer(folder: directory.configurationFolder).run(commands)
+        }
         do {
             try directory.prepare()
             if let script {
