@@ -79,6 +79,6 @@ let package = Package(
             dependencies: ["Gateway", "ApplianceConfig", "TestSupport"],
             exclude: ["Golden"]
         ),
-        .testTarget(name: "EndToEndTests", dependencies: ["TestSupport"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["TestSupport", "ConfigStore"]),
     ]
 )

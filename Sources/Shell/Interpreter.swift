@@ -1,4 +1,5 @@
 import ApplianceConfig
+import ConfigStore
 import Foundation
 
 /// Runs top-level command lines in a session: interactively, from a script, or from a `-c` list.
@@ -144,6 +145,8 @@ public final class Interpreter {
             return .success
         } catch let error as ShellError {
             return report(error)
+        } catch let error as StoreError {
+            return report(ShellError(error))
         } catch DialogAbort.interrupted {
             console.write("\n")
             return .success
