@@ -174,6 +174,7 @@ public enum CommitFlow {
             // The revision is stored: when standard output fails, acknowledge it on standard error.
             session.console.flush()
             if session.console.outputFailure != nil { session.console.writeError(acknowledgement + "\n") }
+            session.pauseBeforePrompt = true
             SystemLog(session).append(
                 "Info: PID \(ProcessInfo.processInfo.processIdentifier): User \(info.user) commit changes: \(info.comment)"
             )
