@@ -41,7 +41,11 @@ public final class Interpreter {
             try? session.refreshBase()
             let prompt = "\(session.committedHostname)> "
             pauseIfCommitted()
-            switch console.read(prompt: prompt, kind: .command, completer: session.registry.completer) {
+            let context = ArgumentContext(
+                configuration: session.configuration,
+                commandNames: session.registry.allNames
+            )
+            switch console.read(prompt: prompt, kind: .command, completer: session.registry.completer(in: context)) {
             case .line(let line):
                 let status = execute(line)
                 if !line.trimmingSpaces.isEmpty { audit?(line, status) }
@@ -190,10 +194,6 @@ public final class Interpreter {
         do {
             try command.run(arguments, in: session)
             return .success
-        } catch let error as ShellError {
-            return report(error)
-        } catch let error as StoreError {
-            return report(ShellError(error))
         } catch DialogAbort.interrupted {
             console.write("\n")
             return .success
@@ -208,7 +208,7 @@ public final class Interpreter {
             session.exitRequested = true
             return .success
         } catch {
-            return report(ShellError(.internalError, "Internal error: \(error)"))
+            return report(ErrorPresenter.present(error))
         }
     }
 
