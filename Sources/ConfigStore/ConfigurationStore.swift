@@ -43,6 +43,15 @@ public protocol ConfigurationStore: AnyObject, Sendable {
         validate: (ApplianceConfiguration) -> [String]
     ) throws -> CommitOutcome
 
+    /// What ``commit(_:base:baseConfiguration:user:method:comment:rollbackPoint:confirmMinutes:validate:)``
+    /// would do now, storing nothing (`commit --check`).
+    func check(
+        _ candidate: ApplianceConfiguration,
+        base: Int,
+        baseConfiguration: ApplianceConfiguration?,
+        validate: (ApplianceConfiguration) -> [String]
+    ) throws -> CommitCheck
+
     /// The revision waiting for `commit confirm` and its deadline, if any.
     func pendingConfirmation() throws -> (revision: Int, deadline: Date)?
 
@@ -59,6 +68,15 @@ public protocol ConfigurationStore: AnyObject, Sendable {
 }
 
 extension ConfigurationStore {
+    /// Checks a commit against the kept base revision (see the requirement).
+    public func check(
+        _ candidate: ApplianceConfiguration,
+        base: Int,
+        validate: (ApplianceConfiguration) -> [String]
+    ) throws -> CommitCheck {
+        try check(candidate, base: base, baseConfiguration: nil, validate: validate)
+    }
+
     /// Commits without confirmation (see the requirement).
     public func commit(
         _ candidate: ApplianceConfiguration,

@@ -199,37 +199,15 @@ public final class RevisionStore: ConfigurationStore {
         var stored: (RevisionInfo, ApplianceConfiguration, StoredContent)?
         let outcome: CommitOutcome = try Self.translatingErrors(path: path) {
             try write { db in
-                if try Schema.pendingConfirmation(db) != nil { throw StoreError.pendingConfirmation }
-                guard let head = try Schema.head(db) else { throw StoreError.noSuchRevision(1) }
-                guard base >= 1 && base <= head.info.number else { throw StoreError.noSuchRevision(base) }
-                let headConfiguration = try configuration(db, head)
-                var result = candidate
-                if base != head.info.number {
-                    let baseContent: ApplianceConfiguration
-                    if let baseConfiguration {
-                        baseContent = baseConfiguration
-                    } else if let baseRevision = try Schema.revision(db, number: base) {
-                        baseContent = try configuration(db, baseRevision)
-                    } else {
-                        throw StoreError.baseUnavailable(base)
-                    }
-                    switch candidate.rebased(from: baseContent, onto: headConfiguration) {
-                    case .success(let merged):
-                        result = merged
-                    case .failure(let failure):
-                        let culprit = try newestRevision(
-                            db,
-                            touching: failure.conflicts,
-                            after: base,
-                            head: head,
-                            headConfiguration: headConfiguration
-                        )
-                        return .conflict(with: culprit, conflicts: failure.conflicts)
-                    }
+                let result: ApplianceConfiguration
+                let head: StoredRevision
+                let headConfiguration: ApplianceConfiguration
+                switch try prepare(db, candidate, base: base, baseConfiguration: baseConfiguration, validate: validate)
+                {
+                case .finished(let outcome): return outcome
+                case .ready(let content, let top, let topConfiguration):
+                    (result, head, headConfiguration) = (content, top, topConfiguration)
                 }
-                let errors = validate(result)
-                if !errors.isEmpty { return .invalid(errors) }
-                if result == headConfiguration { return .nothingToCommit }
                 let content = try cache.content(equalTo: result) ?? (try StoredContent(encoding: result, keys: keys))
                 let info = try Schema.insert(
                     db,
@@ -267,6 +245,78 @@ public final class RevisionStore: ConfigurationStore {
             cache.insert(number: info.number, checksum: info.checksum, configuration: configuration, content: content)
         }
         return outcome
+    }
+
+    /// What a commit of `candidate` (edited from `base`) would do now, storing nothing
+    /// (`commit --check`): the same refusal while a confirmation is pending, the same rebase onto the
+    /// head, conflicts, validation and comparison as a commit.
+    public func check(
+        _ candidate: ApplianceConfiguration,
+        base: Int,
+        baseConfiguration: ApplianceConfiguration?,
+        validate: (ApplianceConfiguration) -> [String]
+    ) throws -> CommitCheck {
+        try Self.translatingErrors(path: path) {
+            try database.read { db in
+                switch try prepare(db, candidate, base: base, baseConfiguration: baseConfiguration, validate: validate)
+                {
+                case .finished(.conflict(let other, let conflicts)): .conflict(with: other, conflicts: conflicts)
+                case .finished(.invalid(let problems)): .invalid(problems)
+                case .finished: .nothingToCommit
+                case .ready(let result, let head, _): .ready(result, rebased: base != head.info.number)
+                }
+            }
+        }
+    }
+
+    /// A commit up to the point of storing: refused, conflicting, invalid or unchanged (`finished`),
+    /// or the content to store over `head`.
+    private enum Prepared {
+        case finished(CommitOutcome)
+        case ready(ApplianceConfiguration, head: StoredRevision, headConfiguration: ApplianceConfiguration)
+    }
+
+    /// The rebase uses `baseConfiguration` when given (the session holds its base), so a base pruned
+    /// since does not matter; else the kept base revision (`.baseUnavailable` when pruned).
+    private func prepare(
+        _ db: Database,
+        _ candidate: ApplianceConfiguration,
+        base: Int,
+        baseConfiguration: ApplianceConfiguration?,
+        validate: (ApplianceConfiguration) -> [String]
+    ) throws -> Prepared {
+        if try Schema.pendingConfirmation(db) != nil { throw StoreError.pendingConfirmation }
+        guard let head = try Schema.head(db) else { throw StoreError.noSuchRevision(1) }
+        guard base >= 1 && base <= head.info.number else { throw StoreError.noSuchRevision(base) }
+        let headConfiguration = try configuration(db, head)
+        var result = candidate
+        if base != head.info.number {
+            let baseContent: ApplianceConfiguration
+            if let baseConfiguration {
+                baseContent = baseConfiguration
+            } else if let baseRevision = try Schema.revision(db, number: base) {
+                baseContent = try configuration(db, baseRevision)
+            } else {
+                throw StoreError.baseUnavailable(base)
+            }
+            switch candidate.rebased(from: baseContent, onto: headConfiguration) {
+            case .success(let merged):
+                result = merged
+            case .failure(let failure):
+                let culprit = try newestRevision(
+                    db,
+                    touching: failure.conflicts,
+                    after: base,
+                    head: head,
+                    headConfiguration: headConfiguration
+                )
+                return .finished(.conflict(with: culprit, conflicts: failure.conflicts))
+            }
+        }
+        let errors = validate(result)
+        if !errors.isEmpty { return .finished(.invalid(errors)) }
+        if result == headConfiguration { return .finished(.nothingToCommit) }
+        return .ready(result, head: head, headConfiguration: headConfiguration)
     }
 
     // MARK: - Confirmed commit
