@@ -40,6 +40,8 @@ let package = Package(
             dependencies: ["Shell", "ConfigStore", "ApplianceConfig", "Certificates"],
             swiftSettings: strict
         ),
+        // Postfix's log → the appliance's mail log (pure translator, writer, follower).
+        .target(name: "MailLog", dependencies: ["ApplianceConfig"], swiftSettings: strict),
         // libedit console; only module importing CLibEdit.
         .target(name: "LineEditing", dependencies: ["Shell", "CLibEdit"], swiftSettings: strict),
         .executableTarget(
@@ -54,7 +56,7 @@ let package = Package(
         // Scripts/bench's measurements of the revision store (release builds; not a test).
         .executableTarget(
             name: "esa-bench",
-            dependencies: ["ConfigStore", "ApplianceConfig"],
+            dependencies: ["ConfigStore", "ApplianceConfig", "MailLog"],
             path: "Sources/EsaBench",
             swiftSettings: strict
         ),
@@ -67,6 +69,7 @@ let package = Package(
         .testTarget(name: "ApplianceConfigTests", dependencies: ["ApplianceConfig", "TestSupport"]),
         .testTarget(name: "ConfigStoreTests", dependencies: ["ConfigStore", "TestSupport"]),
         .testTarget(name: "CertificatesTests", dependencies: ["Certificates", "TestSupport"]),
+        .testTarget(name: "MailLogTests", dependencies: ["MailLog", "TestSupport"]),
         .testTarget(name: "ShellTests", dependencies: ["Shell", "TestSupport"]),
         .testTarget(name: "CommandsTests", dependencies: ["Commands", "Shell", "TestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["TestSupport"]),
