@@ -32,12 +32,14 @@ let package = Package(
         .target(name: "OpenSSLSupport", dependencies: ["COpenSSL"], swiftSettings: strict),
         // C-free certificate API.
         .target(name: "Certificates", dependencies: ["OpenSSLSupport"], swiftSettings: strict),
+        // The legacy scp protocol (ssh.md §2) as pure state machines over bytes.
+        .target(name: "SecureCopy", swiftSettings: strict),
         // Console protocol, dialog engine, registry, script runner.
         .target(name: "Shell", dependencies: ["ConfigStore", "ApplianceConfig"], swiftSettings: strict),
         // One file per appliance command.
         .target(
             name: "Commands",
-            dependencies: ["Shell", "ConfigStore", "ApplianceConfig", "Certificates"],
+            dependencies: ["Shell", "ConfigStore", "ApplianceConfig", "Certificates", "SecureCopy"],
             swiftSettings: strict
         ),
         // Postfix's log → the appliance's mail log (pure translator, writer, follower).
@@ -47,7 +49,7 @@ let package = Package(
         .executableTarget(
             name: "esa",
             dependencies: [
-                "Shell", "Commands", "LineEditing", "ConfigStore", "Certificates",
+                "Shell", "Commands", "LineEditing", "ConfigStore", "Certificates", "SecureCopy",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
@@ -71,7 +73,8 @@ let package = Package(
         .testTarget(name: "CertificatesTests", dependencies: ["Certificates", "TestSupport"]),
         .testTarget(name: "MailLogTests", dependencies: ["MailLog", "TestSupport"]),
         .testTarget(name: "ShellTests", dependencies: ["Shell", "TestSupport"]),
+        .testTarget(name: "SecureCopyTests", dependencies: ["SecureCopy"]),
         .testTarget(name: "CommandsTests", dependencies: ["Commands", "Shell", "TestSupport"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["TestSupport"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["TestSupport", "ConfigStore"]),
     ]
 )

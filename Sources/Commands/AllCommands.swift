@@ -28,6 +28,7 @@ public enum AllCommands {
         DestConfigCommand(),
         ListenerConfigCommand(),
         CertConfigCommand(),
+        SetTTYModeCommand(),
     ]
 
     public static let registry = CommandRegistry(commands)

@@ -165,6 +165,7 @@ public enum CommitFlow {
         case .committed(let info, let configuration, _):
             session.didCommit(info, configuration)
             dialog.block(successMessage?(info) ?? "Changes committed: \(session.format(info.date))")
+            session.pauseBeforePrompt = true
             SystemLog(session).append(
                 "Info: PID \(ProcessInfo.processInfo.processIdentifier): User \(info.user) commit changes: \(info.comment)"
             )

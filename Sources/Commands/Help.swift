@@ -27,7 +27,7 @@ public struct HelpCommand: ShellCommand {
     /// Every command and alias: the name padded to 20 columns, then its description.
     static func overview(_ registry: CommandRegistry) -> String {
         var rows: [(String, String)] = []
-        for command in registry.commands {
+        for command in registry.listed {
             for name in [command.name] + command.aliases { rows.append((name, command.summary)) }
         }
         rows.sort { $0.0 < $1.0 }

@@ -127,7 +127,7 @@ public struct InterfaceConfigCommand: ShellCommand {
             let prefix = try dialog.ask(
                 ["Netmask (Ex: \"24\", \"255.255.255.0\" or \"0xffffff00\"):"],
                 default: original.map { String($0.prefixLength) },
-                validate: InterfaceValues.netmask
+                validate: { address.contains(":") ? InterfaceValues.ipv6Prefix($0) : InterfaceValues.netmask($0) }
             ),
             let hostname = try dialog.ask(
                 ["Hostname:"],

@@ -72,7 +72,12 @@ extension InterfaceConfigCommand {
         if let text = options["address"] {
             let (address, prefix) = try Self.addressAndPrefix(text, required: false, others: others)
             edited.address = address
-            if let prefix { edited.prefixLength = prefix }
+            if let prefix {
+                edited.prefixLength = prefix
+            } else if address.contains(":") != original.address.contains(":") {
+                // A new address family without a prefix: the whole-host prefix of that family.
+                edited.prefixLength = address.contains(":") ? 128 : 32
+            }
         }
         if let text = options["hostname"] { edited.hostname = try InterfaceValues.hostname(text).get() }
         var httpsOn = original.httpsPort != nil
@@ -144,6 +149,7 @@ extension InterfaceConfigCommand {
             }
             return (address, nil)
         }
+        if address.contains(":") { return (address, try InterfaceValues.ipv6Prefix(parts[1]).get()) }
         return (address, try InterfaceValues.netmask(parts[1]).get())
     }
 }

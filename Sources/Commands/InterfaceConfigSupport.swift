@@ -52,13 +52,52 @@ enum MenuRefusal {
 
 /// Parsing of the interface values: IPv4 addresses, netmasks, interface names and ports.
 enum InterfaceValues {
-    /// A dotted-quad IPv4 unicast address for an interface: four decimal numbers 0–255 without
-    /// leading zeros; not 0.x, 127.x (loopback) or 224 and above (multicast and reserved).
+    /// An interface address: a dotted-quad IPv4 unicast address — four decimal numbers 0–255 without
+    /// leading zeros; not 0.x or 224 and above (multicast and reserved) — or the IPv6 loopback `::1`.
+    /// Loopback addresses (127.0.0.0/8, `::1`) are accepted: they are where a gateway on a
+    /// workstation or in a test namespace listens.
     static func address(_ text: String) -> Result<String, ShellError> {
-        guard let octets = octets(text), let first = octets.first, first != 0, first != 127, first < 224 else {
+        if isIPv6Loopback(text) { return .success("::1") }
+        guard let octets = octets(text), let first = octets.first, first != 0, first < 224 else {
             return .failure(.invalidInput("Invalid IPv4 address \"\(text)\". Enter an address such as 192.168.1.2."))
         }
         return .success(octets.map(String.init).joined(separator: "."))
+    }
+
+    /// `::1` in any of its spellings (`::1`, `0:0:0:0:0:0:0:1`, `::0001`).
+    static func isIPv6Loopback(_ text: String) -> Bool {
+        guard text.contains(":"), text.count <= 39 else { return false }
+        let halves = text.components(separatedBy: "::")
+        guard halves.count <= 2 else { return false }
+        func groups(_ part: String) -> [Int]? {
+            if part.isEmpty { return [] }
+            var values: [Int] = []
+            for group in part.split(separator: ":", omittingEmptySubsequences: false) {
+                guard (1...4).contains(group.count), group.allSatisfy(\.isHexDigit), let value = Int(group, radix: 16)
+                else { return nil }
+                values.append(value)
+            }
+            return values
+        }
+        let all: [Int]
+        if halves.count == 2 {
+            guard let head = groups(halves[0]), let tail = groups(halves[1]), head.count + tail.count < 8 else {
+                return false
+            }
+            all = head + Array(repeating: 0, count: 8 - head.count - tail.count) + tail
+        } else {
+            guard let only = groups(text), only.count == 8 else { return false }
+            all = only
+        }
+        return all == [0, 0, 0, 0, 0, 0, 0, 1]
+    }
+
+    /// The prefix length of an IPv6 interface address: 1–128.
+    static func ipv6Prefix(_ text: String) -> Result<Int, ShellError> {
+        guard text.allSatisfy(\.isASCIIDigit), let prefix = Int(text), (1...128).contains(prefix) else {
+            return .failure(.invalidInput("Invalid prefix length \"\(text)\". Enter a number from 1 to 128."))
+        }
+        return .success(prefix)
     }
 
     /// A netmask as a prefix length (`24`), a dotted mask (`255.255.255.0`) or a hex mask (`0xffffff00`);

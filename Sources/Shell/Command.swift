@@ -12,6 +12,9 @@ public protocol ShellCommand: Sendable {
     var requiresCommit: Bool { get }
     /// Words completed after the command name (batch subcommands and options).
     var completions: [String] { get }
+    /// Not listed by `help` or completed, found only by its exact name (vendor automation's
+    /// `setttymode`).
+    var hidden: Bool { get }
     /// Runs the command with the words after its name. Interactive when `arguments` is empty.
     func run(_ arguments: [String], in session: Session) throws
 }
@@ -20,6 +23,7 @@ extension ShellCommand {
     public var aliases: [String] { [] }
     public var batchSyntax: [String] { [] }
     public var completions: [String] { [] }
+    public var hidden: Bool { false }
 }
 
 /// The commands of the shell, looked up by exact name, alias, or unique prefix.
@@ -27,12 +31,18 @@ public struct CommandRegistry: Sendable {
     public let commands: [any ShellCommand]
     private let names: [String]
     private let owners: [Int]
+    private let hiddenNames: [String: Int]
 
     public init(_ commands: [any ShellCommand]) {
         self.commands = commands
         var names: [String] = []
         var owners: [Int] = []
+        var hiddenNames: [String: Int] = [:]
         for (index, command) in commands.enumerated() {
+            if command.hidden {
+                for name in [command.name] + command.aliases { hiddenNames[name.lowercased()] = index }
+                continue
+            }
             for name in [command.name] + command.aliases {
                 names.append(name)
                 owners.append(index)
@@ -40,7 +50,11 @@ public struct CommandRegistry: Sendable {
         }
         self.names = names
         self.owners = owners
+        self.hiddenNames = hiddenNames
     }
+
+    /// The commands `help` lists.
+    public var listed: [any ShellCommand] { commands.filter { !$0.hidden } }
 
     /// Every name and alias, sorted.
     public var allNames: [String] { names.sorted() }
@@ -54,6 +68,7 @@ public struct CommandRegistry: Sendable {
 
     /// Exact name or alias (ignoring case) first, then a unique prefix of the names.
     public func lookup(_ word: String) -> Lookup {
+        if let hidden = hiddenNames[word.lowercased()] { return .found(commands[hidden]) }
         switch Dialog.match(word, among: names) {
         case .found(let index):
             return .found(commands[owners[index]])

@@ -51,17 +51,39 @@ public struct DataDirectory: Sendable {
         var installDate: Date
     }
 
-    /// The serial number and install date, generated on first start.
+    /// Whether esa has run in this folder before: it holds the appliance identity or a store (even an
+    /// empty one). In such a folder a missing or damaged file is reported, never re-created.
+    public var isInitialised: Bool {
+        FileManager.default.fileExists(atPath: identityFile.path) || FileManager.default.fileExists(atPath: storePath)
+    }
+
+    /// The serial number and install date when the identity file exists; throws when it is damaged.
+    public func existingIdentity() throws(ShellError) -> (serial: String, installDate: Date)? {
+        guard FileManager.default.fileExists(atPath: identityFile.path) else { return nil }
+        guard let data = try? Data(contentsOf: identityFile),
+            let identity = try? JSONDecoder().decode(Identity.self, from: data)
+        else {
+            throw ShellError.io(
+                "The appliance identity \(identityFile.path) is damaged; restore it from a backup (nothing was changed)."
+            )
+        }
+        return (identity.serialNumber, identity.installDate)
+    }
+
+    /// The serial number and install date. Generated when the file is missing and `create` is true
+    /// (first start); a missing file otherwise, or a damaged one, throws and nothing is written.
     public func identity(
         now: Date,
+        create: Bool = true,
         random: () -> UInt8 = { UInt8.random(in: 0...255) }
     ) throws(ShellError) -> (
         serial: String, installDate: Date
     ) {
-        if let data = try? Data(contentsOf: identityFile),
-            let identity = try? JSONDecoder().decode(Identity.self, from: data)
-        {
-            return (identity.serialNumber, identity.installDate)
+        if let existing = try existingIdentity() { return existing }
+        guard create else {
+            throw ShellError.io(
+                "The appliance identity \(identityFile.path) is missing; restore it from a backup (nothing was changed)."
+            )
         }
         let serial = (0..<16).map { _ in String(format: "%02X", random()) }.joined()
         let identity = Identity(serialNumber: serial, installDate: now)
@@ -98,29 +120,87 @@ public struct DataDirectory: Sendable {
 
 /// The audit log (shell.md §15.4): one line per top-level command of every session — time, user,
 /// mode and exit status — kept open for the session, so a 10,000-line script costs one open.
+///
+/// A record is written whole or not at all: a write cut short (a full disk) is truncated away, so the
+/// file never holds a torn line. A record that cannot be written is kept (up to
+/// ``maximumBacklog``) and written before the next one once there is room again; ``record`` says so
+/// the first time, and ``finish()`` reports what is still unwritten at the end — nothing is dropped
+/// silently.
 public final class AuditLog {
+    /// Records kept in memory while the log cannot be written; later ones are counted as lost.
+    public static let maximumBacklog = 10_000
+
+    public let path: String
     private let descriptor: Int32
+    private var backlog: [[UInt8]] = []
+    private var lost = 0
+    private var failure: String?
 
     init?(path: String) {
         let fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o600)
         guard fd >= 0 else { return nil }
+        self.path = path
         descriptor = fd
     }
 
     deinit { close(descriptor) }
 
     /// Appends `{time} user={user} mode={mode} status={n} command={line}`; the time is local, ISO 8601.
-    public func record(date: Date, user: String, mode: SessionMode, status: ExitStatus, line: String) {
+    /// Returns a one-line warning when the log stops being writable (once, until it recovers).
+    @discardableResult
+    public func record(date: Date, user: String, mode: SessionMode, status: ExitStatus, line: String) -> String? {
         let text =
             "\(Self.timestamp(date)) user=\(user) mode=\(mode.rawValue) status=\(status.rawValue) command=\(line)\n"
-        let bytes = Array(text.utf8)
+        if backlog.count < Self.maximumBacklog {
+            backlog.append(Array(text.utf8))
+        } else {
+            lost += 1
+        }
+        let wasFailing = failure != nil
+        while let next = backlog.first {
+            if let problem = append(next) {
+                failure = problem
+                return wasFailing
+                    ? nil
+                    : "The audit log \(path) cannot be written: \(problem); its records are kept until it can be."
+            }
+            backlog.removeFirst()
+        }
+        failure = nil
+        return nil
+    }
+
+    /// A one-line report of the records that could not be written, or nil when all were.
+    public func finish() -> String? {
+        let unwritten = backlog.count + lost
+        guard unwritten > 0 else { return nil }
+        let noun = unwritten == 1 ? "record" : "records"
+        return "\(unwritten) audit \(noun) could not be written to \(path): \(failure ?? "write error")."
+    }
+
+    /// Writes one record whole; on failure removes any part written and returns the reason.
+    private func append(_ bytes: [UInt8]) -> String? {
         var offset = 0
         while offset < bytes.count {
             let written = bytes[offset...].withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
             if written < 0 && errno == EINTR { continue }
-            if written <= 0 { return }
+            if written <= 0 {
+                let code = written < 0 ? errno : ENOSPC
+                if offset > 0 { removeTail(offset) }
+                return code == ENOSPC || code == EDQUOT
+                    ? "no space left on the device" : String(cString: strerror(code))
+            }
             offset += written
         }
+        return nil
+    }
+
+    /// Truncates the `count` bytes this process just appended, if nothing was appended after them.
+    private func removeTail(_ count: Int) {
+        let position = lseek(descriptor, 0, SEEK_CUR)
+        var status = stat()
+        guard position >= count, fstat(descriptor, &status) == 0, status.st_size == position else { return }
+        _ = ftruncate(descriptor, position - off_t(count))
     }
 
     /// `2026-09-22T09:00:00+0000` in the process's time zone (strftime: no formatter to build per line).

@@ -1,4 +1,5 @@
 import ApplianceConfig
+import ConfigStore
 import Foundation
 
 /// Runs top-level command lines in a session: interactively, from a script, or from a `-c` list.
@@ -39,6 +40,7 @@ public final class Interpreter {
             showNotices()
             try? session.refreshBase()
             let prompt = "\(session.committedHostname)> "
+            pauseIfCommitted()
             switch console.read(prompt: prompt, kind: .command, completer: session.registry.completer) {
             case .line(let line):
                 let status = execute(line)
@@ -143,6 +145,8 @@ public final class Interpreter {
             return .success
         } catch let error as ShellError {
             return report(error)
+        } catch let error as StoreError {
+            return report(ShellError(error))
         } catch DialogAbort.interrupted {
             console.write("\n")
             return .success
@@ -171,6 +175,18 @@ public final class Interpreter {
         }
         return error.code.status
     }
+
+    /// The compatibility pause of ssh.md §4: `Changes committed` was written (the console writes
+    /// at once); the prompt follows as a separate write.
+    private func pauseIfCommitted() {
+        guard session.pauseBeforePrompt else { return }
+        session.pauseBeforePrompt = false
+        guard session.environment.mode == .interactive else { return }
+        usleep(Self.promptPauseMicroseconds)
+    }
+
+    /// How long the prompt waits after `Changes committed` in an interactive session.
+    public static let promptPauseMicroseconds: UInt32 = 200_000
 
     private func showNotices() {
         for notice in session.notices.take() { console.write("\n\(notice)\n") }

@@ -23,6 +23,11 @@ public final class Session {
     public var exitRequested = false
     /// Messages to print before the next prompt (for example an automatic revert done by a timer).
     public let notices = NoticeBoard()
+    /// Set after `Changes committed` in an interactive session: the next prompt is written apart,
+    /// about 200 ms later (ssh.md §4), so a client that matches the line sees the prompt in a later read.
+    public var pauseBeforePrompt = false
+    /// `setttymode 0 1`: long output is not paged in this session.
+    public var pagingDisabled = false
 
     public init(
         console: any Console,
@@ -100,7 +105,8 @@ public final class Session {
     public func page(_ text: String) {
         var lines = text.split(separator: "\n", omittingEmptySubsequences: false)
         if lines.last == "" { lines.removeLast() }
-        guard console.isInteractive, let rows = console.pageRows, rows > 1, lines.count > rows - 1 else {
+        guard console.isInteractive, !pagingDisabled, let rows = console.pageRows, rows > 1, lines.count > rows - 1
+        else {
             console.write(lines.map { $0 + "\n" }.joined())
             return
         }

@@ -4,6 +4,7 @@ import Commands
 import ConfigStore
 import Foundation
 import LineEditing
+import SecureCopy
 import Shell
 
 #if canImport(Glibc)
@@ -27,6 +28,16 @@ struct Launch {
         let mode: SessionMode
         let console: any Console
         var scriptFD: Int32?
+        if let commands, SCPRequest.isSCP(commands) {
+            // ssh.md §2: `scp -t`/`scp -f` from an SSH exec request, before any command parsing;
+            // nothing but protocol bytes on standard output.
+            do {
+                try directory.prepare()
+            } catch {
+                return SecureCopyTransfer(folder: directory.configurationFolder).refuse(error.message)
+            }
+            return SecureCopyTransfer(folder: directory.configurationFolder).run(commands)
+        }
         do {
             try directory.prepare()
             if let script {
@@ -60,16 +71,26 @@ struct Launch {
         let store: RevisionStore
         let appliance: ApplianceInfo
         do {
-            let identity = try directory.identity(now: clock.now())
+            // In a data directory used before, a missing or damaged store or identity is reported and
+            // nothing is re-created. The store is created first: a first start that stopped before
+            // writing the identity left only the factory revision, and may still write it.
+            let initialised = directory.isInitialised
+            let existingIdentity = try directory.existingIdentity()
+            store = try RevisionStore(path: directory.storePath, clock: clock.now, createIfMissing: !initialised) {
+                try FactoryConfiguration.make(now: clock.now())
+            }
+            let identity =
+                try existingIdentity
+                ?? directory.identity(
+                    now: clock.now(),
+                    create: !initialised || store.history(limit: 1).first?.number == 1
+                )
             appliance = ApplianceInfo(
                 serialNumber: identity.serial,
                 installDate: identity.installDate,
                 cpuCount: ProcessInfo.processInfo.processorCount,
                 memoryMegabytes: Int(ProcessInfo.processInfo.physicalMemory / 1_048_576)
             )
-            store = try RevisionStore(path: directory.storePath, clock: clock.now) {
-                try FactoryConfiguration.make(now: clock.now())
-            }
             if let reverted = try store.revertIfDue(now: clock.now()) {
                 console.writeError("Commit \(reverted.number - 1) was not confirmed and has been reverted.\n")
             }
@@ -106,11 +127,21 @@ struct Launch {
         }
         let interpreter = Interpreter(session: session)
         interpreter.continueOnError = continueOnError
-        if let auditLog = directory.openAuditLog() {
+        let auditLog = directory.openAuditLog()
+        if let auditLog {
             interpreter.audit = { line, status in
-                auditLog.record(date: clock.now(), user: environment.user, mode: mode, status: status, line: line)
+                if let warning = auditLog.record(
+                    date: clock.now(),
+                    user: environment.user,
+                    mode: mode,
+                    status: status,
+                    line: line
+                ) {
+                    console.writeError("esa: \(warning)\n")
+                }
             }
         }
+
         if mode == .interactive { Interrupts.install() }
         let reverter =
             mode == .interactive ? AutoRevertTimer(store: store, notices: session.notices, clock: clock) : nil
@@ -122,6 +153,7 @@ struct Launch {
         case .script: status = interpreter.runScript()
         case .exec: status = interpreter.runCommands(Words.commandList(commands ?? ""))
         }
+        if let report = auditLog?.finish() { console.writeError("esa: \(report)\n") }
         (console as? StreamConsole)?.flush()
         return status
     }

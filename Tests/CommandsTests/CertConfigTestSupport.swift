@@ -67,8 +67,8 @@ enum CertConfigText {
         """
 }
 
-/// A test CA whose certificates are valid at the shell's clock: the clock is set from the CA's own
-/// dates (the CA is made with the wall clock), so no test depends on the day it runs.
+/// A test CA whose certificates are valid at the shell's fixed clock: TestCA issues them with explicit
+/// dates from ten days before that clock, so no test depends on the day it runs.
 struct SigningSetup {
     let root: TestCA
     let intermediate: TestCA
@@ -77,8 +77,7 @@ struct SigningSetup {
     init() throws {
         root = try TestCA.makeRoot(commonName: "esa Test Root CA")
         intermediate = try root.makeIntermediate(commonName: "esa Test Issuing CA")
-        let issued = try Certificate(pem: intermediate.certificatePEM)
-        shell = try TestShell(clock: TestClock(issued.notBefore.addingTimeInterval(3600)))
+        shell = try TestShell()
     }
 
     var folder: URL { shell.directory.url.appendingPathComponent("configuration") }

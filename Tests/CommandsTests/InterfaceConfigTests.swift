@@ -367,6 +367,54 @@ import Testing
         #expect(try shell.store.head().configuration.interfaces.map(\.name) == ["Management"])
     }
 
+    @Test func loopbackAddressesAreAcceptedForAGatewayOnAWorkstation() throws {
+        let shell = try TestShell()
+        let result = try shell.run(
+            """
+            interfaceconfig edit Management --address=127.0.0.1/8
+            interfaceconfig new Loop6 ::1/128 loop6.example.com
+            interfaceconfig new Lab 127.0.0.2 lab.example.com
+            interfaceconfig new Lab ::2/128 lab.example.com
+            interfaceconfig new Lab ::1/129 lab.example.com
+            interfaceconfig list
+            commit "loopback"
+
+            """,
+            continueOnError: true
+        )
+        expectTranscript(
+            result.errorOutput,
+            """
+            line 3: The address "127.0.0.2" needs its prefix, such as 192.168.1.2/24.
+            line 4: Invalid IPv4 address "::2". Enter an address such as 192.168.1.2.
+            line 5: The address ::1 is already used by interface "Loop6".
+
+            """
+        )
+        #expect(
+            result.output.contains(
+                """
+                Currently configured interfaces:
+                1. Management (127.0.0.1/8: ironport.example.com)
+                2. Loop6 (::1/128: loop6.example.com)
+                """
+            )
+        )
+        let interfaces = try shell.store.head().configuration.interfaces
+        #expect(interfaces.map(\.address) == ["127.0.0.1", "::1"])
+        #expect(interfaces.map(\.prefixLength) == [8, 128])
+        let edited = try shell.run(
+            "interfaceconfig edit Loop6 --address=0:0:0:0:0:0:0:1\ninterfaceconfig edit Loop6 --address=::1/200\n"
+        )
+        expectTranscript(
+            edited.errorOutput,
+            """
+            line 2: Invalid prefix length "200". Enter a number from 1 to 128.
+
+            """
+        )
+    }
+
     @Test func batchRefusalsChangeNothing() throws {
         let shell = try TestShell()
         let result = try ServiceCommandFixture.runThenShowChanges(

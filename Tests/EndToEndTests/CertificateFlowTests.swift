@@ -9,7 +9,9 @@ import Testing
     @Test func createSignUploadCommitAndExportABackup() throws {
         let data = try TemporaryDirectory()
         let folder = data.url.appendingPathComponent("configuration")
-        let root = try TestCA.makeRoot(commonName: "esa Flow Root CA")
+        // The built binary and `openssl verify` read the wall clock (there is no clock to inject into
+        // another process), so this CA starts a day before the moment the test runs: valid on any date.
+        let root = try TestCA.makeRoot(commonName: "esa Flow Root CA", validFrom: Date().addingTimeInterval(-86_400))
         let issuing = try root.makeIntermediate(commonName: "esa Flow Issuing CA")
 
         // 1. NEW with the CSR saved into /configuration, then commit (SG-8, SG-12).

@@ -10,6 +10,8 @@ import Glibc
 /// exercised on the real binary.
 @Suite(.serialized) struct DurabilityTests {
     /// Iterations of the kill test: 200 in the suite; set `ESA_CRASH_ITERATIONS` to run it longer.
+    /// The kill points come from a seeded generator: the seed is printed, and `ESA_CRASH_SEED`
+    /// replays a run.
     static var crashIterations: Int {
         ProcessInfo.processInfo.environment["ESA_CRASH_ITERATIONS"].flatMap(Int.init) ?? 200
     }
@@ -18,8 +20,11 @@ import Glibc
         let data = try TemporaryDirectory()
         // Create the store first so every iteration commits (not creates).
         #expect(try EsaProcess.run(["--data-dir", data.url.path, "-c", "version"]).status == 0)
-        var generator = SystemRandomNumberGenerator()
+        var generator = SeededRandom(environment: "ESA_CRASH_SEED", ProcessInfo.processInfo.environment)
+        let replay = "kill points seeded with ESA_CRASH_SEED=\(generator.seed)"
+        print(replay)
         var acknowledged: [Int] = []
+        var killPoints: [String] = []
         var killed = 0
         for iteration in 0..<Self.crashIterations {
             let comment = "crash-\(iteration)"
@@ -32,6 +37,7 @@ import Glibc
             let threshold = Int.random(in: 0...140, using: &generator)
             let output = child.read(atLeast: threshold)
             var spin = Int.random(in: 0...400_000, using: &generator)
+            killPoints.append("\(iteration): after \(threshold) bytes + \(spin) spins")
             while spin > 0 { spin -= 1 }
             let (status, rest) = child.kill()
             let all = output + rest
@@ -42,7 +48,7 @@ import Glibc
         }
         // The store opens cleanly and holds every acknowledged revision.
         let history = try EsaProcess.run(["--data-dir", data.url.path, "-c", "commithistory 1000"])
-        #expect(history.status == 0, "store did not open: \(history.stderr)")
+        #expect(history.status == 0, "store did not open: \(history.stderr) (\(replay))")
         // The store keeps the newest 100 revisions: every acknowledged commit at least as new as the
         // oldest kept one must be there.
         let kept = history.stdout.split(separator: "\n").compactMap { line -> Int? in
@@ -50,11 +56,14 @@ import Glibc
             return Int(line[range.upperBound...].trimmingCharacters(in: .whitespaces))
         }
         let oldestKept = kept.min() ?? 0
-        #expect(!kept.isEmpty)
+        #expect(!kept.isEmpty, "\(replay)")
         for iteration in acknowledged where iteration >= oldestKept {
-            #expect(kept.contains(iteration), "acknowledged revision crash-\(iteration) is missing")
+            #expect(
+                kept.contains(iteration),
+                "acknowledged revision crash-\(iteration) is missing (\(replay); kill point \(killPoints[iteration]))"
+            )
         }
-        #expect(killed > 0)
+        #expect(killed > 0, "\(replay)")
     }
 
     @Test func severalProcessesCommittingAtOnceNeverLoseAnUpdate() throws {

@@ -48,8 +48,8 @@ extension TestCA {
         return converted.data
     }
 
-    /// `YYYYMMDDHHMMSSZ` in UTC, as `openssl ca -crl_lastupdate` takes it.
-    private static func generalizedTime(_ date: Date) -> String {
+    /// `YYYYMMDDHHMMSSZ` in UTC, as `openssl ca -crl_lastupdate` and `-startdate` take it.
+    static func generalizedTime(_ date: Date) -> String {
         let formatter = DateFormatter()
         formatter.locale = Locale(identifier: "en_US_POSIX")
         formatter.timeZone = TimeZone(identifier: "UTC")

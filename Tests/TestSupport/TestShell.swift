@@ -53,6 +53,8 @@ public final class TestShell {
         directory = try TemporaryDirectory()
         let data = DataDirectory(url: directory.url)
         try data.prepare()
+        // A data directory the binary can open too: a used one needs its identity.
+        _ = try data.identity(now: clock.now())
         store = try RevisionStore(
             path: data.storePath,
             clock: { [clock] in clock.now() },
