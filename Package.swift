@@ -44,6 +44,8 @@ let package = Package(
         ),
         // Postfix's log → the appliance's mail log (pure translator, writer, follower).
         .target(name: "MailLog", dependencies: ["ApplianceConfig"], swiftSettings: strict),
+        // The data plane: the private Postfix instance of `esa serve` (rendering, apply, supervision).
+        .target(name: "Gateway", dependencies: ["ApplianceConfig"], swiftSettings: strict),
         // libedit console; only module importing CLibEdit.
         .target(name: "LineEditing", dependencies: ["Shell", "CLibEdit"], swiftSettings: strict),
         .executableTarget(
@@ -75,6 +77,11 @@ let package = Package(
         .testTarget(name: "ShellTests", dependencies: ["Shell", "TestSupport"]),
         .testTarget(name: "SecureCopyTests", dependencies: ["SecureCopy"]),
         .testTarget(name: "CommandsTests", dependencies: ["Commands", "Shell", "TestSupport"]),
+        .testTarget(
+            name: "GatewayTests",
+            dependencies: ["Gateway", "ApplianceConfig", "TestSupport"],
+            exclude: ["Golden"]
+        ),
         .testTarget(name: "EndToEndTests", dependencies: ["TestSupport", "ConfigStore"]),
     ]
 )
