@@ -2,7 +2,7 @@ import ApplianceConfig
 import ConfigStore
 import Foundation
 
-// Measures the revision store. Used by Scripts/bench; not part of the test suite.
+// Measures the revision store (and, with --maillog, the mail-log translator). Used by Scripts/bench; not part of the test suite.
 //
 // Default: a configuration with 10,000 destination entries: committing one change, and rolling back
 // (reading an earlier revision and committing its content, as `rollbackconfig` does). Prints one
@@ -63,6 +63,14 @@ func dataDirectory(_ path: String) throws -> RevisionStore {
         clock: { Date() },
         factory: { .factory(demo: nil) }
     )
+}
+
+if arguments.contains("--maillog") {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("esa-bench-maillog-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    try runMailLogBench(lines: option("--maillog", 1_000_000), folder: folder)
+    try? FileManager.default.removeItem(at: folder)
+    exit(0)
 }
 
 if let index = arguments.firstIndex(of: "--store-growth"), index + 2 < arguments.count {
