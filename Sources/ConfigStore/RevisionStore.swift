@@ -165,16 +165,15 @@ public final class RevisionStore: ConfigurationStore {
         }
     }
 
-    /// The bytes the store's pages hold (free pages excluded): what the revisions take on disk.
-    public func storedBytes() throws -> Int {
+    /// The size of the store on disk, for measurements: the write-ahead log is checkpointed into the
+    /// file first (a write), then the file's size is returned.
+    public func fileBytes() throws -> Int {
         try Self.translatingErrors(path: path) {
-            try database.read { db in
-                let pages = try Int.fetchOne(db, sql: "PRAGMA page_count") ?? 0
-                let free = try Int.fetchOne(db, sql: "PRAGMA freelist_count") ?? 0
-                let size = try Int.fetchOne(db, sql: "PRAGMA page_size") ?? 0
-                return (pages - free) * size
-            }
+            try database.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)") }
         }
+        var status = stat()
+        guard stat(path, &status) == 0 else { return 0 }
+        return Int(status.st_size)
     }
 
     // MARK: - Committing

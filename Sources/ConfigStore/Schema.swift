@@ -138,6 +138,11 @@ enum Schema {
     /// The checksum of a revision: SHA-256 over every field of its record, its encoding and its
     /// content hash, each length-prefixed — a flipped byte anywhere in the row is detected.
     static func checksum(_ info: RevisionInfo, encoding: String, contentHash: String) -> String {
+        checksum(info, changes: ChangeLines.join(info.changes), encoding: encoding, contentHash: contentHash)
+    }
+
+    /// `changes` is the stored text of the change lines (``ChangeLines/join(_:)``), checked as stored.
+    static func checksum(_ info: RevisionInfo, changes: String, encoding: String, contentHash: String) -> String {
         var bytes = Array("esa revision v2".utf8)
         func field(_ text: String) {
             let utf8 = Array(text.utf8)
@@ -152,7 +157,7 @@ enum Schema {
         field(info.comment)
         field(info.rollbackPoint ? "1" : "0")
         field(info.baseRevision.map(String.init) ?? "-")
-        field(ChangeLines.join(info.changes))
+        field(changes)
         field(encoding)
         field(contentHash)
         return SHA256.hex(of: bytes)
@@ -184,7 +189,7 @@ enum Schema {
             changes: ChangeLines.split(changes),
             checksum: checksum
         )
-        guard Self.checksum(info, encoding: encoding, contentHash: contentHash) == checksum else {
+        guard Self.checksum(info, changes: changes, encoding: encoding, contentHash: contentHash) == checksum else {
             throw damaged("record checksum mismatch")
         }
         var ids: [Int64] = []
@@ -358,7 +363,8 @@ enum Schema {
     ) throws -> RevisionInfo {
         let manifest = try storeChunks(db, content)
         var info = info
-        info.checksum = checksum(info, encoding: content.encoding, contentHash: content.contentHash)
+        let changes = ChangeLines.join(info.changes)
+        info.checksum = checksum(info, changes: changes, encoding: content.encoding, contentHash: content.contentHash)
         try db.execute(
             sql: """
                 INSERT INTO \(table)
@@ -368,7 +374,7 @@ enum Schema {
                 """,
             arguments: [
                 info.number, info.date.timeIntervalSinceReferenceDate, info.user, info.method.rawValue,
-                info.comment, info.rollbackPoint, info.baseRevision, ChangeLines.join(info.changes),
+                info.comment, info.rollbackPoint, info.baseRevision, changes,
                 content.encoding, content.contentHash, info.checksum, encodeManifest(manifest),
             ]
         )

@@ -81,16 +81,16 @@ if let index = arguments.firstIndex(of: "--store-growth"), index + 2 < arguments
     try commit(large, to: one, comment: "\(entries) destinations")
     let hundred = try dataDirectory(arguments[index + 2])
     try commit(large, to: hundred, comment: "\(entries) destinations")
-    let before = try hundred.storedBytes()
+    let before = try hundred.fileBytes()
     var times: [Double] = []
     for run in 0..<100 {
         var candidate = try hundred.head().configuration
         candidate.destinations[(run * 997) % entries].tls = run % 2 == 0 ? .preferred : .requiredVerify
         times.append(try milliseconds { try commit(candidate, to: hundred, comment: "one line \(run)") })
     }
-    print("stored_one \(try one.storedBytes())")
-    print("stored_hundred \(try hundred.storedBytes())")
-    print("growth_100_commits \(try hundred.storedBytes() - before)")
+    print("stored_one \(try one.fileBytes())")
+    print("stored_hundred \(try hundred.fileBytes())")
+    print("growth_100_commits \(try hundred.fileBytes() - before)")
     print(String(format: "commit_100k_median_ms %.2f", times.sorted()[times.count / 2]))
     exit(0)
 }
