@@ -3,6 +3,12 @@ import NIOPosix
 import NIOSSH
 import Synchronization
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Who may log in through the endpoint: the committed appliance users (ssh.md §3).
 ///
 /// The endpoint calls these on its own thread pool, never on an event loop, so they may block
@@ -106,7 +112,9 @@ final class UserAuthentication: NIOSSHServerUserAuthenticationDelegate, Sendable
                 if case .success(true) = result {
                     self.succeed(user, responsePromise)
                 } else {
-                    self.log("Warning: SSH login failed for user \(Self.printable(user)) from \(self.address)")
+                    self.log(
+                        "Warning: PID \(getpid()): User \(Self.printable(user)) failed authentication from \(self.address)"
+                    )
                     let delay = self.throttle.failed(from: self.address)
                     if delay == .zero {
                         responsePromise.succeed(.failure)
@@ -140,11 +148,12 @@ final class UserAuthentication: NIOSSHServerUserAuthenticationDelegate, Sendable
         promise.succeed(.success)
     }
 
-    /// A user name as the log shows it: printable ASCII only, at most 64 characters.
+    /// A user name as the log shows it: printable ASCII without spaces, at most 64 characters (a
+    /// client chooses it; it must not forge or break log lines).
     static func printable(_ name: String) -> String {
         let cleaned = name.unicodeScalars.prefix(64).map { scalar -> Character in
             (0x21...0x7e).contains(scalar.value) ? Character(scalar) : "?"
         }
-        return "\"" + String(cleaned) + "\""
+        return cleaned.isEmpty ? "?" : String(cleaned)
     }
 }

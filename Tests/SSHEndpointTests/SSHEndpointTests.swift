@@ -212,10 +212,11 @@ struct SSHEndpointTests {
         #expect(answers[3] >= .seconds(1))
         #expect(answers[4] >= .seconds(2))
 
-        let failures = harness.log.all.filter { $0.hasPrefix("Warning: SSH login failed") }
+        let failures = harness.log.all.filter { $0.contains("failed authentication") }
+        let pid = ProcessInfo.processInfo.processIdentifier
         #expect(failures.count == 6)
-        #expect(failures.first == "Warning: SSH login failed for user \"alice\" from 127.0.0.1")
-        #expect(failures.last == "Warning: SSH login failed for user \"mallory\" from 127.0.0.1")
+        #expect(failures.first == "Warning: PID \(pid): User alice failed authentication from 127.0.0.1")
+        #expect(failures.last == "Warning: PID \(pid): User mallory failed authentication from 127.0.0.1")
         #expect(!harness.log.all.joined().contains("wrong"))
     }
 
