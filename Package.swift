@@ -46,6 +46,8 @@ let package = Package(
             dependencies: ["Shell", "ConfigStore", "ApplianceConfig", "Certificates", "SecureCopy"],
             swiftSettings: strict
         ),
+        // The data plane: the private Postfix instance of `esa serve` (rendering, apply, supervision).
+        .target(name: "Gateway", dependencies: ["ApplianceConfig"], swiftSettings: strict),
         // The embedded SSH endpoint (ssh.md §1): NIOSSH server, host keys, authentication against
         // the committed users, each session an `esa` child process on a pty or pipes.
         .target(
@@ -89,9 +91,14 @@ let package = Package(
         .testTarget(name: "SecureCopyTests", dependencies: ["SecureCopy"]),
         .testTarget(name: "CommandsTests", dependencies: ["Commands", "Shell", "TestSupport"]),
         .testTarget(
+            name: "GatewayTests",
+            dependencies: ["Gateway", "ApplianceConfig", "TestSupport"],
+            exclude: ["Golden"]
+        ),
+        .testTarget(
             name: "SSHEndpointTests",
             dependencies: ["SSHEndpoint", "TestSupport", .product(name: "NIOCore", package: "swift-nio")]
         ),
-        .testTarget(name: "EndToEndTests", dependencies: ["TestSupport"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["TestSupport", "ConfigStore"]),
     ]
 )
