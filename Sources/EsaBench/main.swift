@@ -14,6 +14,14 @@ func option(_ name: String, _ fallback: Int) -> Int {
     else { return fallback }
     return value
 }
+if arguments.contains("--maillog") {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("esa-bench-maillog-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    try runMailLogBench(lines: option("--maillog", 1_000_000), folder: folder)
+    try? FileManager.default.removeItem(at: folder)
+    exit(0)
+}
+
 let entries = option("--entries", 10_000)
 let runs = option("--runs", 15)
 
