@@ -111,33 +111,49 @@ final class ContentCache: @unchecked Sendable {
     }
 }
 
-/// Change lines stored one per line; a backslash escapes newlines and itself.
+/// Change lines stored one per line; a backslash escapes newlines, carriage returns, NULs (SQLite text
+/// is read up to a NUL) and itself.
 enum ChangeLines {
     static func join(_ lines: [String]) -> String {
         lines.map { line in
-            line.contains(where: { $0 == "\\" || $0 == "\n" })
-                ? line.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\n", with: "\\n")
-                : line
+            guard line.unicodeScalars.contains(where: { $0 == "\\" || $0 == "\n" || $0 == "\r" || $0 == "\0" }) else {
+                return line
+            }
+            var out = String.UnicodeScalarView()
+            for scalar in line.unicodeScalars {
+                switch scalar {
+                case "\\": out.append(contentsOf: "\\\\".unicodeScalars)
+                case "\n": out.append(contentsOf: "\\n".unicodeScalars)
+                case "\r": out.append(contentsOf: "\\r".unicodeScalars)
+                case "\0": out.append(contentsOf: "\\0".unicodeScalars)
+                default: out.append(scalar)
+                }
+            }
+            return String(out)
         }.joined(separator: "\n")
     }
 
     static func split(_ text: String) -> [String] {
         if text.isEmpty { return [] }
-        return text.split(separator: "\n", omittingEmptySubsequences: false).map { part in
-            guard part.contains("\\") else { return String(part) }
-            var out = ""
+        return text.unicodeScalars.split(separator: "\n", omittingEmptySubsequences: false).map { part in
+            var out = String.UnicodeScalarView()
             var escaped = false
-            for character in part {
+            for scalar in part {
                 if escaped {
-                    out.append(character == "n" ? "\n" : character)
+                    switch scalar {
+                    case "n": out.append("\n")
+                    case "r": out.append("\r")
+                    case "0": out.append("\0")
+                    default: out.append(scalar)
+                    }
                     escaped = false
-                } else if character == "\\" {
+                } else if scalar == "\\" {
                     escaped = true
                 } else {
-                    out.append(character)
+                    out.append(scalar)
                 }
             }
-            return out
+            return String(out)
         }
     }
 }
