@@ -131,7 +131,7 @@ enum BadInputCatalogue {
           alertconfig list
         """
     static let webUsage =
-        "Usage: websecurityconfig --enable={yes|no} [--tracking={yes|no}] [--certificate={profile|provided}]"
+        "Usage: websecurityconfig [--enable={yes|no}] [--tracking={yes|no}] [--certificate={profile|provided}]"
     static let longComment = String(repeating: "c", count: 256)
     static let longLine = "sethostname " + String(repeating: "a", count: 70_000) + ".example.com"
 
@@ -776,7 +776,7 @@ enum BadInputCatalogue {
             "unknown certificate profile",
             "listenerconfig edit IncomingMail certificate nope\n",
             line: 1,
-            "There is no certificate profile named \"nope\".",
+            "Certificate profile \"nope\" does not exist.",
             3
         ),
         entry(
