@@ -5,6 +5,17 @@ import Foundation
 struct ConfigurationReader {
     /// The line of each object `validate()` may complain about, keyed by section and object label.
     private var lines: [String: Int] = [:]
+    /// When set, a section the file does not have keeps this configuration's value (loadconfig of a
+    /// partial file) instead of the empty one.
+    var base: ApplianceConfiguration?
+    /// The sections the file did not have, kept from `base` (in file order).
+    private(set) var kept: [String] = []
+
+    /// The sections saveconfig always writes (`ldap_certificate` only when one is set).
+    static let sections = [
+        "interfaces", "certificates", "ca_lists", "websecurity", "crls", "alerts", "listener_settings", "listeners",
+        "destconfig",
+    ]
 
     static func invalid(_ node: XMLNode, _ problem: String) -> XMLConfigError {
         XMLConfigError(.invalid, line: node.line, problem: problem)
@@ -24,11 +35,18 @@ struct ConfigurationReader {
             root,
             allowed: [
                 "hostname", "interfaces", "certificates", "ca_lists", "crls", "ldap_certificate", "websecurity",
-                "alerts", "listener_settings", "listeners", "destconfig",
+                "alerts", "listener_settings", "listeners", "destconfig", "tls_log_fields",
             ] + extras.map(\.name)
         )
         let hostnameNode = try config.required("hostname")
         var configuration = ApplianceConfiguration(hostname: try Element.value(hostnameNode))
+        if var base {
+            kept = Self.sections.filter { name in !root.children.contains { $0.name == name } }
+            // Without its profiles the file says nothing about the LDAP binding either.
+            if !kept.contains("certificates") { base.ldap.certificate = nil }
+            base.hostname = configuration.hostname
+            configuration = base
+        }
         note("sethostname", configuration.hostname, hostnameNode)
 
         if let node = try config.single("interfaces") {
@@ -48,6 +66,12 @@ struct ConfigurationReader {
                     throw Self.invalid(node, "certificate profile \"\(profile.name)\": \(problem)")
                 }
             }
+            if base != nil && configuration.certificate(named: ApplianceConfiguration.demoProfileName) == nil {
+                throw Self.invalid(
+                    node,
+                    "the \"\(ApplianceConfiguration.demoProfileName)\" certificate profile is missing; it cannot be removed"
+                )
+            }
         }
         if let node = try config.single("ca_lists") {
             configuration.certificateAuthorities = try readAuthorities(node)
@@ -55,6 +79,10 @@ struct ConfigurationReader {
         if let node = try config.single("ldap_certificate") {
             configuration.ldap.certificate = try Element.name(node)
             note("ldapconfig", "LDAP", node)
+        }
+        if let node = try config.single("tls_log_fields") {
+            configuration.logging.tlsFields = try Element.flag(node)
+            note("tlslogconfig", "TLS logging", node)
         }
         if let node = try config.single("websecurity") {
             configuration.webSecurity = try readWebSecurity(node)
