@@ -42,15 +42,21 @@ let package = Package(
             dependencies: ["Shell", "ConfigStore", "ApplianceConfig", "Certificates", "SecureCopy"],
             swiftSettings: strict
         ),
+        // esa serve's supervisor: parts, the store watcher, back-off.
+        .target(
+            name: "Service",
+            dependencies: ["ApplianceConfig", "ConfigStore", "Shell"],
+            swiftSettings: strict
+        ),
         // The data plane: the private Postfix instance of `esa serve` (rendering, apply, supervision).
-        .target(name: "Gateway", dependencies: ["ApplianceConfig"], swiftSettings: strict),
+        .target(name: "Gateway", dependencies: ["ApplianceConfig", "Service", "Shell"], swiftSettings: strict),
         // libedit console; only module importing CLibEdit.
         .target(name: "LineEditing", dependencies: ["Shell", "CLibEdit"], swiftSettings: strict),
         .executableTarget(
             name: "esa",
             dependencies: [
-                "Shell", "Commands", "LineEditing", "ConfigStore", "Certificates", "SecureCopy",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "Shell", "Commands", "LineEditing", "ConfigStore", "Certificates", "SecureCopy", "Gateway",
+                "Service", .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
         ),
@@ -76,7 +82,7 @@ let package = Package(
         .testTarget(name: "CommandsTests", dependencies: ["Commands", "Shell", "TestSupport"]),
         .testTarget(
             name: "GatewayTests",
-            dependencies: ["Gateway", "ApplianceConfig", "TestSupport"],
+            dependencies: ["Gateway", "ApplianceConfig", "ConfigStore", "TestSupport"],
             exclude: ["Golden"]
         ),
         .testTarget(name: "EndToEndTests", dependencies: ["TestSupport", "ConfigStore"]),

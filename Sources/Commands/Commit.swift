@@ -196,18 +196,6 @@ struct SystemLog {
     init(_ session: Session) { self.session = session }
 
     func append(_ message: String) {
-        let url = session.environment.dataDirectory.appendingPathComponent("logs/system.log")
-        let line = "\(session.clock.appliance(session.clock.now(), zone: false)) \(message)\n"
-        try? FileManager.default.createDirectory(
-            at: url.deletingLastPathComponent(),
-            withIntermediateDirectories: true
-        )
-        if let handle = try? FileHandle(forWritingTo: url) {
-            handle.seekToEndOfFile()
-            handle.write(Data(line.utf8))
-            try? handle.close()
-        } else {
-            try? Data(line.utf8).write(to: url)
-        }
+        SystemLogFile(dataDirectory: session.environment.dataDirectory, clock: session.clock).append(message)
     }
 }

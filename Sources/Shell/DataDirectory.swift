@@ -25,6 +25,8 @@ public struct DataDirectory: Sendable {
     public var configurationFolder: URL { url.appendingPathComponent("configuration", isDirectory: true) }
     public func historyPath(user: String) -> String { url.appendingPathComponent("history-\(user)").path }
     public var auditLog: URL { url.appendingPathComponent("logs/audit.log") }
+    /// The system log (commits, alerts, the gateway's warnings).
+    public var systemLog: URL { url.appendingPathComponent("logs/system.log") }
     private var identityFile: URL { url.appendingPathComponent("appliance.json") }
     private func lastLoginFile(user: String) -> URL { url.appendingPathComponent("lastlogin-\(user).json") }
 
