@@ -68,11 +68,7 @@ public struct CommitCommand: ShellCommand {
     }
 
     private func confirm(_ session: Session) throws {
-        do {
-            try session.store.confirm()
-        } catch let error as StoreError {
-            throw ShellError.actionFailed(error.message)
-        }
+        _ = try session.store.confirm()
         session.dialog.block("Commit confirmed.")
     }
 }
@@ -114,36 +110,33 @@ public enum CommitFlow {
 
         let warnings = CertificateRules.commitWarnings(session.configuration, now: session.clock.now())
         if !warnings.isEmpty { dialog.block(warnings) }
+        // Store errors reach the admin through ErrorPresenter.
         let outcome: CommitOutcome
-        do {
-            let method = method ?? session.pendingMethod ?? CommitMethod(session.environment.mode)
-            let candidate = session.configuration
-            let base = session.base.info.number
-            let user = session.environment.user
-            if let minutes = confirmMinutes {
-                outcome = try session.store.commitConfirmed(
-                    candidate,
-                    base: base,
-                    user: user,
-                    method: method,
-                    comment: comment,
-                    rollbackPoint: rollbackPoint,
-                    minutes: minutes,
-                    validate: validate
-                )
-            } else {
-                outcome = try session.store.commit(
-                    candidate,
-                    base: base,
-                    user: user,
-                    method: method,
-                    comment: comment,
-                    rollbackPoint: rollbackPoint,
-                    validate: validate
-                )
-            }
-        } catch let error as StoreError {
-            throw ShellError.actionFailed(error.message)
+        let method = method ?? session.pendingMethod ?? CommitMethod(session.environment.mode)
+        let candidate = session.configuration
+        let base = session.base.info.number
+        let user = session.environment.user
+        if let minutes = confirmMinutes {
+            outcome = try session.store.commitConfirmed(
+                candidate,
+                base: base,
+                user: user,
+                method: method,
+                comment: comment,
+                rollbackPoint: rollbackPoint,
+                minutes: minutes,
+                validate: validate
+            )
+        } else {
+            outcome = try session.store.commit(
+                candidate,
+                base: base,
+                user: user,
+                method: method,
+                comment: comment,
+                rollbackPoint: rollbackPoint,
+                validate: validate
+            )
         }
         switch outcome {
         case .nothingToCommit:

@@ -1,15 +1,17 @@
 import Shell
 
 /// `commitdetail` (commit.md §4): the last commit made in this session.
-public struct CommitDetailCommand: ShellCommand {
+public struct CommitDetailCommand: DeclaredCommand {
     public let name = "commitdetail"
     public let summary = "View details about the last commit in the active session."
     public let requiresCommit = false
 
     public init() {}
 
-    public func run(_ arguments: [String], in session: Session) throws {
-        guard arguments.isEmpty else { throw ShellError.invalidInput("Usage: commitdetail") }
+    /// No batch form: any word after the name is refused.
+    public let grammar = Grammar("commitdetail", interactive: { try CommitDetailCommand().show($0) })
+
+    private func show(_ session: Session) throws {
         guard let info = session.lastCommit else {
             session.dialog.block("No commits have been made in this session.")
             return

@@ -1,29 +1,26 @@
 import Shell
 
 /// `commithistory [COUNT]` (commit.md §8.1).
-public struct CommitHistoryCommand: ShellCommand {
+public struct CommitHistoryCommand: DeclaredCommand {
     public let name = "commithistory"
     public let summary = "List the committed revisions."
     public let requiresCommit = false
-    public let batchSyntax = ["commithistory [{count}]"]
+
+    static let count = Positional.optional(
+        "count",
+        .number("{count}", 1...1000) { "The count must be a number from 1 to 1000, not \"\($0)\"." }
+    )
+
+    public let grammar = Grammar(
+        "commithistory",
+        Form(usage: "commithistory [{count}]", .argument(CommitHistoryCommand.count)) { arguments, session in
+            try CommitHistoryCommand.list(arguments[CommitHistoryCommand.count] ?? 20, session)
+        }
+    )
 
     public init() {}
 
-    public func run(_ arguments: [String], in session: Session) throws {
-        var count = 20
-        if let text = arguments.first {
-            guard arguments.count == 1 else {
-                throw ShellError.invalidInput(
-                    "Usage: commithistory [{count}]\nUnexpected argument \"\(arguments[1])\"."
-                )
-            }
-            guard let value = Int(text), (1...1000).contains(value) else {
-                throw ShellError.invalidInput(
-                    "Usage: commithistory [{count}]\nThe count must be a number from 1 to 1000, not \"\(text)\"."
-                )
-            }
-            count = value
-        }
+    static func list(_ count: Int, _ session: Session) throws {
         let revisions = try session.store.history(limit: count)
         var lines = ["Rev  Committed On                  User    Method       Rollback  Comment"]
         for info in revisions {

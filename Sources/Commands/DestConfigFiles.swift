@@ -15,12 +15,7 @@ enum DestConfigFiles {
     /// the global settings stay. Any error refuses the whole file and stages nothing.
     static func importFile(_ name: String, _ session: Session) throws {
         let text = try ConfigurationFolder(session).readText(name, what: "a destination table")
-        let tables: DestinationTables
-        do {
-            tables = try DestinationINI.decode(text, globals: session.configuration.destinationDefaults)
-        } catch {
-            throw ShellError.actionFailed(error.description)
-        }
+        let tables = try DestinationINI.decode(text, globals: session.configuration.destinationDefaults)
         session.stage { config in
             var defaults = tables.defaults
             defaults.outboundCertificate = config.destinationDefaults.outboundCertificate

@@ -96,7 +96,13 @@ public final class Dialog {
     /// Shows `Choose the operation you want to perform:` with the items, and returns the chosen
     /// operation, or nil on an empty line (leave the menu) or, in a script, at the end of input.
     /// `status` lines are printed as a block before the menu each time it is shown.
-    public func menu<Operation>(status: [String] = [], _ items: [MenuItem<Operation>]) throws -> Operation? {
+    /// `hidden` items are accepted when typed but not listed or completed.
+    public func menu<Operation>(
+        status: [String] = [],
+        _ items: [MenuItem<Operation>],
+        hidden: [MenuItem<Operation>] = []
+    ) throws -> Operation? {
+        let accepted = items + hidden
         var showStatus = true
         while true {
             if showStatus && !status.isEmpty { block(status) }
@@ -111,9 +117,9 @@ public final class Dialog {
             }
             if answer.isEmpty { return nil }
             if answer == "?" { continue }
-            switch Self.match(answer, among: items.map(\.name)) {
+            switch Self.match(answer, among: accepted.map(\.name)) {
             case .found(let index):
-                return items[index].operation
+                return accepted[index].operation
             case .ambiguous(let names):
                 try reject("Ambiguous operation \"\(answer)\": \(names.joined(separator: ", ")).")
             case .none:

@@ -41,7 +41,11 @@ public final class Interpreter {
             try? session.refreshBase()
             let prompt = "\(session.committedHostname)> "
             pauseIfCommitted()
-            switch console.read(prompt: prompt, kind: .command, completer: session.registry.completer) {
+            let context = ArgumentContext(
+                configuration: session.configuration,
+                commandNames: session.registry.allNames
+            )
+            switch console.read(prompt: prompt, kind: .command, completer: session.registry.completer(in: context)) {
             case .line(let line):
                 let status = execute(line)
                 audit?(line, status)
@@ -143,10 +147,6 @@ public final class Interpreter {
         do {
             try command.run(arguments, in: session)
             return .success
-        } catch let error as ShellError {
-            return report(error)
-        } catch let error as StoreError {
-            return report(ShellError(error))
         } catch DialogAbort.interrupted {
             console.write("\n")
             return .success
@@ -161,7 +161,7 @@ public final class Interpreter {
             session.exitRequested = true
             return .success
         } catch {
-            return report(ShellError(.internalError, "Internal error: \(error)"))
+            return report(ErrorPresenter.present(error))
         }
     }
 

@@ -381,7 +381,7 @@ enum BadInputCatalogue {
             "revision not a number",
             "rollbackconfig last\n",
             line: 1,
-            "Usage: rollbackconfig {revision}\nNot a revision number: \"last\".",
+            "Usage: rollbackconfig {revision} [--discard]\nNot a revision number: \"last\".",
             4
         ),
         entry(
@@ -390,7 +390,7 @@ enum BadInputCatalogue {
             "two revisions",
             "rollbackconfig 1 2\n",
             line: 1,
-            "Usage: rollbackconfig {revision}\nUnexpected argument \"2\".",
+            "Usage: rollbackconfig {revision} [--discard]\nUnexpected argument \"2\".",
             4
         ),
         entry(

@@ -173,7 +173,7 @@ import Glibc
         """
     }
 
-    @Test(arguments: [(36, "line 2: ", 3), (0, "esa: ", 2)])
+    @Test(arguments: [(36, "line 2: ", 2), (0, "esa: ", 2)])
     func aCommitOnAFullDiskSaysTheDiskIsFullAndStoresNothing(spare: Int, prefix: String, status: Int) throws {
         guard
             let result = try Self.onSmallDisk(
