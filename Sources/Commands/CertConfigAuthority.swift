@@ -174,7 +174,7 @@ enum CertAuthorityMenu {
         var accepted: [Certificate] = []
         var notes: [String] = []
         for certificate in certificates {
-            let name = certificate.subject.displayName
+            let name = TerminalSafe.escaped(certificate.subject.displayName)
             if let reason = skipReason(
                 certificate,
                 accepted: accepted,
@@ -211,7 +211,8 @@ enum CertAuthorityMenu {
         if !certificate.isSelfSigned
             && !(file + enabled).contains(where: { $0 != certificate && certificate.isIssued(by: $0) })
         {
-            return "its issuer \"\(certificate.issuer.displayName)\" is neither in the file nor in an enabled list"
+            return
+                "its issuer \"\(TerminalSafe.escaped(certificate.issuer.displayName))\" is neither in the file nor in an enabled list"
         }
         if checkFQDN, let cn = certificate.subject.commonName, !HostnameRules.isFQDN(cn, allowWildcard: true) {
             return "the Common Name is not a fully qualified domain name"

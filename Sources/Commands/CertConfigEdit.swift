@@ -32,8 +32,8 @@ enum CertConfigEdit {
         let now = session.clock.now()
         let status = [
             "Name: \(profile.name)",
-            "Subject: \(certificate.subject.oneLine)",
-            "Issuer: \(certificate.isSelfSigned ? "(self-signed)" : certificate.issuer.oneLine)",
+            "Subject: \(TerminalSafe.escaped(certificate.subject.oneLine))",
+            "Issuer: \(certificate.isSelfSigned ? "(self-signed)" : TerminalSafe.escaped(certificate.issuer.oneLine))",
             "Valid: \(CertConfigSupport.date(certificate.notBefore)) to \(CertConfigSupport.date(certificate.notAfter))",
             "Status: \(CertificateList.status(profile, certificate, now: now))",
             "Intermediates: \(profile.intermediatesPEM.count)",

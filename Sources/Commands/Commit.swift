@@ -80,6 +80,14 @@ public enum CommitFlow {
         configuration.validate().map(\.description)
     }
 
+    /// A comment is at most 255 characters and, so that combining marks cannot make one character
+    /// huge, at most 1020 bytes (255 characters of 4 bytes).
+    static func commentProblem(_ comment: String) -> ShellError? {
+        if comment.count > 255 { return .invalidInput("The comment must be at most 255 characters.") }
+        if comment.utf8.count > 1020 { return .invalidInput("The comment must be at most 1020 bytes.") }
+        return nil
+    }
+
     /// Commits the session's candidate. With `comment` nil the comment and rollback questions are asked.
     /// Prints `Changes committed: {date}` only once the revision is durable.
     public static func commit(
@@ -95,14 +103,11 @@ public enum CommitFlow {
             dialog.block("There is no data to commit.")
             return
         }
-        if let comment = givenComment, comment.count > 255 {
-            throw ShellError.invalidInput("The comment must be at most 255 characters.")
-        }
+        if let comment = givenComment, let problem = commentProblem(comment) { throw problem }
         let comment =
             try givenComment
             ?? dialog.ask(["Please enter some comments describing your changes:"], required: false) { text in
-                text.count > 255
-                    ? .failure(.invalidInput("The comment must be at most 255 characters.")) : .success(text)
+                commentProblem(text).map { .failure($0) } ?? .success(text)
             } ?? ""
         let rollbackPoint =
             try givenRollback
@@ -157,7 +162,11 @@ public enum CommitFlow {
             throw ShellError.actionFailed(lines.joined(separator: "\n"))
         case .committed(let info, let configuration, _):
             session.didCommit(info, configuration)
-            dialog.block(successMessage?(info) ?? "Changes committed: \(session.format(info.date))")
+            let acknowledgement = successMessage?(info) ?? "Changes committed: \(session.format(info.date))"
+            dialog.block(acknowledgement)
+            // The revision is stored: when standard output fails, acknowledge it on standard error.
+            session.console.flush()
+            if session.console.outputFailure != nil { session.console.writeError(acknowledgement + "\n") }
             session.pauseBeforePrompt = true
             SystemLog(session).append(
                 "Info: PID \(ProcessInfo.processInfo.processIdentifier): User \(info.user) commit changes: \(info.comment)"
@@ -188,7 +197,13 @@ struct SystemLog {
 
     init(_ session: Session) { self.session = session }
 
+    /// Appends one line (control characters escaped, owner-only file). A failed write is reported
+    /// on standard error as a warning: what was done before (a stored commit) stays done.
     func append(_ message: String) {
-        SystemLogFile(dataDirectory: session.environment.dataDirectory, clock: session.clock).append(message)
+        do {
+            try SystemLogFile(dataDirectory: session.environment.dataDirectory, clock: session.clock).write(message)
+        } catch {
+            session.console.writeError("Warning: the system log cannot be written: \(error.message).\n")
+        }
     }
 }

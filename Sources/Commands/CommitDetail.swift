@@ -20,13 +20,13 @@ public struct CommitDetailCommand: DeclaredCommand {
             "Commit details:",
             "    Revision: \(info.number)",
             "    Committed On: \(session.format(info.date))",
-            "    User: \(info.user)",
+            "    User: \(TerminalSafe.escaped(info.user))",
             "    Method: \(info.method.rawValue)",
-            "    Comment: \(info.comment)",
+            "    Comment: \(TerminalSafe.escaped(info.comment))",
             "    Saved for rollback: \(info.rollbackPoint ? "Yes" : "No")",
             "    Changes:",
         ]
-        lines += info.changes.map { "        " + $0 }
+        lines += info.changes.map { "        " + TerminalSafe.escaped($0) }
         session.console.write("\n")
         session.page(lines.joined(separator: "\n"))
     }

@@ -27,8 +27,9 @@ public struct CommitHistoryCommand: DeclaredCommand {
             let number = String(info.number)
             lines.append(
                 String(repeating: " ", count: max(0, 3 - number.count)) + number + "  "
-                    + pad(session.format(info.date), 30) + pad(info.user, 8) + pad(info.method.rawValue, 13)
-                    + pad(info.rollbackPoint ? "yes" : "no", 10) + info.comment
+                    + pad(session.format(info.date), 30) + pad(TerminalSafe.escaped(info.user), 8)
+                    + pad(info.method.rawValue, 13)
+                    + pad(info.rollbackPoint ? "yes" : "no", 10) + TerminalSafe.escaped(info.comment)
             )
         }
         session.console.write("\n")

@@ -48,6 +48,36 @@ public struct DataDirectory: Sendable {
         }
     }
 
+    /// Makes what esa keeps owner-only: the data directory, `configuration/` and `logs/` (0700) and
+    /// the files esa writes in the data directory and in `logs/` (0600). Returns one warning line per
+    /// path whose mode was looser and has been tightened.
+    @discardableResult
+    public func tightenModes() -> [String] {
+        var warnings: [String] = []
+        func tighten(_ path: String, to mode: mode_t, folder: Bool) {
+            var status = stat()
+            guard lstat(path, &status) == 0 else { return }
+            let kind = status.st_mode & S_IFMT
+            guard kind == (folder ? S_IFDIR : S_IFREG), status.st_uid == geteuid() else { return }
+            let current = status.st_mode & 0o7777
+            guard current & 0o077 != 0 else { return }
+            guard chmod(path, current & mode) == 0 else { return }
+            warnings.append(
+                "Warning: \(path) was readable by others (mode \(String(current, radix: 8))); "
+                    + "it is now \(String(current & mode, radix: 8))."
+            )
+        }
+        let folders = [url, configurationFolder, url.appendingPathComponent("logs", isDirectory: true)]
+        for folder in folders { tighten(folder.path, to: 0o700, folder: true) }
+        for folder in [url, url.appendingPathComponent("logs", isDirectory: true)] {
+            let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
+            for name in names.sorted() {
+                tighten(folder.appendingPathComponent(name).path, to: 0o700, folder: false)
+            }
+        }
+        return warnings
+    }
+
     private struct Identity: Codable {
         var serialNumber: String
         var installDate: Date
@@ -113,7 +143,9 @@ public struct DataDirectory: Sendable {
     }
 
     /// Opens the audit log for appending (created owner-only); nil when it cannot be opened.
-    public func openAuditLog() -> AuditLog? { AuditLog(path: auditLog.path) }
+    public func openAuditLog(limit: Int = AuditLog.runLimit) -> AuditLog? {
+        AuditLog(path: auditLog.path, limit: limit)
+    }
 
     static func reason(_ error: any Error) -> String {
         (error as NSError).localizedFailureReason ?? (error as NSError).localizedDescription
@@ -128,21 +160,29 @@ public struct DataDirectory: Sendable {
 /// ``maximumBacklog``) and written before the next one once there is room again; ``record`` says so
 /// the first time, and ``finish()`` reports what is still unwritten at the end — nothing is dropped
 /// silently.
+///
+/// Control characters are escaped (a CR or LF cannot forge a line). One run writes at most
+/// `runLimit` bytes: the line that reaches it says that the rest of the run is not recorded.
 public final class AuditLog {
     /// Records kept in memory while the log cannot be written; later ones are counted as lost.
     public static let maximumBacklog = 10_000
 
     public let path: String
     private let descriptor: Int32
+    /// Bytes one run may append: 64 MiB.
+    public static let runLimit = 64 * 1_048_576
+    private let limit: Int
+    private var written = 0
     private var backlog: [[UInt8]] = []
     private var lost = 0
     private var failure: String?
 
-    init?(path: String) {
+    init?(path: String, limit: Int = AuditLog.runLimit) {
         let fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o600)
         guard fd >= 0 else { return nil }
         self.path = path
         descriptor = fd
+        self.limit = limit
     }
 
     deinit { close(descriptor) }
@@ -151,8 +191,17 @@ public final class AuditLog {
     /// Returns a one-line warning when the log stops being writable (once, until it recovers).
     @discardableResult
     public func record(date: Date, user: String, mode: SessionMode, status: ExitStatus, line: String) -> String? {
-        let text =
-            "\(Self.timestamp(date)) user=\(user) mode=\(mode.rawValue) status=\(status.rawValue) command=\(line)\n"
+        guard written < limit else { return nil }
+        let head = "\(Self.timestamp(date)) user=\(TerminalSafe.escaped(user)) mode=\(mode.rawValue) "
+        var text = head + "status=\(status.rawValue) command=\(TerminalSafe.escaped(line))\n"
+        if written + text.utf8.count > limit {
+            text =
+                head + "status=\(status.rawValue) audit limit of \(limit) bytes for this run reached; "
+                + "later commands of this run are not recorded\n"
+            written = limit
+        } else {
+            written += text.utf8.count
+        }
         if backlog.count < Self.maximumBacklog {
             backlog.append(Array(text.utf8))
         } else {

@@ -34,9 +34,15 @@ public final class Dialog {
 
     // MARK: Output
 
+    /// Every line the dialog engine prints goes out here: control characters in text taken from
+    /// the configuration, a certificate or a file are escaped (`TerminalSafe`), line feeds kept.
+    private func emit(_ text: String) {
+        console.write(TerminalSafe.escapedLines(text))
+    }
+
     /// Prints lines as one block, preceded by one empty line (shell.md §3).
     public func block(_ lines: [String]) {
-        console.write("\n" + lines.map { $0 + "\n" }.joined())
+        emit("\n" + lines.map { $0 + "\n" }.joined())
     }
 
     /// Prints lines as one block, preceded by one empty line.
@@ -44,7 +50,7 @@ public final class Dialog {
 
     /// Prints lines with no empty line before them.
     public func lines(_ lines: [String]) {
-        console.write(lines.map { $0 + "\n" }.joined())
+        emit(lines.map { $0 + "\n" }.joined())
     }
 
     /// Prints lines with no empty line before them.
@@ -57,7 +63,7 @@ public final class Dialog {
     func readLine(_ prompt: String, kind: InputKind, completer: Completer = .none) throws -> String {
         if Interrupts.take() { throw DialogAbort.interrupted }
         while true {
-            let event = console.read(prompt: prompt, kind: kind, completer: completer)
+            let event = console.read(prompt: TerminalSafe.escaped(prompt), kind: kind, completer: completer)
             switch event {
             case .line(let text):
                 linesRead += 1
@@ -72,7 +78,7 @@ public final class Dialog {
                 linesRead += 1
                 let message = Self.message(for: problem)
                 if !isInteractive { throw ShellError.invalidInput(message) }
-                console.write(message + "\n")
+                emit(message + "\n")
             }
         }
     }
@@ -82,13 +88,14 @@ public final class Dialog {
         switch problem {
         case .notText: "Invalid input: the line is not valid UTF-8 text."
         case .tooLong: "Input too long."
+        case .controlCharacter: "Invalid input: the line holds a control character."
         }
     }
 
     /// On a terminal prints the complaint so the question can be asked again; in a script throws it.
     private func reject(_ message: String) throws {
         if !isInteractive { throw ShellError.invalidInput(message) }
-        console.write(message + "\n")
+        emit(message + "\n")
     }
 
     // MARK: Menus
@@ -168,7 +175,7 @@ public final class Dialog {
         while true {
             var answer = try readLine(prompt, kind: .answer, completer: completer).trimmingSpaces
             if answer == "?", let help {
-                console.write(help + "\n")
+                emit(help + "\n")
                 continue
             }
             if answer.isEmpty {
@@ -250,7 +257,7 @@ public final class Dialog {
         spaced: Bool = true,
         alsoAccepting words: [String]
     ) throws -> Answer<Bool> {
-        console.write((spaced ? "\n" : "") + question.dropLast().map { $0 + "\n" }.joined())
+        emit((spaced ? "\n" : "") + question.dropLast().map { $0 + "\n" }.joined())
         let prompt = (question.last ?? "") + (defaultValue ? " [Y]> " : " [N]> ")
         let extras = words.map { $0.lowercased() }
         let complaint = (["Please answer Y or N"] + extras.map { "\"\($0)\"" }).joined(separator: ", ") + "."
@@ -260,7 +267,7 @@ public final class Dialog {
             case "": return .value(defaultValue)
             case "y", "yes": return .value(true)
             case "n", "no": return .value(false)
-            case "?": console.write("Answer Y or N. Enter alone means \(defaultValue ? "Y" : "N").\n")
+            case "?": emit("Answer Y or N. Enter alone means \(defaultValue ? "Y" : "N").\n")
             default:
                 if extras.contains(answer) { return .word(answer) }
                 try reject(extras.isEmpty ? "Please answer Y or N." : complaint)
@@ -304,7 +311,7 @@ public final class Dialog {
             let answer = try readLine("[\(defaultIndex + 1)]> ", kind: .answer, completer: completer).trimmingSpaces
             if answer.isEmpty { return .value(defaultIndex) }
             if answer == "?" {
-                console.write(complaint + "\n")
+                emit(complaint + "\n")
                 continue
             }
             if let number = Int(answer), (1...items.count).contains(number) { return .value(number - 1) }

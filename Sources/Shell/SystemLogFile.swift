@@ -1,9 +1,5 @@
 import Foundation
 
-#if canImport(Glibc)
-import Glibc
-#endif
-
 /// The appliance's system log (mail-logs.md §5): `{date} {Level}: {text}` lines appended to one
 /// file in the data directory, by the shell's commits and by `esa serve` alike.
 public struct SystemLogFile: Sendable {
@@ -15,16 +11,21 @@ public struct SystemLogFile: Sendable {
         self.clock = clock
     }
 
-    /// Appends `{date} {message}`; `message` starts with its level (`Info: …`, `Warning: …`).
-    /// One `write` with O_APPEND, so lines of several processes never interleave.
+    /// Appends `{date} {message}`; `message` starts with its level (`Info: …`, `Warning: …`). Control
+    /// characters (from a commit comment, a certificate, Postfix) are escaped; one `write` with
+    /// O_APPEND, so lines of several processes never interleave.
+    public func write(_ message: String) throws(ShellError) {
+        let line = "\(clock.appliance(clock.now(), zone: false)) \(TerminalSafe.escaped(message))\n"
+        try? FileManager.default.createDirectory(
+            atPath: (path as NSString).deletingLastPathComponent,
+            withIntermediateDirectories: true,
+            attributes: [.posixPermissions: 0o700]
+        )
+        try FileOutput.append(line, toFileAt: path)
+    }
+
+    /// Like ``write(_:)``, for callers that have nobody to tell when the disk is full.
     public func append(_ message: String) {
-        let line = "\(clock.appliance(clock.now(), zone: false)) \(message)\n"
-        let folder = (path as NSString).deletingLastPathComponent
-        try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        let fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o600)
-        guard fd >= 0 else { return }
-        defer { close(fd) }
-        let bytes = Array(line.utf8)
-        _ = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+        try? write(message)
     }
 }

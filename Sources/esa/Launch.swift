@@ -21,6 +21,9 @@ struct Launch {
     var idleTimeoutMinutes: Int
 
     func start() -> ExitStatus {
+        // Everything esa writes (store, logs, history, identity, exported files) is owner-only,
+        // whatever umask it was started with.
+        umask(0o077)
         let clock = ShellClock()
         let directory = DataDirectory(
             url: dataDirectory.map { URL(fileURLWithPath: $0, isDirectory: true) } ?? DataDirectory.defaultURL()
@@ -40,6 +43,13 @@ struct Launch {
         }
         do {
             try directory.prepare()
+            // Loose modes left by an older version or another tool are fixed and noted in the system log.
+            for warning in directory.tightenModes() {
+                try? FileOutput.append(
+                    "\(clock.appliance(clock.now(), zone: false)) \(TerminalSafe.escaped(warning))\n",
+                    toFileAt: directory.url.appendingPathComponent("logs/system.log").path
+                )
+            }
             if let script {
                 let fd = open(script, O_RDONLY)
                 guard fd >= 0 else {
@@ -175,7 +185,7 @@ struct Launch {
     }
 
     private func fail(_ message: String, _ status: ExitStatus) -> ExitStatus {
-        FileHandle.standardError.write(Data("esa: \(message)\n".utf8))
+        try? FileOutput.write("esa: \(message)\n", to: 2)
         return status
     }
 }
