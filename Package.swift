@@ -51,7 +51,11 @@ let package = Package(
         // Postfix's log → the appliance's mail log (pure translator, writer, follower).
         .target(name: "MailLog", dependencies: ["ApplianceConfig"], swiftSettings: strict),
         // The data plane: the private Postfix instance of `esa serve` (rendering, apply, supervision).
-        .target(name: "Gateway", dependencies: ["ApplianceConfig", "Service", "Shell"], swiftSettings: strict),
+        .target(
+            name: "Gateway",
+            dependencies: ["ApplianceConfig", "Service", "Shell", "MailLog"],
+            swiftSettings: strict
+        ),
         // libedit console; only module importing CLibEdit.
         .target(name: "LineEditing", dependencies: ["Shell", "CLibEdit"], swiftSettings: strict),
         .executableTarget(
@@ -85,7 +89,7 @@ let package = Package(
         .testTarget(name: "CommandsTests", dependencies: ["Commands", "Shell", "TestSupport"]),
         .testTarget(
             name: "GatewayTests",
-            dependencies: ["Gateway", "ApplianceConfig", "ConfigStore", "TestSupport"],
+            dependencies: ["Gateway", "ApplianceConfig", "ConfigStore", "Certificates", "TestSupport"],
             exclude: ["Golden"]
         ),
         .testTarget(name: "EndToEndTests", dependencies: ["TestSupport", "ConfigStore"]),

@@ -1,4 +1,5 @@
 import ApplianceConfig
+import MailLog
 import Service
 import Shell
 
@@ -16,23 +17,29 @@ import Darwin
 
 /// The Postfix side of `esa serve` (gateway.md §1–2): on the head revision and after every commit,
 /// render → test-bind → check → write → start or reload; Postfix itself runs as a child and is
-/// started again with back-off when it dies; its log goes line by line to a `PostfixLogConsumer`.
+/// started again with back-off when it dies; its log is translated into `logs/mail_logs` by a
+/// `MailLogPipeline` (module MailLog), whose events go to `onMailLogEvents` (the alert sender).
 public struct GatewayPart: ServicePart {
     public let name = "gateway"
     public var options: RenderOptions
-    public var logConsumer: (any PostfixLogConsumer)?
+    /// The appliance's serial number, for the mail log's header lines.
+    public var serial: String
+    /// Events of newly translated mail-log lines (required-TLS delivery failures).
+    public var onMailLogEvents: (@Sendable ([MailLogEvent]) -> Void)?
     public var postfixBackOff: BackOff
     /// Called after each apply (tests and `esa serve`'s first message).
     public var onApply: (@Sendable (ApplyReport, ApplianceConfiguration) -> Void)?
 
     public init(
         options: RenderOptions = RenderOptions(),
-        logConsumer: (any PostfixLogConsumer)? = nil,
+        serial: String = "",
+        onMailLogEvents: (@Sendable ([MailLogEvent]) -> Void)? = nil,
         postfixBackOff: BackOff = BackOff(),
         onApply: (@Sendable (ApplyReport, ApplianceConfiguration) -> Void)? = nil
     ) {
         self.options = options
-        self.logConsumer = logConsumer
+        self.serial = serial
+        self.onMailLogEvents = onMailLogEvents
         self.postfixBackOff = postfixBackOff
         self.onApply = onApply
     }
@@ -49,14 +56,7 @@ public struct GatewayPart: ServicePart {
         do {
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask { await controller.superviseMaster() }
-                if let logConsumer {
-                    group.addTask {
-                        await LogFollower(paths: paths).follow { line in
-                            guard let configuration = context.latest?.configuration else { return }
-                            await logConsumer.consume(line, configuration: configuration)
-                        }
-                    }
-                }
+                group.addTask { await followMailLog(context, paths: paths) }
                 group.addTask {
                     for await snapshot in context.configurations() {
                         let report = await controller.apply(snapshot)
@@ -72,6 +72,50 @@ public struct GatewayPart: ServicePart {
         }
         await controller.shutDown()
         try Task.checkCancellation()
+    }
+}
+
+extension GatewayPart {
+    /// Keeps `logs/mail_logs/mail.current` up to date from Postfix's log (every 200 ms), with the
+    /// settings of the committed configuration in force.
+    func followMailLog(_ context: ServiceContext, paths: GatewayPaths) async {
+        let data = context.dataDirectory.path
+        var pipeline: MailLogPipeline?
+        var revision = 0
+        var lastProblem: String?
+        while !Task.isCancelled {
+            do throws(MailLogError) {
+                if let snapshot = context.latest {
+                    if pipeline == nil {
+                        pipeline = try MailLogPipeline(
+                            postfixLog: paths.maillog,
+                            statePath: data + "/logs/mail_logs/state.json",
+                            writer: try MailLogWriter(
+                                folder: data + "/logs/mail_logs",
+                                name: "mail",
+                                version: ApplianceInfo.version,
+                                serial: serial,
+                                now: MailLogWriter.localClock
+                            ),
+                            settings: MailLogSettings(configuration: snapshot.configuration),
+                            now: MailLogWriter.localClock
+                        )
+                        revision = snapshot.revision
+                    } else if snapshot.revision != revision {
+                        pipeline?.settings = MailLogSettings(configuration: snapshot.configuration)
+                        revision = snapshot.revision
+                    }
+                    if let events = try pipeline?.catchUp(), !events.isEmpty { onMailLogEvents?(events) }
+                    lastProblem = nil
+                }
+            } catch {
+                if lastProblem != error.message {
+                    context.systemLog.append("Warning: the mail log cannot be written: \(error.message)")
+                    lastProblem = error.message
+                }
+            }
+            try? await Task.sleep(for: .milliseconds(200))
+        }
     }
 }
 

@@ -28,13 +28,6 @@ public protocol ServicePart: Sendable {
     func run(_ context: ServiceContext) async throws
 }
 
-/// What the Gateway part feeds with Postfix's log (gateway/log/maillog), one complete line at a
-/// time, in order; the mail-log translator implements it.
-public protocol PostfixLogConsumer: Sendable {
-    /// One line of Postfix's log (no newline) and the committed configuration in force.
-    func consume(_ line: String, configuration: ApplianceConfiguration) async
-}
-
 /// What every part gets from the supervisor.
 public struct ServiceContext: Sendable {
     public let dataDirectory: URL
@@ -90,9 +83,18 @@ public final class StoreWatcher: Sendable {
     }
 
     /// Polls until cancelled; a failed read is retried at the next tick.
-    public func run() async {
+    public func run(onError: (@Sendable (String) -> Void)? = nil) async {
+        var problem: String?
         while !Task.isCancelled {
-            try? refresh()
+            do {
+                try refresh()
+                problem = nil
+            } catch {
+                // Reported once per distinct problem; the next tick tries again.
+                let text = "\(error)"
+                if text != problem { onError?(text) }
+                problem = text
+            }
             try? await Task.sleep(for: interval)
         }
         let subscribers = state.withLock { state in
@@ -137,7 +139,11 @@ public struct Service: Sendable {
     public func run() async throws {
         try context.watcher.refresh()
         await withTaskGroup(of: Void.self) { group in
-            group.addTask { await context.watcher.run() }
+            group.addTask {
+                await context.watcher.run { problem in
+                    context.systemLog.append("Warning: the committed configuration cannot be read: \(problem)")
+                }
+            }
             for part in parts {
                 group.addTask { await supervise(part) }
             }

@@ -65,11 +65,28 @@ struct Serve: AsyncParsableCommand {
             ?? DataDirectory.defaultURL()
         let directory = DataDirectory(url: url)
         let store: RevisionStore
+        let serial: String
         do {
+            // The same store and identity rules as the shell (Launch): nothing is re-created in a
+            // data directory used before.
             try directory.prepare()
-            store = try RevisionStore(path: directory.storePath, clock: clock.now) {
+            let initialised = directory.isInitialised
+            let existingIdentity = try directory.existingIdentity()
+            store = try RevisionStore(
+                path: directory.storePath,
+                clock: clock.now,
+                createIfMissing: !initialised,
+                sealer: SecretKeyFile(path: directory.url.appendingPathComponent("secret.key").path)
+            ) {
                 try FactoryConfiguration.make(now: clock.now())
             }
+            let identity =
+                try existingIdentity
+                ?? directory.identity(
+                    now: clock.now(),
+                    create: !initialised || store.history(limit: 1).first?.number == 1
+                )
+            serial = identity.serial
             _ = try store.revertIfDue(now: clock.now())
         } catch let error as ShellError {
             return fail(error.message, error.code.status)
@@ -88,6 +105,7 @@ struct Serve: AsyncParsableCommand {
                 maximalBackoffSeconds: maximalBackoff,
                 queueRunDelaySeconds: queueRunDelay
             ),
+            serial: serial,
             onApply: { report, configuration in
                 guard first.claim() else { return }
                 for line in LoopbackHint.lines(for: report.unbound, configuration: configuration, esa: esa) {

@@ -1,4 +1,5 @@
 import ApplianceConfig
+import Certificates
 import ConfigStore
 import Foundation
 import Gateway
@@ -48,6 +49,10 @@ final class LiveNamespace: @unchecked Sendable {
             }
         }
         children = []
+        // Whatever is still inside the namespace was started by this test.
+        if let pids = try? ChildProcess.run(["/usr/sbin/ip", "netns", "pids", name]) {
+            for pid in pids.output.split(separator: "\n").compactMap({ Int32($0) }) { kill(pid, SIGKILL) }
+        }
         _ = try? ChildProcess.run(["/usr/sbin/ip", "netns", "del", name])
         try? FileManager.default.removeItem(atPath: "/etc/netns/\(name)")
     }
@@ -89,6 +94,19 @@ final class LiveNamespace: @unchecked Sendable {
     }
 }
 
+/// Seals private keys with the data directory's `secret.key`, like the `esa` binary.
+struct SecretFileSealer: SecretSealing {
+    let path: String
+
+    private func box() throws -> SecretBox {
+        let key = try [UInt8](Data(contentsOf: URL(fileURLWithPath: path)))
+        return try SecretBox(key: key)
+    }
+
+    func seal(_ secret: String) throws -> String { try box().seal(secret) }
+    func open(_ sealed: String) throws -> String { try box().open(sealed) }
+}
+
 struct LiveError: Error, CustomStringConvertible {
     let description: String
     init(_ description: String) { self.description = description }
@@ -124,15 +142,39 @@ final class LiveGatewayRun: @unchecked Sendable {
     let paths: GatewayPaths
     var serve: ChildProcess?
 
+    /// A fresh data directory made by `esa` itself (store, identity, `secret.key`), and the store
+    /// opened here with the same secret, as a second shell would.
     init(namespace: LiveNamespace) throws {
         self.namespace = namespace
         directory = try TemporaryDirectory()
         paths = GatewayPaths(dataDirectory: directory.url.path)
+        let made = try EsaProcess.run(["--data-dir", directory.url.path, "-c", "version"])
+        guard made.status == 0 else { throw LiveError("esa could not make the data directory: \(made.stderr)") }
         store = try RevisionStore(
             path: directory.url.appendingPathComponent("config.db").path,
             clock: { Date() },
+            createIfMissing: false,
+            sealer: SecretFileSealer(path: directory.url.appendingPathComponent("secret.key").path),
             factory: { TestFactory.configuration }
         )
+    }
+
+    /// Stops `esa serve` (SIGTERM, as systemd does) and waits for it, bounded.
+    func stop() {
+        guard let serve else { return }
+        kill(serve.pid, SIGTERM)
+        let deadline = ContinuousClock.now + .seconds(30)
+        while serve.exitStatus(wait: false) == nil {
+            if ContinuousClock.now > deadline {
+                kill(serve.pid, SIGKILL)
+                _ = serve.exitStatus(wait: true)
+                break
+            }
+            usleep(50_000)
+        }
+        self.serve = nil
+        // A safety net: nothing of this instance may outlive the test.
+        _ = try? ChildProcess.run([PostfixInstance.postfixProgram, "-c", paths.configuration, "abort"])
     }
 
     var serveLog: String { directory.url.path + "/serve.log" }

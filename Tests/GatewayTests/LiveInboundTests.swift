@@ -77,6 +77,7 @@ import Testing
         let namespace = try LiveNamespace()
         defer { namespace.tearDown() }
         let run = try LiveGatewayRun(namespace: namespace)
+        defer { run.stop() }
         try run.start()
 
         // A fresh data directory: the factory interface does not exist here.
