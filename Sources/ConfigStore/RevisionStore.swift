@@ -299,32 +299,14 @@ public final class RevisionStore: Sendable {
         var stored: (RevisionInfo, ApplianceConfiguration, StoredContent)?
         let outcome: CommitOutcome = try Self.translatingErrors(path: path) {
             try write { db in
-                if try Schema.pendingConfirmation(db) != nil { throw StoreError.pendingConfirmation }
-                guard let head = try Schema.head(db) else { throw StoreError.noSuchRevision(1) }
-                guard base >= 1 && base <= head.number else { throw StoreError.noSuchRevision(base) }
-                let headConfiguration = try configuration(db, head)
-                var result = candidate
-                if base != head.number {
-                    guard let baseInfo = try Schema.info(db, number: base) else {
-                        throw StoreError.baseUnavailable(base)
-                    }
-                    let baseConfiguration = try configuration(db, baseInfo)
-                    switch candidate.rebased(from: baseConfiguration, onto: headConfiguration) {
-                    case .success(let merged):
-                        result = merged
-                    case .failure(let failure):
-                        let culprit = try newestRevision(
-                            db,
-                            touching: failure.conflicts,
-                            after: base,
-                            head: head
-                        )
-                        return .conflict(with: culprit, conflicts: failure.conflicts)
-                    }
+                let result: ApplianceConfiguration
+                let head: RevisionInfo
+                let headConfiguration: ApplianceConfiguration
+                switch try prepare(db, candidate, base: base, validate: validate) {
+                case .finished(let outcome): return outcome
+                case .ready(let content, let top, let topConfiguration):
+                    (result, head, headConfiguration) = (content, top, topConfiguration)
                 }
-                let errors = validate(result)
-                if !errors.isEmpty { return .invalid(errors) }
-                if result == headConfiguration { return .nothingToCommit }
                 let content = try cache.content(equalTo: result) ?? (try StoredContent(encoding: result))
                 let info = RevisionInfo(
                     number: head.number + 1,
@@ -359,6 +341,63 @@ public final class RevisionStore: Sendable {
             cache.insert(number: info.number, configuration: configuration, content: content)
         }
         return outcome
+    }
+
+    /// What a commit of `candidate` (edited from `base`) would do now, storing nothing
+    /// (`commit --check`): the same refusal while a confirmation is pending, the same rebase onto the
+    /// head, conflicts, validation and comparison as ``commit(_:base:user:method:comment:rollbackPoint:validate:)``.
+    public func check(
+        _ candidate: ApplianceConfiguration,
+        base: Int,
+        validate: (ApplianceConfiguration) -> [String]
+    ) throws -> CommitCheck {
+        try Self.translatingErrors(path: path) {
+            try database.read { db in
+                switch try prepare(db, candidate, base: base, validate: validate) {
+                case .finished(.conflict(let other, let conflicts)): .conflict(with: other, conflicts: conflicts)
+                case .finished(.invalid(let problems)): .invalid(problems)
+                case .finished: .nothingToCommit
+                case .ready(let result, let head, _): .ready(result, rebased: base != head.number)
+                }
+            }
+        }
+    }
+
+    /// A commit up to the point of storing: refused, conflicting, invalid or unchanged (`finished`),
+    /// or the content to store over `head`.
+    private enum Prepared {
+        case finished(CommitOutcome)
+        case ready(ApplianceConfiguration, head: RevisionInfo, headConfiguration: ApplianceConfiguration)
+    }
+
+    private func prepare(
+        _ db: Database,
+        _ candidate: ApplianceConfiguration,
+        base: Int,
+        validate: (ApplianceConfiguration) -> [String]
+    ) throws -> Prepared {
+        if try Schema.pendingConfirmation(db) != nil { throw StoreError.pendingConfirmation }
+        guard let head = try Schema.head(db) else { throw StoreError.noSuchRevision(1) }
+        guard base >= 1 && base <= head.number else { throw StoreError.noSuchRevision(base) }
+        let headConfiguration = try configuration(db, head)
+        var result = candidate
+        if base != head.number {
+            guard let baseInfo = try Schema.info(db, number: base) else {
+                throw StoreError.baseUnavailable(base)
+            }
+            let baseConfiguration = try configuration(db, baseInfo)
+            switch candidate.rebased(from: baseConfiguration, onto: headConfiguration) {
+            case .success(let merged):
+                result = merged
+            case .failure(let failure):
+                let culprit = try newestRevision(db, touching: failure.conflicts, after: base, head: head)
+                return .finished(.conflict(with: culprit, conflicts: failure.conflicts))
+            }
+        }
+        let errors = validate(result)
+        if !errors.isEmpty { return .finished(.invalid(errors)) }
+        if result == headConfiguration { return .finished(.nothingToCommit) }
+        return .ready(result, head: head, headConfiguration: headConfiguration)
     }
 
     /// The newest kept revision after `base` whose changes touch one of the conflicting objects

@@ -23,6 +23,8 @@ public final class Session {
     public var exitRequested = false
     /// Messages to print before the next prompt (for example an automatic revert done by a timer).
     public let notices = NoticeBoard()
+    /// The newest revision this session has looked at for automatic reverts.
+    private var lastSeenRevision: Int
     /// Set after `Changes committed` in an interactive session: the next prompt is written apart,
     /// about 200 ms later (ssh.md §4), so a client that matches the line sees the prompt in a later read.
     public var pauseBeforePrompt = false
@@ -42,6 +44,7 @@ public final class Session {
         self.store = store
         self.registry = registry
         self.base = try store.head()
+        self.lastSeenRevision = base.info.number
         dialog.commandWords = registry.allNames
     }
 
@@ -89,6 +92,17 @@ public final class Session {
         candidate = nil
         pendingMethod = nil
         lastCommit = info
+    }
+
+    /// `Commit {n} was not confirmed and has been reverted.` for every automatic revert stored since
+    /// the last call, whichever process made it (commit.md §8.5): every open session is told once,
+    /// the one that made the confirmed commit included.
+    public func revertNotices() throws -> [String] {
+        let newer = try store.history(limit: 20).filter { $0.number > lastSeenRevision }
+        lastSeenRevision = max(lastSeenRevision, newer.map(\.number).max() ?? lastSeenRevision)
+        return newer.reversed().filter { $0.method == .autoRevert }.map { info in
+            "Commit \(info.baseRevision ?? info.number - 1) was not confirmed and has been reverted."
+        }
     }
 
     /// Follows commits of other sessions while this one has nothing pending.

@@ -154,7 +154,7 @@ struct Launch {
 
         if mode == .interactive { Interrupts.install() }
         let reverter =
-            mode == .interactive ? AutoRevertTimer(store: store, notices: session.notices, clock: clock) : nil
+            mode == .interactive ? AutoRevertTimer(store: store, clock: clock) : nil
         defer { reverter?.stop() }
 
         let status: ExitStatus
@@ -195,13 +195,12 @@ struct Launch {
 final class AutoRevertTimer {
     private let timer: any DispatchSourceTimer
 
-    init(store: RevisionStore, notices: NoticeBoard, clock: ShellClock) {
+    init(store: RevisionStore, clock: ShellClock) {
         let timer = DispatchSource.makeTimerSource(queue: .global())
         timer.schedule(deadline: .now() + 5, repeating: 5)
         timer.setEventHandler {
-            if let info = try? store.revertIfDue(now: clock.now()) {
-                notices.post("Commit \(info.number - 1) was not confirmed and has been reverted.")
-            }
+            // The sessions see the new revision and say so at their next prompt.
+            _ = try? store.revertIfDue(now: clock.now())
         }
         timer.resume()
         self.timer = timer
