@@ -78,7 +78,12 @@ public enum CommitFlow {
     /// validation of the rebased result.
     public static func check(_ session: Session) throws {
         showWarnings(session)
-        let outcome = try session.store.check(session.configuration, base: session.base.info.number, validate: validate)
+        let outcome = try session.store.check(
+            session.configuration,
+            base: session.base.info.number,
+            baseConfiguration: session.base.configuration,
+            validate: validate
+        )
         switch outcome {
         case .ready, .nothingToCommit:
             session.dialog.block("Configuration check succeeded.")
@@ -152,6 +157,7 @@ public enum CommitFlow {
             outcome = try session.store.commitConfirmed(
                 candidate,
                 base: base,
+                baseConfiguration: session.base.configuration,
                 user: user,
                 method: method,
                 comment: comment,
@@ -163,6 +169,7 @@ public enum CommitFlow {
             outcome = try session.store.commit(
                 candidate,
                 base: base,
+                baseConfiguration: session.base.configuration,
                 user: user,
                 method: method,
                 comment: comment,

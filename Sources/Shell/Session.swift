@@ -8,7 +8,7 @@ import Synchronization
 public final class Session {
     public let dialog: Dialog
     public let environment: ShellEnvironment
-    public let store: RevisionStore
+    public let store: any ConfigurationStore
     public let registry: CommandRegistry
 
     /// The committed revision the candidate is based on (the head when there are no pending changes).
@@ -34,7 +34,7 @@ public final class Session {
     public init(
         console: any Console,
         environment: ShellEnvironment,
-        store: RevisionStore,
+        store: any ConfigurationStore,
         registry: CommandRegistry
     )
         throws

@@ -19,6 +19,8 @@ struct Launch {
     var script: String?
     var continueOnError: Bool
     var idleTimeoutMinutes: Int
+    /// `--verify-store`: check every kept revision (start-up checks only the head) and exit.
+    var verifyStore = false
 
     func start() -> ExitStatus {
         // Everything esa writes (store, logs, history, identity, exported files) is owner-only,
@@ -86,7 +88,12 @@ struct Launch {
             // writing the identity left only the factory revision, and may still write it.
             let initialised = directory.isInitialised
             let existingIdentity = try directory.existingIdentity()
-            store = try RevisionStore(path: directory.storePath, clock: clock.now, createIfMissing: !initialised) {
+            store = try RevisionStore(
+                path: directory.storePath,
+                clock: clock.now,
+                createIfMissing: !initialised,
+                sealer: SecretKeyFile(path: directory.url.appendingPathComponent("secret.key").path)
+            ) {
                 try FactoryConfiguration.make(now: clock.now())
             }
             let identity =
@@ -110,6 +117,18 @@ struct Launch {
             return fail(error.message, .ioError)
         } catch {
             return fail("The configuration store cannot be opened: \(error).", .ioError)
+        }
+
+        if verifyStore {
+            do {
+                let count = try store.verify()
+                print("The configuration store is intact: \(count) revision\(count == 1 ? "" : "s") checked.")
+                return .success
+            } catch let error as StoreError {
+                return fail(error.message, .ioError)
+            } catch {
+                return fail("The configuration store cannot be read: \(error).", .ioError)
+            }
         }
 
         let lastLogin =
