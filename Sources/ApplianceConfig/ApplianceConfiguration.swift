@@ -29,6 +29,8 @@ public struct ApplianceConfiguration: Sendable, Equatable, Codable {
     public var listenerSettings: ListenerSettings
     /// Alert recipients.
     public var alerts: AlertSettings
+    /// Extra fields of the mail log (`tlslogconfig`).
+    public var logging: LoggingSettings
 
     public init(
         hostname: String,
@@ -42,7 +44,8 @@ public struct ApplianceConfiguration: Sendable, Equatable, Codable {
         webSecurity: WebSecuritySettings = .init(),
         listeners: [Listener] = [],
         listenerSettings: ListenerSettings = .init(),
-        alerts: AlertSettings = .init()
+        alerts: AlertSettings = .init(),
+        logging: LoggingSettings = .init()
     ) {
         self.hostname = hostname
         self.interfaces = interfaces
@@ -56,12 +59,13 @@ public struct ApplianceConfiguration: Sendable, Equatable, Codable {
         self.listeners = listeners
         self.listenerSettings = listenerSettings
         self.alerts = alerts
+        self.logging = logging
     }
 
     private enum CodingKeys: String, CodingKey {
         case hostname, interfaces, certificates, certificateAuthorities, revocationLists, destinations
         case destinationDefaults
-        case ldap, webSecurity, listeners, listenerSettings, alerts
+        case ldap, webSecurity, listeners, listenerSettings, alerts, logging
     }
 
     /// Decodes revisions written by any earlier version: sections added later take their factory value.
@@ -80,6 +84,7 @@ public struct ApplianceConfiguration: Sendable, Equatable, Codable {
         listeners = try c.decodeIfPresent([Listener].self, forKey: .listeners) ?? []
         listenerSettings = try c.decodeIfPresent(ListenerSettings.self, forKey: .listenerSettings) ?? .init()
         alerts = try c.decodeIfPresent(AlertSettings.self, forKey: .alerts) ?? .init()
+        logging = try c.decodeIfPresent(LoggingSettings.self, forKey: .logging) ?? .init()
     }
 }
 

@@ -219,6 +219,7 @@ extension ApplianceConfiguration {
         .collection("listenerconfig", \.listeners),
         .group("listenerconfig", \.listenerSettings),
         .group("alertconfig", \.alerts),
+        .group("tlslogconfig", \.logging),
     ]
 
     var hostnameSetting: HostnameSetting {

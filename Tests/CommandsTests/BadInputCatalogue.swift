@@ -1109,6 +1109,15 @@ enum BadInputCatalogue {
         ),
         entry(
             98,
+            "tlslogconfig",
+            "a word other than on or off",
+            "tlslogconfig yes\n",
+            line: 1,
+            "Usage: tlslogconfig [on|off]\nPlease enter \"on\" or \"off\", not \"yes\".",
+            4
+        ),
+        entry(
+            99,
             "certconfig",
             "IMPORT: a PKCS#12 file asking for 2,000,000 iterations",
             "certconfig\ncertificate\nimport\np2\nslow.pfx\nn\npw\n",
