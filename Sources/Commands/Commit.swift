@@ -225,15 +225,8 @@ struct SystemLog {
     /// Appends one line (control characters escaped, owner-only file). A failed write is reported
     /// on standard error as a warning: what was done before (a stored commit) stays done.
     func append(_ message: String) {
-        let url = session.environment.dataDirectory.appendingPathComponent("logs/system.log")
-        let line = "\(session.clock.appliance(session.clock.now(), zone: false)) \(TerminalSafe.escaped(message))\n"
-        try? FileManager.default.createDirectory(
-            at: url.deletingLastPathComponent(),
-            withIntermediateDirectories: true,
-            attributes: [.posixPermissions: 0o700]
-        )
         do {
-            try FileOutput.append(line, toFileAt: url.path)
+            try SystemLogFile(dataDirectory: session.environment.dataDirectory, clock: session.clock).write(message)
         } catch {
             session.console.writeError("Warning: the system log cannot be written: \(error.message).\n")
         }
