@@ -172,6 +172,82 @@ static inline int esa_PKCS12_find_unusable_algorithm(PKCS12 *p12, char *buffer, 
     return found;
 }
 
+/*
+ * The iteration count of a password-based encryption algorithm (PBES2 with PBKDF2, or a PKCS#12 /
+ * PKCS#5 v1 PBE), read without deriving anything: 0 when there is none, LONG_MAX when it does not
+ * fit a long.
+ */
+static inline long esa_pbe_iterations(const X509_ALGOR *algorithm) {
+    const ASN1_OBJECT *object = NULL;
+    X509_ALGOR_get0(&object, NULL, NULL, algorithm);
+    long iterations = 0;
+    const ASN1_INTEGER *count = NULL;
+    if (OBJ_obj2nid(object) == NID_pbes2) {
+        PBE2PARAM *pbes2 = ASN1_TYPE_unpack_sequence(ASN1_ITEM_rptr(PBE2PARAM), algorithm->parameter);
+        if (pbes2 != NULL && pbes2->keyfunc != NULL && OBJ_obj2nid(pbes2->keyfunc->algorithm) == NID_id_pbkdf2) {
+            PBKDF2PARAM *kdf = ASN1_TYPE_unpack_sequence(ASN1_ITEM_rptr(PBKDF2PARAM), pbes2->keyfunc->parameter);
+            if (kdf != NULL && kdf->iter != NULL) {
+                iterations = ASN1_INTEGER_get(kdf->iter);
+                if (iterations < 0) iterations = LONG_MAX;
+            }
+            PBKDF2PARAM_free(kdf);
+        }
+        PBE2PARAM_free(pbes2);
+    } else {
+        PBEPARAM *pbe = ASN1_TYPE_unpack_sequence(ASN1_ITEM_rptr(PBEPARAM), algorithm->parameter);
+        if (pbe != NULL && pbe->iter != NULL) {
+            count = pbe->iter;
+            iterations = ASN1_INTEGER_get(count);
+            if (iterations < 0) iterations = LONG_MAX;
+        }
+        PBEPARAM_free(pbe);
+    }
+    ERR_clear_error();
+    return iterations;
+}
+
+/*
+ * The largest iteration count a PKCS#12 file asks for (its MAC, its encrypted safes, its shrouded
+ * key bags), found before any key is derived, so that a file asking for millions is refused at once.
+ */
+static inline long esa_PKCS12_max_iterations(PKCS12 *p12) {
+    long most = 0;
+    if (PKCS12_mac_present(p12)) {
+        const ASN1_INTEGER *mac_iterations = NULL;
+        PKCS12_get0_mac(NULL, NULL, NULL, &mac_iterations, p12);
+        if (mac_iterations != NULL) {
+            long count = ASN1_INTEGER_get(mac_iterations);
+            most = count < 0 ? LONG_MAX : count;
+        }
+    }
+    STACK_OF(PKCS7) *safes = PKCS12_unpack_authsafes(p12);
+    for (int i = 0; safes != NULL && i < sk_PKCS7_num(safes); i++) {
+        PKCS7 *safe = sk_PKCS7_value(safes, i);
+        int type = OBJ_obj2nid(safe->type);
+        if (type == NID_pkcs7_encrypted) {
+            if (safe->d.encrypted != NULL && safe->d.encrypted->enc_data != NULL) {
+                long count = esa_pbe_iterations(safe->d.encrypted->enc_data->algorithm);
+                if (count > most) most = count;
+            }
+        } else if (type == NID_pkcs7_data) {
+            STACK_OF(PKCS12_SAFEBAG) *bags = PKCS12_unpack_p7data(safe);
+            for (int j = 0; bags != NULL && j < sk_PKCS12_SAFEBAG_num(bags); j++) {
+                const PKCS12_SAFEBAG *bag = sk_PKCS12_SAFEBAG_value(bags, j);
+                if (PKCS12_SAFEBAG_get_nid(bag) == NID_pkcs8ShroudedKeyBag) {
+                    const X509_ALGOR *algorithm = NULL;
+                    X509_SIG_get0(PKCS12_SAFEBAG_get0_pkcs8(bag), &algorithm, NULL);
+                    long count = algorithm == NULL ? 0 : esa_pbe_iterations(algorithm);
+                    if (count > most) most = count;
+                }
+            }
+            sk_PKCS12_SAFEBAG_pop_free(bags, PKCS12_SAFEBAG_free);
+        }
+    }
+    sk_PKCS7_pop_free(safes, PKCS7_free);
+    ERR_clear_error();
+    return most;
+}
+
 /* ---- CRLs: STACK_OF(X509_REVOKED), STACK_OF(X509_CRL) ---- */
 
 static inline int esa_sk_X509_REVOKED_num(const STACK_OF(X509_REVOKED) *stack) { return sk_X509_REVOKED_num(stack); }

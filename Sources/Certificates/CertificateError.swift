@@ -17,6 +17,8 @@ public struct CertificateError: Error, Sendable, Equatable, CustomStringConverti
         case badPKCS12
         /// A valid PKCS#12 file encrypted with an algorithm this build cannot use (name attached).
         case unsupportedAlgorithm(String)
+        /// The PKCS#12 file asks for more key derivation iterations than accepted (the count attached).
+        case tooManyIterations(Int)
         /// The PKCS#12 file holds no private key.
         case noKeyInPKCS12
         /// The PKCS#12 file holds no certificate for its key.

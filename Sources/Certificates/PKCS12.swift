@@ -10,6 +10,9 @@ public enum PKCS12Encoding: Sendable, CaseIterable, Equatable {
 
 /// PKCS#12 (`.pfx`, `.p12`) export and import.
 public enum PKCS12 {
+    /// The most key derivation iterations a PKCS#12 file may ask for (1,000,000).
+    public static let maximumIterations = PKCS12Support.maximumIterations
+
     /// Writes `key`, `certificate` (friendly name `friendlyName`, local key id) and `chain` (in the
     /// given order) protected by `passphrase`. Throws `.keyMismatch` when the key is not the
     /// certificate's.
@@ -55,6 +58,8 @@ public enum PKCS12 {
                 throw CertificateError(.badPKCS12, detail)
             case .unsupportedAlgorithm(let name, let detail):
                 throw CertificateError(.unsupportedAlgorithm(name), detail)
+            case .tooManyIterations(let count):
+                throw CertificateError(.tooManyIterations(count), detail: "\(count) iterations")
             }
         }
         guard let keyHandle = contents.key else {

@@ -52,6 +52,10 @@ enum CertConfigImport {
             .actionFailed(
                 "Invalid pass phrase or corrupt PKCS#12 file.\nThe file is encrypted with \(algorithm), which is not supported. Re-export it with AES-256-CBC."
             )
+        case .tooManyIterations(let count):
+            .actionFailed(
+                "The PKCS#12 file asks for \(count) key derivation iterations; at most \(PKCS12.maximumIterations) are accepted. Re-export it with fewer."
+            )
         case .noKeyInPKCS12: .actionFailed("The PKCS#12 file holds no private key.")
         case .noCertificateInPKCS12: .actionFailed("The PKCS#12 file holds no certificate for its private key.")
         default: .actionFailed("Invalid pass phrase or corrupt PKCS#12 file.")

@@ -10,7 +10,7 @@ extension CertificateError: PresentableError {
         case .invalidKey: .actionFailed("The private key is not in PEM format.")
         case .keyMismatch: .actionFailed("The private key does not match the certificate.")
         case .badPassphrase: .actionFailed("Invalid pass phrase for the private key.")
-        case .badPKCS12, .unsupportedAlgorithm, .noKeyInPKCS12, .noCertificateInPKCS12:
+        case .badPKCS12, .unsupportedAlgorithm, .noKeyInPKCS12, .noCertificateInPKCS12, .tooManyIterations:
             CertConfigImport.pkcs12Failure(self)
         case .unsupportedKey: .actionFailed("Unsupported key.")
         case .invalidName(let name): .actionFailed("Invalid DNS name \"\(name)\".")

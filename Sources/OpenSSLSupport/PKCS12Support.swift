@@ -18,7 +18,13 @@ public enum PKCS12Support {
         case wrongPassphraseOrDamaged(OpenSSLError)
         /// The file uses an algorithm no loaded provider implements; the associated name says which.
         case unsupportedAlgorithm(String, OpenSSLError)
+        /// The file asks for more key derivation iterations than `maximumIterations` (the count).
+        case tooManyIterations(Int)
     }
+
+    /// The most PBKDF2 / PBE / MAC iterations a file may ask for: 1,000,000 (OpenSSL writes 2048;
+    /// 5,000,000 cost 3 s of CPU per derivation, before the passphrase was even checked).
+    public static let maximumIterations = 1_000_000
 
     /// Iterations for key derivation and MAC, as `openssl pkcs12 -export` uses.
     static let iterations: Int32 = 2048
@@ -106,6 +112,9 @@ public enum PKCS12Support {
             throw .notPKCS12(error)
         }
         defer { PKCS12_free(p12) }
+        // Refused before any key derivation, so an absurd count costs nothing.
+        let iterations = esa_PKCS12_max_iterations(p12)
+        if iterations > maximumIterations { throw .tooManyIterations(iterations) }
 
         // PKCS12_parse insists on a MAC when given a passphrase. A file written without one (`-nomac`)
         // has no integrity protection to lose: give the in-memory copy a MAC under the same

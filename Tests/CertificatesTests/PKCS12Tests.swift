@@ -233,4 +233,21 @@ struct PKCS12Tests {
         // RSA-2048 key generation alone varies between 0.1 and 1 s on two cores; the rest is milliseconds.
         #expect(elapsed < .seconds(5))
     }
+
+    @Test("A file asking for more than 1,000,000 iterations is refused before any key is derived")
+    func absurdIterationCounts() throws {
+        let chain = try Chain()
+        let scratch = try TemporaryDirectory()
+        let key = try scratch.write("k.pem", chain.keyPEM)
+        let certificate = try scratch.write("c.pem", chain.leaf.pem)
+        // One derivation (the key bag) to make the file: no MAC, certificates unencrypted.
+        let made = try opensslRun([
+            "pkcs12", "-export", "-inkey", key, "-in", certificate, "-passout", "pass:pw", "-iter", "1000001",
+            "-certpbe", "NONE", "-nomac",
+        ])
+        #expect(made.succeeded, "\(made.errorText)")
+        #expect(errorCode { try PKCS12.parse(made.data, passphrase: "pw") } == .tooManyIterations(1_000_001))
+        #expect(errorCode { try PKCS12.parse(made.data, passphrase: "wrong") } == .tooManyIterations(1_000_001))
+    }
+
 }

@@ -89,6 +89,7 @@ enum BadInputCatalogue {
         "bad.ini": Array("[example.com\ntls = on\n".utf8),
         "bad.hat": Array("this is not a hat line ==\n".utf8),
         "junk.pfx": Array("this is not a PKCS#12 file\n".utf8),
+        "slow.pfx": slowPFX,
         "deep.xml": Array(
             ("<config>" + String(repeating: "<x>", count: 70) + String(repeating: "</x>", count: 70) + "</config>\n")
                 .utf8
@@ -104,6 +105,29 @@ enum BadInputCatalogue {
             """.utf8
         ),
     ]
+
+    /// A PKCS#12 file (a throwaway EC key, passphrase `pw`) written by `openssl pkcs12 -export -iter
+    /// 2000000`: its MAC, key bag and certificate safe each ask for 2,000,000 PBKDF2 iterations.
+    static let slowPFX: [UInt8] = Array(
+        Data(
+            base64Encoded:
+                "MIIEHwIBAzCCA9QGCSqGSIb3DQEHAaCCA8UEggPBMIIDvTCCAnMGCSqGSIb3DQEHBqCCAmQwggJgAgEAMIICWQYJKoZIhvcN"
+                + "AQcBMFgGCSqGSIb3DQEFDTBLMCoGCSqGSIb3DQEFDDAdBAheW1xfANcm4QIDHoSAMAwGCCqGSIb3DQIJBQAwHQYJYIZIAWUD"
+                + "BAEqBBCY+RcKqz2WmF4ql7S4Md4fgIIB8E7RdpDG54ndVQohpjlh16qCyl1aMBQSDM9JuWTE+pF+tAZDgtPYFHKdTjpIyJRX"
+                + "56hGI9Oj3cJQwUCtlyxmQfgpewtmUrNHAKaAI4XHSgbBv9cSuH+RC+/9Xpoh38UTHWu7WzrYphMUoCsJbCs+rKrBCDL3FNPD"
+                + "RZefBVHMahFcTaG9GJlkGcrCUPtwhuaPgi3fN/Jo4CIXfMpGDkNUnc3uQeyYmwgCP9G5pF/RIftn7cVqQY627Icm2QCnGXkJ"
+                + "iJu8Ogz+nk6YfxHpwrmCM6Yz4eYK1wBHQa2R6aa3RrbJf2USfYMbIXn6LSCQsbZs8PCBkdoVqIvhaiOGT3uoXaEbxAGnJjOq"
+                + "tzqGYaK3pbjV77oi/Xh7Nf37zi9XBVKu10S8iZknUtTOtVODoGXRU9KOkU5hU9Y6iHLg7LPSXtu5/DprrxvyIM2Or6Tr2Q6G"
+                + "rlAnQk01kuVwXtuV9z+4gijWouYzyI2Dh4JB6SIKizw81wP5I9nUcTsgdVFEZTWoeDNwNq6WT5QdERLvo7bOqitgcKn5TAF6"
+                + "a1DteZLrjqQv2sQaOE7oE31HXa4+gA3jDpJ5t7Sf+Xqj4UkDcLubBrpmoM90Y9oFso/F2IDWMyPhZINBOOcEfX3y3aDOtXfQ"
+                + "JZZ5H1KJo/D7yqf0lZnE+5swggFCBgkqhkiG9w0BBwGgggEzBIIBLzCCASswggEnBgsqhkiG9w0BDAoBAqCB8DCB7TBYBgkq"
+                + "hkiG9w0BBQ0wSzAqBgkqhkiG9w0BBQwwHQQISzjq3UqsfVkCAx6EgDAMBggqhkiG9w0CCQUAMB0GCWCGSAFlAwQBKgQQhPbm"
+                + "WXOu7LwAc2dDvRwmWgSBkL8OKx3eHoMLnaeEB//IfjDgspNRn7+m+Z87dV36bTcRo7uVBaoprVSYRXaqs5jFUSfAJmzAGoUZ"
+                + "RZwpHOWmTBHzGOR4Hm2sERz49O3qCOpNph1Oh3CIJNtha0pUxREq1g+joKra+T+YIzDzXAEj1FnAV1Kpbu9uoJyg4QHq7lWO"
+                + "y/JYzUkU9rQWq7mYOXIMhzElMCMGCSqGSIb3DQEJFTEWBBQC0his1Bo39OtuMH+DvskwDeffsDBCMDEwDQYJYIZIAWUDBAIB"
+                + "BQAEIABT6+q1kDbmlvNA7GH3L8jCxg+QZRC4gVTV+dGKON0RBAh+5oNUw7ls3wIDHoSA"
+        ) ?? Data()
+    )
 
     /// Symbolic links put in /configuration before every entry (name → target).
     static let links: [String: String] = ["link.xml": "/etc/passwd"]
@@ -1091,6 +1115,15 @@ enum BadInputCatalogue {
             line: 1,
             "Usage: tlslogconfig [on|off]\nPlease enter \"on\" or \"off\", not \"yes\".",
             4
+        ),
+        entry(
+            99,
+            "certconfig",
+            "IMPORT: a PKCS#12 file asking for 2,000,000 iterations",
+            "certconfig\ncertificate\nimport\np2\nslow.pfx\nn\npw\n",
+            line: 7,
+            "The PKCS#12 file asks for 2000000 key derivation iterations; at most 1000000 are accepted. Re-export it with fewer.",
+            3
         ),
     ]
 

@@ -95,23 +95,34 @@ import Testing
     /// What XML cannot hold comes back as U+FFFD; everything else comes back as it was.
     static let loaded = "h\u{fffd}[2J\u{fffd}\u{fffd}\u{fffd}\u{fffd}\u{fffd}\u{7f}\u{9b}\u{fffd}\t\r&<>]]>\"'é"
 
-    static func hostileConfiguration(_ text: String, from base: ApplianceConfiguration) -> ApplianceConfiguration {
+    /// Object names go into the revision's change lines, a TEXT column the store cannot hold a NUL in
+    /// (no input can put one in a name: typed lines, HAT and INI files and XML all refuse it).
+    static let hostileName = "h\u{1b}[2J\u{7}\u{b}\u{c}\u{1f}\u{7f}\u{9b}\u{fffe}\t\r&<>]]>\"'é"
+    static let loadedName = "h\u{fffd}[2J\u{fffd}\u{fffd}\u{fffd}\u{fffd}\u{7f}\u{9b}\u{fffd}\t\r&<>]]>\"'é"
+
+    static func hostileConfiguration(
+        _ text: String,
+        name: String,
+        from base: ApplianceConfiguration
+    ) -> ApplianceConfiguration {
         var config = base
         var profile = config.certificates[0]
-        profile.name = "p" + text
+        profile.name = "p" + name
         config.certificates.append(profile)
         config.interfaces.append(
-            NetworkInterface(name: "i" + text, address: "10.9.9.9", prefixLength: 24, hostname: "i.example.com")
+            NetworkInterface(name: "i" + name, address: "10.9.9.9", prefixLength: 24, hostname: "i.example.com")
         )
         config.listeners[0].hostAccess.entries[0].comment = text
-        config.ldap = LDAPSettings(certificate: "p" + text)
+        config.ldap = LDAPSettings(certificate: "p" + name)
         return config
     }
 
     @Test func aConfigurationWithHostileTextInEverySectionSavesAndLoadsBack() throws {
         let shell = try TestShell()
         let base = try shell.store.head().configuration
-        try installConfiguration(shell) { $0 = Self.hostileConfiguration(Self.hostile, from: base) }
+        try installConfiguration(shell) {
+            $0 = Self.hostileConfiguration(Self.hostile, name: Self.hostileName, from: base)
+        }
         let saved = try shell.run("saveconfig 2\n")
         #expect(saved.status == .success, "\(saved.errorOutput)")
         let folder = shell.directory.url.appendingPathComponent("configuration")
@@ -123,6 +134,9 @@ import Testing
         #expect(!String(decoding: bytes, as: UTF8.self).contains("&#27;"))
         let result = try shell.run("loadconfig \(name)\ncommit \"loaded back\"\n")
         #expect(result.status == .success, "\(result.errorOutput)")
-        #expect(try shell.store.head().configuration == Self.hostileConfiguration(Self.loaded, from: base))
+        #expect(
+            try shell.store.head().configuration
+                == Self.hostileConfiguration(Self.loaded, name: Self.loadedName, from: base)
+        )
     }
 }

@@ -15,7 +15,8 @@ import Testing
     }
 
     private func pfx(in directory: TemporaryDirectory) throws -> String {
-        let root = try TestCA.makeRoot(commonName: "esa SCP Root CA")
+        // The binary checks the certificate against the wall clock: valid from a day before this run.
+        let root = try TestCA.makeRoot(commonName: "esa SCP Root CA", validFrom: Date().addingTimeInterval(-86_400))
         let leaf = try root.makeLeaf(commonName: "mail.example.com", dnsNames: ["mail.example.com"])
         let key = try directory.write("k.pem", leaf.keyPEM)
         let cert = try directory.write("c.pem", leaf.certificatePEM)
