@@ -29,6 +29,9 @@ public struct ApplianceConfiguration: Sendable, Equatable, Codable {
     public var listenerSettings: ListenerSettings
     /// Alert recipients.
     public var alerts: AlertSettings
+    /// The appliance's users (ssh.md §3); the factory has `admin` only.
+    public var users: [ApplianceUser]
+    public var userPolicy: UserPolicy
 
     public init(
         hostname: String,
@@ -42,7 +45,9 @@ public struct ApplianceConfiguration: Sendable, Equatable, Codable {
         webSecurity: WebSecuritySettings = .init(),
         listeners: [Listener] = [],
         listenerSettings: ListenerSettings = .init(),
-        alerts: AlertSettings = .init()
+        alerts: AlertSettings = .init(),
+        users: [ApplianceUser] = [ApplianceUser.factoryAdmin],
+        userPolicy: UserPolicy = .init()
     ) {
         self.hostname = hostname
         self.interfaces = interfaces
@@ -56,12 +61,14 @@ public struct ApplianceConfiguration: Sendable, Equatable, Codable {
         self.listeners = listeners
         self.listenerSettings = listenerSettings
         self.alerts = alerts
+        self.users = users
+        self.userPolicy = userPolicy
     }
 
     private enum CodingKeys: String, CodingKey {
         case hostname, interfaces, certificates, certificateAuthorities, revocationLists, destinations
         case destinationDefaults
-        case ldap, webSecurity, listeners, listenerSettings, alerts
+        case ldap, webSecurity, listeners, listenerSettings, alerts, users, userPolicy
     }
 
     /// Decodes revisions written by any earlier version: sections added later take their factory value.
@@ -80,6 +87,9 @@ public struct ApplianceConfiguration: Sendable, Equatable, Codable {
         listeners = try c.decodeIfPresent([Listener].self, forKey: .listeners) ?? []
         listenerSettings = try c.decodeIfPresent(ListenerSettings.self, forKey: .listenerSettings) ?? .init()
         alerts = try c.decodeIfPresent(AlertSettings.self, forKey: .alerts) ?? .init()
+        // Revisions stored before users existed hold the factory admin.
+        users = try c.decodeIfPresent([ApplianceUser].self, forKey: .users) ?? [ApplianceUser.factoryAdmin]
+        userPolicy = try c.decodeIfPresent(UserPolicy.self, forKey: .userPolicy) ?? .init()
     }
 }
 

@@ -24,7 +24,7 @@ struct ConfigurationReader {
             root,
             allowed: [
                 "hostname", "interfaces", "certificates", "ca_lists", "crls", "ldap_certificate", "websecurity",
-                "alerts", "listener_settings", "listeners", "destconfig",
+                "alerts", "listener_settings", "listeners", "destconfig", "users",
             ] + extras.map(\.name)
         )
         let hostnameNode = try config.required("hostname")
@@ -76,6 +76,12 @@ struct ConfigurationReader {
         }
         if let node = try config.single("destconfig") {
             (configuration.destinationDefaults, configuration.destinations) = try readDestinations(node)
+        }
+
+        if let node = try config.single("users") {
+            (configuration.users, configuration.userPolicy) = try XMLUsers.read(node, open: open)
+        } else {
+            configuration.users = [ApplianceUser.factoryAdmin]
         }
 
         configuration = try XMLExtraSections.decode(extras, into: configuration)

@@ -29,6 +29,8 @@ public enum AllCommands {
         ListenerConfigCommand(),
         CertConfigCommand(),
         SetTTYModeCommand(),
+        PasswdCommand(),
+        UserConfigCommand(),
     ]
 
     public static let registry = CommandRegistry(commands)

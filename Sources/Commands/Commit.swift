@@ -112,6 +112,12 @@ public enum CommitFlow {
             try givenRollback
             ?? dialog.yesNo("Do you want to save the current configuration for rollback?", default: true)
 
+        if session.role != .administrator,
+            session.configuration.users != session.base.configuration.users
+                || session.configuration.userPolicy != session.base.configuration.userPolicy
+        {
+            throw ShellError.actionFailed(Session.accessDenied)
+        }
         let warnings = CertificateRules.commitWarnings(session.configuration, now: session.clock.now())
         if !warnings.isEmpty { dialog.block(warnings) }
         let outcome: CommitOutcome
@@ -190,14 +196,25 @@ extension CommitMethod {
 }
 
 /// The appliance's system log (`{date} Info: …` lines) in the data directory.
-struct SystemLog {
-    let session: Session
+public struct SystemLog: Sendable {
+    let dataDirectory: URL
+    let clock: ShellClock
 
-    init(_ session: Session) { self.session = session }
+    public init(dataDirectory: URL, clock: ShellClock) {
+        self.dataDirectory = dataDirectory
+        self.clock = clock
+    }
 
-    func append(_ message: String) {
-        let url = session.environment.dataDirectory.appendingPathComponent("logs/system.log")
-        let line = "\(session.clock.appliance(session.clock.now(), zone: false)) \(message)\n"
+    init(_ session: Session) {
+        self.init(dataDirectory: session.environment.dataDirectory, clock: session.clock)
+    }
+
+    /// `PID {pid}: ` — the prefix of the session lines (ssh.md §3).
+    public static var pid: String { "PID \(ProcessInfo.processInfo.processIdentifier)" }
+
+    public func append(_ message: String) {
+        let url = dataDirectory.appendingPathComponent("logs/system.log")
+        let line = "\(clock.appliance(clock.now(), zone: false)) \(message)\n"
         try? FileManager.default.createDirectory(
             at: url.deletingLastPathComponent(),
             withIntermediateDirectories: true

@@ -5,6 +5,7 @@ public struct CommitDetailCommand: ShellCommand {
     public let name = "commitdetail"
     public let summary = "View details about the last commit in the active session."
     public let requiresCommit = false
+    public let access = CommandAccess.view
 
     public init() {}
 

@@ -5,6 +5,7 @@ public struct CommitHistoryCommand: ShellCommand {
     public let name = "commithistory"
     public let summary = "List the committed revisions."
     public let requiresCommit = false
+    public let access = CommandAccess.view
     public let batchSyntax = ["commithistory [{count}]"]
 
     public init() {}

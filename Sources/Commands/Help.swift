@@ -5,6 +5,7 @@ public struct HelpCommand: ShellCommand {
     public let name = "help"
     public let summary = "View online help for a command."
     public let requiresCommit = false
+    public let access = CommandAccess.status
     public let batchSyntax = ["help [command]"]
 
     public init() {}

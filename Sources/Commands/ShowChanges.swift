@@ -6,6 +6,7 @@ public struct ShowChangesCommand: ShellCommand {
     public let name = "showchanges"
     public let summary = "Show the pending configuration changes."
     public let requiresCommit = false
+    public let access = CommandAccess.view
     public let batchSyntax = ["showchanges"]
 
     public init() {}
@@ -27,6 +28,7 @@ public struct DiffConfigCommand: ShellCommand {
     public let name = "diffconfig"
     public let summary = "Show the differences between two committed revisions."
     public let requiresCommit = false
+    public let access = CommandAccess.view
     public let batchSyntax = ["diffconfig {revision} [{revision}]"]
 
     public init() {}

@@ -5,6 +5,7 @@ public struct ShowConfigCommand: ShellCommand {
     public let name = "showconfig"
     public let summary = "Display all configuration values."
     public let requiresCommit = false
+    public let access = CommandAccess.view
     public let batchSyntax = ["showconfig {1|2}"]
     public let completions = ["1", "2"]
 

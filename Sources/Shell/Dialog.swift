@@ -3,11 +3,14 @@ public struct MenuItem<Operation: Sendable>: Sendable {
     public var name: String
     public var description: String
     public var operation: Operation
+    /// Other names typed for it, not shown (`PASSWORD` for `PASSPHRASE`).
+    public var aliases: [String]
 
-    public init(_ name: String, _ description: String, _ operation: Operation) {
+    public init(_ name: String, _ description: String, _ operation: Operation, aliases: [String] = []) {
         self.name = name
         self.description = description
         self.operation = operation
+        self.aliases = aliases
     }
 }
 
@@ -111,9 +114,15 @@ public final class Dialog {
             }
             if answer.isEmpty { return nil }
             if answer == "?" { continue }
-            switch Self.match(answer, among: items.map(\.name)) {
+            let words = items.map(\.name) + items.flatMap(\.aliases)
+            let owners =
+                Array(items.indices) + items.indices.flatMap { index in items[index].aliases.map { _ in index } }
+            switch Self.match(answer, among: words) {
             case .found(let index):
-                return items[index].operation
+                return items[owners[index]].operation
+            case .ambiguous(let names)
+            where Set(names.compactMap { name in words.firstIndex(of: name).map { owners[$0] } }).count == 1:
+                return items[owners[words.firstIndex(of: names[0])!]].operation
             case .ambiguous(let names):
                 try reject("Ambiguous operation \"\(answer)\": \(names.joined(separator: ", ")).")
             case .none:

@@ -9,6 +9,8 @@ public final class Interpreter {
     public var continueOnError = false
     /// Appends one line per top-level command to the audit log (set by the binary; nil in tests).
     public var audit: ((_ line: String, _ status: ExitStatus) -> Void)?
+    /// Records each command of a `-c` list in the system log (set by the binary; nil in tests).
+    public var batchLog: ((_ line: String) -> Void)?
 
     public init(session: Session) {
         self.session = session
@@ -43,7 +45,7 @@ public final class Interpreter {
             switch console.read(prompt: prompt, kind: .command, completer: session.registry.completer) {
             case .line(let line):
                 let status = execute(line)
-                audit?(line, status)
+                audit?(loggable(line), status)
                 if session.exitRequested { return .success }
             case .interrupt:
                 console.write("\n")
@@ -71,7 +73,7 @@ public final class Interpreter {
             case .line(let line):
                 dialog.countLine()
                 let status = execute(line)
-                audit?(line, status)
+                audit?(loggable(line), status)
                 if status != .success {
                     if !continueOnError { return abandon(status) }
                     worst = worst == .success ? status : worst
@@ -97,8 +99,9 @@ public final class Interpreter {
             if !console.isInteractive {
                 console.write("\(session.committedHostname)> \(command)\n")
             }
+            batchLog?(loggable(command))
             let status = execute(command, position: index + 1)
-            audit?(command, status)
+            audit?(loggable(command), status)
             if status != .success {
                 if !continueOnError { return abandon(status) }
                 worst = worst == .success ? status : worst
@@ -135,6 +138,9 @@ public final class Interpreter {
         }
         _ = Interrupts.take()  // a Ctrl-C pressed before this command does not abandon it
         var arguments = Array(words.dropFirst())
+        if let refusal = session.refusal(for: command) {
+            return report(ShellError.actionFailed(refusal))
+        }
         if arguments == ["?"] {
             arguments = ["help", command.name]
             return execute(arguments.joined(separator: " "))
@@ -163,6 +169,22 @@ public final class Interpreter {
     }
 
     private var currentLine: Int { fixedPosition ?? dialog.linesRead }
+
+    /// The line as it may be logged: a passphrase given on it replaced by `*****`.
+    public func loggable(_ line: String) -> String {
+        let trimmed = line.trimmingSpaces
+        guard let words = Words.split(trimmed), let first = words.first,
+            case .found(let command) = session.registry.lookup(first)
+        else { return line }
+        let arguments = Array(words.dropFirst())
+        let shown = command.loggable(arguments)
+        guard shown != arguments else { return line }
+        return ([first] + shown.map(Self.quoted)).joined(separator: " ")
+    }
+
+    private static func quoted(_ word: String) -> String {
+        word.contains(" ") || word.isEmpty ? "\"\(word)\"" : word
+    }
 
     private func report(_ error: ShellError) -> ExitStatus {
         if console.isInteractive {
