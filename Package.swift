@@ -45,6 +45,8 @@ let package = Package(
             dependencies: ["Shell", "ConfigStore", "ApplianceConfig", "Certificates", "SecureCopy", "Passphrases"],
             swiftSettings: strict
         ),
+        // The data plane: the private Postfix instance of `esa serve` (rendering, apply, supervision).
+        .target(name: "Gateway", dependencies: ["ApplianceConfig"], swiftSettings: strict),
         // libedit console; only module importing CLibEdit.
         .target(name: "LineEditing", dependencies: ["Shell", "CLibEdit"], swiftSettings: strict),
         .executableTarget(
@@ -76,6 +78,11 @@ let package = Package(
         .testTarget(name: "SecureCopyTests", dependencies: ["SecureCopy"]),
         .testTarget(name: "PassphrasesTests", dependencies: ["Passphrases", "ApplianceConfig"]),
         .testTarget(name: "CommandsTests", dependencies: ["Commands", "Shell", "TestSupport", "Passphrases"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["TestSupport"]),
+        .testTarget(
+            name: "GatewayTests",
+            dependencies: ["Gateway", "ApplianceConfig", "TestSupport"],
+            exclude: ["Golden"]
+        ),
+        .testTarget(name: "EndToEndTests", dependencies: ["TestSupport", "ConfigStore"]),
     ]
 )

@@ -290,7 +290,7 @@ struct XMLWriter {
 
     mutating func element(_ name: String, _ value: String, attributes: [(String, String)] = []) {
         let attributeText = attributes.map {
-            " \($0.0)=\"\(Self.escape($0.1).replacingOccurrences(of: "\"", with: "&quot;"))\""
+            " \($0.0)=\"\(Self.escapeAttribute($0.1))\""
         }.joined()
         text += "\(indent)<\(name)\(attributeText)>\(Self.escape(value))</\(name)>\n"
     }
@@ -308,11 +308,20 @@ struct XMLWriter {
         for scalar in value.replacingOccurrences(of: "]]>", with: "]]]]><![CDATA[>").unicodeScalars {
             if scalar == "\n" || scalar == "\t" || (scalar.value >= 0x20 && scalar.value < 0x7F) {
                 out.unicodeScalars.append(scalar)
+            } else if isForbidden(scalar) {
+                out += "]]>&#65533;<![CDATA["
             } else {
                 out += "]]>&#\(scalar.value);<![CDATA["
             }
         }
         return out
+    }
+
+    /// An attribute value: as `escape`, and `"`, LF and TAB as references (a parser turns a raw LF
+    /// or TAB in an attribute into a space).
+    static func escapeAttribute(_ value: String) -> String {
+        escape(value).replacingOccurrences(of: "\"", with: "&quot;").replacingOccurrences(of: "\n", with: "&#10;")
+            .replacingOccurrences(of: "\t", with: "&#9;")
     }
 
     /// Writes the element only when there is a value.
@@ -322,7 +331,19 @@ struct XMLWriter {
 
     static func flag(_ value: Bool) -> String { value ? "1" : "0" }
 
-    /// `&`, `<`, `>` as entities; CR and every non-ASCII character as a character reference.
+    /// Characters XML 1.0 cannot hold, not even as a character reference: the C0 controls other
+    /// than TAB, LF and CR, and U+FFFE, U+FFFF. Written as U+FFFD (the replacement character), so
+    /// that every saved file loads back.
+    static func isForbidden(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x09, 0x0A, 0x0D: false
+        case 0x00...0x1F, 0xFFFE, 0xFFFF: true
+        default: false
+        }
+    }
+
+    /// `&`, `<`, `>` as entities; CR, every non-ASCII character and, in attributes, LF and TAB as
+    /// character references; characters XML forbids as U+FFFD.
     static func escape(_ value: String) -> String {
         var out = ""
         out.reserveCapacity(value.utf8.count)
@@ -333,7 +354,9 @@ struct XMLWriter {
             case ">": out += "&gt;"
             case "\n", "\t": out.unicodeScalars.append(scalar)
             default:
-                if scalar.value < 0x20 || scalar.value >= 0x7F {
+                if isForbidden(scalar) {
+                    out += "&#65533;"
+                } else if scalar.value < 0x20 || scalar.value >= 0x7F {
                     out += "&#\(scalar.value);"
                 } else {
                     out.unicodeScalars.append(scalar)

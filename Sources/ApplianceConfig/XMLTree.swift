@@ -18,11 +18,25 @@ final class XMLNode {
         self.attributes = attributes
         self.line = line
     }
+
+    /// Frees the subtree with a loop rather than one nested release per level.
+    deinit {
+        guard !children.isEmpty else { return }
+        var pending = children
+        children = []
+        while let node = pending.popLast() {
+            pending += node.children
+            node.children = []
+        }
+    }
 }
 
 /// Parses a file into a small element tree with FoundationXML's SAX parser (which knows line numbers).
 /// Comments, the declaration and the DOCTYPE are skipped; external entities are never loaded.
 enum XMLTree {
+    /// The deepest nesting of elements a configuration file may have (a saved file uses 7 levels).
+    static let maximumDepth = 64
+
     static func parse(_ original: Data) throws(XMLConfigError) -> XMLNode {
         if isUCS4(original) {
             throw XMLConfigError(
@@ -37,6 +51,13 @@ enum XMLTree {
                 .syntax,
                 line: line,
                 problem: "a processing instruction without data (<?name?>) is not supported"
+            )
+        }
+        if let (line, name) = entityDeclaration(data) {
+            throw XMLConfigError(
+                .syntax,
+                line: line,
+                problem: "the entity \"\(name)\" is declared; entities are not supported (write & as &amp;)"
             )
         }
         let builder = TreeBuilder()
@@ -170,6 +191,32 @@ enum XMLTree {
         return changed + text[end.lowerBound...]
     }
 
+    /// The line and name of the first entity declared in the document type (before `<config`). The
+    /// parser drops references to such entities without a word, so a file declaring one is refused.
+    static func entityDeclaration(_ data: Data) -> (line: Int, name: String)? {
+        let bytes = [UInt8](data)
+        let marker = Array("<!ENTITY".utf8)
+        let root = Array("<config".utf8)
+        var line = 1
+        var index = 0
+        while index + marker.count <= bytes.count {
+            if bytes[index] == 0x0A { line += 1 }
+            if bytes[index] == UInt8(ascii: "<") {
+                if bytes[index...].starts(with: root) { return nil }
+                if bytes[index...].starts(with: marker) {
+                    let blanks: Set<UInt8> = [0x20, 0x09, 0x0A, 0x0D, UInt8(ascii: "%")]
+                    let rest = bytes[(index + marker.count)...].drop { blanks.contains($0) }
+                    let name = rest.prefix {
+                        !blanks.contains($0) && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: ">")
+                    }
+                    return (line, String(decoding: name.prefix(64), as: UTF8.self))
+                }
+            }
+            index += 1
+        }
+        return nil
+    }
+
     /// The line of the first processing instruction without data (`<?name?>`), if any. libxml2 hands
     /// FoundationXML a null data pointer for it, and `XMLParser` calls `strlen` on it: a SEGV that
     /// killed the shell on `loadconfig` (found by Fuzz/FuzzConfigXML). NUL bytes are skipped, so the
@@ -218,6 +265,15 @@ private final class TreeBuilder: NSObject, XMLParserDelegate {
         attributes: [String: String] = [:]
     ) {
         guard error == nil else { return }
+        guard stack.count < XMLTree.maximumDepth else {
+            error = XMLConfigError(
+                .syntax,
+                line: max(parser.lineNumber, 1),
+                problem: "elements are nested more than \(XMLTree.maximumDepth) levels deep"
+            )
+            parser.abortParsing()
+            return
+        }
         let node = XMLNode(name: elementName, attributes: attributes, line: parser.lineNumber)
         if let parent = stack.last {
             parent.children.append(node)

@@ -25,7 +25,7 @@ public struct AlertConfigCommand: ShellCommand {
 
     public func run(_ arguments: [String], in session: Session) throws {
         guard arguments.isEmpty else { return try runBatch(arguments, in: session) }
-        while true {
+        try session.dialog.run { _ in
             let alerts = session.configuration.alerts
             var items = [MenuItem("NEW", "Add a new email address to send alerts.", Operation.new)]
             if !alerts.recipients.isEmpty {
@@ -36,7 +36,8 @@ public struct AlertConfigCommand: ShellCommand {
                 ]
             }
             items.append(MenuItem("SETUP", "Configure alert settings.", .setup))
-            guard let operation = try session.dialog.menu(status: Self.listing(alerts), items) else { return }
+            return Menu(status: Self.listing(alerts), items)
+        } perform: { operation in
             switch operation {
             case .new: try create(in: session)
             case .edit: try edit(in: session)
@@ -44,6 +45,7 @@ public struct AlertConfigCommand: ShellCommand {
             case .clear: session.stage { $0.alerts.recipients = [] }
             case .setup: try setup(in: session)
             }
+            return .stay
         }
     }
 

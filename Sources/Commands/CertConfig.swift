@@ -83,27 +83,23 @@ enum CertificateOperation: Sendable {
 
 enum CertConfigMenu {
     static func top(_ session: Session) throws {
-        while let operation = try session.dialog.menu(CertConfigTopOperation.items) {
+        try session.dialog.run { _ in
+            Menu(CertConfigTopOperation.items)
+        } perform: { operation in
             try operation.perform(session)
+            return .stay
         }
     }
 
     static func certificates(_ session: Session) throws {
-        while let operation = try session.dialog.menu(
-            status: CertificateList.lines(session.configuration, now: session.clock.now()),
-            CertificateOperation.items
-        ) {
-            try attempt(session) { try operation.perform(session) }
-        }
-    }
-
-    /// Runs one operation. A refusal ends only that operation: on a terminal it is shown and the
-    /// menu comes back; a script stops at it (shell.md §13) with its status.
-    static func attempt(_ session: Session, _ body: () throws -> Void) throws {
-        do {
-            try body()
-        } catch let error as ShellError where session.console.isInteractive {
-            session.dialog.block([error.message])
+        try session.dialog.run { _ in
+            Menu(
+                status: CertificateList.lines(session.configuration, now: session.clock.now()),
+                CertificateOperation.items
+            )
+        } perform: { operation in
+            try operation.perform(session)
+            return .stay
         }
     }
 }

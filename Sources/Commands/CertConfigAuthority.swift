@@ -44,9 +44,11 @@ enum CertificateAuthorityOperation: Sendable {
 /// custom list.
 enum CertAuthorityMenu {
     static func run(_ session: Session) throws {
-        while let list = try session.dialog.menu(status: summary(session.configuration), CertificateAuthorityList.items)
-        {
+        try session.dialog.run { _ in
+            Menu(status: summary(session.configuration), CertificateAuthorityList.items)
+        } perform: { list in
             try list.perform(session)
+            return .stay
         }
     }
 
@@ -69,7 +71,7 @@ enum CertAuthorityMenu {
     }
 
     static func custom(_ session: Session) throws {
-        while true {
+        try session.dialog.run { _ in
             let settings = session.configuration.certificateAuthorities
             let status = [
                 "Custom List: \(settings.customListEnabled ? "Enabled" : "Disabled") (\(settings.customCertificatesPEM.count) certificates)"
@@ -104,13 +106,15 @@ enum CertAuthorityMenu {
                     CertificateAuthorityOperation.clearCustom
                 ),
             ]
-            guard let operation = try session.dialog.menu(status: status, items) else { return }
-            try CertConfigMenu.attempt(session) { try operation.perform(session) }
+            return Menu(status: status, items)
+        } perform: { operation in
+            try operation.perform(session)
+            return .stay
         }
     }
 
     static func system(_ session: Session) throws {
-        while true {
+        try session.dialog.run { _ in
             let enabled = session.configuration.certificateAuthorities.systemListEnabled
             let count = (try? TrustStore.systemBundle().count) ?? 0
             let status = ["System List: \(enabled ? "Enabled" : "Disabled") (\(count) certificates)"]
@@ -134,8 +138,10 @@ enum CertAuthorityMenu {
                     CertificateAuthorityOperation.export(.system)
                 ),
             ]
-            guard let operation = try session.dialog.menu(status: status, items) else { return }
-            try CertConfigMenu.attempt(session) { try operation.perform(session) }
+            return Menu(status: status, items)
+        } perform: { operation in
+            try operation.perform(session)
+            return .stay
         }
     }
 
@@ -168,7 +174,7 @@ enum CertAuthorityMenu {
         var accepted: [Certificate] = []
         var notes: [String] = []
         for certificate in certificates {
-            let name = certificate.subject.displayName
+            let name = TerminalSafe.escaped(certificate.subject.displayName)
             if let reason = skipReason(
                 certificate,
                 accepted: accepted,
@@ -205,7 +211,8 @@ enum CertAuthorityMenu {
         if !certificate.isSelfSigned
             && !(file + enabled).contains(where: { $0 != certificate && certificate.isIssued(by: $0) })
         {
-            return "its issuer \"\(certificate.issuer.displayName)\" is neither in the file nor in an enabled list"
+            return
+                "its issuer \"\(TerminalSafe.escaped(certificate.issuer.displayName))\" is neither in the file nor in an enabled list"
         }
         if checkFQDN, let cn = certificate.subject.commonName, !HostnameRules.isFQDN(cn, allowWildcard: true) {
             return "the Common Name is not a fully qualified domain name"

@@ -70,7 +70,12 @@ enum CertConfigBatch: String, CaseIterable {
         }
         for pem in config.certificateAuthorities.customCertificatesPEM {
             guard let certificate = try? Certificate(pem: pem), certificate.notAfter <= limit else { continue }
-            found.append(describe("Custom certificate authority \"\(certificate.subject.displayName)\"", certificate))
+            found.append(
+                describe(
+                    "Custom certificate authority \"\(TerminalSafe.escaped(certificate.subject.displayName))\"",
+                    certificate
+                )
+            )
         }
         guard !found.isEmpty else {
             session.console.write("No certificate expires within \(days) days.\n")

@@ -28,11 +28,11 @@ enum RevocationListOperation: Sendable {
 /// when a CA of an enabled list signed them, stored as PEM.
 enum CertConfigCRL {
     static func run(_ session: Session) throws {
-        while let operation = try session.dialog.menu(
-            status: summary(session.configuration),
-            RevocationListOperation.items
-        ) {
-            try CertConfigMenu.attempt(session) { try operation.perform(session) }
+        try session.dialog.run { _ in
+            Menu(status: summary(session.configuration), RevocationListOperation.items)
+        } perform: { operation in
+            try operation.perform(session)
+            return .stay
         }
     }
 

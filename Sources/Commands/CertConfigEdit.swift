@@ -32,14 +32,20 @@ enum CertConfigEdit {
         let now = session.clock.now()
         let status = [
             "Name: \(profile.name)",
-            "Subject: \(certificate.subject.oneLine)",
-            "Issuer: \(certificate.isSelfSigned ? "(self-signed)" : certificate.issuer.oneLine)",
+            "Subject: \(TerminalSafe.escaped(certificate.subject.oneLine))",
+            "Issuer: \(certificate.isSelfSigned ? "(self-signed)" : TerminalSafe.escaped(certificate.issuer.oneLine))",
             "Valid: \(CertConfigSupport.date(certificate.notBefore)) to \(CertConfigSupport.date(certificate.notAfter))",
             "Status: \(CertificateList.status(profile, certificate, now: now))",
             "Intermediates: \(profile.intermediatesPEM.count)",
         ]
-        guard let operation = try session.dialog.menu(status: status, CertificateEditOperation.items) else { return }
-        try operation.perform(profile, session)
+        // One operation, then back to certconfig's menu; a refused one (a file that does not load)
+        // is reported and the EDIT menu comes back.
+        try session.dialog.run { _ in
+            Menu(status: status, CertificateEditOperation.items)
+        } perform: { operation in
+            try operation.perform(profile, session)
+            return .leave
+        }
     }
 
     /// The stored CSR, or one made from the key and the current subject and names (renewal, SG-7).

@@ -40,8 +40,8 @@ enum CertConfigImport {
         }
         session.dialog.block([
             "Certificate profile \"\(name)\" \(replacing ? "replaced" : "imported").",
-            "    Subject: \(admitted.certificate.subject.oneLine)",
-            "    Issuer: \(admitted.certificate.issuer.oneLine)",
+            "    Subject: \(TerminalSafe.escaped(admitted.certificate.subject.oneLine))",
+            "    Issuer: \(TerminalSafe.escaped(admitted.certificate.issuer.oneLine))",
             "    Intermediates: \(admitted.intermediates.count)",
         ])
     }
@@ -86,7 +86,7 @@ enum CertConfigImport {
             session.stage { CertConfigSupport.store(record, in: &$0) }
         }
         session.dialog.block([
-            leaf.subject.compactSorted,
+            TerminalSafe.escaped(leaf.subject.compactSorted),
             "Certificate profile \"\(name)\" \(replacing ? "replaced" : "added").",
         ])
     }

@@ -126,8 +126,8 @@ enum CertificateList {
             lines.append(
                 row(
                     record.name,
-                    certificate.subject.displayName,
-                    certificate.issuer.commonName ?? certificate.issuer.displayName,
+                    TerminalSafe.escaped(certificate.subject.displayName),
+                    TerminalSafe.escaped(certificate.issuer.commonName ?? certificate.issuer.displayName),
                     status(record, certificate, now: now),
                     "\(remainingDays(certificate, now: now)) days"
                 )

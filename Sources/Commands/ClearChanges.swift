@@ -1,19 +1,19 @@
 import Shell
 
 /// `clearchanges` / `clear` (commit.md §3).
-public struct ClearChangesCommand: ShellCommand {
+public struct ClearChangesCommand: DeclaredCommand {
     public let name = "clearchanges"
     public let aliases = ["clear"]
     public let summary = "Abandon all pending configuration changes."
     public let requiresCommit = false
-    public let batchSyntax = ["clearchanges"]
+    public let grammar = Grammar(
+        "clearchanges",
+        Form(usage: "clearchanges") { _, session in try ClearChangesCommand.clear(session) }
+    )
 
     public init() {}
 
-    public func run(_ arguments: [String], in session: Session) throws {
-        guard arguments.isEmpty else {
-            throw ShellError.invalidInput("Usage: clearchanges\nUnexpected argument \"\(arguments[0])\".")
-        }
+    private static func clear(_ session: Session) throws {
         guard session.hasPendingChanges else {
             session.clearChanges()
             session.dialog.block("There are no changes to clear.")

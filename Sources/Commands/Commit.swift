@@ -68,11 +68,7 @@ public struct CommitCommand: ShellCommand {
     }
 
     private func confirm(_ session: Session) throws {
-        do {
-            try session.store.confirm()
-        } catch let error as StoreError {
-            throw ShellError.actionFailed(error.message)
-        }
+        _ = try session.store.confirm()
         session.dialog.block("Commit confirmed.")
     }
 }
@@ -82,6 +78,14 @@ public enum CommitFlow {
     /// The checks of commit.md §8.3 as `Error: …` lines.
     public static func validate(_ configuration: ApplianceConfiguration) -> [String] {
         configuration.validate().map(\.description)
+    }
+
+    /// A comment is at most 255 characters and, so that combining marks cannot make one character
+    /// huge, at most 1020 bytes (255 characters of 4 bytes).
+    static func commentProblem(_ comment: String) -> ShellError? {
+        if comment.count > 255 { return .invalidInput("The comment must be at most 255 characters.") }
+        if comment.utf8.count > 1020 { return .invalidInput("The comment must be at most 1020 bytes.") }
+        return nil
     }
 
     /// Commits the session's candidate. With `comment` nil the comment and rollback questions are asked.
@@ -99,14 +103,11 @@ public enum CommitFlow {
             dialog.block("There is no data to commit.")
             return
         }
-        if let comment = givenComment, comment.count > 255 {
-            throw ShellError.invalidInput("The comment must be at most 255 characters.")
-        }
+        if let comment = givenComment, let problem = commentProblem(comment) { throw problem }
         let comment =
             try givenComment
             ?? dialog.ask(["Please enter some comments describing your changes:"], required: false) { text in
-                text.count > 255
-                    ? .failure(.invalidInput("The comment must be at most 255 characters.")) : .success(text)
+                commentProblem(text).map { .failure($0) } ?? .success(text)
             } ?? ""
         let rollbackPoint =
             try givenRollback
@@ -120,36 +121,33 @@ public enum CommitFlow {
         }
         let warnings = CertificateRules.commitWarnings(session.configuration, now: session.clock.now())
         if !warnings.isEmpty { dialog.block(warnings) }
+        // Store errors reach the admin through ErrorPresenter.
         let outcome: CommitOutcome
-        do {
-            let method = method ?? session.pendingMethod ?? CommitMethod(session.environment.mode)
-            let candidate = session.configuration
-            let base = session.base.info.number
-            let user = session.environment.user
-            if let minutes = confirmMinutes {
-                outcome = try session.store.commitConfirmed(
-                    candidate,
-                    base: base,
-                    user: user,
-                    method: method,
-                    comment: comment,
-                    rollbackPoint: rollbackPoint,
-                    minutes: minutes,
-                    validate: validate
-                )
-            } else {
-                outcome = try session.store.commit(
-                    candidate,
-                    base: base,
-                    user: user,
-                    method: method,
-                    comment: comment,
-                    rollbackPoint: rollbackPoint,
-                    validate: validate
-                )
-            }
-        } catch let error as StoreError {
-            throw ShellError.actionFailed(error.message)
+        let method = method ?? session.pendingMethod ?? CommitMethod(session.environment.mode)
+        let candidate = session.configuration
+        let base = session.base.info.number
+        let user = session.environment.user
+        if let minutes = confirmMinutes {
+            outcome = try session.store.commitConfirmed(
+                candidate,
+                base: base,
+                user: user,
+                method: method,
+                comment: comment,
+                rollbackPoint: rollbackPoint,
+                minutes: minutes,
+                validate: validate
+            )
+        } else {
+            outcome = try session.store.commit(
+                candidate,
+                base: base,
+                user: user,
+                method: method,
+                comment: comment,
+                rollbackPoint: rollbackPoint,
+                validate: validate
+            )
         }
         switch outcome {
         case .nothingToCommit:
@@ -170,7 +168,11 @@ public enum CommitFlow {
             throw ShellError.actionFailed(lines.joined(separator: "\n"))
         case .committed(let info, let configuration, _):
             session.didCommit(info, configuration)
-            dialog.block(successMessage?(info) ?? "Changes committed: \(session.format(info.date))")
+            let acknowledgement = successMessage?(info) ?? "Changes committed: \(session.format(info.date))"
+            dialog.block(acknowledgement)
+            // The revision is stored: when standard output fails, acknowledge it on standard error.
+            session.console.flush()
+            if session.console.outputFailure != nil { session.console.writeError(acknowledgement + "\n") }
             session.pauseBeforePrompt = true
             SystemLog(session).append(
                 "Info: PID \(ProcessInfo.processInfo.processIdentifier): User \(info.user) commit changes: \(info.comment)"
@@ -196,35 +198,42 @@ extension CommitMethod {
 }
 
 /// The appliance's system log (`{date} Info: …` lines) in the data directory.
-public struct SystemLog: Sendable {
+public struct SystemLog {
     let dataDirectory: URL
     let clock: ShellClock
+    private var warn: (String) -> Void = { FileHandle.standardError.write(Data($0.utf8)) }
 
-    public init(dataDirectory: URL, clock: ShellClock) {
+    /// A log for the session lines of the binary (login, logout, batch commands). With `quiet`, a
+    /// failed write is not reported: those lines come with every command, and a full disk is
+    /// reported once by whatever the command itself writes.
+    public init(dataDirectory: URL, clock: ShellClock, quiet: Bool = false) {
         self.dataDirectory = dataDirectory
         self.clock = clock
+        if quiet { warn = { _ in } }
     }
 
     init(_ session: Session) {
         self.init(dataDirectory: session.environment.dataDirectory, clock: session.clock)
+        warn = { [console = session.console] in console.writeError($0) }
     }
 
-    /// `PID {pid}: ` — the prefix of the session lines (ssh.md §3).
+    /// `PID {pid}` — the prefix of the session lines (ssh.md §3).
     public static var pid: String { "PID \(ProcessInfo.processInfo.processIdentifier)" }
 
+    /// Appends one line (control characters escaped, owner-only file). A failed write is reported
+    /// on standard error as a warning: what was done before (a stored commit) stays done.
     public func append(_ message: String) {
         let url = dataDirectory.appendingPathComponent("logs/system.log")
-        let line = "\(clock.appliance(clock.now(), zone: false)) \(message)\n"
+        let line = "\(clock.appliance(clock.now(), zone: false)) \(TerminalSafe.escaped(message))\n"
         try? FileManager.default.createDirectory(
             at: url.deletingLastPathComponent(),
-            withIntermediateDirectories: true
+            withIntermediateDirectories: true,
+            attributes: [.posixPermissions: 0o700]
         )
-        if let handle = try? FileHandle(forWritingTo: url) {
-            handle.seekToEndOfFile()
-            handle.write(Data(line.utf8))
-            try? handle.close()
-        } else {
-            try? Data(line.utf8).write(to: url)
+        do {
+            try FileOutput.append(line, toFileAt: url.path)
+        } catch {
+            warn("Warning: the system log cannot be written: \(error.message).\n")
         }
     }
 }

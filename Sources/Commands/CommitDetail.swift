@@ -1,7 +1,7 @@
 import Shell
 
 /// `commitdetail` (commit.md §4): the last commit made in this session.
-public struct CommitDetailCommand: ShellCommand {
+public struct CommitDetailCommand: DeclaredCommand {
     public let name = "commitdetail"
     public let summary = "View details about the last commit in the active session."
     public let requiresCommit = false
@@ -9,8 +9,10 @@ public struct CommitDetailCommand: ShellCommand {
 
     public init() {}
 
-    public func run(_ arguments: [String], in session: Session) throws {
-        guard arguments.isEmpty else { throw ShellError.invalidInput("Usage: commitdetail") }
+    /// No batch form: any word after the name is refused.
+    public let grammar = Grammar("commitdetail", interactive: { try CommitDetailCommand().show($0) })
+
+    private func show(_ session: Session) throws {
         guard let info = session.lastCommit else {
             session.dialog.block("No commits have been made in this session.")
             return
@@ -19,13 +21,13 @@ public struct CommitDetailCommand: ShellCommand {
             "Commit details:",
             "    Revision: \(info.number)",
             "    Committed On: \(session.format(info.date))",
-            "    User: \(info.user)",
+            "    User: \(TerminalSafe.escaped(info.user))",
             "    Method: \(info.method.rawValue)",
-            "    Comment: \(info.comment)",
+            "    Comment: \(TerminalSafe.escaped(info.comment))",
             "    Saved for rollback: \(info.rollbackPoint ? "Yes" : "No")",
             "    Changes:",
         ]
-        lines += info.changes.map { "        " + $0 }
+        lines += info.changes.map { "        " + TerminalSafe.escaped($0) }
         session.console.write("\n")
         session.page(lines.joined(separator: "\n"))
     }

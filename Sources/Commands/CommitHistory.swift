@@ -1,38 +1,36 @@
 import Shell
 
 /// `commithistory [COUNT]` (commit.md §8.1).
-public struct CommitHistoryCommand: ShellCommand {
+public struct CommitHistoryCommand: DeclaredCommand {
     public let name = "commithistory"
     public let summary = "List the committed revisions."
     public let requiresCommit = false
     public let access = CommandAccess.view
-    public let batchSyntax = ["commithistory [{count}]"]
+
+    static let count = Positional.optional(
+        "count",
+        .number("{count}", 1...1000) { "The count must be a number from 1 to 1000, not \"\($0)\"." }
+    )
+
+    public let grammar = Grammar(
+        "commithistory",
+        Form(usage: "commithistory [{count}]", .argument(CommitHistoryCommand.count)) { arguments, session in
+            try CommitHistoryCommand.list(arguments[CommitHistoryCommand.count] ?? 20, session)
+        }
+    )
 
     public init() {}
 
-    public func run(_ arguments: [String], in session: Session) throws {
-        var count = 20
-        if let text = arguments.first {
-            guard arguments.count == 1 else {
-                throw ShellError.invalidInput(
-                    "Usage: commithistory [{count}]\nUnexpected argument \"\(arguments[1])\"."
-                )
-            }
-            guard let value = Int(text), (1...1000).contains(value) else {
-                throw ShellError.invalidInput(
-                    "Usage: commithistory [{count}]\nThe count must be a number from 1 to 1000, not \"\(text)\"."
-                )
-            }
-            count = value
-        }
+    static func list(_ count: Int, _ session: Session) throws {
         let revisions = try session.store.history(limit: count)
         var lines = ["Rev  Committed On                  User    Method       Rollback  Comment"]
         for info in revisions {
             let number = String(info.number)
             lines.append(
                 String(repeating: " ", count: max(0, 3 - number.count)) + number + "  "
-                    + pad(session.format(info.date), 30) + pad(info.user, 8) + pad(info.method.rawValue, 13)
-                    + pad(info.rollbackPoint ? "yes" : "no", 10) + info.comment
+                    + pad(session.format(info.date), 30) + pad(TerminalSafe.escaped(info.user), 8)
+                    + pad(info.method.rawValue, 13)
+                    + pad(info.rollbackPoint ? "yes" : "no", 10) + TerminalSafe.escaped(info.comment)
             )
         }
         session.console.write("\n")

@@ -58,19 +58,58 @@ struct ConfigurationFolder {
         return name
     }
 
-    /// The bytes of a file; a missing, unreadable or over-large file is refused with one line.
+    /// The bytes of a file; a missing, unreadable or over-large file is refused with one line. Only a
+    /// regular file in the folder itself is read: a symbolic link is not followed (`O_NOFOLLOW`), and
+    /// a FIFO, a device or a folder is refused without being read.
     func read(_ name: String, limit: Int = 16 * 1_048_576, what: String = "read here") throws -> Data {
-        let file = url.appendingPathComponent(name)
-        var isFolder: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: file.path, isDirectory: &isFolder), !isFolder.boolValue else {
-            throw ShellError.actionFailed("Error: file '\(name)' does not exist.")
+        let path = url.appendingPathComponent(name).path
+        // O_NONBLOCK: opening a FIFO must not wait for a writer; it is refused below anyway.
+        let descriptor = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY)
+        guard descriptor >= 0 else {
+            switch errno {
+            case ENOENT, ENOTDIR: throw ShellError.actionFailed("Error: file '\(name)' does not exist.")
+            case ELOOP:
+                throw ShellError.actionFailed(
+                    "Error: file '\(name)' is a symbolic link; only regular files in /configuration are read."
+                )
+            default: throw ShellError.io("Error: file '\(name)' cannot be read: \(FileOutput.reason(errno)).")
+            }
         }
-        let size = (try? FileManager.default.attributesOfItem(atPath: file.path)[.size] as? Int) ?? 0
-        guard size <= limit else { throw ShellError.actionFailed("Error: file '\(name)' is too large to be \(what).") }
-        guard let data = FileManager.default.contents(atPath: file.path) else {
-            throw ShellError.io("Error: file '\(name)' cannot be read.")
+        defer { close(descriptor) }
+        var status = stat()
+        guard fstat(descriptor, &status) == 0 else {
+            throw ShellError.io("Error: file '\(name)' cannot be read: \(FileOutput.reason(errno)).")
         }
-        return data
+        switch status.st_mode & S_IFMT {
+        case S_IFREG: break
+        case S_IFDIR: throw ShellError.actionFailed("Error: file '\(name)' does not exist.")
+        default:
+            throw ShellError.actionFailed(
+                "Error: file '\(name)' is not a regular file (a device, FIFO or socket); only regular files are read."
+            )
+        }
+        guard Int(status.st_size) <= limit else {
+            throw ShellError.actionFailed("Error: file '\(name)' is too large to be \(what).")
+        }
+        var bytes = [UInt8](repeating: 0, count: Int(status.st_size) + 1)
+        var count = 0
+        while true {
+            if count == bytes.count {
+                guard count <= limit else {
+                    throw ShellError.actionFailed("Error: file '\(name)' is too large to be \(what).")
+                }
+                bytes += [UInt8](repeating: 0, count: max(4096, count))
+            }
+            let got = bytes[count...].withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress, $0.count) }
+            if got < 0 {
+                if errno == EINTR { continue }
+                throw ShellError.io("Error: file '\(name)' cannot be read: \(FileOutput.reason(errno)).")
+            }
+            if got == 0 { break }
+            count += got
+        }
+        guard count <= limit else { throw ShellError.actionFailed("Error: file '\(name)' is too large to be \(what).") }
+        return Data(bytes[..<count])
     }
 
     /// The text of a file (UTF-8), refused with one line otherwise.

@@ -116,10 +116,6 @@ enum DestConfigOperation: Sendable, CaseIterable {
 
 /// The modern top menu with the count line (destconfig.md §2).
 enum DestConfigMenu {
-    /// Names accepted at the menu: the modern operations plus PRINT of the classic menu (= LIST).
-    private static let accepted: [(name: String, operation: DestConfigOperation)] =
-        DestConfigOperation.allCases.map { ($0.name, $0) } + [("PRINT", .list)]
-
     /// `There are currently {n} entries configured.`; without the final period when the menu is
     /// shown again after an operation.
     static func countLine(_ count: Int, again: Bool) -> String {
@@ -130,47 +126,17 @@ enum DestConfigMenu {
         return again ? String(line.dropLast()) : line
     }
 
+    /// The modern operations; PRINT of the classic menu (= LIST) is accepted but not shown.
     static func run(_ session: Session) throws {
-        var again = false
-        while true {
-            let count = session.configuration.destinations.count
-            guard let operation = try choose(session, status: countLine(count, again: again)) else { return }
+        try session.dialog.run { again in
+            Menu(
+                status: [countLine(session.configuration.destinations.count, again: again)],
+                DestConfigOperation.allCases.map { MenuItem($0.name, $0.description, $0) },
+                hidden: [MenuItem("PRINT", DestConfigOperation.list.description, .list)]
+            )
+        } perform: { operation in
             try operation.run(session)
-            again = true
-        }
-    }
-
-    /// Shows the status line and the menu; nil on an empty line or at the end of a script.
-    private static func choose(_ session: Session, status: String) throws -> DestConfigOperation? {
-        let dialog = session.dialog
-        let menu =
-            ["Choose the operation you want to perform:"]
-            + DestConfigOperation.allCases.map { "- \($0.name) - \($0.description)" }
-        let names = accepted.map(\.name)
-        let commands = Set(session.registry.allNames)
-        dialog.block(status)
-        do {
-            return try dialog.ask(
-                menu,
-                help: menu.joined(separator: "\n"),
-                completer: .words(DestConfigOperation.allCases.map(\.name))
-            ) { (answer: String) -> Result<DestConfigOperation, ShellError> in
-                switch Dialog.match(answer, among: names) {
-                case .found(let index):
-                    return .success(accepted[index].operation)
-                case .ambiguous(let candidates):
-                    return .failure(
-                        .invalidInput("Ambiguous operation \"\(answer)\": \(candidates.joined(separator: ", ")).")
-                    )
-                case .none:
-                    var message = "Invalid operation \"\(answer)\"."
-                    let first = answer.split(separator: " ").first.map { $0.lowercased() } ?? ""
-                    if commands.contains(first) { message += " Enter an empty line to leave this menu." }
-                    return .failure(.invalidInput(message))
-                }
-            }
-        } catch DialogAbort.endOfInput {
-            return nil
+            return .stay
         }
     }
 }

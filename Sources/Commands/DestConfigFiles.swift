@@ -15,12 +15,7 @@ enum DestConfigFiles {
     /// the global settings stay. Any error refuses the whole file and stages nothing.
     static func importFile(_ name: String, _ session: Session) throws {
         let text = try ConfigurationFolder(session).readText(name, what: "a destination table")
-        let tables: DestinationTables
-        do {
-            tables = try DestinationINI.decode(text, globals: session.configuration.destinationDefaults)
-        } catch {
-            throw ShellError.actionFailed(error.description)
-        }
+        let tables = try DestinationINI.decode(text, globals: session.configuration.destinationDefaults)
         session.stage { config in
             var defaults = tables.defaults
             defaults.outboundCertificate = config.destinationDefaults.outboundCertificate
@@ -33,14 +28,22 @@ enum DestConfigFiles {
     // MARK: EXPORT
 
     static func exportInteractive(_ session: Session) throws {
-        guard let name = try ConfigurationFolder(session).askInputName("Enter the name of the file to export:") else {
+        // An existing file is replaced only after the overwrite question.
+        guard let name = try ConfigurationFolder(session).askOutputName("Enter the name of the file to export:") else {
             return
         }
-        try exportFile(name, session)
+        try exportFile(name, session, replacing: true)
     }
 
-    /// Writes the Default entry and the domain entries, then says where.
-    static func exportFile(_ name: String, _ session: Session) throws {
+    /// Writes the Default entry and the domain entries, then says where. Without `replacing` (the
+    /// batch form, where nobody can be asked) an existing file is refused, never overwritten.
+    static func exportFile(_ name: String, _ session: Session, replacing: Bool = false) throws {
+        let folder = ConfigurationFolder(session)
+        if !replacing && FileManager.default.fileExists(atPath: folder.url.appendingPathComponent(name).path) {
+            throw ShellError.actionFailed(
+                "The file \"\(name)\" already exists in /configuration; export to another name or delete it first."
+            )
+        }
         let configuration = session.configuration
         let text = DestinationINI.encode(
             defaults: configuration.destinationDefaults,

@@ -1,7 +1,7 @@
 import Shell
 
 /// `exit` / `quit` (shell.md §11): warns about pending changes before ending the session.
-public struct ExitCommand: ShellCommand {
+public struct ExitCommand: DeclaredCommand {
     public let name = "exit"
     public let aliases = ["quit"]
     public let summary = "Exit CLI."
@@ -10,8 +10,10 @@ public struct ExitCommand: ShellCommand {
 
     public init() {}
 
-    public func run(_ arguments: [String], in session: Session) throws {
-        guard arguments.isEmpty else { throw ShellError.invalidInput("Usage: exit") }
+    /// No batch form: any word after the name is refused.
+    public let grammar = Grammar("exit", interactive: { try ExitCommand().show($0) })
+
+    private func show(_ session: Session) throws {
         if session.hasPendingChanges {
             let leave = try session.dialog.yesNo(
                 [

@@ -1,17 +1,25 @@
 import Shell
 
 /// `help` and `help CMD` (shell.md §10). `?` alone at the prompt runs it too.
-public struct HelpCommand: ShellCommand {
+public struct HelpCommand: DeclaredCommand {
     public let name = "help"
     public let summary = "View online help for a command."
     public let requiresCommit = false
     public let access = CommandAccess.status
-    public let batchSyntax = ["help [command]"]
+
+    static let topic = Positional.optional("command", .commandName)
+
+    public let grammar = Grammar(
+        "help",
+        Form(usage: "help [command]", .argument(HelpCommand.topic)) { arguments, session in
+            try HelpCommand.show(arguments[HelpCommand.topic], session)
+        }
+    )
 
     public init() {}
 
-    public func run(_ arguments: [String], in session: Session) throws {
-        guard let topic = arguments.first else {
+    private static func show(_ topic: String?, _ session: Session) throws {
+        guard let topic else {
             session.page(Self.overview(session.registry))
             return
         }

@@ -1,7 +1,7 @@
 import Shell
 
 /// `history`: the top-level lines typed in this and earlier sessions, numbered (shell.md §15.1).
-public struct HistoryCommand: ShellCommand {
+public struct HistoryCommand: DeclaredCommand {
     public let name = "history"
     public let summary = "List the commands entered at the prompt."
     public let requiresCommit = false
@@ -9,8 +9,10 @@ public struct HistoryCommand: ShellCommand {
 
     public init() {}
 
-    public func run(_ arguments: [String], in session: Session) throws {
-        guard arguments.isEmpty else { throw ShellError.invalidInput("Usage: history") }
+    /// No batch form: any word after the name is refused.
+    public let grammar = Grammar("history", interactive: { try HistoryCommand().show($0) })
+
+    private func show(_ session: Session) throws {
         let lines = session.console.historyLines
         guard !lines.isEmpty else {
             session.dialog.block("The command history is empty.")

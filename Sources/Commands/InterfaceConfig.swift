@@ -34,19 +34,21 @@ public struct InterfaceConfigCommand: ShellCommand {
 
     public func run(_ arguments: [String], in session: Session) throws {
         guard arguments.isEmpty else { return try runBatch(arguments, in: session) }
-        while true {
+        try session.dialog.run { _ in
             let interfaces = session.configuration.interfaces
             var items = [MenuItem("NEW", "Create a new interface.", Operation.new)]
             if !interfaces.isEmpty {
                 items.append(MenuItem("EDIT", "Modify an interface.", .edit))
                 items.append(MenuItem("DELETE", "Remove an interface.", .delete))
             }
-            guard let operation = try session.dialog.menu(status: Self.listing(interfaces), items) else { return }
+            return Menu(status: Self.listing(interfaces), items)
+        } perform: { operation in
             switch operation {
             case .new: try create(in: session)
             case .edit: try edit(in: session)
             case .delete: try delete(in: session)
             }
+            return .stay
         }
     }
 

@@ -20,13 +20,16 @@ public struct LDAPConfigCommand: ShellCommand {
 
     public func run(_ arguments: [String], in session: Session) throws {
         guard arguments.isEmpty else { return try runBatch(arguments, in: session) }
-        while let operation = try session.dialog.menu(
-            status: ["No LDAP server configurations."],
-            [MenuItem("SETUP", "Configure LDAP options.", Operation.setup)]
-        ) {
+        try session.dialog.run { _ in
+            Menu(
+                status: ["No LDAP server configurations."],
+                [MenuItem("SETUP", "Configure LDAP options.", Operation.setup)]
+            )
+        } perform: { operation in
             switch operation {
             case .setup: try setup(in: session)
             }
+            return .stay
         }
     }
 

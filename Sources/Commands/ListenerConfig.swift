@@ -38,7 +38,7 @@ struct ListenerMenus {
     }
 
     func run() throws {
-        while true {
+        try dialog.run { _ in
             let listeners = session.configuration.listeners
             var items = [MenuItem("NEW", "Create a new listener.", Operation.new)]
             if !listeners.isEmpty {
@@ -46,17 +46,15 @@ struct ListenerMenus {
                 items.append(MenuItem("DELETE", "Remove a listener.", .delete))
             }
             items.append(MenuItem("SETUP", "Change global settings.", .setup))
-            guard let operation = try dialog.menu(status: ListenerText.list(session.configuration), items) else {
-                return
+            return Menu(status: ListenerText.list(session.configuration), items)
+        } perform: { operation in
+            switch operation {
+            case .new: try new()
+            case .edit: try edit()
+            case .delete: try delete()
+            case .setup: try setup()
             }
-            try ListenerText.recovering(session) {
-                switch operation {
-                case .new: try new()
-                case .edit: try edit()
-                case .delete: try delete()
-                case .setup: try setup()
-                }
-            }
+            return .stay
         }
     }
 
@@ -222,16 +220,6 @@ enum ListenerText {
     /// The answer rule of shell.md §6.3.
     static func complaint(_ range: ClosedRange<Int>) -> String {
         "Please enter a number from \(range.lowerBound) to \(range.upperBound)."
-    }
-
-    /// On a terminal a refused operation prints its one line and the menu comes back; in a script it
-    /// fails the command.
-    static func recovering(_ session: Session, _ operation: () throws -> Void) throws {
-        do {
-            try operation()
-        } catch let error as ShellError where session.dialog.isInteractive {
-            session.dialog.block(error.message)
-        }
     }
 
     /// `Currently configured listeners:` and one line each, or `No listeners configured.`

@@ -31,7 +31,8 @@ final class ListenerEditor {
     }
 
     func run() throws {
-        while let listener {
+        try dialog.run { (_: Bool) -> Menu<Operation>? in
+            guard let listener else { return nil }
             var items = [
                 MenuItem("NAME", "Change the name of the listener.", Operation.name),
                 MenuItem("INTERFACE", "Change the interface.", .interface),
@@ -42,19 +43,17 @@ final class ListenerEditor {
             if listener.kind == .public {
                 items.append(MenuItem("RCPTACCESS", "Modify the Recipient Access Table.", .recipientAccess))
             }
-            guard let operation = try dialog.menu(status: Self.status(listener, session.configuration), items) else {
-                return
+            return Menu(status: Self.status(listener, session.configuration), items)
+        } perform: { (operation: Operation) in
+            switch operation {
+            case .name: try rename()
+            case .interface: try changeInterface()
+            case .certificate: try chooseCertificate()
+            case .setup: try setup()
+            case .hostAccess: try HostAccessEditor(listener: self).run()
+            case .recipientAccess: try RecipientAccessEditor(listener: self).run()
             }
-            try ListenerText.recovering(session) {
-                switch operation {
-                case .name: try rename()
-                case .interface: try changeInterface()
-                case .certificate: try chooseCertificate()
-                case .setup: try setup()
-                case .hostAccess: try HostAccessEditor(listener: self).run()
-                case .recipientAccess: try RecipientAccessEditor(listener: self).run()
-                }
-            }
+            return .stay
         }
     }
 

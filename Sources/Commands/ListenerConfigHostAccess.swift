@@ -42,21 +42,22 @@ struct HostAccessEditor {
     }
 
     func run() throws {
-        while let table {
-            guard let operation = try dialog.menu(status: Self.status(table), Self.items) else { return }
-            try ListenerText.recovering(session) {
-                switch operation {
-                case .new: try new(table)
-                case .edit: try edit(table)
-                case .delete: try delete(table)
-                case .move: try move(table)
-                case .defaults: try setDefaults(table)
-                case .print: session.page("\n" + HostAccessText.print(table))
-                case .importTable: try importTable(table)
-                case .exportTable: try exportTable(table)
-                case .clear: try clear(table)
-                }
+        try dialog.run { _ in
+            table.map { Menu(status: Self.status($0), Self.items) }
+        } perform: { operation in
+            guard let table else { return .leave }
+            switch operation {
+            case .new: try new(table)
+            case .edit: try edit(table)
+            case .delete: try delete(table)
+            case .move: try move(table)
+            case .defaults: try setDefaults(table)
+            case .print: session.page("\n" + HostAccessText.print(table))
+            case .importTable: try importTable(table)
+            case .exportTable: try exportTable(table)
+            case .clear: try clear(table)
             }
+            return .stay
         }
     }
 
@@ -417,11 +418,7 @@ enum HostAccessOperations {
     /// Reads and parses a HAT file in /configuration; a parse error is `Error: line {n}: {problem}`.
     static func importTable(_ file: String, defaults: MailFlowParameters, session: Session) throws -> HostAccessTable {
         let text = try ConfigurationFolder(session).readText(file, limit: 4 * 1_048_576, what: "a Host Access Table")
-        do {
-            return try HostAccessText.parse(text, defaults: defaults)
-        } catch {
-            throw ShellError.actionFailed(error.description)
-        }
+        return try HostAccessText.parse(text, defaults: defaults)
     }
 
     /// Writes the table in the PRINT format and says where.

@@ -26,23 +26,24 @@ struct RecipientAccessEditor {
     }
 
     func run() throws {
-        while let table {
-            let count = table.count
+        try dialog.run { (_: Bool) -> Menu<Operation>? in
+            guard let count = table?.count else { return nil }
             let status =
                 count == 1 ? "There is currently 1 entry defined." : "There are currently \(count) entries defined."
-            guard let operation = try dialog.menu(status: [status], Self.items) else { return }
-            try ListenerText.recovering(session) {
-                switch operation {
-                case .new: try new(table)
-                case .edit: try edit(table)
-                case .delete: try delete(table)
-                case .print: session.page("\n" + RecipientAccessText.print(table))
-                case .clear:
-                    if try dialog.yesNo("Are you sure you want to remove all entries?", default: false) {
-                        stage(RecipientAccessOperations.clear(table))
-                    }
+            return Menu(status: [status], Self.items)
+        } perform: { (operation: Operation) in
+            guard let table else { return .leave }
+            switch operation {
+            case .new: try new(table)
+            case .edit: try edit(table)
+            case .delete: try delete(table)
+            case .print: session.page("\n" + RecipientAccessText.print(table))
+            case .clear:
+                if try dialog.yesNo("Are you sure you want to remove all entries?", default: false) {
+                    stage(RecipientAccessOperations.clear(table))
                 }
             }
+            return .stay
         }
     }
 

@@ -78,13 +78,9 @@ public struct LoadConfigCommand: ShellCommand {
             guard let box else { throw ShellError.actionFailed(XMLConfigError.maskedMessage) }
             return try box.open(sealed)
         }
-        do {
-            switch source {
-            case .bytes(let data): return try XMLCodec.decode(data, open: open, checkProfile: problem)
-            case .text(let text): return try XMLCodec.decode(text: text, open: open, checkProfile: problem)
-            }
-        } catch {
-            throw ShellError.actionFailed(error.description)
+        switch source {
+        case .bytes(let data): return try XMLCodec.decode(data, open: open, checkProfile: problem)
+        case .text(let text): return try XMLCodec.decode(text: text, open: open, checkProfile: problem)
         }
     }
 }

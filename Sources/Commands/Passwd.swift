@@ -29,7 +29,7 @@ public struct PasswdCommand: ShellCommand {
                 session,
                 user: user.name,
                 first: ["New Passphrase:", "[]> "],
-                again: "Please enter the new passphrase again: "
+                again: ["Please enter the new passphrase again: "]
             )
         else { return }
         let name = user.name

@@ -3,26 +3,39 @@ import ConfigStore
 import Shell
 
 /// `rollbackconfig` (commit.md §5): stage a saved revision, then offer to commit it.
-public struct RollbackConfigCommand: ShellCommand {
+public struct RollbackConfigCommand: DeclaredCommand {
     public let name = "rollbackconfig"
     public let summary = "Roll back to one of the last 10 saved configurations."
     public let requiresCommit = true
-    public let batchSyntax = ["rollbackconfig {revision}"]
+
+    static let revision = Positional("revision", .revision)
+    static let discard = BatchOption.flag("discard")
+
+    public let grammar = Grammar(
+        "rollbackconfig",
+        interactive: { try RollbackConfigCommand().interactive($0) },
+        Form(
+            usage: "rollbackconfig {revision} [--discard]",
+            .argument(RollbackConfigCommand.revision),
+            .option(RollbackConfigCommand.discard)
+        ) { arguments, session in
+            try RollbackConfigCommand().batch(
+                arguments[RollbackConfigCommand.revision],
+                discard: arguments.has(RollbackConfigCommand.discard),
+                session
+            )
+        }
+    )
 
     public init() {}
 
-    public func run(_ arguments: [String], in session: Session) throws {
-        switch arguments.count {
-        case 0: try interactive(session)
-        case 1: try batch(arguments[0], session)
-        default:
-            throw ShellError.invalidInput("Usage: rollbackconfig {revision}\nUnexpected argument \"\(arguments[1])\".")
-        }
-    }
-
-    private func batch(_ text: String, _ session: Session) throws {
-        guard let number = Int(text), number > 0 else {
-            throw ShellError.invalidInput("Usage: rollbackconfig {revision}\nNot a revision number: \"\(text)\".")
+    /// Stages the revision. Pending changes are never dropped silently: without `--discard` the
+    /// rollback is refused while there are any.
+    private func batch(_ number: Int, discard: Bool, _ session: Session) throws {
+        if session.hasPendingChanges && !discard {
+            throw ShellError.actionFailed(
+                "There are uncommitted changes; commit or clear them first, or add --discard to drop them."
+            )
         }
         guard let revision = try session.store.revision(number) else {
             throw ShellError.actionFailed("Revision \(number) does not exist or is no longer kept.")

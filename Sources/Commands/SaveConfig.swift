@@ -24,9 +24,21 @@ public struct SaveConfigCommand: ShellCommand {
             ? ConfigFile.askPassphraseOption(session.dialog)
             : ConfigFile.batchPassphraseOption(arguments, syntax: batchSyntax[0], historic: true)
         let xml = try ConfigFile.xml(session, option)
-        let fileName = ConfigFile.fileName(session)
-        let url = session.environment.configurationDirectory.appendingPathComponent(fileName)
-        try PrivateFile.write(Data(xml.utf8), to: url, shownAs: "/configuration/\(fileName)")
+        // Two saves in the same second never share a name: the second gets `-2`, and so on.
+        let baseName = ConfigFile.fileName(session)
+        var fileName = baseName
+        for attempt in 2...1000 {
+            let url = session.environment.configurationDirectory.appendingPathComponent(fileName)
+            do {
+                try PrivateFile.write(Data(xml.utf8), to: url, shownAs: "/configuration/\(fileName)", replacing: false)
+                break
+            } catch is PrivateFile.AlreadyExists {
+                guard attempt < 1000 else {
+                    throw ShellError.actionFailed("Too many configuration files saved this second.")
+                }
+                fileName = String(baseName.dropLast(4)) + "-\(attempt).xml"
+            }
+        }
         session.dialog.block(
             "File written on machine \"\(session.committedHostname)\" to the location",
             "\"/configuration/\(fileName)\".",

@@ -2,25 +2,31 @@ import ApplianceConfig
 import Shell
 
 /// `sethostname` (other-commands.md §1). The prompt shows the new name once it is committed.
-public struct SetHostnameCommand: ShellCommand {
+public struct SetHostnameCommand: DeclaredCommand {
     public let name = "sethostname"
     public let summary = "Set the name of the machine."
     public let requiresCommit = true
-    public let batchSyntax = ["sethostname {fqdn}"]
+    /// The spec's message for a bad name is the same in the dialog and the batch form (exact).
+    static let fqdn = Positional(
+        "fqdn",
+        ValueParser("{fqdn}", standalone: true) { text, _ throws(ShellError) in try check(text).get() }
+    )
+
+    public let grammar = Grammar(
+        "sethostname",
+        interactive: { session in
+            let current = session.configuration.hostname
+            let answer = try session.dialog.ask([], default: current, validate: SetHostnameCommand.check)
+            SetHostnameCommand.set(answer ?? current, session)
+        },
+        Form(usage: "sethostname {fqdn}", .argument(SetHostnameCommand.fqdn)) { arguments, session in
+            SetHostnameCommand.set(arguments[SetHostnameCommand.fqdn], session)
+        }
+    )
 
     public init() {}
 
-    public func run(_ arguments: [String], in session: Session) throws {
-        let newName: String
-        switch arguments.count {
-        case 0:
-            let current = session.configuration.hostname
-            newName = try session.dialog.ask([], default: current, validate: Self.check) ?? current
-        case 1:
-            newName = try Self.check(arguments[0]).get()
-        default:
-            throw ShellError.invalidInput("Usage: sethostname {fqdn}\nUnexpected argument \"\(arguments[1])\".")
-        }
+    private static func set(_ newName: String, _ session: Session) {
         guard newName != session.configuration.hostname else { return }
         session.stage { $0.hostname = newName }
     }

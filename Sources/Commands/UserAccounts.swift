@@ -72,7 +72,7 @@ enum UserAccounts {
         _ session: Session,
         user: String,
         first: [String],
-        again: String,
+        again: [String],
         allowKeep: Bool = false
     ) throws -> String? {
         let dialog = session.dialog
@@ -92,7 +92,8 @@ enum UserAccounts {
         if let problem = problem(with: passphrase, user: user, policy: policy) {
             throw ShellError.invalidInput(problem)
         }
-        let repeated = try dialog.secret(again)
+        dialog.lines(Array(again.dropLast()))
+        let repeated = try dialog.secret(again.last ?? "> ")
         guard repeated == passphrase else { throw ShellError.invalidInput("The passphrases do not match.") }
         return try hash(passphrase)
     }
@@ -109,8 +110,8 @@ enum UserAccounts {
     /// passphrase before any change to users. The local operator (no `--user`) is not asked.
     static func confirmIdentity(_ session: Session) throws {
         guard let user = session.currentUser else { return }
-        session.dialog.block([])
-        let typed = try session.dialog.secret("Enter your Passphrase to make changes:\n")
+        session.dialog.block("Enter your Passphrase to make changes:")
+        let typed = try session.dialog.secret("")
         try LoginGuard(session).check(typed, for: user, failure: "Incorrect passphrase.")
     }
 

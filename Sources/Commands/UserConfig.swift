@@ -29,16 +29,16 @@ public struct UserConfigCommand: ShellCommand {
             MenuItem("EDIT", "Modify an account.", .edit),
             MenuItem("DELETE", "Remove an account.", .delete),
             MenuItem("POLICY", "Change password and account policy settings.", .policy),
-            MenuItem("PASSPHRASE", "Change the passphrase for a user.", .passphrase, aliases: ["PASSWORD"]),
+            MenuItem("PASSPHRASE", "Change the passphrase for a user.", .passphrase),
             MenuItem("ROLE", "Create/modify user roles.", .role),
             MenuItem("STATUS", "Change the account status.", .status),
             MenuItem("EXTERNAL", "Configure external authentication.", .external),
             MenuItem("TWOFACTORAUTH", "Configure Two-Factor Authentication.", .twoFactor),
         ]
-        while true {
-            guard let operation = try session.dialog.menu(status: Self.listing(session.configuration), items) else {
-                return
-            }
+        let hidden = [MenuItem("PASSWORD", "", Operation.passphrase)]
+        try session.dialog.run { _ in
+            Menu(status: Self.listing(session.configuration), items, hidden: hidden)
+        } perform: { operation in
             let dialogs = UserConfigDialogs(session: session)
             switch operation {
             case .new: try dialogs.create()
@@ -51,6 +51,7 @@ public struct UserConfigCommand: ShellCommand {
             case .external: session.dialog.block("External authentication is not available on this appliance.")
             case .twoFactor: session.dialog.block("Two-Factor Authentication is not available on this appliance.")
             }
+            return .stay
         }
     }
 

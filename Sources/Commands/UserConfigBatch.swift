@@ -42,9 +42,10 @@ enum UserConfigBatch {
         if words.count == 4 {
             passphrase = words[3]
         } else {
-            session.dialog.block([])
-            passphrase = try session.dialog.secret("Enter the passphrase for \(name).\n[]> ")
-            let again = try session.dialog.secret("Please enter the new passphrase again.\n> ")
+            session.dialog.block("Enter the passphrase for \(name).")
+            passphrase = try session.dialog.secret("[]> ")
+            session.dialog.lines("Please enter the new passphrase again.")
+            let again = try session.dialog.secret("> ")
             guard again == passphrase else { throw ShellError.invalidInput("The passphrases do not match.") }
         }
         if let problem = UserAccounts.problem(with: passphrase, user: name, policy: policy) {

@@ -25,7 +25,7 @@ struct UserConfigDialogs {
                 session,
                 user: name,
                 first: ["Enter the passphrase for \(name).", "[]> "],
-                again: "Please enter the new passphrase again.\n> "
+                again: ["Please enter the new passphrase again.", "> "]
             )
         else { return }
         let user = ApplianceUser(name: name, fullName: fullName, role: role, passphraseHash: hash)
@@ -47,7 +47,7 @@ struct UserConfigDialogs {
             session,
             user: user.name,
             first: ["Enter the new passphrase for \(user.name), or press Enter to keep it.", "[]> "],
-            again: "Please enter the new passphrase again.\n> ",
+            again: ["Please enter the new passphrase again.", "> "],
             allowKeep: true
         )
         let name = user.name
@@ -85,7 +85,7 @@ struct UserConfigDialogs {
                 session,
                 user: user.name,
                 first: ["Enter the new passphrase for \(user.name).", "[]> "],
-                again: "Please enter the new passphrase again.\n> "
+                again: ["Please enter the new passphrase again.", "> "]
             )
         else { return }
         let name = user.name

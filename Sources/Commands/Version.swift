@@ -1,7 +1,7 @@
 import Shell
 
 /// `version`: system version information (other-commands.md §8).
-public struct VersionCommand: ShellCommand {
+public struct VersionCommand: DeclaredCommand {
     public let name = "version"
     public let summary = "View system version information."
     public let requiresCommit = false
@@ -9,8 +9,10 @@ public struct VersionCommand: ShellCommand {
 
     public init() {}
 
-    public func run(_ arguments: [String], in session: Session) throws {
-        guard arguments.isEmpty else { throw ShellError.invalidInput("Usage: version") }
+    /// No batch form: any word after the name is refused.
+    public let grammar = Grammar("version", interactive: { try VersionCommand().show($0) })
+
+    private func show(_ session: Session) throws {
         let info = session.environment.appliance
         let installed = session.clock.format(info.installDate, "%Y-%m-%d %H:%M:%S")
         session.dialog.block(

@@ -31,27 +31,32 @@ public final class RevisionStore: Sendable {
     /// Opens or creates the store at `path` (an SQLite file, created 0600).
     ///
     /// A new store gets revision 1 = `factory()` with method `.factory`, user "admin", comment
-    /// "Factory configuration", rollback point. `factory` is called only when the store is empty.
-    /// Every kept revision's checksum is verified first and the head is decoded: damage throws
-    /// `.damaged` naming the oldest damaged revision and the last good one before it, and changes
-    /// nothing. A due confirmed commit is not reverted here; call ``revertIfDue(now:)`` next.
+    /// "Factory configuration", rollback point. It is built under a temporary name and linked into
+    /// place complete, so a crash never leaves an empty store behind. When `createIfMissing` is false
+    /// (the data directory existed before), a missing or empty file throws `.missing` and nothing is
+    /// created. `factory` is called only when the store is created.
+    /// The head's checksum is verified and its content decoded: damage throws `.damaged` naming the
+    /// revision and the last good one before it, and changes nothing. A due confirmed commit is not
+    /// reverted here; call ``revertIfDue(now:)`` next.
     public init(
         path: String,
         clock: @escaping @Sendable () -> Date,
+        createIfMissing: Bool = true,
         factory: () throws -> ApplianceConfiguration
     ) throws {
         self.path = path
         self.clock = clock
-        try Self.createFileIfMissing(path)
-        var configuration = Configuration()
-        configuration.journalMode = .wal
-        configuration.busyMode = .timeout(Self.busyTimeout)
-        configuration.label = "ConfigStore"
-        configuration.prepareDatabase { db in
-            try db.execute(sql: "PRAGMA synchronous = FULL")
+        if let state = try Self.absence(path) {
+            guard createIfMissing else {
+                throw StoreError(
+                    .missing,
+                    "The configuration store \(path) is \(state); restore it from a backup (nothing was changed)."
+                )
+            }
+            try Self.create(path: path, clock: clock, factory: factory)
         }
         database = try Self.translatingErrors(path: path) {
-            try DatabaseQueue(path: path, configuration: configuration)
+            try DatabaseQueue(path: path, configuration: Self.databaseConfiguration)
         }
         try Self.translatingErrors(path: path) {
             let migrator = Schema.migrator
@@ -227,7 +232,11 @@ public final class RevisionStore: Sendable {
     /// before it as a new revision (method `.autoRevert`, comment "Automatic revert of revision {n}",
     /// the original commit's user), clears the pending record and returns the new revision.
     /// Otherwise returns nil. Safe to call from several processes at once: exactly one reverts.
+    ///
+    /// Only when a revert is due does it take the write lock: every start calls it, and a read-only
+    /// command must not wait for (or fail on) another process's write transaction.
     public func revertIfDue(now: Date) throws -> RevisionInfo? {
+        guard let pending = try pendingConfirmation(), pending.deadline <= now else { return nil }
         let result: (RevisionInfo, ApplianceConfiguration, StoredContent)? = try Self.translatingErrors(path: path) {
             try write { db in
                 guard let pending = try Schema.pendingConfirmation(db), pending.deadline <= now else { return nil }
@@ -422,20 +431,113 @@ public final class RevisionStore: Sendable {
         }
     }
 
-    /// Creates the file with mode 0600 so that the WAL and shared-memory files inherit it.
-    private static func createFileIfMissing(_ path: String) throws {
-        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
-        if fd >= 0 {
-            close(fd)
-            return
+    private static var databaseConfiguration: Configuration {
+        var configuration = Configuration()
+        // WAL is set by hand, not with GRDB's `.wal`: that writes to the file when the log is empty, so
+        // a read-only command would wait for another process's write transaction. The mode is stored
+        // in the file, so only a new (or very old) store needs the write.
+        configuration.journalMode = .default
+        configuration.busyMode = .timeout(Self.busyTimeout)
+        configuration.label = "ConfigStore"
+        configuration.prepareDatabase { db in
+            if try String.fetchOne(db, sql: "PRAGMA journal_mode") != "wal" {
+                try db.execute(sql: "PRAGMA journal_mode = WAL")
+            }
+            try db.execute(sql: "PRAGMA synchronous = FULL")
         }
-        let code = errno
-        if code == EEXIST { return }
+        return configuration
+    }
+
+    /// "missing" or "empty" when there is no store at `path` (an empty file whose write-ahead log is
+    /// empty too holds nothing); nil when there is one.
+    private static func absence(_ path: String) throws -> String? {
+        var status = stat()
+        if stat(path, &status) != 0 {
+            let code = errno
+            if code == ENOENT { return "missing" }
+            throw fileError(code, "The configuration store \(path) cannot be read", path: path)
+        }
+        guard status.st_size == 0 else { return nil }
+        var log = stat()
+        if stat(path + "-wal", &log) == 0 && log.st_size > 0 { return nil }
+        return "empty"
+    }
+
+    /// Builds a new store with the factory revision under a temporary name, then links it to `path`
+    /// (a store another process created first wins) and syncs the folder.
+    private static func create(
+        path: String,
+        clock: @Sendable () -> Date,
+        factory: () throws -> ApplianceConfiguration
+    ) throws {
+        let temporary = "\(path).new-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        defer {
+            for suffix in ["", "-wal", "-shm", "-journal"] { unlink(temporary + suffix) }
+        }
+        // Created 0600 first so that the WAL and shared-memory files inherit the mode.
+        let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { throw fileError(errno, "The configuration store \(path) cannot be created", path: path) }
+        close(fd)
+        let content = try StoredContent(encoding: try factory())
+        try translatingErrors(path: path) {
+            let queue = try DatabaseQueue(path: temporary, configuration: databaseConfiguration)
+            try Schema.migrator.migrate(queue)
+            try queue.write { db in
+                try Schema.insert(
+                    db,
+                    info: RevisionInfo(
+                        number: 1,
+                        date: clock(),
+                        user: "admin",
+                        method: .factory,
+                        comment: "Factory configuration",
+                        rollbackPoint: true,
+                        baseRevision: nil,
+                        changes: [],
+                        checksum: content.checksum
+                    ),
+                    content: content
+                )
+            }
+            try queue.close()  // checkpoints the write-ahead log into the file
+        }
+        if link(temporary, path) != 0 {
+            let code = errno
+            if code == EEXIST {
+                // Another process created the store first (use theirs), or an empty file was left by an
+                // older version: replace only that.
+                guard try absence(path) != nil else { return }
+                guard rename(temporary, path) == 0 else {
+                    throw fileError(errno, "The configuration store \(path) cannot be created", path: path)
+                }
+            } else {
+                throw fileError(code, "The configuration store \(path) cannot be created", path: path)
+            }
+        }
+        let parent = (path as NSString).deletingLastPathComponent
+        let folder = open(parent.isEmpty ? "." : parent, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        if folder >= 0 {
+            _ = fsync(folder)
+            close(folder)
+        }
+    }
+
+    /// Whether the file system holding `path` has less than 64 KiB left for this user.
+    private static func diskIsFull(_ path: String) -> Bool {
+        let parent = (path as NSString).deletingLastPathComponent
+        var status = statvfs()
+        guard statvfs(parent.isEmpty ? "." : parent, &status) == 0 else { return false }
+        return UInt64(status.f_bavail) * UInt64(status.f_frsize) < 65_536
+    }
+
+    /// A one-line error for a failed system call on the store file.
+    private static func fileError(_ code: Int32, _ what: String, path: String) -> StoreError {
         let reason = String(cString: strerror(code))
-        if code == EACCES || code == EROFS || code == EPERM {
-            throw StoreError(.notWritable, "The configuration store \(path) cannot be created.", reason: reason)
+        switch code {
+        case EACCES, EROFS, EPERM: return StoreError(.notWritable, "\(what).", reason: reason)
+        case ENOSPC, EDQUOT: return StoreError(.diskFull, "\(what): no space left on the device.", reason: reason)
+        default: return StoreError(.io, "\(what): \(reason).", reason: reason)
         }
-        throw StoreError(.io, "The configuration store \(path) cannot be created: \(reason).", reason: reason)
     }
 
     /// Turns SQLite errors into ``StoreError``s with one-line messages.
@@ -455,9 +557,24 @@ public final class RevisionStore: Sendable {
                 )
             case .SQLITE_READONLY, .SQLITE_CANTOPEN, .SQLITE_PERM, .SQLITE_AUTH:
                 throw StoreError(.notWritable, "The configuration store \(path) is not writable.", reason: reason)
+            case .SQLITE_FULL:
+                throw StoreError(
+                    .diskFull,
+                    "The configuration store \(path) cannot be written: no space left on the device.",
+                    reason: reason
+                )
             case .SQLITE_BUSY, .SQLITE_LOCKED:
                 throw StoreError(.busy, "The configuration store is busy; try again.", reason: reason)
             default:
+                // SQLite reports a full disk as SQLITE_FULL when a write comes up short, but as an I/O
+                // error when it cannot even extend the shared-memory file: ask the file system.
+                if diskIsFull(path) {
+                    throw StoreError(
+                        .diskFull,
+                        "The configuration store \(path) cannot be written: no space left on the device.",
+                        reason: reason
+                    )
+                }
                 throw StoreError(
                     .io,
                     "The configuration store \(path) could not be read or written.",

@@ -11,6 +11,8 @@ public struct StoreError: Error, Sendable, Equatable, CustomStringConvertible, C
             case notWritable
             case busy
             case io
+            case diskFull
+            case missing
             case newerVersion
             case pendingConfirmation
             case nothingToConfirm
@@ -32,8 +34,13 @@ public struct StoreError: Error, Sendable, Equatable, CustomStringConvertible, C
         public static let notWritable = Code(kind: .notWritable)
         /// Another process held the store for longer than the busy timeout.
         public static let busy = Code(kind: .busy)
-        /// Any other input/output failure (disk full, I/O error…).
+        /// Any other input/output failure (an I/O error of the device…).
         public static let io = Code(kind: .io)
+        /// The file system holding the store is full; nothing was stored.
+        public static let diskFull = Code(kind: .diskFull)
+        /// The store file is missing or empty where one must exist (an existing data directory); it
+        /// is not re-created.
+        public static let missing = Code(kind: .missing)
         /// The store was written by a newer version of esa (unknown schema migrations).
         public static let newerVersion = Code(kind: .newerVersion)
         /// A confirmed commit waits for `commit confirm` or its automatic revert; commits are refused.
@@ -46,6 +53,16 @@ public struct StoreError: Error, Sendable, Equatable, CustomStringConvertible, C
         public static func baseUnavailable(_ number: Int) -> Code { Code(kind: .baseUnavailable(number)) }
         /// An argument is out of range (e.g. confirmation minutes).
         public static let invalidArgument = Code(kind: .invalidArgument)
+
+        /// Whether the store refused the operation (a pending confirmation, nothing to confirm, a
+        /// revision that does not exist or is not kept, an argument out of range) rather than failed
+        /// to read or write.
+        public var isRefusal: Bool {
+            switch kind {
+            case .pendingConfirmation, .nothingToConfirm, .noSuchRevision, .baseUnavailable, .invalidArgument: true
+            default: false
+            }
+        }
 
         /// For `.damaged`: the damaged revision and the last good one.
         public var damage: (revision: Int, lastGood: Int?)? {
@@ -61,6 +78,8 @@ public struct StoreError: Error, Sendable, Equatable, CustomStringConvertible, C
             case .notWritable: "notWritable"
             case .busy: "busy"
             case .io: "io"
+            case .diskFull: "diskFull"
+            case .missing: "missing"
             case .newerVersion: "newerVersion"
             case .pendingConfirmation: "pendingConfirmation"
             case .nothingToConfirm: "nothingToConfirm"

@@ -19,3 +19,20 @@ enum RawStoreAccess {
         return try queue.read { db in try Int.fetchAll(db, sql: sql) }
     }
 }
+
+/// Holds the store's write lock, as another process in the middle of a commit does, until
+/// ``release()``. For tests of what must not wait for writers.
+final class WriteLockHolder {
+    private let queue: DatabaseQueue
+
+    init(path: String) throws {
+        var configuration = Configuration()
+        configuration.allowsUnsafeTransactions = true
+        queue = try DatabaseQueue(path: path, configuration: configuration)
+        try queue.inDatabase { db in try db.execute(sql: "BEGIN IMMEDIATE") }
+    }
+
+    func release() throws {
+        try queue.inDatabase { db in try db.execute(sql: "ROLLBACK") }
+    }
+}

@@ -115,19 +115,30 @@ public struct CommandRegistry: Sendable {
         }
     }
 
-    /// Completion at the top-level prompt: command names for the first word, the command's own
-    /// completions after it.
+    /// Completion at the top-level prompt without configuration names (keywords only).
     public var completer: Completer {
+        completer(in: ArgumentContext(configuration: ApplianceConfiguration(hostname: ""), commandNames: allNames))
+    }
+
+    /// Completion at the top-level prompt: command names for the first word; after it, a declared
+    /// command's grammar (subcommands, options, and names from `context`'s configuration), or an
+    /// undeclared command's own words.
+    public func completer(in context: ArgumentContext) -> Completer {
         let names = self.allNames
         let registry = self
         return Completer { text in
-            let words = text.split(separator: " ", omittingEmptySubsequences: false)
+            let words = text.split(separator: " ", omittingEmptySubsequences: false).map(String.init)
             if words.count <= 1 {
                 let lower = text.lowercased()
                 return names.filter { $0.hasPrefix(lower) }
             }
-            guard case .found(let command) = registry.lookup(String(words[0])) else { return [] }
-            let last = String(words[words.count - 1]).lowercased()
+            guard case .found(let command) = registry.lookup(words[0]) else { return [] }
+            let partial = words[words.count - 1]
+            if let declared = command as? any DeclaredCommand {
+                let before = words.dropFirst().dropLast().filter { !$0.isEmpty }
+                return declared.grammar.complete(after: Array(before), partial: partial, in: context)
+            }
+            let last = partial.lowercased()
             return command.completions.filter { $0.lowercased().hasPrefix(last) }
         }
     }

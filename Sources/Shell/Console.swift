@@ -16,6 +16,8 @@ public enum InputProblem: Sendable, Equatable {
     case notText
     /// Longer than `Console.maximumLineBytes`.
     case tooLong
+    /// Holding a control character other than TAB (ESC, CR, BEL, …): typed text never carries one.
+    case controlCharacter
 }
 
 /// The result of reading one line. End of input is a value, never a crash.
@@ -70,10 +72,20 @@ public protocol Console: AnyObject {
     func waitForMore() -> Bool
     /// The top-level lines of this user's history, oldest first (empty when the console keeps none).
     var historyLines: [String] { get }
+    /// Hands buffered output on to the terminal or pipe.
+    func flush()
+    /// The first write to standard output that failed (a full disk, a closed pipe), if any.
+    var outputFailure: ShellError? { get }
+    /// Consumes the next line without echoing, history or audit (scripts skip the answers of a
+    /// failed dialog with it).
+    func skip() -> InputEvent
 }
 
 extension Console {
     public var historyLines: [String] { [] }
+    public func flush() {}
+    public var outputFailure: ShellError? { nil }
+    public func skip() -> InputEvent { read(prompt: "", kind: .secret, completer: .none) }
 
     /// The longest line accepted: 64 KiB.
     public static var maximumLineBytes: Int { 64 * 1024 }
@@ -92,6 +104,7 @@ public enum LineDecoder {
         if bytes.count > 64 * 1024 { return .invalid(.tooLong) }
         if bytes.contains(0) { return .invalid(.notText) }
         guard let text = String(validating: bytes, as: UTF8.self) else { return .invalid(.notText) }
+        if TerminalSafe.typedControl(in: text) != nil { return .invalid(.controlCharacter) }
         return .line(text)
     }
 }

@@ -46,22 +46,74 @@ public struct DataDirectory: Sendable {
         }
     }
 
+    /// Makes what esa keeps owner-only: the data directory, `configuration/` and `logs/` (0700) and
+    /// the files esa writes in the data directory and in `logs/` (0600). Returns one warning line per
+    /// path whose mode was looser and has been tightened.
+    @discardableResult
+    public func tightenModes() -> [String] {
+        var warnings: [String] = []
+        func tighten(_ path: String, to mode: mode_t, folder: Bool) {
+            var status = stat()
+            guard lstat(path, &status) == 0 else { return }
+            let kind = status.st_mode & S_IFMT
+            guard kind == (folder ? S_IFDIR : S_IFREG), status.st_uid == geteuid() else { return }
+            let current = status.st_mode & 0o7777
+            guard current & 0o077 != 0 else { return }
+            guard chmod(path, current & mode) == 0 else { return }
+            warnings.append(
+                "Warning: \(path) was readable by others (mode \(String(current, radix: 8))); "
+                    + "it is now \(String(current & mode, radix: 8))."
+            )
+        }
+        let folders = [url, configurationFolder, url.appendingPathComponent("logs", isDirectory: true)]
+        for folder in folders { tighten(folder.path, to: 0o700, folder: true) }
+        for folder in [url, url.appendingPathComponent("logs", isDirectory: true)] {
+            let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
+            for name in names.sorted() {
+                tighten(folder.appendingPathComponent(name).path, to: 0o700, folder: false)
+            }
+        }
+        return warnings
+    }
+
     private struct Identity: Codable {
         var serialNumber: String
         var installDate: Date
     }
 
-    /// The serial number and install date, generated on first start.
+    /// Whether esa has run in this folder before: it holds the appliance identity or a store (even an
+    /// empty one). In such a folder a missing or damaged file is reported, never re-created.
+    public var isInitialised: Bool {
+        FileManager.default.fileExists(atPath: identityFile.path) || FileManager.default.fileExists(atPath: storePath)
+    }
+
+    /// The serial number and install date when the identity file exists; throws when it is damaged.
+    public func existingIdentity() throws(ShellError) -> (serial: String, installDate: Date)? {
+        guard FileManager.default.fileExists(atPath: identityFile.path) else { return nil }
+        guard let data = try? Data(contentsOf: identityFile),
+            let identity = try? JSONDecoder().decode(Identity.self, from: data)
+        else {
+            throw ShellError.io(
+                "The appliance identity \(identityFile.path) is damaged; restore it from a backup (nothing was changed)."
+            )
+        }
+        return (identity.serialNumber, identity.installDate)
+    }
+
+    /// The serial number and install date. Generated when the file is missing and `create` is true
+    /// (first start); a missing file otherwise, or a damaged one, throws and nothing is written.
     public func identity(
         now: Date,
+        create: Bool = true,
         random: () -> UInt8 = { UInt8.random(in: 0...255) }
     ) throws(ShellError) -> (
         serial: String, installDate: Date
     ) {
-        if let data = try? Data(contentsOf: identityFile),
-            let identity = try? JSONDecoder().decode(Identity.self, from: data)
-        {
-            return (identity.serialNumber, identity.installDate)
+        if let existing = try existingIdentity() { return existing }
+        guard create else {
+            throw ShellError.io(
+                "The appliance identity \(identityFile.path) is missing; restore it from a backup (nothing was changed)."
+            )
         }
         let serial = (0..<16).map { _ in String(format: "%02X", random()) }.joined()
         let identity = Identity(serialNumber: serial, installDate: now)
@@ -89,7 +141,9 @@ public struct DataDirectory: Sendable {
     }
 
     /// Opens the audit log for appending (created owner-only); nil when it cannot be opened.
-    public func openAuditLog() -> AuditLog? { AuditLog(path: auditLog.path) }
+    public func openAuditLog(limit: Int = AuditLog.runLimit) -> AuditLog? {
+        AuditLog(path: auditLog.path, limit: limit)
+    }
 
     static func reason(_ error: any Error) -> String {
         (error as NSError).localizedFailureReason ?? (error as NSError).localizedDescription
@@ -98,29 +152,104 @@ public struct DataDirectory: Sendable {
 
 /// The audit log (shell.md §15.4): one line per top-level command of every session — time, user,
 /// mode and exit status — kept open for the session, so a 10,000-line script costs one open.
+///
+/// A record is written whole or not at all: a write cut short (a full disk) is truncated away, so the
+/// file never holds a torn line. A record that cannot be written is kept (up to
+/// ``maximumBacklog``) and written before the next one once there is room again; ``record`` says so
+/// the first time, and ``finish()`` reports what is still unwritten at the end — nothing is dropped
+/// silently.
+///
+/// Control characters are escaped (a CR or LF cannot forge a line). One run writes at most
+/// `runLimit` bytes: the line that reaches it says that the rest of the run is not recorded.
 public final class AuditLog {
-    private let descriptor: Int32
+    /// Records kept in memory while the log cannot be written; later ones are counted as lost.
+    public static let maximumBacklog = 10_000
 
-    init?(path: String) {
+    public let path: String
+    private let descriptor: Int32
+    /// Bytes one run may append: 64 MiB.
+    public static let runLimit = 64 * 1_048_576
+    private let limit: Int
+    private var written = 0
+    private var backlog: [[UInt8]] = []
+    private var lost = 0
+    private var failure: String?
+
+    init?(path: String, limit: Int = AuditLog.runLimit) {
         let fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o600)
         guard fd >= 0 else { return nil }
+        self.path = path
         descriptor = fd
+        self.limit = limit
     }
 
     deinit { close(descriptor) }
 
     /// Appends `{time} user={user} mode={mode} status={n} command={line}`; the time is local, ISO 8601.
-    public func record(date: Date, user: String, mode: SessionMode, status: ExitStatus, line: String) {
-        let text =
-            "\(Self.timestamp(date)) user=\(user) mode=\(mode.rawValue) status=\(status.rawValue) command=\(line)\n"
-        let bytes = Array(text.utf8)
+    /// Returns a one-line warning when the log stops being writable (once, until it recovers).
+    @discardableResult
+    public func record(date: Date, user: String, mode: SessionMode, status: ExitStatus, line: String) -> String? {
+        guard written < limit else { return nil }
+        let head = "\(Self.timestamp(date)) user=\(TerminalSafe.escaped(user)) mode=\(mode.rawValue) "
+        var text = head + "status=\(status.rawValue) command=\(TerminalSafe.escaped(line))\n"
+        if written + text.utf8.count > limit {
+            text =
+                head + "status=\(status.rawValue) audit limit of \(limit) bytes for this run reached; "
+                + "later commands of this run are not recorded\n"
+            written = limit
+        } else {
+            written += text.utf8.count
+        }
+        if backlog.count < Self.maximumBacklog {
+            backlog.append(Array(text.utf8))
+        } else {
+            lost += 1
+        }
+        let wasFailing = failure != nil
+        while let next = backlog.first {
+            if let problem = append(next) {
+                failure = problem
+                return wasFailing
+                    ? nil
+                    : "The audit log \(path) cannot be written: \(problem); its records are kept until it can be."
+            }
+            backlog.removeFirst()
+        }
+        failure = nil
+        return nil
+    }
+
+    /// A one-line report of the records that could not be written, or nil when all were.
+    public func finish() -> String? {
+        let unwritten = backlog.count + lost
+        guard unwritten > 0 else { return nil }
+        let noun = unwritten == 1 ? "record" : "records"
+        return "\(unwritten) audit \(noun) could not be written to \(path): \(failure ?? "write error")."
+    }
+
+    /// Writes one record whole; on failure removes any part written and returns the reason.
+    private func append(_ bytes: [UInt8]) -> String? {
         var offset = 0
         while offset < bytes.count {
             let written = bytes[offset...].withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
             if written < 0 && errno == EINTR { continue }
-            if written <= 0 { return }
+            if written <= 0 {
+                let code = written < 0 ? errno : ENOSPC
+                if offset > 0 { removeTail(offset) }
+                return code == ENOSPC || code == EDQUOT
+                    ? "no space left on the device" : String(cString: strerror(code))
+            }
             offset += written
         }
+        return nil
+    }
+
+    /// Truncates the `count` bytes this process just appended, if nothing was appended after them.
+    private func removeTail(_ count: Int) {
+        let position = lseek(descriptor, 0, SEEK_CUR)
+        var status = stat()
+        guard position >= count, fstat(descriptor, &status) == 0, status.st_size == position else { return }
+        _ = ftruncate(descriptor, position - off_t(count))
     }
 
     /// `2026-09-22T09:00:00+0000` in the process's time zone (strftime: no formatter to build per line).

@@ -3,14 +3,11 @@ public struct MenuItem<Operation: Sendable>: Sendable {
     public var name: String
     public var description: String
     public var operation: Operation
-    /// Other names typed for it, not shown (`PASSWORD` for `PASSPHRASE`).
-    public var aliases: [String]
 
-    public init(_ name: String, _ description: String, _ operation: Operation, aliases: [String] = []) {
+    public init(_ name: String, _ description: String, _ operation: Operation) {
         self.name = name
         self.description = description
         self.operation = operation
-        self.aliases = aliases
     }
 }
 
@@ -37,9 +34,15 @@ public final class Dialog {
 
     // MARK: Output
 
+    /// Every line the dialog engine prints goes out here: control characters in text taken from
+    /// the configuration, a certificate or a file are escaped (`TerminalSafe`), line feeds kept.
+    private func emit(_ text: String) {
+        console.write(TerminalSafe.escapedLines(text))
+    }
+
     /// Prints lines as one block, preceded by one empty line (shell.md §3).
     public func block(_ lines: [String]) {
-        console.write("\n" + lines.map { $0 + "\n" }.joined())
+        emit("\n" + lines.map { $0 + "\n" }.joined())
     }
 
     /// Prints lines as one block, preceded by one empty line.
@@ -47,7 +50,7 @@ public final class Dialog {
 
     /// Prints lines with no empty line before them.
     public func lines(_ lines: [String]) {
-        console.write(lines.map { $0 + "\n" }.joined())
+        emit(lines.map { $0 + "\n" }.joined())
     }
 
     /// Prints lines with no empty line before them.
@@ -60,7 +63,7 @@ public final class Dialog {
     func readLine(_ prompt: String, kind: InputKind, completer: Completer = .none) throws -> String {
         if Interrupts.take() { throw DialogAbort.interrupted }
         while true {
-            let event = console.read(prompt: prompt, kind: kind, completer: completer)
+            let event = console.read(prompt: TerminalSafe.escaped(prompt), kind: kind, completer: completer)
             switch event {
             case .line(let text):
                 linesRead += 1
@@ -75,7 +78,7 @@ public final class Dialog {
                 linesRead += 1
                 let message = Self.message(for: problem)
                 if !isInteractive { throw ShellError.invalidInput(message) }
-                console.write(message + "\n")
+                emit(message + "\n")
             }
         }
     }
@@ -85,13 +88,14 @@ public final class Dialog {
         switch problem {
         case .notText: "Invalid input: the line is not valid UTF-8 text."
         case .tooLong: "Input too long."
+        case .controlCharacter: "Invalid input: the line holds a control character."
         }
     }
 
     /// On a terminal prints the complaint so the question can be asked again; in a script throws it.
     private func reject(_ message: String) throws {
         if !isInteractive { throw ShellError.invalidInput(message) }
-        console.write(message + "\n")
+        emit(message + "\n")
     }
 
     // MARK: Menus
@@ -99,7 +103,13 @@ public final class Dialog {
     /// Shows `Choose the operation you want to perform:` with the items, and returns the chosen
     /// operation, or nil on an empty line (leave the menu) or, in a script, at the end of input.
     /// `status` lines are printed as a block before the menu each time it is shown.
-    public func menu<Operation>(status: [String] = [], _ items: [MenuItem<Operation>]) throws -> Operation? {
+    /// `hidden` items are accepted when typed but not listed or completed.
+    public func menu<Operation>(
+        status: [String] = [],
+        _ items: [MenuItem<Operation>],
+        hidden: [MenuItem<Operation>] = []
+    ) throws -> Operation? {
+        let accepted = items + hidden
         var showStatus = true
         while true {
             if showStatus && !status.isEmpty { block(status) }
@@ -114,15 +124,9 @@ public final class Dialog {
             }
             if answer.isEmpty { return nil }
             if answer == "?" { continue }
-            let words = items.map(\.name) + items.flatMap(\.aliases)
-            let owners =
-                Array(items.indices) + items.indices.flatMap { index in items[index].aliases.map { _ in index } }
-            switch Self.match(answer, among: words) {
+            switch Self.match(answer, among: accepted.map(\.name)) {
             case .found(let index):
-                return items[owners[index]].operation
-            case .ambiguous(let names)
-            where Set(names.compactMap { name in words.firstIndex(of: name).map { owners[$0] } }).count == 1:
-                return items[owners[words.firstIndex(of: names[0])!]].operation
+                return accepted[index].operation
             case .ambiguous(let names):
                 try reject("Ambiguous operation \"\(answer)\": \(names.joined(separator: ", ")).")
             case .none:
@@ -171,7 +175,7 @@ public final class Dialog {
         while true {
             var answer = try readLine(prompt, kind: .answer, completer: completer).trimmingSpaces
             if answer == "?", let help {
-                console.write(help + "\n")
+                emit(help + "\n")
                 continue
             }
             if answer.isEmpty {
@@ -253,7 +257,7 @@ public final class Dialog {
         spaced: Bool = true,
         alsoAccepting words: [String]
     ) throws -> Answer<Bool> {
-        console.write((spaced ? "\n" : "") + question.dropLast().map { $0 + "\n" }.joined())
+        emit((spaced ? "\n" : "") + question.dropLast().map { $0 + "\n" }.joined())
         let prompt = (question.last ?? "") + (defaultValue ? " [Y]> " : " [N]> ")
         let extras = words.map { $0.lowercased() }
         let complaint = (["Please answer Y or N"] + extras.map { "\"\($0)\"" }).joined(separator: ", ") + "."
@@ -263,7 +267,7 @@ public final class Dialog {
             case "": return .value(defaultValue)
             case "y", "yes": return .value(true)
             case "n", "no": return .value(false)
-            case "?": console.write("Answer Y or N. Enter alone means \(defaultValue ? "Y" : "N").\n")
+            case "?": emit("Answer Y or N. Enter alone means \(defaultValue ? "Y" : "N").\n")
             default:
                 if extras.contains(answer) { return .word(answer) }
                 try reject(extras.isEmpty ? "Please answer Y or N." : complaint)
@@ -307,7 +311,7 @@ public final class Dialog {
             let answer = try readLine("[\(defaultIndex + 1)]> ", kind: .answer, completer: completer).trimmingSpaces
             if answer.isEmpty { return .value(defaultIndex) }
             if answer == "?" {
-                console.write(complaint + "\n")
+                emit(complaint + "\n")
                 continue
             }
             if let number = Int(answer), (1...items.count).contains(number) { return .value(number - 1) }

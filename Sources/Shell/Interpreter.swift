@@ -1,4 +1,5 @@
 import ApplianceConfig
+import ConfigStore
 import Foundation
 
 /// Runs top-level command lines in a session: interactively, from a script, or from a `-c` list.
@@ -42,10 +43,14 @@ public final class Interpreter {
             try? session.refreshBase()
             let prompt = "\(session.committedHostname)> "
             pauseIfCommitted()
-            switch console.read(prompt: prompt, kind: .command, completer: session.registry.completer) {
+            let context = ArgumentContext(
+                configuration: session.configuration,
+                commandNames: session.registry.allNames
+            )
+            switch console.read(prompt: prompt, kind: .command, completer: session.registry.completer(in: context)) {
             case .line(let line):
                 let status = execute(line)
-                audit?(loggable(line), status)
+                if !line.trimmingSpaces.isEmpty { audit?(loggable(line), status) }
                 if session.exitRequested { return .success }
             case .interrupt:
                 console.write("\n")
@@ -66,17 +71,24 @@ public final class Interpreter {
     /// Reads commands and answers from the console until the end of input (piped stdin or `--script`).
     public func runScript() -> ExitStatus {
         var worst = ExitStatus.success
+        var next: InputEvent?
         while true {
             let prompt = "\(session.committedHostname)> "
-            let event = console.read(prompt: prompt, kind: .command, completer: .none)
+            let event = next ?? console.read(prompt: prompt, kind: .command, completer: .none)
+            next = nil
             switch event {
             case .line(let line):
                 dialog.countLine()
+                let before = dialog.linesRead
                 let status = execute(line)
-                audit?(loggable(line), status)
+                if !line.trimmingSpaces.isEmpty { audit?(loggable(line), status) }
+                if let failed = outputFailed() { return abandon(failed) }
                 if status != .success {
                     if !continueOnError { return abandon(status) }
                     worst = worst == .success ? status : worst
+                    // The lines after a failed dialog are its answers (passphrases too): never run,
+                    // echo or audit them as commands.
+                    if dialog.linesRead > before { next = skipAnswers(prompt: prompt) }
                 }
                 if session.exitRequested { return endOfSession(worst) }
             case .endOfInput:
@@ -92,16 +104,52 @@ public final class Interpreter {
         }
     }
 
+    /// After a dialog failed in a script that goes on (`--continue-on-error`): consumes lines
+    /// without running, echoing or auditing them up to the next line that starts with a command
+    /// name (returned, echoed as if read at the prompt) or the end of input.
+    private func skipAnswers(prompt: String) -> InputEvent {
+        let first = dialog.linesRead + 1
+        var skipped = 0
+        while true {
+            let event = console.skip()
+            if case .line(let line) = event, isCommandLine(line) {
+                if skipped > 0 { reportSkipped(skipped, from: first) }
+                console.write(prompt + line + "\n")
+                return event
+            }
+            switch event {
+            case .line, .invalid:
+                dialog.countLine()
+                skipped += 1
+            case .endOfInput, .interrupt, .timedOut:
+                if skipped > 0 { reportSkipped(skipped, from: first) }
+                return event
+            }
+        }
+    }
+
+    private func reportSkipped(_ count: Int, from first: Int) {
+        let range = count == 1 ? "line \(first)" : "lines \(first)-\(first + count - 1)"
+        console.writeError("\(range): skipped after the failed dialog, up to the next command.\n")
+    }
+
+    /// Whether `line` starts with the full name or alias of a command.
+    private func isCommandLine(_ line: String) -> Bool {
+        guard let first = line.trimmingSpaces.split(separator: " ").first?.lowercased() else { return false }
+        return session.registry.allNames.contains(first)
+    }
+
     /// Runs each command of a `-c` list; answers to questions, if any, come from the console.
     public func runCommands(_ commands: [String]) -> ExitStatus {
         var worst = ExitStatus.success
         for (index, command) in commands.enumerated() {
             if !console.isInteractive {
-                console.write("\(session.committedHostname)> \(command)\n")
+                console.write("\(session.committedHostname)> \(TerminalSafe.escaped(command))\n")
             }
-            batchLog?(loggable(command))
+            if !command.trimmingSpaces.isEmpty { batchLog?(loggable(command)) }
             let status = execute(command, position: index + 1)
-            audit?(loggable(command), status)
+            if !command.trimmingSpaces.isEmpty { audit?(loggable(command), status) }
+            if let failed = outputFailed() { return abandon(failed) }
             if status != .success {
                 if !continueOnError { return abandon(status) }
                 worst = worst == .success ? status : worst
@@ -123,6 +171,10 @@ public final class Interpreter {
         fixedPosition = session.environment.mode == .exec ? position : nil
         let trimmed = line.trimmingSpaces
         if trimmed.isEmpty { return .success }
+        // Lines from a terminal or a script were checked when read; a `-c` list comes from argv.
+        if TerminalSafe.typedControl(in: trimmed) != nil {
+            return report(ShellError.invalidInput(Dialog.message(for: .controlCharacter)))
+        }
         if trimmed == "?" { return execute("help") }
         guard let words = Words.split(trimmed), let first = words.first else {
             return report(ShellError.invalidInput("Unbalanced quotes in \"\(trimmed)\"."))
@@ -148,8 +200,6 @@ public final class Interpreter {
         do {
             try command.run(arguments, in: session)
             return .success
-        } catch let error as ShellError {
-            return report(error)
         } catch DialogAbort.interrupted {
             console.write("\n")
             return .success
@@ -164,7 +214,7 @@ public final class Interpreter {
             session.exitRequested = true
             return .success
         } catch {
-            return report(ShellError(.internalError, "Internal error: \(error)"))
+            return report(ErrorPresenter.present(error))
         }
     }
 
@@ -187,10 +237,11 @@ public final class Interpreter {
     }
 
     private func report(_ error: ShellError) -> ExitStatus {
+        let message = TerminalSafe.escapedLines(error.message)
         if console.isInteractive {
-            console.write("\n\(error.message)\n")
+            console.write("\n\(message)\n")
         } else {
-            console.writeError("line \(currentLine): \(error.message)\n")
+            console.writeError("line \(currentLine): \(message)\n")
         }
         return error.code.status
     }
@@ -224,7 +275,17 @@ public final class Interpreter {
         return status
     }
 
+    /// When standard output could not be written (a full disk, a closed pipe), says so on standard
+    /// error and returns the status that ends the run: nobody can read what the commands print.
+    private func outputFailed() -> ExitStatus? {
+        guard let failure = console.outputFailure else { return nil }
+        console.writeError("line \(currentLine): The output cannot be written: \(failure.message).\n")
+        return .ioError
+    }
+
     private func endOfSession(_ status: ExitStatus) -> ExitStatus {
+        console.flush()
+        if let failed = outputFailed() { return abandon(failed) }
         if session.hasPendingChanges {
             console.writeError("Warning: the session ended with uncommitted changes; they have been discarded.\n")
             session.clearChanges()

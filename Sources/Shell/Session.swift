@@ -144,9 +144,10 @@ public final class Session {
 
     // MARK: Output helpers
 
-    /// Prints long output; paged on a terminal (`-Press Any Key For More-`).
+    /// Prints long output; paged on a terminal (`-Press Any Key For More-`). Control characters in
+    /// it (from the configuration, a certificate, a file) are escaped.
     public func page(_ text: String) {
-        var lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        var lines = TerminalSafe.escapedLines(text).split(separator: "\n", omittingEmptySubsequences: false)
         if lines.last == "" { lines.removeLast() }
         guard console.isInteractive, !pagingDisabled, let rows = console.pageRows, rows > 1, lines.count > rows - 1
         else {

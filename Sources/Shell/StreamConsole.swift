@@ -49,12 +49,17 @@ public final class MemorySource: ByteSource {
 /// echoed after its prompt (secrets excepted), so the output reads like a transcript. Lines end in LF.
 public final class StreamConsole: Console {
     private let source: ByteSource
-    private let output: (String) -> Void
-    private let errorOutput: (String) -> Void
+    private let output: (String) throws(ShellError) -> Void
+    private let errorOutput: (String) throws(ShellError) -> Void
     private var pending: [UInt8] = []
     private var pendingStart = 0
     private var ended = false
     private var outputBuffer = ""
+    private var lastCommandWasBlank = false
+    private var flushes = 0
+
+    /// The first failed write to standard output (a full disk, a closed pipe); later output is dropped.
+    public private(set) var outputFailure: ShellError?
 
     public let isInteractive = false
     public let pageRows: Int? = nil
@@ -63,7 +68,12 @@ public final class StreamConsole: Console {
     ///   - output: receives standard output text (buffered here, flushed before every read that may
     ///     block, before error output, and by `flush()`).
     ///   - errorOutput: receives standard error text.
-    public init(source: ByteSource, output: @escaping (String) -> Void, errorOutput: @escaping (String) -> Void) {
+    ///   Either may throw when the write failed; the console records the failure instead of trapping.
+    public init(
+        source: ByteSource,
+        output: @escaping (String) throws(ShellError) -> Void,
+        errorOutput: @escaping (String) throws(ShellError) -> Void
+    ) {
         self.source = source
         self.output = output
         self.errorOutput = errorOutput
@@ -73,15 +83,28 @@ public final class StreamConsole: Console {
     public static func standard(inputFD: Int32 = 0) -> StreamConsole {
         StreamConsole(
             source: FileDescriptorSource(fd: inputFD),
-            output: { FileHandle.standardOutput.write(Data($0.utf8)) },
-            errorOutput: { FileHandle.standardError.write(Data($0.utf8)) }
+            output: { text throws(ShellError) in try FileOutput.write(text, to: 1) },
+            errorOutput: { text throws(ShellError) in try FileOutput.write(text, to: 2) }
         )
     }
 
     public func read(prompt: String, kind: InputKind, completer: Completer) -> InputEvent {
+        let flushesBefore = flushes
         outputBuffer += prompt
         let event = nextLine()
+        var blank = false
+        if kind == .command, case .line(let text) = event { blank = text.allSatisfy { $0 == " " || $0 == "\t" } }
+        defer { lastCommandWasBlank = kind == .command ? blank : lastCommandWasBlank }
+        if blank && lastCommandWasBlank && flushes == flushesBefore {
+            // A run of empty lines at the top prompt is echoed once, not once per line: a megabyte
+            // of line feeds must not become megabytes of prompts.
+            outputBuffer.unicodeScalars.removeLast(prompt.unicodeScalars.count)
+            return .line("")
+        }
+        if kind != .paste { endPrivateKeyEcho() }
         switch event {
+        case .line(let text) where kind == .paste:
+            outputBuffer += pasteEcho(text)
         case .line(let text):
             outputBuffer += (kind == .secret ? "" : text) + "\n"
         case .invalid:
@@ -100,16 +123,62 @@ public final class StreamConsole: Console {
 
     public func writeError(_ text: String) {
         flush()
-        errorOutput(text)
+        // Nowhere left to report a failure of standard error itself.
+        try? errorOutput(text)
     }
 
     public func waitForMore() -> Bool { true }
 
+    /// Consumes the next line without echoing it (the answers of a failed dialog in a script).
+    public func skip() -> InputEvent {
+        endPrivateKeyEcho()
+        return nextLine()
+    }
+
+    // MARK: Pasted private keys
+
+    /// Lines of a pasted private key so far, while one is being pasted.
+    private var privateKeyLines: Int?
+
+    /// The echo of one pasted line: a private key (`-----BEGIN … PRIVATE KEY-----` to its END line)
+    /// is shown as `[private key: N lines]` once it ends, never its text.
+    private func pasteEcho(_ text: String) -> String {
+        let line = text.trimmingCharacters(in: .whitespaces)
+        if line == "." {
+            endPrivateKeyEcho()
+            return text + "\n"
+        }
+        if let count = privateKeyLines {
+            privateKeyLines = count + 1
+            guard line.hasPrefix("-----END ") && line.hasSuffix("PRIVATE KEY-----") else { return "" }
+            privateKeyLines = nil
+            return "[private key: \(count + 1) lines]\n"
+        }
+        if line.hasPrefix("-----BEGIN ") && line.hasSuffix("PRIVATE KEY-----") {
+            privateKeyLines = 1
+            return ""
+        }
+        return text + "\n"
+    }
+
+    /// A paste that ended inside a private key still says how much of it was hidden.
+    private func endPrivateKeyEcho() {
+        guard let count = privateKeyLines else { return }
+        privateKeyLines = nil
+        outputBuffer += "[private key: \(count) lines]\n"
+    }
+
     /// Hands buffered output to the sink.
     public func flush() {
         if outputBuffer.isEmpty { return }
-        output(outputBuffer)
-        outputBuffer = ""
+        flushes += 1
+        defer { outputBuffer = "" }
+        guard outputFailure == nil else { return }
+        do {
+            try output(outputBuffer)
+        } catch {
+            outputFailure = error
+        }
     }
 
     deinit { flush() }

@@ -40,6 +40,12 @@ struct Esa: ParsableCommand {
 
     func validate() throws {
         if commands != nil && script != nil { throw ValidationError("Use either -c or --script, not both.") }
+        if let user {
+            if user.unicodeScalars.contains(where: TerminalSafe.isControl) {
+                throw ValidationError("The user name must not hold control characters.")
+            }
+            if user.utf8.count > 64 { throw ValidationError("The user name must be at most 64 bytes.") }
+        }
         guard (1...1440).contains(idleTimeout) else {
             throw ValidationError("The idle timeout must be from 1 to 1440 minutes.")
         }

@@ -21,6 +21,9 @@ struct Launch {
     var idleTimeoutMinutes: Int
 
     func start() -> ExitStatus {
+        // Everything esa writes (store, logs, history, identity, exported files) is owner-only,
+        // whatever umask it was started with.
+        umask(0o077)
         let clock = ShellClock()
         let directory = DataDirectory(
             url: dataDirectory.map { URL(fileURLWithPath: $0, isDirectory: true) } ?? DataDirectory.defaultURL()
@@ -33,6 +36,13 @@ struct Launch {
         }
         do {
             try directory.prepare()
+            // Loose modes left by an older version or another tool are fixed and noted in the system log.
+            for warning in directory.tightenModes() {
+                try? FileOutput.append(
+                    "\(clock.appliance(clock.now(), zone: false)) \(TerminalSafe.escaped(warning))\n",
+                    toFileAt: directory.url.appendingPathComponent("logs/system.log").path
+                )
+            }
             if let script {
                 let fd = open(script, O_RDONLY)
                 guard fd >= 0 else {
@@ -64,16 +74,26 @@ struct Launch {
         let store: RevisionStore
         let appliance: ApplianceInfo
         do {
-            let identity = try directory.identity(now: clock.now())
+            // In a data directory used before, a missing or damaged store or identity is reported and
+            // nothing is re-created. The store is created first: a first start that stopped before
+            // writing the identity left only the factory revision, and may still write it.
+            let initialised = directory.isInitialised
+            let existingIdentity = try directory.existingIdentity()
+            store = try RevisionStore(path: directory.storePath, clock: clock.now, createIfMissing: !initialised) {
+                try FactoryConfiguration.make(now: clock.now())
+            }
+            let identity =
+                try existingIdentity
+                ?? directory.identity(
+                    now: clock.now(),
+                    create: !initialised || store.history(limit: 1).first?.number == 1
+                )
             appliance = ApplianceInfo(
                 serialNumber: identity.serial,
                 installDate: identity.installDate,
                 cpuCount: ProcessInfo.processInfo.processorCount,
                 memoryMegabytes: Int(ProcessInfo.processInfo.physicalMemory / 1_048_576)
             )
-            store = try RevisionStore(path: directory.storePath, clock: clock.now) {
-                try FactoryConfiguration.make(now: clock.now())
-            }
             if let reverted = try store.revertIfDue(now: clock.now()) {
                 console.writeError("Commit \(reverted.number - 1) was not confirmed and has been reverted.\n")
             }
@@ -92,7 +112,7 @@ struct Launch {
                 return fail("Access denied for \(user).", .actionFailed)
             }
         }
-        let systemLog = SystemLog(dataDirectory: directory.url, clock: clock)
+        let systemLog = SystemLog(dataDirectory: directory.url, clock: clock, quiet: true)
         let connection = Self.connection()
         if mode == .interactive {
             systemLog.append(
@@ -130,9 +150,18 @@ struct Launch {
         }
         let interpreter = Interpreter(session: session)
         interpreter.continueOnError = continueOnError
-        if let auditLog = directory.openAuditLog() {
+        let auditLog = directory.openAuditLog()
+        if let auditLog {
             interpreter.audit = { line, status in
-                auditLog.record(date: clock.now(), user: environment.user, mode: mode, status: status, line: line)
+                if let warning = auditLog.record(
+                    date: clock.now(),
+                    user: environment.user,
+                    mode: mode,
+                    status: status,
+                    line: line
+                ) {
+                    console.writeError("esa: \(warning)\n")
+                }
             }
         }
         interpreter.batchLog = { line in
@@ -149,6 +178,7 @@ struct Launch {
         case .script: status = interpreter.runScript()
         case .exec: status = interpreter.runCommands(Words.commandList(commands ?? ""))
         }
+        if let report = auditLog?.finish() { console.writeError("esa: \(report)\n") }
         (console as? StreamConsole)?.flush()
         return status
     }
@@ -202,7 +232,7 @@ struct Launch {
     }
 
     private func fail(_ message: String, _ status: ExitStatus) -> ExitStatus {
-        FileHandle.standardError.write(Data("esa: \(message)\n".utf8))
+        try? FileOutput.write("esa: \(message)\n", to: 2)
         return status
     }
 }

@@ -89,7 +89,29 @@ enum BadInputCatalogue {
         "bad.ini": Array("[example.com\ntls = on\n".utf8),
         "bad.hat": Array("this is not a hat line ==\n".utf8),
         "junk.pfx": Array("this is not a PKCS#12 file\n".utf8),
+        "deep.xml": Array(
+            ("<config>" + String(repeating: "<x>", count: 70) + String(repeating: "</x>", count: 70) + "</config>\n")
+                .utf8
+        ),
+        "entity.xml": Array(
+            """
+            <?xml version="1.0"?>
+            <!DOCTYPE config [<!ENTITY host "mail.example.com">]>
+            <config>
+            <hostname>&host;</hostname>
+            </config>
+
+            """.utf8
+        ),
     ]
+
+    /// Symbolic links put in /configuration before every entry (name → target).
+    static let links: [String: String] = ["link.xml": "/etc/passwd"]
+
+    /// FIFOs made in /configuration before every entry.
+    static let fifos = ["fifo.xml"]
+
+    static let longMarks = "a" + String(repeating: "\u{301}", count: 600)
 
     static let commitUsage =
         "Usage: commit \"{comment}\" | commit --check | commit --confirm {minutes} [\"{comment}\"] | commit confirm"
@@ -381,7 +403,7 @@ enum BadInputCatalogue {
             "revision not a number",
             "rollbackconfig last\n",
             line: 1,
-            "Usage: rollbackconfig {revision}\nNot a revision number: \"last\".",
+            "Usage: rollbackconfig {revision} [--discard]\nNot a revision number: \"last\".",
             4
         ),
         entry(
@@ -390,7 +412,7 @@ enum BadInputCatalogue {
             "two revisions",
             "rollbackconfig 1 2\n",
             line: 1,
-            "Usage: rollbackconfig {revision}\nUnexpected argument \"2\".",
+            "Usage: rollbackconfig {revision} [--discard]\nUnexpected argument \"2\".",
             4
         ),
         entry(
@@ -948,6 +970,81 @@ enum BadInputCatalogue {
             "alertconfig delete x@example.com\n",
             line: 1,
             "The address \"x@example.com\" does not receive alerts.",
+            3
+        ),
+        // Issue 10: control characters, limits, files that are not what they seem.
+        entry(
+            86,
+            "shell",
+            "ESC (a terminal escape) in a command line",
+            "sethostname a\u{1b}]0;owned\u{7}.example.com\n",
+            line: 1,
+            "Invalid input: the line holds a control character.",
+            4
+        ),
+        entry(
+            87,
+            "commit",
+            "a CR in the comment typed in the dialog",
+            "commit\nfixed\rforged line\n",
+            prefix: alertPrefix,
+            line: 3,
+            "Invalid input: the line holds a control character.",
+            4
+        ),
+        entry(
+            88,
+            "commit",
+            "one character of 1,201 bytes (600 combining marks)",
+            "commit \"\(longMarks)\"\n",
+            prefix: alertPrefix,
+            line: 2,
+            "The comment must be at most 1020 bytes.",
+            4
+        ),
+        entry(
+            89,
+            "loadconfig",
+            "elements nested 71 levels deep",
+            "loadconfig deep.xml\n",
+            line: 1,
+            "Error: line 1: elements are nested more than 64 levels deep",
+            3
+        ),
+        entry(
+            90,
+            "loadconfig",
+            "a file declaring an entity",
+            "loadconfig entity.xml\n",
+            line: 1,
+            "Error: line 2: the entity \"host\" is declared; entities are not supported (write & as &amp;)",
+            3
+        ),
+        entry(
+            91,
+            "loadconfig",
+            "a symbolic link (to /etc/passwd)",
+            "loadconfig link.xml\n",
+            line: 1,
+            "Error: file 'link.xml' is a symbolic link; only regular files in /configuration are read.",
+            3
+        ),
+        entry(
+            92,
+            "loadconfig",
+            "a FIFO",
+            "loadconfig fifo.xml\n",
+            line: 1,
+            "Error: file 'fifo.xml' is not a regular file (a device, FIFO or socket); only regular files are read.",
+            3
+        ),
+        entry(
+            93,
+            "destconfig",
+            "batch export to a file that exists",
+            "destconfig export bad.ini\n",
+            line: 1,
+            "The file \"bad.ini\" already exists in /configuration; export to another name or delete it first.",
             3
         ),
     ]

@@ -16,6 +16,15 @@ struct BadInputCatalogueTests {
         for (name, bytes) in BadInputCatalogue.files {
             try Data(bytes).write(to: folder.appendingPathComponent(name))
         }
+        for (name, target) in BadInputCatalogue.links {
+            try FileManager.default.createSymbolicLink(
+                atPath: folder.appendingPathComponent(name).path,
+                withDestinationPath: target
+            )
+        }
+        for name in BadInputCatalogue.fifos {
+            #expect(mkfifo(folder.appendingPathComponent(name).path, 0o600) == 0)
+        }
         let setup = try shell.run(BadInputCatalogue.setup)
         #expect(setup.status == .success, "setup failed: \(setup.errorOutput)")
         #expect(try shell.store.head().info.number == 2)

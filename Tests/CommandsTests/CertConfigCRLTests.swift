@@ -286,6 +286,7 @@ enum CRLText {
             result.errorOutput
                 == """
                 line 7: This CRL is already stored as "corp_ca".
+                lines 8-9: skipped after the failed dialog, up to the next command.
                 Warning: the session ended with uncommitted changes; they have been discarded.
 
                 """

@@ -360,9 +360,18 @@ private func commitHostname(_ shell: TestShell, _ name: String = "mail.example.c
             """
         )
         #expect(try savedText(shell).contains("<key>*****</key>"))
-        _ = try shell.run("saveconfig n extra words\n")
-        #expect(try savedText(shell).contains("<key encrypted=\"yes\">"))
+        // Saves in the same second get their own names: `-2`, `-3` before `.xml`.
+        func saved(_ suffix: String) throws -> String {
+            let name = savedName.replacingOccurrences(of: ".xml", with: suffix + ".xml")
+            return try String(contentsOf: configurationFolder(shell).appendingPathComponent(name), encoding: .utf8)
+        }
+        let second = try shell.run("saveconfig n extra words\n")
+        #expect(
+            second.output.contains("\"/configuration/\(savedName.replacingOccurrences(of: ".xml", with: "-2.xml"))\".")
+        )
+        #expect(try saved("-2").contains("<key encrypted=\"yes\">"))
         _ = try shell.run("saveconfig 1\n")
+        #expect(try saved("-3").contains("<key>*****</key>"))
         #expect(try savedText(shell).contains("<key>*****</key>"))
         let bad = try shell.run("saveconfig 3\n")
         #expect(

@@ -6,6 +6,12 @@ public enum EsaProcess {
         public var stdout: String
         public var stderr: String
         public var status: Int32
+
+        public init(stdout: String, stderr: String, status: Int32) {
+            self.stdout = stdout
+            self.stderr = stderr
+            self.status = status
+        }
     }
 
     public struct NotBuilt: Error, CustomStringConvertible {

@@ -55,6 +55,8 @@ public final class TestShell {
         directory = try TemporaryDirectory()
         let data = DataDirectory(url: directory.url)
         try data.prepare()
+        // A data directory the binary can open too: a used one needs its identity.
+        _ = try data.identity(now: clock.now())
         store = try RevisionStore(
             path: data.storePath,
             clock: { [clock] in clock.now() },
@@ -136,5 +138,54 @@ public final class TestShell {
         public private(set) var stderr = ""
         func append(stdout text: String) { stdout += text }
         func append(stderr text: String) { stderr += text }
+    }
+}
+
+/// A console that answers from a script but tells the dialog rules it is a terminal: a rejected
+/// answer is asked again and a refused menu operation brings the menu back, as for an admin typing.
+final class ScriptedTerminal: Console {
+    private let lines: StreamConsole
+
+    init(_ lines: StreamConsole) { self.lines = lines }
+
+    let isInteractive = true
+    let pageRows: Int? = nil
+    func read(prompt: String, kind: InputKind, completer: Completer) -> InputEvent {
+        lines.read(prompt: prompt, kind: kind, completer: completer)
+    }
+    func write(_ text: String) { lines.write(text) }
+    func writeError(_ text: String) { lines.writeError(text) }
+    func waitForMore() -> Bool { true }
+    func flush() { lines.flush() }
+}
+
+extension TestShell {
+    /// Runs `input` as typed on a terminal (without the banner and the line editor): errors are shown
+    /// on standard output, rejected answers asked again, refused menu operations return to the menu.
+    public func terminal(_ input: String) throws -> RunResult {
+        let output = Output()
+        let stream = StreamConsole(
+            source: MemorySource(input),
+            output: { output.append(stdout: $0) },
+            errorOutput: { output.append(stderr: $0) }
+        )
+        let console = ScriptedTerminal(stream)
+        let session = try Session(
+            console: console,
+            environment: ShellEnvironment(
+                dataDirectory: directory.url,
+                user: user,
+                mode: .interactive,
+                clock: clock.shellClock,
+                appliance: appliance
+            ),
+            store: store,
+            registry: AllCommands.registry
+        )
+        let interpreter = Interpreter(session: session)
+        interpreter.continueOnError = true
+        let status = interpreter.runScript()
+        console.flush()
+        return RunResult(output: output.stdout, errorOutput: output.stderr, status: status)
     }
 }

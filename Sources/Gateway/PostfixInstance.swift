@@ -1,0 +1,172 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The private Postfix instance in the data directory: its folders, its files, its commands.
+public struct PostfixInstance: Sendable {
+    public static let postfixProgram = "/usr/sbin/postfix"
+
+    public let paths: GatewayPaths
+
+    public init(paths: GatewayPaths) { self.paths = paths }
+
+    /// Whether Postfix is installed.
+    public static var isInstalled: Bool { ChildProcess.isExecutable(postfixProgram) }
+
+    /// Creates the folders Postfix needs (the queue must exist before a start; the data folder
+    /// belongs to the `postfix` user).
+    public func prepareDirectories() throws {
+        for folder in [
+            paths.root, paths.configuration, paths.configuration + "/certs", paths.queue, paths.data, paths.log,
+        ] {
+            try Self.makeDirectory(folder, mode: folder == paths.configuration + "/certs" ? 0o700 : 0o755)
+        }
+        if let user = getpwnam("postfix") {
+            _ = chown(paths.data, user.pointee.pw_uid, user.pointee.pw_gid)
+        }
+    }
+
+    static func makeDirectory(_ path: String, mode: mode_t) throws {
+        if mkdir(path, mode) != 0 && errno != EEXIST { throw GatewayError.io(path, errno) }
+    }
+
+    /// Writes every file of `rendered` into its configuration folder (`paths.configuration` of the
+    /// paths it was rendered for): each to a temporary name, then renamed, secrets 0600. Files of an
+    /// earlier rendering that this one does not have are removed afterwards.
+    public static func write(_ rendered: RenderedGateway, into directory: String) throws {
+        try makeDirectory(directory, mode: 0o755)
+        try makeDirectory(directory + "/certs", mode: 0o700)
+        var names: Set<String> = []
+        for file in rendered.files {
+            names.insert(file.name)
+            try writeAtomically(directory + "/" + file.name, file.contents, mode: file.secret ? 0o600 : 0o644)
+        }
+        for folder in ["", "certs/"] {
+            guard let entries = try? FileManager.default.contentsOfDirectory(atPath: directory + "/" + folder) else {
+                continue
+            }
+            for entry in entries where !names.contains(folder + entry) && entry != "certs" {
+                unlink(directory + "/" + folder + entry)
+            }
+        }
+    }
+
+    /// Writes `contents` to `path` through a temporary file and a rename.
+    public static func writeAtomically(_ path: String, _ contents: String, mode: mode_t) throws {
+        let temporary = path + ".tmp-\(getpid())"
+        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode)
+        guard fd >= 0 else { throw GatewayError.io(path, errno) }
+        fchmod(fd, mode)
+        let bytes = Array(contents.utf8)
+        var offset = 0
+        while offset < bytes.count {
+            let written = bytes[offset...].withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
+            if written < 0 && errno == EINTR { continue }
+            guard written > 0 else {
+                let number = errno
+                close(fd)
+                unlink(temporary)
+                throw GatewayError.io(path, number)
+            }
+            offset += written
+        }
+        fsync(fd)
+        close(fd)
+        guard rename(temporary, path) == 0 else {
+            let number = errno
+            unlink(temporary)
+            throw GatewayError.io(path, number)
+        }
+    }
+
+    /// `postfix -c {directory} check`: nil when it passed, else the cause in one line.
+    public func check(directory: String) -> String? {
+        do {
+            let outcome = try ChildProcess.run([Self.postfixProgram, "-c", directory, "check"])
+            guard !outcome.succeeded else { return nil }
+            return Self.cause(outcome.lastLine)
+        } catch {
+            return "\(error)"
+        }
+    }
+
+    /// The reason of a Postfix message without its program prefix (`postfix: fatal: …` → `…`).
+    static func cause(_ line: String) -> String {
+        for marker in ["fatal: ", "error: ", "warning: "] {
+            if let range = line.firstRange(of: marker) { return String(line[range.upperBound...]) }
+        }
+        return line
+    }
+
+    /// Starts `postfix -c {etc} start-fg` as a child (its master runs in the foreground).
+    public func startForeground() throws -> ChildProcess {
+        // A marker that skips two seconds of queue integrity checks at start (gateway.md §1).
+        _ = try? Self.writeAtomically(paths.queue + "/quick-start", "", mode: 0o644)
+        return try ChildProcess.spawn([Self.postfixProgram, "-c", paths.configuration, "start-fg"])
+    }
+
+    /// `postfix reload`: nil on success, else the cause.
+    public func reload() -> String? {
+        do {
+            let outcome = try ChildProcess.run([Self.postfixProgram, "-c", paths.configuration, "reload"])
+            return outcome.succeeded ? nil : Self.cause(outcome.lastLine)
+        } catch {
+            return "\(error)"
+        }
+    }
+
+    /// `postfix stop` (graceful), bounded; the caller waits for its child.
+    public func stop() {
+        _ = try? ChildProcess.run([Self.postfixProgram, "-c", paths.configuration, "stop"], timeout: .seconds(20))
+    }
+
+    /// Whether a master of this instance runs (`postfix status`).
+    public func isRunning() -> Bool {
+        (try? ChildProcess.run([Self.postfixProgram, "-c", paths.configuration, "status"]))?.succeeded ?? false
+    }
+}
+
+/// Trying to bind a listener's socket before Postfix does: one unbindable address takes the whole
+/// master down at start or reload, silently (gateway.md §2).
+public enum BindProbe {
+    /// nil when `address:port` can be bound now, else the reason (`Address already in use`).
+    public static func probe(address: String, port: Int) -> String? {
+        let ipv6 = address.contains(":")
+        let fd = socket(ipv6 ? AF_INET6 : AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { return String(cString: strerror(errno)) }
+        defer { close(fd) }
+        var yes: Int32 = 1
+        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &yes, socklen_t(MemoryLayout<Int32>.size))
+        var result: Int32
+        if ipv6 {
+            var socketAddress = sockaddr_in6()
+            socketAddress.sin6_family = sa_family_t(AF_INET6)
+            socketAddress.sin6_port = in_port_t(UInt16(port).bigEndian)
+            guard inet_pton(AF_INET6, address, &socketAddress.sin6_addr) == 1 else { return "invalid address" }
+            result = withUnsafePointer(to: &socketAddress) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                    bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in6>.size))
+                }
+            }
+        } else {
+            var socketAddress = sockaddr_in()
+            socketAddress.sin_family = sa_family_t(AF_INET)
+            socketAddress.sin_port = in_port_t(UInt16(port).bigEndian)
+            guard inet_pton(AF_INET, address, &socketAddress.sin_addr) == 1 else { return "invalid address" }
+            result = withUnsafePointer(to: &socketAddress) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                    bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+                }
+            }
+        }
+        return result == 0 ? nil : String(cString: strerror(errno))
+    }
+}

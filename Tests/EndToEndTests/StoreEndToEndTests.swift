@@ -1,0 +1,241 @@
+import Foundation
+import TestSupport
+import Testing
+
+@testable import ConfigStore
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The configuration store seen from the binary (issue 10, items 9, 11 and 14): damage to a data
+/// directory used before is reported and left alone, read-only commands never wait for a writer, and
+/// a full disk is named as such.
+@Suite(.serialized) struct StoreEndToEndTests {
+    /// A data directory after one start, and its store's path.
+    static func initialised() throws -> (TemporaryDirectory, String) {
+        let data = try TemporaryDirectory()
+        let first = try EsaProcess.run(["--data-dir", data.url.path, "-c", "version"])
+        #expect(first.status == 0, "first start failed: \(first.stderr)")
+        return (data, data.url.appendingPathComponent("config.db").path)
+    }
+
+    static func contents(_ path: String) -> Data? { FileManager.default.contents(atPath: path) }
+
+    static func names(_ folder: URL) throws -> [String] {
+        try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted()
+    }
+
+    // MARK: Item 9 — nothing is silently re-initialised
+
+    @Test func anEmptyStoreInAUsedDataDirectoryIsReportedAndLeftEmpty() throws {
+        let (data, store) = try Self.initialised()
+        #expect(truncate(store, 0) == 0)
+        let files = try Self.names(data.url)
+        let identity = Self.contents(data.url.appendingPathComponent("appliance.json").path)
+
+        let run = try EsaProcess.run(["--data-dir", data.url.path, "-c", "commithistory"])
+        #expect(run.status == 2)
+        #expect(
+            run.stderr
+                == "esa: The configuration store \(store) is empty; restore it from a backup (nothing was changed).\n"
+        )
+        #expect(run.stdout.isEmpty)
+        #expect(Self.contents(store) == Data())
+        #expect(try Self.names(data.url) == files)
+        #expect(Self.contents(data.url.appendingPathComponent("appliance.json").path) == identity)
+    }
+
+    @Test func aMissingStoreInAUsedDataDirectoryIsReportedAndNotCreated() throws {
+        let (data, store) = try Self.initialised()
+        try FileManager.default.removeItem(atPath: store)
+        let files = try Self.names(data.url)
+
+        let run = try EsaProcess.run(["--data-dir", data.url.path, "-c", "version"])
+        #expect(run.status == 2)
+        #expect(
+            run.stderr
+                == "esa: The configuration store \(store) is missing; restore it from a backup (nothing was changed).\n"
+        )
+        #expect(!FileManager.default.fileExists(atPath: store))
+        #expect(try Self.names(data.url) == files)
+    }
+
+    @Test func aDamagedIdentityIsReportedAndKept() throws {
+        let (data, store) = try Self.initialised()
+        let identity = data.url.appendingPathComponent("appliance.json")
+        try Data("{\"serialNumber\": \"12".utf8).write(to: identity)
+        let before = Self.contents(store)
+
+        let run = try EsaProcess.run(["--data-dir", data.url.path, "-c", "version"])
+        #expect(run.status == 2)
+        #expect(
+            run.stderr
+                == "esa: The appliance identity \(identity.path) is damaged; restore it from a backup (nothing was changed).\n"
+        )
+        #expect(Self.contents(identity.path) == Data("{\"serialNumber\": \"12".utf8))
+        #expect(Self.contents(store) == before)
+    }
+
+    @Test func aMissingIdentityIsReportedOnceSomethingWasCommitted() throws {
+        let (data, _) = try Self.initialised()
+        let identity = data.url.appendingPathComponent("appliance.json")
+        // A first start stopped between the store and the identity: the identity is written now.
+        try FileManager.default.removeItem(at: identity)
+        let resumed = try EsaProcess.run(["--data-dir", data.url.path, "-c", "version"])
+        #expect(resumed.status == 0, "\(resumed.stderr)")
+        #expect(FileManager.default.fileExists(atPath: identity.path))
+
+        let commit = try EsaProcess.run(["--data-dir", data.url.path, "-c", "sethostname a.example.com; commit \"c\""])
+        #expect(commit.status == 0, "\(commit.stderr)")
+        try FileManager.default.removeItem(at: identity)
+        let run = try EsaProcess.run(["--data-dir", data.url.path, "-c", "version"])
+        #expect(run.status == 2)
+        #expect(
+            run.stderr
+                == "esa: The appliance identity \(identity.path) is missing; restore it from a backup (nothing was changed).\n"
+        )
+        #expect(!FileManager.default.fileExists(atPath: identity.path))
+    }
+
+    // MARK: Item 11 — reading never waits for the write lock
+
+    @Test func readOnlyCommandsRunWhileAnotherProcessHoldsTheWriteLock() throws {
+        let (data, store) = try Self.initialised()
+        let commit = try EsaProcess.run(["--data-dir", data.url.path, "-c", "sethostname a.example.com; commit \"c\""])
+        #expect(commit.status == 0)
+        let holder = try WriteLockHolder(path: store)
+        defer { try? holder.release() }
+
+        let start = Date()
+        let run = try EsaProcess.run(["--data-dir", data.url.path, "-c", "commithistory; showchanges"])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout.contains(" c\n"), "the commit is listed: \(run.stdout)")
+        // The busy timeout is 10 s: a command that waited for the lock would take at least that.
+        #expect(Date().timeIntervalSince(start) < 8)
+    }
+
+    // MARK: Item 14 — a full disk
+
+    /// Runs `script` with `sh` in a private mount namespace where `$D` is a 1 MiB tmpfs, so the disk
+    /// can be filled. Nil (after saying why) where mount namespaces are not available.
+    static func onSmallDisk(_ script: String) throws -> EsaProcess.Result? {
+        let binary = try #require(EsaBinary.url, "the esa executable is not built next to the tests")
+        let mountPoint = try TemporaryDirectory()
+        let wrapper = """
+            mount -t tmpfs -o size=1m,mode=0700 tmpfs "$D" || exit 99
+            \(script)
+            """
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/unshare")
+        process.arguments = ["-m", "sh", "-c", wrapper]
+        process.environment = ProcessInfo.processInfo.environment.merging(
+            ["D": mountPoint.url.path, "ESA": binary.path],
+            uniquingKeysWith: { $1 }
+        )
+        let output = Pipe()
+        let errors = Pipe()
+        process.standardOutput = output
+        process.standardError = errors
+        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/unshare") else {
+            return skip("unshare is not installed")
+        }
+        try process.run()
+        let out = output.fileHandleForReading.readDataToEndOfFile()
+        let err = errors.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        if process.terminationStatus == 99 {
+            return skip("no mount namespace with a tmpfs (needs root): \(String(decoding: err, as: UTF8.self))")
+        }
+        return EsaProcess.Result(
+            stdout: String(decoding: out, as: UTF8.self),
+            stderr: String(decoding: err, as: UTF8.self),
+            status: process.terminationStatus
+        )
+    }
+
+    static func skip(_ reason: String) -> EsaProcess.Result? {
+        if ProcessInfo.processInfo.environment["CI"] == "true" {
+            Issue.record("a full-disk test cannot run under CI: \(reason)")
+        } else {
+            print("skipped: full-disk test: \(reason)")
+        }
+        return nil
+    }
+
+    /// Fills the disk but for `spare` KiB (SQLite's shared-memory file takes 32).
+    static func fill(leaving spare: Int) -> String {
+        """
+        "$ESA" --data-dir "$D/d" -c version >/dev/null || exit 98
+        head -c \(spare)k /dev/zero > "$D/spare"
+        head -c 2m /dev/zero > "$D/fill" 2>/dev/null
+        rm "$D/spare"
+        """
+    }
+
+    @Test(arguments: [(36, "line 2: ", 2), (0, "esa: ", 2)])
+    func aCommitOnAFullDiskSaysTheDiskIsFullAndStoresNothing(spare: Int, prefix: String, status: Int) throws {
+        guard
+            let result = try Self.onSmallDisk(
+                Self.fill(leaving: spare) + """
+
+                    "$ESA" --data-dir "$D/d" -c 'sethostname full.example.com; commit "on a full disk"' 2>&1
+                    echo "status=$?"
+                    rm "$D/fill"
+                    "$ESA" --data-dir "$D/d" -c 'commithistory' 2>&1
+                    echo "status=$?"
+                    """
+            )
+        else { return }
+        let lines = result.stdout.split(separator: "\n").map(String.init)
+        let store = "config.db cannot be written: no space left on the device."
+        #expect(
+            lines.contains { $0.hasPrefix("\(prefix)The configuration store ") && $0.hasSuffix(store) },
+            "\(lines)"
+        )
+        #expect(!result.stdout.contains("could not be read or written"))
+        #expect(!result.stdout.contains("Changes committed"))
+        #expect(lines.filter { $0.hasPrefix("status=") } == ["status=\(status)", "status=0"])
+        #expect(!result.stdout.contains("on a full disk\n"), "nothing was stored")
+    }
+
+    @Test func theAuditLogGetsNoTornLineOnAFullDiskAndReportsWhatItCouldNotWrite() throws {
+        let count = 300
+        let commands = Array(repeating: "version", count: count).joined(separator: "; ")
+        guard
+            let result = try Self.onSmallDisk(
+                Self.fill(leaving: 36) + """
+
+                    "$ESA" --data-dir "$D/d" -c '\(commands)' 2>&1 >/dev/null
+                    echo "status=$?"
+                    echo "--- audit"
+                    cat "$D/d/logs/audit.log"
+                    """
+            )
+        else { return }
+        let parts = result.stdout.components(separatedBy: "--- audit\n")
+        #expect(parts.count == 2, "\(result.stdout) \(result.stderr)")
+        guard parts.count == 2 else { return }
+        let audit = parts[1]
+        #expect(audit.hasSuffix("\n"), "the last audit line is complete")
+        let records = audit.split(separator: "\n", omittingEmptySubsequences: false).dropLast()
+        for record in records {
+            #expect(record.hasSuffix("command=version"), "torn audit line: \(record)")
+        }
+        let reports = parts[0].split(separator: "\n").map(String.init)
+        let written = records.count - 1  // the first start wrote one
+        #expect(written < count, "the disk was full before all \(count) records: \(written)")
+        #expect(
+            reports.filter { $0.contains("cannot be written: no space left on the device") }.count == 1,
+            "\(reports)"
+        )
+        #expect(
+            reports.contains {
+                $0.hasPrefix("esa: \(count - written) audit records could not be written to ")
+                    && $0.hasSuffix("audit.log: no space left on the device.")
+            },
+            "\(reports)"
+        )
+        #expect(reports.last == "status=0")
+    }
+}
