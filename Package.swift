@@ -45,6 +45,8 @@ let package = Package(
             dependencies: ["Shell", "ConfigStore", "ApplianceConfig", "Certificates", "SecureCopy", "Passphrases"],
             swiftSettings: strict
         ),
+        // Postfix's log → the appliance's mail log (pure translator, writer, follower).
+        .target(name: "MailLog", dependencies: ["ApplianceConfig"], swiftSettings: strict),
         // The data plane: the private Postfix instance of `esa serve` (rendering, apply, supervision).
         .target(name: "Gateway", dependencies: ["ApplianceConfig"], swiftSettings: strict),
         // libedit console; only module importing CLibEdit.
@@ -61,7 +63,7 @@ let package = Package(
         // Scripts/bench's measurements of the revision store (release builds; not a test).
         .executableTarget(
             name: "esa-bench",
-            dependencies: ["ConfigStore", "ApplianceConfig"],
+            dependencies: ["ConfigStore", "ApplianceConfig", "MailLog"],
             path: "Sources/EsaBench",
             swiftSettings: strict
         ),
@@ -74,6 +76,7 @@ let package = Package(
         .testTarget(name: "ApplianceConfigTests", dependencies: ["ApplianceConfig", "TestSupport"]),
         .testTarget(name: "ConfigStoreTests", dependencies: ["ConfigStore", "TestSupport"]),
         .testTarget(name: "CertificatesTests", dependencies: ["Certificates", "TestSupport"]),
+        .testTarget(name: "MailLogTests", dependencies: ["MailLog", "TestSupport"]),
         .testTarget(name: "ShellTests", dependencies: ["Shell", "TestSupport"]),
         .testTarget(name: "SecureCopyTests", dependencies: ["SecureCopy"]),
         .testTarget(name: "PassphrasesTests", dependencies: ["Passphrases", "ApplianceConfig"]),

@@ -4,72 +4,65 @@ import Foundation
 import Shell
 
 /// `commit` (commit.md §2, §8.3–8.5, §8.7): validate, resolve concurrency, store durably, report.
-public struct CommitCommand: ShellCommand {
+public struct CommitCommand: DeclaredCommand {
     public let name = "commit"
     public let summary = "Commit pending configuration changes."
     public let requiresCommit = false
-    public let batchSyntax = [
-        "commit \"{comment}\"",
-        "commit --check",
-        "commit --confirm {minutes} [\"{comment}\"]",
-        "commit confirm",
-    ]
-    public let completions = ["confirm", "--check", "--confirm"]
+
+    static let comment = Positional.optional("comment", .text("\"{comment}\""))
+    /// A second unquoted word: the comment was meant to be quoted.
+    static let unquoted = Positional.optional(
+        "unquoted",
+        ValueParser<String>("") { _, _ throws(ShellError) in
+            throw .invalidInput("Put the comment in quotes: commit \"{comment}\".")
+        }
+    )
+    static let check = BatchOption.flag("check")
+    static let confirmMinutes = BatchOption(
+        "confirm",
+        .number("{minutes}", RevisionStore.confirmationMinutes) {
+            "The confirmation time must be a number of minutes from 1 to 60, not \"\($0)\"."
+        }
+    )
+
+    public let grammar = Grammar(
+        "commit",
+        style: .joined,
+        notes: ["commit --check", "commit --confirm {minutes} [\"{comment}\"]", "commit confirm"],
+        Form(
+            usage: "commit \"{comment}\"",
+            .argument(CommitCommand.comment),
+            .argument(CommitCommand.unquoted),
+            .option(CommitCommand.check),
+            .option(CommitCommand.confirmMinutes)
+        ) { arguments, session in
+            try CommitCommand.run(arguments, session)
+        }
+    )
 
     public init() {}
 
-    public func run(_ arguments: [String], in session: Session) throws {
-        let args: BatchArguments
-        do {
-            args = try BatchArguments(arguments, valued: ["confirm"], flags: ["check"])
-        } catch {
-            throw usage(error.message)
-        }
-        if args.flags.contains("check") {
-            guard args.positional.isEmpty, args.options.isEmpty else {
-                throw usage("--check takes no other argument.")
+    private static func run(_ arguments: BatchValues, _ session: Session) throws {
+        let comment = arguments[Self.comment]
+        let minutes = arguments[Self.confirmMinutes]
+        if arguments.has(Self.check) {
+            guard comment == nil, minutes == nil else {
+                throw CommitCommand().grammar.usage(nil, "--check takes no other argument.")
             }
-            try check(session)
+            try CommitFlow.check(session)
             return
         }
-        if args.positional == ["confirm"] && args.options.isEmpty {
-            try confirm(session)
+        if comment == "confirm" && minutes == nil {
+            _ = try session.store.confirm()
+            session.dialog.block("Commit confirmed.")
             return
-        }
-        var minutes: Int?
-        if let text = args.options["confirm"] {
-            guard let value = Int(text), (1...60).contains(value) else {
-                throw usage("The confirmation time must be a number of minutes from 1 to 60, not \"\(text)\".")
-            }
-            minutes = value
-        }
-        guard args.positional.count <= 1 else {
-            throw usage("Put the comment in quotes: commit \"{comment}\".")
         }
         try CommitFlow.commit(
             session,
-            comment: args.positional.first,
-            rollbackPoint: args.positional.first == nil ? nil : true,
+            comment: comment,
+            rollbackPoint: comment == nil ? nil : true,
             confirmMinutes: minutes
         )
-    }
-
-    private func usage(_ problem: String) -> ShellError {
-        ShellError.invalidInput("Usage: " + batchSyntax.joined(separator: " | ") + "\n" + problem)
-    }
-
-    private func check(_ session: Session) throws {
-        let issues = CommitFlow.validate(session.configuration)
-        if issues.isEmpty {
-            session.dialog.block("Configuration check succeeded.")
-            return
-        }
-        throw ShellError.actionFailed(issues.joined(separator: "\n"))
-    }
-
-    private func confirm(_ session: Session) throws {
-        _ = try session.store.confirm()
-        session.dialog.block("Commit confirmed.")
     }
 }
 
@@ -78,6 +71,46 @@ public enum CommitFlow {
     /// The checks of commit.md §8.3 as `Error: …` lines.
     public static func validate(_ configuration: ApplianceConfiguration) -> [String] {
         configuration.validate().map(\.description)
+    }
+
+    /// `commit --check`: what `commit` would do now, storing nothing — the same certificate
+    /// warnings, the same rebase onto a head another session moved (and its conflicts), the same
+    /// validation of the rebased result.
+    public static func check(_ session: Session) throws {
+        showWarnings(session)
+        let outcome = try session.store.check(
+            session.configuration,
+            base: session.base.info.number,
+            baseConfiguration: session.base.configuration,
+            validate: validate
+        )
+        switch outcome {
+        case .ready, .nothingToCommit:
+            session.dialog.block("Configuration check succeeded.")
+        case .invalid(let problems):
+            throw ShellError.actionFailed(problems.joined(separator: "\n"))
+        case .conflict(let other, let conflicts):
+            throw conflictError(other, conflicts, session)
+        }
+    }
+
+    /// The certificate warnings printed before a commit (and by `commit --check`).
+    static func showWarnings(_ session: Session) {
+        let warnings = CertificateRules.commitWarnings(session.configuration, now: session.clock.now())
+        if !warnings.isEmpty { session.dialog.block(warnings) }
+    }
+
+    static func conflictError(_ other: RevisionInfo, _ conflicts: [MergeConflict], _ session: Session) -> ShellError {
+        var lines = [
+            "Commit failed: the configuration was changed by \(other.user) (\(other.method.rawValue)) at "
+                + "\(session.format(other.date)) in revision \(other.number).",
+            "Conflicting settings:",
+        ]
+        lines += conflicts.map { "    " + $0.description }
+        lines.append(
+            "Your changes are still pending. Use 'showchanges' to review them, 'clearchanges' and enter them again."
+        )
+        return ShellError.actionFailed(lines.joined(separator: "\n"))
     }
 
     /// A comment is at most 255 characters and, so that combining marks cannot make one character
@@ -119,8 +152,7 @@ public enum CommitFlow {
         {
             throw ShellError.actionFailed(Session.accessDenied)
         }
-        let warnings = CertificateRules.commitWarnings(session.configuration, now: session.clock.now())
-        if !warnings.isEmpty { dialog.block(warnings) }
+        showWarnings(session)
         // Store errors reach the admin through ErrorPresenter.
         let outcome: CommitOutcome
         let method = method ?? session.pendingMethod ?? CommitMethod(session.environment.mode)
@@ -131,6 +163,7 @@ public enum CommitFlow {
             outcome = try session.store.commitConfirmed(
                 candidate,
                 base: base,
+                baseConfiguration: session.base.configuration,
                 user: user,
                 method: method,
                 comment: comment,
@@ -142,6 +175,7 @@ public enum CommitFlow {
             outcome = try session.store.commit(
                 candidate,
                 base: base,
+                baseConfiguration: session.base.configuration,
                 user: user,
                 method: method,
                 comment: comment,
@@ -156,16 +190,7 @@ public enum CommitFlow {
         case .invalid(let problems):
             throw ShellError.actionFailed((problems + ["Nothing was committed."]).joined(separator: "\n"))
         case .conflict(let other, let conflicts):
-            var lines = [
-                "Commit failed: the configuration was changed by \(other.user) (\(other.method.rawValue)) at "
-                    + "\(session.format(other.date)) in revision \(other.number).",
-                "Conflicting settings:",
-            ]
-            lines += conflicts.map { "    " + $0.description }
-            lines.append(
-                "Your changes are still pending. Use 'showchanges' to review them, 'clearchanges' and enter them again."
-            )
-            throw ShellError.actionFailed(lines.joined(separator: "\n"))
+            throw conflictError(other, conflicts, session)
         case .committed(let info, let configuration, _):
             session.didCommit(info, configuration)
             let acknowledgement = successMessage?(info) ?? "Changes committed: \(session.format(info.date))"

@@ -1,7 +1,9 @@
 import ApplianceConfig
 import Foundation
 
-/// A configuration as stored: its encoded bytes, the name of their encoding and their checksum.
+/// A configuration as stored: its encoded bytes (private keys sealed), the name of their encoding,
+/// the content-defined chunks they are cut into, and the content hash — SHA-256 over the chunks'
+/// SHA-256s in order, so a revision is verified chunk by chunk as it is read.
 struct StoredContent: Sendable {
     /// The compact binary encoding of `BinaryCodec`.
     static let binary = "bin1"
@@ -9,35 +11,56 @@ struct StoredContent: Sendable {
     static let json = "json"
     static let knownEncodings: Set<String> = [binary, json]
 
-    var encoding: String
-    var bytes: Data
-    var checksum: String
+    struct Chunk: Sendable {
+        var hash: [UInt8]
+        var bytes: ArraySlice<UInt8>
+    }
 
-    init(encoding: String, bytes: Data) {
+    var encoding: String
+    var bytes: [UInt8]
+    var chunks: [Chunk]
+    /// Hex SHA-256 of the concatenated chunk hashes.
+    var contentHash: String
+
+    init(encoding: String, bytes: [UInt8]) {
         self.encoding = encoding
         self.bytes = bytes
-        self.checksum = Self.checksum(of: bytes)
+        chunks = Chunker.ranges(bytes).map { range in
+            Chunk(hash: SHA256.digest(Array(bytes[range])), bytes: bytes[range])
+        }
+        contentHash = Self.contentHash(chunkHashes: chunks.map(\.hash))
     }
 
-    /// Encodes compactly, or as JSON when the value uses a shape the binary encoding refuses.
-    init(encoding configuration: ApplianceConfiguration) throws {
-        if let binary = BinaryCodec.encode(configuration) {
-            self.init(encoding: Self.binary, bytes: Data(binary))
+    init(encoding: String, bytes: [UInt8], chunks: [Chunk], contentHash: String) {
+        self.encoding = encoding
+        self.bytes = bytes
+        self.chunks = chunks
+        self.contentHash = contentHash
+    }
+
+    /// Encodes compactly, or as JSON when the value uses a shape the binary encoding refuses. Keys
+    /// are sealed by `keys` first.
+    init(encoding configuration: ApplianceConfiguration, keys: KeySealer) throws {
+        let sealed = try keys.sealing(configuration)
+        if let binary = BinaryCodec.encode(sealed) {
+            self.init(encoding: Self.binary, bytes: binary)
         } else {
-            self.init(encoding: Self.json, bytes: try JSONEncoder().encode(configuration))
+            self.init(encoding: Self.json, bytes: [UInt8](try JSONEncoder().encode(sealed)))
         }
     }
 
-    static func checksum(of bytes: Data) -> String {
-        SHA256.hex(of: [UInt8](bytes))
+    static func contentHash(chunkHashes: [[UInt8]]) -> String {
+        SHA256.hex(of: chunkHashes.flatMap { $0 })
     }
 
-    func decode() throws -> ApplianceConfiguration {
+    func decode(keys: KeySealer) throws -> ApplianceConfiguration {
+        let sealed: ApplianceConfiguration
         switch encoding {
-        case Self.binary: try BinaryCodec.decode(ApplianceConfiguration.self, from: [UInt8](bytes))
-        case Self.json: try JSONDecoder().decode(ApplianceConfiguration.self, from: bytes)
+        case Self.binary: sealed = try BinaryCodec.decode(ApplianceConfiguration.self, from: bytes)
+        case Self.json: sealed = try JSONDecoder().decode(ApplianceConfiguration.self, from: Data(bytes))
         default: throw BinaryCodingError(reason: "unknown encoding \(encoding)")
         }
+        return try keys.opening(sealed)
     }
 }
 
@@ -50,7 +73,7 @@ final class ContentCache: @unchecked Sendable {
         var number: Int
         var checksum: String
         var configuration: ApplianceConfiguration
-        var content: StoredContent
+        var content: StoredContent?
     }
 
     private let lock = NSLock()
@@ -74,14 +97,14 @@ final class ContentCache: @unchecked Sendable {
 
     /// The stored form of a configuration equal to `configuration`, if one is cached (a rollback).
     func content(equalTo configuration: ApplianceConfiguration) -> StoredContent? {
-        lock.withLock { entries.last { $0.configuration == configuration }?.content }
+        lock.withLock { entries.last { $0.content != nil && $0.configuration == configuration }?.content }
     }
 
-    func insert(number: Int, configuration: ApplianceConfiguration, content: StoredContent) {
+    func insert(number: Int, checksum: String, configuration: ApplianceConfiguration, content: StoredContent?) {
         lock.withLock {
             entries.removeAll { $0.number == number }
             entries.append(
-                Entry(number: number, checksum: content.checksum, configuration: configuration, content: content)
+                Entry(number: number, checksum: checksum, configuration: configuration, content: content)
             )
             if entries.count > capacity { entries.removeFirst(entries.count - capacity) }
         }

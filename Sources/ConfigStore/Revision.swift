@@ -75,3 +75,15 @@ public enum CommitOutcome: Sendable {
     /// Validation of the (rebased) candidate failed; nothing stored. One line per problem.
     case invalid([String])
 }
+
+/// What a commit would do now (`commit --check`); nothing is stored.
+public enum CommitCheck: Sendable {
+    /// The commit would store this content (the candidate rebased onto the head when `rebased`).
+    case ready(ApplianceConfiguration, rebased: Bool)
+    /// The candidate (after any rebase) equals the head.
+    case nothingToCommit
+    /// Another commit changed the same objects differently.
+    case conflict(with: RevisionInfo, conflicts: [MergeConflict])
+    /// Validation of the (rebased) candidate fails. One line per problem.
+    case invalid([String])
+}

@@ -8,13 +8,15 @@ import Glibc
 import Darwin
 #endif
 
-/// The committed configuration: numbered revisions in one SQLite file (commit.md §7–§8).
+/// The committed configuration: numbered revisions in one SQLite file (commit.md §7–§8), the SQLite
+/// backend of ``ConfigurationStore``.
 ///
 /// Every write is one `BEGIN IMMEDIATE` transaction in WAL mode with `synchronous=FULL`, so commits
 /// from sessions of this process and of other processes on the same file are serialised by SQLite,
-/// and a method returns only once its transaction is durable. Several instances (in one or several
-/// processes) may open the same file.
-public final class RevisionStore: Sendable {
+/// and a method returns only once its transaction is durable. Reads take no write lock. Several
+/// instances (in one or several processes) may open the same file. Content is stored in shared
+/// chunks (see ``Schema``), private keys sealed by the injected ``SecretSealing``.
+public final class RevisionStore: ConfigurationStore {
     /// Revisions always kept: the newest this many.
     public static let keptRevisions = 100
     /// Rollback points always kept, however old: the newest this many.
@@ -27,6 +29,7 @@ public final class RevisionStore: Sendable {
     private let database: DatabaseQueue
     private let clock: @Sendable () -> Date
     private let cache = ContentCache()
+    private let keys: KeySealer
 
     /// Opens or creates the store at `path` (an SQLite file, created 0600).
     ///
@@ -34,18 +37,22 @@ public final class RevisionStore: Sendable {
     /// "Factory configuration", rollback point. It is built under a temporary name and linked into
     /// place complete, so a crash never leaves an empty store behind. When `createIfMissing` is false
     /// (the data directory existed before), a missing or empty file throws `.missing` and nothing is
-    /// created. `factory` is called only when the store is created.
-    /// The head's checksum is verified and its content decoded: damage throws `.damaged` naming the
-    /// revision and the last good one before it, and changes nothing. A due confirmed commit is not
-    /// reverted here; call ``revertIfDue(now:)`` next.
+    /// created. `factory` is called only when the store is created. `sealer` encrypts the private
+    /// keys of every revision stored (and of older revisions when an older store is upgraded).
+    ///
+    /// Only what start-up reads is verified: the head's record and content (``verify()`` checks every
+    /// revision). Damage throws `.damaged` naming the revision and the last good one before it, and
+    /// changes nothing. A due confirmed commit is not reverted here; call ``revertIfDue(now:)`` next.
     public init(
         path: String,
         clock: @escaping @Sendable () -> Date,
         createIfMissing: Bool = true,
+        sealer: (any SecretSealing)? = nil,
         factory: () throws -> ApplianceConfiguration
     ) throws {
         self.path = path
         self.clock = clock
+        keys = KeySealer(sealer)
         if let state = try Self.absence(path) {
             guard createIfMissing else {
                 throw StoreError(
@@ -53,59 +60,64 @@ public final class RevisionStore: Sendable {
                     "The configuration store \(path) is \(state); restore it from a backup (nothing was changed)."
                 )
             }
-            try Self.create(path: path, clock: clock, factory: factory)
+            try Self.create(path: path, clock: clock, keys: keys, factory: factory)
         }
         database = try Self.translatingErrors(path: path) {
             try DatabaseQueue(path: path, configuration: Self.databaseConfiguration)
         }
         try Self.translatingErrors(path: path) {
-            let migrator = Schema.migrator
-            // Read-only checks first: a damaged or too new store is left exactly as it is.
-            let exists = try database.read { db in
+            let migrator = Schema.migrator(keys: keys)
+            // Read-only checks first: a too new store is left exactly as it is, and a store that needs
+            // no migration is never written to (a read-only command takes no write lock).
+            let complete = try database.read { db in
                 if try migrator.hasBeenSuperseded(db) {
                     throw StoreError(
                         .newerVersion,
                         "The configuration store \(path) was written by a newer version of esa."
                     )
                 }
-                guard try db.tableExists("revision") else { return false }
-                try Schema.verify(db)
-                return true
+                return try migrator.hasCompletedMigrations(db)
             }
-            let complete = try database.read { db in try migrator.hasCompletedMigrations(db) }
-            if !exists || !complete {
+            if !complete {
                 do {
                     try migrator.migrate(database)
+                    // An older store held whole contents and plain keys in pages now free: rewrite the
+                    // file without them, and empty the write-ahead log.
+                    try database.writeWithoutTransaction { db in
+                        try db.execute(sql: "VACUUM")
+                        try db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)")
+                    }
+                } catch let error as StoreError {
+                    throw error
                 } catch {
                     // Another process may have run the same migration at the same moment.
                     guard try database.read({ db in try migrator.hasCompletedMigrations(db) }) else { throw error }
                 }
             }
             if try database.read({ db in try Schema.head(db) }) == nil {
-                let content = try factory()
-                let stored = try StoredContent(encoding: content)
+                let content = try StoredContent(encoding: try factory(), keys: keys)
                 try write { db in
                     guard try Schema.head(db) == nil else { return }
-                    try Schema.insert(
-                        db,
-                        info: RevisionInfo(
-                            number: 1,
-                            date: clock(),
-                            user: "admin",
-                            method: .factory,
-                            comment: "Factory configuration",
-                            rollbackPoint: true,
-                            baseRevision: nil,
-                            changes: [],
-                            checksum: stored.checksum
-                        ),
-                        content: stored
-                    )
+                    try Schema.insert(db, info: Self.factoryInfo(date: clock()), content: content)
                 }
             }
             // Decode the head now: unreadable content is damage, reported before anything changes.
             _ = try head()
         }
+    }
+
+    private static func factoryInfo(date: Date) -> RevisionInfo {
+        RevisionInfo(
+            number: 1,
+            date: date,
+            user: "admin",
+            method: .factory,
+            comment: "Factory configuration",
+            rollbackPoint: true,
+            baseRevision: nil,
+            changes: [],
+            checksum: ""
+        )
     }
 
     // MARK: - Reading
@@ -114,8 +126,8 @@ public final class RevisionStore: Sendable {
     public func head() throws -> (info: RevisionInfo, configuration: ApplianceConfiguration) {
         try Self.translatingErrors(path: path) {
             try database.read { db in
-                guard let info = try Schema.head(db) else { throw StoreError.noSuchRevision(1) }
-                return (info, try configuration(db, info))
+                guard let stored = try Schema.head(db) else { throw StoreError.noSuchRevision(1) }
+                return (stored.info, try configuration(db, stored))
             }
         }
     }
@@ -124,13 +136,13 @@ public final class RevisionStore: Sendable {
     public func revision(_ number: Int) throws -> (info: RevisionInfo, configuration: ApplianceConfiguration)? {
         try Self.translatingErrors(path: path) {
             try database.read { db in
-                guard let info = try Schema.info(db, number: number) else { return nil }
-                return (info, try configuration(db, info))
+                guard let stored = try Schema.revision(db, number: number) else { return nil }
+                return (stored.info, try configuration(db, stored))
             }
         }
     }
 
-    /// The newest `limit` revisions, newest first.
+    /// The newest `limit` revisions, newest first (each record verified).
     public func history(limit: Int) throws -> [RevisionInfo] {
         try Self.translatingErrors(path: path) {
             try database.read { db in try Schema.history(db, limit: limit, rollbackPointsOnly: false) }
@@ -144,65 +156,167 @@ public final class RevisionStore: Sendable {
         }
     }
 
-    // MARK: - Committing
-
-    /// Commits `candidate`, edited from revision `base` (commit.md §8.4).
-    ///
-    /// In one immediate write transaction: if the head is still `base` the candidate is taken as is;
-    /// otherwise it is rebased onto the head (`.conflict` when both sides changed an object; a pruned
-    /// base throws `.baseUnavailable`). The result is then validated (`.invalid`), compared with the
-    /// head (`.nothingToCommit`) and stored as revision head+1; old revisions are pruned. Throws
-    /// `.pendingConfirmation` while a confirmed commit waits.
-    public func commit(
-        _ candidate: ApplianceConfiguration,
-        base: Int,
-        user: String,
-        method: CommitMethod,
-        comment: String,
-        rollbackPoint: Bool,
-        validate: (ApplianceConfiguration) -> [String]
-    ) throws -> CommitOutcome {
-        try performCommit(
-            candidate,
-            base: base,
-            user: user,
-            method: method,
-            comment: comment,
-            rollbackPoint: rollbackPoint,
-            confirmMinutes: nil,
-            validate: validate
-        )
+    /// Checks every kept revision's record and content, each shared chunk once (start-up checks only
+    /// the head). Throws `.damaged` naming the oldest damaged revision and the last good one.
+    @discardableResult
+    public func verify() throws -> Int {
+        try Self.translatingErrors(path: path) {
+            try database.read { db in try Schema.verifyAll(db) }
+        }
     }
+
+    /// The bytes the store's pages hold (free pages excluded): what the revisions take on disk.
+    public func storedBytes() throws -> Int {
+        try Self.translatingErrors(path: path) {
+            try database.read { db in
+                let pages = try Int.fetchOne(db, sql: "PRAGMA page_count") ?? 0
+                let free = try Int.fetchOne(db, sql: "PRAGMA freelist_count") ?? 0
+                let size = try Int.fetchOne(db, sql: "PRAGMA page_size") ?? 0
+                return (pages - free) * size
+            }
+        }
+    }
+
+    // MARK: - Committing
 
     /// The allowed range of `commit --confirm {minutes}`.
     public static let confirmationMinutes = 1...60
 
-    /// Like ``commit(_:base:user:method:comment:rollbackPoint:validate:)``, and in the same transaction
-    /// records that the new revision is reverted unless ``confirm()`` is called within `minutes`
-    /// (commit.md §8.5). Nothing is recorded when nothing is committed.
-    public func commitConfirmed(
+    public func commit(
         _ candidate: ApplianceConfiguration,
         base: Int,
+        baseConfiguration: ApplianceConfiguration?,
         user: String,
         method: CommitMethod,
         comment: String,
         rollbackPoint: Bool,
-        minutes: Int,
+        confirmMinutes: Int?,
         validate: (ApplianceConfiguration) -> [String]
     ) throws -> CommitOutcome {
-        guard Self.confirmationMinutes.contains(minutes) else {
+        if let confirmMinutes, !Self.confirmationMinutes.contains(confirmMinutes) {
             throw StoreError(.invalidArgument, "The confirmation time must be between 1 and 60 minutes.")
         }
-        return try performCommit(
-            candidate,
-            base: base,
-            user: user,
-            method: method,
-            comment: comment,
-            rollbackPoint: rollbackPoint,
-            confirmMinutes: minutes,
-            validate: validate
-        )
+        var stored: (RevisionInfo, ApplianceConfiguration, StoredContent)?
+        let outcome: CommitOutcome = try Self.translatingErrors(path: path) {
+            try write { db in
+                let result: ApplianceConfiguration
+                let head: StoredRevision
+                let headConfiguration: ApplianceConfiguration
+                switch try prepare(db, candidate, base: base, baseConfiguration: baseConfiguration, validate: validate)
+                {
+                case .finished(let outcome): return outcome
+                case .ready(let content, let top, let topConfiguration):
+                    (result, head, headConfiguration) = (content, top, topConfiguration)
+                }
+                let content = try cache.content(equalTo: result) ?? (try StoredContent(encoding: result, keys: keys))
+                let info = try Schema.insert(
+                    db,
+                    info: RevisionInfo(
+                        number: head.info.number + 1,
+                        date: clock(),
+                        user: user,
+                        method: method,
+                        comment: comment,
+                        rollbackPoint: rollbackPoint,
+                        baseRevision: base,
+                        changes: result.changes(since: headConfiguration).map(\.line),
+                        checksum: ""
+                    ),
+                    content: content
+                )
+                if let confirmMinutes {
+                    try Schema.setPendingConfirmation(
+                        db,
+                        revision: info.number,
+                        deadline: info.date.addingTimeInterval(TimeInterval(confirmMinutes * 60))
+                    )
+                }
+                try Schema.prune(
+                    db,
+                    head: info.number,
+                    keep: Self.keptRevisions,
+                    rollbackPoints: Self.keptRollbackPoints
+                )
+                stored = (info, result, content)
+                return .committed(info, result, rebased: base != head.info.number)
+            }
+        }
+        if let (info, configuration, content) = stored {
+            cache.insert(number: info.number, checksum: info.checksum, configuration: configuration, content: content)
+        }
+        return outcome
+    }
+
+    /// What a commit of `candidate` (edited from `base`) would do now, storing nothing
+    /// (`commit --check`): the same refusal while a confirmation is pending, the same rebase onto the
+    /// head, conflicts, validation and comparison as a commit.
+    public func check(
+        _ candidate: ApplianceConfiguration,
+        base: Int,
+        baseConfiguration: ApplianceConfiguration?,
+        validate: (ApplianceConfiguration) -> [String]
+    ) throws -> CommitCheck {
+        try Self.translatingErrors(path: path) {
+            try database.read { db in
+                switch try prepare(db, candidate, base: base, baseConfiguration: baseConfiguration, validate: validate)
+                {
+                case .finished(.conflict(let other, let conflicts)): .conflict(with: other, conflicts: conflicts)
+                case .finished(.invalid(let problems)): .invalid(problems)
+                case .finished: .nothingToCommit
+                case .ready(let result, let head, _): .ready(result, rebased: base != head.info.number)
+                }
+            }
+        }
+    }
+
+    /// A commit up to the point of storing: refused, conflicting, invalid or unchanged (`finished`),
+    /// or the content to store over `head`.
+    private enum Prepared {
+        case finished(CommitOutcome)
+        case ready(ApplianceConfiguration, head: StoredRevision, headConfiguration: ApplianceConfiguration)
+    }
+
+    /// The rebase uses `baseConfiguration` when given (the session holds its base), so a base pruned
+    /// since does not matter; else the kept base revision (`.baseUnavailable` when pruned).
+    private func prepare(
+        _ db: Database,
+        _ candidate: ApplianceConfiguration,
+        base: Int,
+        baseConfiguration: ApplianceConfiguration?,
+        validate: (ApplianceConfiguration) -> [String]
+    ) throws -> Prepared {
+        if try Schema.pendingConfirmation(db) != nil { throw StoreError.pendingConfirmation }
+        guard let head = try Schema.head(db) else { throw StoreError.noSuchRevision(1) }
+        guard base >= 1 && base <= head.info.number else { throw StoreError.noSuchRevision(base) }
+        let headConfiguration = try configuration(db, head)
+        var result = candidate
+        if base != head.info.number {
+            let baseContent: ApplianceConfiguration
+            if let baseConfiguration {
+                baseContent = baseConfiguration
+            } else if let baseRevision = try Schema.revision(db, number: base) {
+                baseContent = try configuration(db, baseRevision)
+            } else {
+                throw StoreError.baseUnavailable(base)
+            }
+            switch candidate.rebased(from: baseContent, onto: headConfiguration) {
+            case .success(let merged):
+                result = merged
+            case .failure(let failure):
+                let culprit = try newestRevision(
+                    db,
+                    touching: failure.conflicts,
+                    after: base,
+                    head: head,
+                    headConfiguration: headConfiguration
+                )
+                return .finished(.conflict(with: culprit, conflicts: failure.conflicts))
+            }
+        }
+        let errors = validate(result)
+        if !errors.isEmpty { return .finished(.invalid(errors)) }
+        if result == headConfiguration { return .finished(.nothingToCommit) }
+        return .ready(result, head: head, headConfiguration: headConfiguration)
     }
 
     // MARK: - Confirmed commit
@@ -242,12 +356,12 @@ public final class RevisionStore: Sendable {
                 guard let pending = try Schema.pendingConfirmation(db), pending.deadline <= now else { return nil }
                 _ = try Schema.clearPendingConfirmation(db)
                 guard let head = try Schema.head(db),
-                    let reverted = try Schema.info(db, number: pending.revision),
-                    let previous = try Schema.info(db, before: pending.revision)
+                    let reverted = try Schema.revision(db, number: pending.revision),
+                    let previous = try Schema.revision(db, before: pending.revision)
                 else { return nil }
                 let headConfiguration = try configuration(db, head)
                 var target = try configuration(db, previous)
-                if head.number != reverted.number {
+                if head.info.number != reverted.info.number {
                     // Cannot happen (commits are refused while a confirmation is pending); undo only
                     // the reverted revision's own changes, keeping later ones.
                     let revertedConfiguration = try configuration(db, reverted)
@@ -257,19 +371,22 @@ public final class RevisionStore: Sendable {
                     }
                 }
                 if target == headConfiguration { return nil }
-                let content = try cache.content(equalTo: target) ?? (try StoredContent(encoding: target))
-                let info = RevisionInfo(
-                    number: head.number + 1,
-                    date: clock(),
-                    user: reverted.user,
-                    method: .autoRevert,
-                    comment: "Automatic revert of revision \(reverted.number)",
-                    rollbackPoint: false,
-                    baseRevision: reverted.number,
-                    changes: target.changes(since: headConfiguration).map(\.line),
-                    checksum: content.checksum
+                let content = try cache.content(equalTo: target) ?? (try StoredContent(encoding: target, keys: keys))
+                let info = try Schema.insert(
+                    db,
+                    info: RevisionInfo(
+                        number: head.info.number + 1,
+                        date: clock(),
+                        user: reverted.info.user,
+                        method: .autoRevert,
+                        comment: "Automatic revert of revision \(reverted.info.number)",
+                        rollbackPoint: false,
+                        baseRevision: reverted.info.number,
+                        changes: target.changes(since: headConfiguration).map(\.line),
+                        checksum: ""
+                    ),
+                    content: content
                 )
-                try Schema.insert(db, info: info, content: content)
                 try Schema.prune(
                     db,
                     head: info.number,
@@ -280,86 +397,11 @@ public final class RevisionStore: Sendable {
             }
         }
         guard let (info, configuration, content) = result else { return nil }
-        cache.insert(number: info.number, configuration: configuration, content: content)
+        cache.insert(number: info.number, checksum: info.checksum, configuration: configuration, content: content)
         return info
     }
 
     // MARK: - Internals
-
-    private func performCommit(
-        _ candidate: ApplianceConfiguration,
-        base: Int,
-        user: String,
-        method: CommitMethod,
-        comment: String,
-        rollbackPoint: Bool,
-        confirmMinutes: Int?,
-        validate: (ApplianceConfiguration) -> [String]
-    ) throws -> CommitOutcome {
-        var stored: (RevisionInfo, ApplianceConfiguration, StoredContent)?
-        let outcome: CommitOutcome = try Self.translatingErrors(path: path) {
-            try write { db in
-                if try Schema.pendingConfirmation(db) != nil { throw StoreError.pendingConfirmation }
-                guard let head = try Schema.head(db) else { throw StoreError.noSuchRevision(1) }
-                guard base >= 1 && base <= head.number else { throw StoreError.noSuchRevision(base) }
-                let headConfiguration = try configuration(db, head)
-                var result = candidate
-                if base != head.number {
-                    guard let baseInfo = try Schema.info(db, number: base) else {
-                        throw StoreError.baseUnavailable(base)
-                    }
-                    let baseConfiguration = try configuration(db, baseInfo)
-                    switch candidate.rebased(from: baseConfiguration, onto: headConfiguration) {
-                    case .success(let merged):
-                        result = merged
-                    case .failure(let failure):
-                        let culprit = try newestRevision(
-                            db,
-                            touching: failure.conflicts,
-                            after: base,
-                            head: head
-                        )
-                        return .conflict(with: culprit, conflicts: failure.conflicts)
-                    }
-                }
-                let errors = validate(result)
-                if !errors.isEmpty { return .invalid(errors) }
-                if result == headConfiguration { return .nothingToCommit }
-                let content = try cache.content(equalTo: result) ?? (try StoredContent(encoding: result))
-                let info = RevisionInfo(
-                    number: head.number + 1,
-                    date: clock(),
-                    user: user,
-                    method: method,
-                    comment: comment,
-                    rollbackPoint: rollbackPoint,
-                    baseRevision: base,
-                    changes: result.changes(since: headConfiguration).map(\.line),
-                    checksum: content.checksum
-                )
-                try Schema.insert(db, info: info, content: content)
-                if let confirmMinutes {
-                    try Schema.setPendingConfirmation(
-                        db,
-                        revision: info.number,
-                        deadline: info.date.addingTimeInterval(TimeInterval(confirmMinutes * 60))
-                    )
-                }
-                try Schema.prune(
-                    db,
-                    head: info.number,
-                    keep: Self.keptRevisions,
-                    rollbackPoints: Self.keptRollbackPoints
-                )
-                stored = (info, result, content)
-                return .committed(info, result, rebased: base != head.number)
-            }
-        }
-        if let (info, configuration, content) = stored {
-            cache.insert(number: info.number, configuration: configuration, content: content)
-        }
-        return outcome
-    }
 
     /// The newest kept revision after `base` whose changes touch one of the conflicting objects
     /// (the head when none can be singled out, e.g. because the revision was pruned).
@@ -367,7 +409,8 @@ public final class RevisionStore: Sendable {
         _ db: Database,
         touching conflicts: [MergeConflict],
         after base: Int,
-        head: RevisionInfo
+        head: StoredRevision,
+        headConfiguration: ApplianceConfiguration
     ) throws -> RevisionInfo {
         // MergeConflict keys carry the section name with a "#position" suffix.
         let keys = Set(
@@ -379,30 +422,32 @@ public final class RevisionStore: Sendable {
             }
         )
         var newer = head
-        var newerConfiguration = try configuration(db, head)
-        while newer.number > base, let older = try Schema.info(db, before: newer.number) {
+        var newerConfiguration = headConfiguration
+        while newer.info.number > base, let older = try Schema.revision(db, before: newer.info.number) {
             let olderConfiguration = try configuration(db, older)
             if newerConfiguration.changes(since: olderConfiguration).contains(where: { keys.contains($0.key) }) {
-                return newer
+                return newer.info
             }
             newer = older
             newerConfiguration = olderConfiguration
         }
-        return head
+        return head.info
     }
 
-    /// The content of a revision, from the cache or decoded from the database (checksum verified).
-    private func configuration(_ db: Database, _ info: RevisionInfo) throws -> ApplianceConfiguration {
+    /// The content of a revision, from the cache or read from the database (every chunk verified).
+    private func configuration(_ db: Database, _ stored: StoredRevision) throws -> ApplianceConfiguration {
+        let info = stored.info
         if let cached = cache.configuration(number: info.number, checksum: info.checksum) { return cached }
         let content: StoredContent
         let configuration: ApplianceConfiguration
         do {
-            content = try Schema.content(db, number: info.number, checksum: info.checksum)
-            configuration = try content.decode()
+            var verified = Set<Int64>()
+            content = try Schema.content(db, stored, verified: &verified)
+            configuration = try content.decode(keys: keys)
         } catch let error as StoreError where error.code.damage != nil {
             throw StoreError.damaged(
                 revision: info.number,
-                lastGood: try Schema.info(db, before: info.number)?.number,
+                lastGood: try Schema.lastIntact(db, before: info.number),
                 reason: error.debugDescription
             )
         } catch let error as StoreError {
@@ -410,11 +455,11 @@ public final class RevisionStore: Sendable {
         } catch {
             throw StoreError.damaged(
                 revision: info.number,
-                lastGood: try Schema.info(db, before: info.number)?.number,
+                lastGood: try Schema.lastIntact(db, before: info.number),
                 reason: "undecodable content: \(error)"
             )
         }
-        cache.insert(number: info.number, configuration: configuration, content: content)
+        cache.insert(number: info.number, checksum: info.checksum, configuration: configuration, content: content)
         return configuration
     }
 
@@ -444,6 +489,8 @@ public final class RevisionStore: Sendable {
                 try db.execute(sql: "PRAGMA journal_mode = WAL")
             }
             try db.execute(sql: "PRAGMA synchronous = FULL")
+            // Deleted content (pruned revisions, replaced chunks) is overwritten, not left in free pages.
+            try db.execute(sql: "PRAGMA secure_delete = ON")
         }
         return configuration
     }
@@ -468,6 +515,7 @@ public final class RevisionStore: Sendable {
     private static func create(
         path: String,
         clock: @Sendable () -> Date,
+        keys: KeySealer,
         factory: () throws -> ApplianceConfiguration
     ) throws {
         let temporary = "\(path).new-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
@@ -478,27 +526,11 @@ public final class RevisionStore: Sendable {
         let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
         guard fd >= 0 else { throw fileError(errno, "The configuration store \(path) cannot be created", path: path) }
         close(fd)
-        let content = try StoredContent(encoding: try factory())
+        let content = try StoredContent(encoding: try factory(), keys: keys)
         try translatingErrors(path: path) {
             let queue = try DatabaseQueue(path: temporary, configuration: databaseConfiguration)
-            try Schema.migrator.migrate(queue)
-            try queue.write { db in
-                try Schema.insert(
-                    db,
-                    info: RevisionInfo(
-                        number: 1,
-                        date: clock(),
-                        user: "admin",
-                        method: .factory,
-                        comment: "Factory configuration",
-                        rollbackPoint: true,
-                        baseRevision: nil,
-                        changes: [],
-                        checksum: content.checksum
-                    ),
-                    content: content
-                )
-            }
+            try Schema.migrator(keys: keys).migrate(queue)
+            try queue.write { db in _ = try Schema.insert(db, info: factoryInfo(date: clock()), content: content) }
             try queue.close()  // checkpoints the write-ahead log into the file
         }
         if link(temporary, path) != 0 {

@@ -13,6 +13,7 @@ public struct StoreError: Error, Sendable, Equatable, CustomStringConvertible, C
             case io
             case diskFull
             case missing
+            case secretUnavailable
             case newerVersion
             case pendingConfirmation
             case nothingToConfirm
@@ -41,6 +42,8 @@ public struct StoreError: Error, Sendable, Equatable, CustomStringConvertible, C
         /// The store file is missing or empty where one must exist (an existing data directory); it
         /// is not re-created.
         public static let missing = Code(kind: .missing)
+        /// The private keys are sealed and the appliance secret that opens them is missing or another.
+        public static let secretUnavailable = Code(kind: .secretUnavailable)
         /// The store was written by a newer version of esa (unknown schema migrations).
         public static let newerVersion = Code(kind: .newerVersion)
         /// A confirmed commit waits for `commit confirm` or its automatic revert; commits are refused.
@@ -80,6 +83,7 @@ public struct StoreError: Error, Sendable, Equatable, CustomStringConvertible, C
             case .io: "io"
             case .diskFull: "diskFull"
             case .missing: "missing"
+            case .secretUnavailable: "secretUnavailable"
             case .newerVersion: "newerVersion"
             case .pendingConfirmation: "pendingConfirmation"
             case .nothingToConfirm: "nothingToConfirm"

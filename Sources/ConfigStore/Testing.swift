@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 
 /// Raw access for tests that damage a store on purpose (corrupt a blob, a checksum). Not for
@@ -10,6 +11,19 @@ enum RawStoreAccess {
         return try queue.write { db in
             try db.execute(sql: sql)
             return db.changesCount
+        }
+    }
+
+    /// The chunk ids of a revision's content, in order.
+    static func manifest(path: String, revision: Int) throws -> [Int] {
+        let queue = try DatabaseQueue(path: path)
+        return try queue.read { db in
+            let data = try Data.fetchOne(
+                db,
+                sql: "SELECT manifest FROM revision WHERE number = ?",
+                arguments: [revision]
+            )
+            return Schema.decodeManifest(data ?? Data()).map { Int($0) }
         }
     }
 

@@ -267,7 +267,7 @@ public struct Grammar: Sendable {
     public enum UsageStyle: Sendable {
         /// `Usage: {the form's usage line}` (one form, or per subcommand).
         case form
-        /// `Usage: {line 1} | {line 2} | …` (commit).
+        /// `Usage: {line 1} | {line 2} | …`, every syntax line (commit).
         case joined
         /// `Usage:` and every line indented by two spaces (interfaceconfig).
         case block
@@ -307,7 +307,7 @@ public struct Grammar: Sendable {
         case .form:
             head = "Usage: " + (form?.usage ?? subcommandsUsage)
         case .joined:
-            head = "Usage: " + forms.map(\.usage).joined(separator: " | ")
+            head = "Usage: " + syntax.joined(separator: " | ")
         case .block:
             head = (["Usage:"] + syntax.map { "  " + $0 }).joined(separator: "\n")
         }

@@ -73,6 +73,7 @@ public final class Interpreter {
         var worst = ExitStatus.success
         var next: InputEvent?
         while true {
+            showNotices()
             let prompt = "\(session.committedHostname)> "
             let event = next ?? console.read(prompt: prompt, kind: .command, completer: .none)
             next = nil
@@ -258,8 +259,10 @@ public final class Interpreter {
     /// How long the prompt waits after `Changes committed` in an interactive session.
     public static let promptPauseMicroseconds: UInt32 = 200_000
 
+    /// Messages posted for this session and automatic reverts of confirmed commits, before a prompt.
     private func showNotices() {
-        for notice in session.notices.take() { console.write("\n\(notice)\n") }
+        let reverts = (try? session.revertNotices()) ?? []
+        for notice in session.notices.take() + reverts { console.write("\n\(notice)\n") }
     }
 
     private func timeOut() {

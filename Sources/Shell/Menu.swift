@@ -58,7 +58,7 @@ extension Dialog {
         } catch {
             let shown = ErrorPresenter.present(error)
             guard isInteractive, shown.code != .internalError else { throw shown }
-            block(shown.message)
+            block(TerminalSafe.escapedLines(shown.message))
         }
     }
 

@@ -8,7 +8,7 @@ import Synchronization
 public final class Session {
     public let dialog: Dialog
     public let environment: ShellEnvironment
-    public let store: RevisionStore
+    public let store: any ConfigurationStore
     public let registry: CommandRegistry
 
     /// The committed revision the candidate is based on (the head when there are no pending changes).
@@ -23,6 +23,8 @@ public final class Session {
     public var exitRequested = false
     /// Messages to print before the next prompt (for example an automatic revert done by a timer).
     public let notices = NoticeBoard()
+    /// The newest revision this session has looked at for automatic reverts.
+    private var lastSeenRevision: Int
     /// Set after `Changes committed` in an interactive session: the next prompt is written apart,
     /// about 200 ms later (ssh.md §4), so a client that matches the line sees the prompt in a later read.
     public var pauseBeforePrompt = false
@@ -32,7 +34,7 @@ public final class Session {
     public init(
         console: any Console,
         environment: ShellEnvironment,
-        store: RevisionStore,
+        store: any ConfigurationStore,
         registry: CommandRegistry
     )
         throws
@@ -42,6 +44,7 @@ public final class Session {
         self.store = store
         self.registry = registry
         self.base = try store.head()
+        self.lastSeenRevision = base.info.number
         dialog.commandWords = registry.allNames
     }
 
@@ -103,6 +106,17 @@ public final class Session {
             candidate = nil
             change(&working)
             candidate = working
+        }
+    }
+
+    /// `Commit {n} was not confirmed and has been reverted.` for every automatic revert stored since
+    /// the last call, whichever process made it (commit.md §8.5): every open session is told once,
+    /// the one that made the confirmed commit included.
+    public func revertNotices() throws -> [String] {
+        let newer = try store.history(limit: 20).filter { $0.number > lastSeenRevision }
+        lastSeenRevision = max(lastSeenRevision, newer.map(\.number).max() ?? lastSeenRevision)
+        return newer.reversed().filter { $0.method == .autoRevert }.map { info in
+            "Commit \(info.baseRevision ?? info.number - 1) was not confirmed and has been reverted."
         }
     }
 

@@ -38,6 +38,9 @@ struct Esa: ParsableCommand {
     @Option(name: .long, help: "Idle timeout of interactive sessions, in minutes.")
     var idleTimeout: Int = 30
 
+    @Flag(name: .long, help: "Check every kept revision of the configuration store, then exit.")
+    var verifyStore = false
+
     func validate() throws {
         if commands != nil && script != nil { throw ValidationError("Use either -c or --script, not both.") }
         if let user {
@@ -58,7 +61,8 @@ struct Esa: ParsableCommand {
             commands: commands,
             script: script,
             continueOnError: continueOnError,
-            idleTimeoutMinutes: idleTimeout
+            idleTimeoutMinutes: idleTimeout,
+            verifyStore: verifyStore
         )
         let status = launch.start()
         throw ExitCode(status.rawValue)

@@ -19,6 +19,8 @@ struct Launch {
     var script: String?
     var continueOnError: Bool
     var idleTimeoutMinutes: Int
+    /// `--verify-store`: check every kept revision (start-up checks only the head) and exit.
+    var verifyStore = false
 
     func start() -> ExitStatus {
         // Everything esa writes (store, logs, history, identity, exported files) is owner-only,
@@ -79,7 +81,12 @@ struct Launch {
             // writing the identity left only the factory revision, and may still write it.
             let initialised = directory.isInitialised
             let existingIdentity = try directory.existingIdentity()
-            store = try RevisionStore(path: directory.storePath, clock: clock.now, createIfMissing: !initialised) {
+            store = try RevisionStore(
+                path: directory.storePath,
+                clock: clock.now,
+                createIfMissing: !initialised,
+                sealer: SecretKeyFile(path: directory.url.appendingPathComponent("secret.key").path)
+            ) {
                 try FactoryConfiguration.make(now: clock.now())
             }
             let identity =
@@ -103,6 +110,18 @@ struct Launch {
             return fail(error.message, .ioError)
         } catch {
             return fail("The configuration store cannot be opened: \(error).", .ioError)
+        }
+
+        if verifyStore {
+            do {
+                let count = try store.verify()
+                print("The configuration store is intact: \(count) revision\(count == 1 ? "" : "s") checked.")
+                return .success
+            } catch let error as StoreError {
+                return fail(error.message, .ioError)
+            } catch {
+                return fail("The configuration store cannot be read: \(error).", .ioError)
+            }
         }
 
         if let user {
@@ -169,7 +188,7 @@ struct Launch {
         }
         if mode == .interactive { Interrupts.install() }
         let reverter =
-            mode == .interactive ? AutoRevertTimer(store: store, notices: session.notices, clock: clock) : nil
+            mode == .interactive ? AutoRevertTimer(store: store, clock: clock) : nil
         defer { reverter?.stop() }
 
         let status: ExitStatus
@@ -242,13 +261,12 @@ struct Launch {
 final class AutoRevertTimer {
     private let timer: any DispatchSourceTimer
 
-    init(store: RevisionStore, notices: NoticeBoard, clock: ShellClock) {
+    init(store: RevisionStore, clock: ShellClock) {
         let timer = DispatchSource.makeTimerSource(queue: .global())
         timer.schedule(deadline: .now() + 5, repeating: 5)
         timer.setEventHandler {
-            if let info = try? store.revertIfDue(now: clock.now()) {
-                notices.post("Commit \(info.number - 1) was not confirmed and has been reverted.")
-            }
+            // The sessions see the new revision and say so at their next prompt.
+            _ = try? store.revertIfDue(now: clock.now())
         }
         timer.resume()
         self.timer = timer

@@ -348,3 +348,88 @@ import Testing
         #expect(try shell.store.head().info.number == 1)
     }
 }
+
+/// `commit --check` does what `commit` would do now, storing nothing: the same rebase onto a head
+/// another session moved, the same refusals, the same warnings.
+@Suite struct CommitCheckTests {
+    /// A store whose revision 2 holds profile `p1` (a copy of Demo); session `first` binds LDAP to it,
+    /// then session `second` deletes it and commits (revision 3).
+    private func referenceDeletedElsewhere() throws -> (TestShell, Session, StreamConsole, TestShell.Output) {
+        let shell = try TestShell()
+        let (setup, _, _) = try shell.session(input: "")
+        let demo = try #require(setup.configuration.certificates.first)
+        setup.stage {
+            $0.certificates.append(
+                CertificateProfileRecord(
+                    name: "p1",
+                    certificatePEM: demo.certificatePEM,
+                    privateKeyPEM: demo.privateKeyPEM
+                )
+            )
+        }
+        try Commands.CommitFlow.commit(setup, comment: "p1", rollbackPoint: true)
+        let (first, console, output) = try shell.session(input: "")
+        let (second, _, _) = try shell.session(input: "")
+        first.stage { $0.ldap.certificate = "p1" }
+        second.stage { $0.certificates.removeAll { $0.name == "p1" } }
+        try Commands.CommitFlow.commit(second, comment: "no p1", rollbackPoint: true)
+        return (shell, first, console, output)
+    }
+
+    @Test func checkRebasesOntoTheHeadAndFailsLikeCommit() throws {
+        let (shell, first, console, output) = try referenceDeletedElsewhere()
+        let interpreter = Interpreter(session: first)
+        let checked = interpreter.execute("commit --check")
+        let committed = interpreter.execute("commit \"bind\"")
+        console.flush()
+        #expect(checked == .actionFailed)
+        #expect(committed == .actionFailed)
+        let lines = output.stderr.split(separator: "\n").map(String.init)
+        let problem = try #require(lines.first)
+        #expect(problem.contains("p1"))
+        // commit names the same problem, then says nothing was stored.
+        #expect(lines.dropFirst().first == problem)
+        #expect(try shell.store.head().info.number == 3)
+        #expect(first.hasPendingChanges)
+    }
+
+    @Test func checkReportsAConflictLikeCommit() throws {
+        let shell = try TestShell()
+        let (first, _, _) = try shell.session(input: "")
+        let (second, console, output) = try shell.session(input: "")
+        first.stage { $0.hostname = "mail.example.com" }
+        second.stage { $0.hostname = "smtp.example.com" }
+        try Commands.CommitFlow.commit(first, comment: "a", rollbackPoint: true)
+        let status = Interpreter(session: second).execute("commit --check")
+        console.flush()
+        #expect(status == .actionFailed)
+        #expect(
+            output.stderr.hasPrefix(
+                "line 0: Commit failed: the configuration was changed by admin (script) at Tue Sep 22 09:00:00 2026 UTC in revision 2.\n"
+            )
+        )
+        #expect(try shell.store.head().info.number == 2)
+    }
+}
+
+/// A confirmed commit reverted by anyone (a timer, another process at its start) is announced to
+/// every open session at its next prompt, once.
+@Suite struct AutoRevertNoticeTests {
+    @Test func theCommittingSessionIsToldAtItsNextPrompt() throws {
+        let shell = try TestShell()
+        let (session, console, output) = try shell.session(input: "commithistory 1\ncommithistory 1\n")
+        let interpreter = Interpreter(session: session)
+        interpreter.execute("sethostname mail.example.com")
+        interpreter.execute("commit --confirm 1 \"try it\"")
+        shell.clock.advance(seconds: 61)
+        let reverted = try #require(try shell.store.revertIfDue(now: shell.clock.now()))
+        #expect(reverted.number == 3)
+        #expect(interpreter.runScript() == .success)
+        console.flush()
+        let notice = "\nCommit 2 was not confirmed and has been reverted.\n"
+        #expect(output.stdout.hasPrefix("\nChanges committed: "))
+        let beforeFirstPrompt = try #require(output.stdout.components(separatedBy: "> commithistory 1\n").first)
+        #expect(beforeFirstPrompt.contains(notice))
+        #expect(output.stdout.components(separatedBy: notice).count == 2, "told once")
+    }
+}

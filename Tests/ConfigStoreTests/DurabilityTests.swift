@@ -119,64 +119,91 @@ import Testing
         try RawStoreAccess.integers(path: path, sql: "SELECT number FROM revision ORDER BY number")
     }
 
-    @Test func corruptContentIsDetectedAtOpenAndNothingChanges() throws {
+    /// The ids of the chunks revision `number` uses.
+    private func chunks(_ path: String, revision number: Int) throws -> [Int] {
+        try RawStoreAccess.manifest(path: path, revision: number)
+    }
+
+    @Test func aDamagedOlderRevisionDoesNotStopStartUpAndIsFoundWhenReadOrVerified() throws {
         let directory = try TemporaryDirectory()
         try storeWithThreeRevisions(directory)
+        let own = try Set(chunks(directory.storePath, revision: 2)).subtracting(
+            try chunks(directory.storePath, revision: 1) + chunks(directory.storePath, revision: 3)
+        )
+        let chunk = try #require(own.first)
         let changed = try RawStoreAccess.execute(
             path: directory.storePath,
-            sql: "UPDATE revision SET content = CAST('{\"hostname\":\"evil\"}' AS BLOB) WHERE number = 2"
+            sql: "UPDATE chunk SET bytes = CAST('{\"hostname\":\"evil\"}' AS BLOB) WHERE id = \(chunk)"
         )
         #expect(changed == 1)
-        for _ in 0..<2 {
-            do {
-                _ = try RevisionStore(path: directory.storePath, clock: ManualClock().function) {
-                    Issue.record("factory called")
-                    return Fixtures.factory()
-                }
-                Issue.record("a damaged store was opened")
-            } catch let error as StoreError {
-                #expect(error.code == .damaged(revision: 2, lastGood: 1))
-                #expect(error.message.contains("revision 2"))
-                #expect(error.message.contains("1"))
-                #expect(!error.message.contains("\n"))
-            }
-        }
-        #expect(try snapshot(directory.storePath) == [1, 2, 3])
-        #expect(
-            try RawStoreAccess.integers(
-                path: directory.storePath,
-                sql: "SELECT count(*) FROM revision WHERE content = CAST('{\"hostname\":\"evil\"}' AS BLOB)"
-            ) == [1]
-        )
-    }
-
-    @Test func corruptChecksumOfTheHeadIsDetected() throws {
-        let directory = try TemporaryDirectory()
-        try storeWithThreeRevisions(directory)
-        try RawStoreAccess.execute(
-            path: directory.storePath,
-            sql: "UPDATE revision SET checksum = 'x' WHERE number = 3"
-        )
-        #expect {
-            _ = try Fixtures.store(directory)
-        } throws: { error in
-            (error as? StoreError)?.code == .damaged(revision: 3, lastGood: 2)
-        }
-        #expect(try snapshot(directory.storePath) == [1, 2, 3])
-    }
-
-    @Test func damageFoundLaterIsReportedNotMisread() throws {
-        let directory = try TemporaryDirectory()
-        try storeWithThreeRevisions(directory)
+        // Start-up reads (and checks) only the head.
         let store = try Fixtures.store(directory)
-        try RawStoreAccess.execute(
-            path: directory.storePath,
-            sql: "UPDATE revision SET content = zeroblob(10) WHERE number = 2"
-        )
+        #expect(try store.head().info.number == 3)
+        #expect(try store.history(limit: 10).map(\.number) == [3, 2, 1])
         #expect {
             _ = try store.revision(2)
         } throws: { error in
             (error as? StoreError)?.code == .damaged(revision: 2, lastGood: 1)
+        }
+        #expect {
+            try store.verify()
+        } throws: { error in
+            guard let error = error as? StoreError else { return false }
+            return error.code == .damaged(revision: 2, lastGood: 1) && !error.message.contains("\n")
+                && error.message.contains("revision 2")
+        }
+        #expect(try snapshot(directory.storePath) == [1, 2, 3])
+    }
+
+    @Test func aDamagedHeadIsDetectedAtOpenAndNothingChanges() throws {
+        let directory = try TemporaryDirectory()
+        try storeWithThreeRevisions(directory)
+        let chunk = try #require(try chunks(directory.storePath, revision: 3).first)
+        try RawStoreAccess.execute(
+            path: directory.storePath,
+            sql: "UPDATE chunk SET bytes = zeroblob(10) WHERE id = \(chunk)"
+        )
+        for _ in 0..<2 {
+            #expect {
+                _ = try RevisionStore(path: directory.storePath, clock: ManualClock().function) {
+                    Issue.record("factory called")
+                    return Fixtures.factory()
+                }
+            } throws: { error in
+                (error as? StoreError)?.code == .damaged(revision: 3, lastGood: 2)
+            }
+        }
+        #expect(try snapshot(directory.storePath) == [1, 2, 3])
+    }
+
+    /// Every field of a revision's record is under its checksum: a flipped comment, user, date, rollback
+    /// flag, method, base, change line, encoding or checksum is damage, never a silently rewritten history.
+    @Test(arguments: [
+        "comment = 'forged'", "user = 'mallory'", "date = date + 1", "rollbackPoint = 1 - rollbackPoint",
+        "method = 'rollback'", "baseRevision = 7", "changes = 'forged change'", "encoding = 'json'",
+        "checksum = 'x'", "contentHash = 'x'",
+    ])
+    func aChangedRecordIsDamage(change: String) throws {
+        let directory = try TemporaryDirectory()
+        try storeWithThreeRevisions(directory)
+        let store = try Fixtures.store(directory)
+        try RawStoreAccess.execute(path: directory.storePath, sql: "UPDATE revision SET \(change) WHERE number = 2")
+        #expect {
+            _ = try store.history(limit: 10)
+        } throws: { error in
+            (error as? StoreError)?.code == .damaged(revision: 2, lastGood: 1)
+        }
+        #expect {
+            try store.verify()
+        } throws: { error in
+            (error as? StoreError)?.code == .damaged(revision: 2, lastGood: 1)
+        }
+        // The head's record is read at every start.
+        try RawStoreAccess.execute(path: directory.storePath, sql: "UPDATE revision SET \(change) WHERE number = 3")
+        #expect {
+            _ = try Fixtures.store(directory)
+        } throws: { error in
+            (error as? StoreError)?.code == .damaged(revision: 3, lastGood: 1)
         }
     }
 

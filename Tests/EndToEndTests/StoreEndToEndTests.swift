@@ -115,6 +115,115 @@ import Glibc
         #expect(Date().timeIntervalSince(start) < 8)
     }
 
+    // MARK: Item 6 — private keys encrypted at rest
+
+    @Test func privateKeysAreEncryptedAtRestAndACopiedStoreAloneRevealsNone() throws {
+        let (data, store) = try Self.initialised()
+        let commit = try EsaProcess.run(["--data-dir", data.url.path, "-c", "sethostname a.example.com; commit \"c\""])
+        #expect(commit.status == 0, "\(commit.stderr)")
+        var bytes = Data()
+        for suffix in ["", "-wal"] { bytes.append(Self.contents(store + suffix) ?? Data()) }
+        #expect(bytes.count > 0)
+        #expect(bytes.range(of: Data("PRIVATE KEY".utf8)) == nil, "a private key is stored in plain text")
+        #expect(FileManager.default.fileExists(atPath: data.url.appendingPathComponent("secret.key").path))
+
+        // The database and the identity copied elsewhere, without secret.key: refused, nothing created.
+        let copy = try TemporaryDirectory()
+        for name in ["config.db", "appliance.json"] {
+            try FileManager.default.copyItem(
+                at: data.url.appendingPathComponent(name),
+                to: copy.url.appendingPathComponent(name)
+            )
+        }
+        let run = try EsaProcess.run(["--data-dir", copy.url.path, "-c", "showconfig 1"])
+        #expect(run.status == 2)
+        #expect(
+            run.stderr
+                == "esa: The private keys in the configuration store cannot be decrypted with this data directory's "
+                + "secret.key (missing or replaced); restore it from a backup.\n"
+        )
+        #expect(!run.stdout.contains("PRIVATE KEY"))
+        #expect(!FileManager.default.fileExists(atPath: copy.url.appendingPathComponent("secret.key").path))
+    }
+
+    // MARK: Item 10 — the record of a revision is under its checksum
+
+    @Test func aForgedCommentIsReportedAsDamageNotShown() throws {
+        let (data, store) = try Self.initialised()
+        for name in ["a", "b"] {
+            let commit = try EsaProcess.run(
+                ["--data-dir", data.url.path, "-c", "sethostname \(name).example.com; commit \"\(name)\""]
+            )
+            #expect(commit.status == 0, "\(commit.stderr)")
+        }
+        #expect(
+            try EsaProcess.run(["--data-dir", data.url.path, "--verify-store"]).stdout
+                == "The configuration store is intact: 3 revisions checked.\n"
+        )
+        try RawStoreAccess.execute(path: store, sql: "UPDATE revision SET comment = 'forged' WHERE number = 2")
+
+        let damage = "The configuration store is damaged: revision 2 is unreadable; the last good revision is 1."
+        let history = try EsaProcess.run(["--data-dir", data.url.path, "-c", "commithistory"])
+        #expect(history.status == 2)
+        #expect(history.stderr == "line 1: \(damage)\n")
+        #expect(!history.stdout.contains("forged"))
+        // Start-up reads only the head, which is intact; the full check finds the damage.
+        #expect(try EsaProcess.run(["--data-dir", data.url.path, "-c", "version"]).status == 0)
+        let verify = try EsaProcess.run(["--data-dir", data.url.path, "--verify-store"])
+        #expect(verify.status == 2)
+        #expect(verify.stderr == "esa: \(damage)\n")
+    }
+
+    // MARK: Item 12 — a commit whose base was pruned
+
+    @Test func aScriptSessionCommitsAfterMoreThanAHundredOtherCommits() throws {
+        let (data, _) = try Self.initialised()
+        // The session's base is revision 2 (revision 1 is always kept).
+        let first = try EsaProcess.run([
+            "--data-dir", data.url.path, "-c", "sethostname g.example.com; commit \"base\"",
+        ])
+        #expect(first.status == 0)
+        let binary = try #require(EsaBinary.url, "the esa executable is not built next to the tests")
+        let session = Process()
+        session.executableURL = binary
+        session.arguments = ["--data-dir", data.url.path]
+        let input = Pipe()
+        let output = Pipe()
+        session.standardInput = input
+        session.standardOutput = output
+        session.standardError = output
+        try session.run()
+        input.fileHandleForWriting.write(Data("alertconfig new ops@example.com --class=all --severity=all\n".utf8))
+        // Wait until the session has staged its change (it reads the next line after echoing this one).
+        var seen = Data()
+        let deadline = Date().addingTimeInterval(30)
+        while String(decoding: seen, as: UTF8.self).contains("alertconfig new") == false && Date() < deadline {
+            let chunk = output.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            seen.append(chunk)
+        }
+        #expect(String(decoding: seen, as: UTF8.self).contains("alertconfig new"))
+
+        let others = (1...110).map { "sethostname h\($0).example.com; commit \"other \($0)\"" }.joined(separator: "; ")
+        let other = try EsaProcess.run(["--data-dir", data.url.path, "-c", others])
+        #expect(other.status == 0, "\(other.stderr)")
+        let kept = try EsaProcess.run(["--data-dir", data.url.path, "-c", "commithistory 1000"])
+        #expect(!kept.stdout.contains(" base\n"), "revision 2 was pruned: \(kept.stdout)")
+
+        input.fileHandleForWriting.write(Data("commit \"late\"\n".utf8))
+        try input.fileHandleForWriting.close()
+        seen.append(output.fileHandleForReading.readDataToEndOfFile())
+        session.waitUntilExit()
+        let transcript = String(decoding: seen, as: UTF8.self)
+        #expect(session.terminationStatus == 0, "\(transcript)")
+        #expect(transcript.contains("Changes committed: "), "\(transcript)")
+        #expect(!transcript.contains("no longer kept"))
+        let history = try EsaProcess.run(["--data-dir", data.url.path, "-c", "commithistory 1; alertconfig list"])
+        #expect(history.stdout.contains(" late\n"), "\(history.stdout)")
+        #expect(history.stdout.contains("ops@example.com"))
+        #expect(history.stdout.contains("h110.example.com"))
+    }
+
     // MARK: Item 14 — a full disk
 
     /// Runs `script` with `sh` in a private mount namespace where `$D` is a 1 MiB tmpfs, so the disk
