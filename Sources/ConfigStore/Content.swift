@@ -111,12 +111,14 @@ final class ContentCache: @unchecked Sendable {
     }
 }
 
-/// Change lines stored one per line; a backslash escapes newlines and itself.
+/// Change lines stored one per line; a backslash escapes newlines, NUL (which SQLite's text
+/// columns would cut the value at) and itself.
 enum ChangeLines {
     static func join(_ lines: [String]) -> String {
         lines.map { line in
-            line.contains(where: { $0 == "\\" || $0 == "\n" })
+            line.contains(where: { $0 == "\\" || $0 == "\n" || $0 == "\0" })
                 ? line.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\n", with: "\\n")
+                    .replacingOccurrences(of: "\0", with: "\\0")
                 : line
         }.joined(separator: "\n")
     }
@@ -129,7 +131,7 @@ enum ChangeLines {
             var escaped = false
             for character in part {
                 if escaped {
-                    out.append(character == "n" ? "\n" : character)
+                    out.append(character == "n" ? "\n" : character == "0" ? "\0" : character)
                     escaped = false
                 } else if character == "\\" {
                     escaped = true

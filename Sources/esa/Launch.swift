@@ -216,7 +216,13 @@ struct Launch {
         do {
             try directory.prepare()
             if let user {
-                let store = try RevisionStore(path: directory.storePath, clock: clock.now) {
+                // Only the users are needed: an existing store is opened, never created here.
+                let store = try RevisionStore(
+                    path: directory.storePath,
+                    clock: clock.now,
+                    createIfMissing: !directory.isInitialised,
+                    sealer: SecretKeyFile(path: directory.url.appendingPathComponent("secret.key").path)
+                ) {
                     try FactoryConfiguration.make(now: clock.now())
                 }
                 guard let account = try store.head().configuration.user(named: user), !account.locked else {
