@@ -14,6 +14,10 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        // The embedded SSH endpoint of `esa serve` (module SSHEndpoint only).
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssh", from: "0.15.1"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
         // C system libraries: the only places that see C headers.
@@ -49,6 +53,18 @@ let package = Package(
         .target(name: "MailLog", dependencies: ["ApplianceConfig"], swiftSettings: strict),
         // The data plane: the private Postfix instance of `esa serve` (rendering, apply, supervision).
         .target(name: "Gateway", dependencies: ["ApplianceConfig"], swiftSettings: strict),
+        // The embedded SSH endpoint (ssh.md §1): NIOSSH server, host keys, authentication against
+        // the committed users, each session an `esa` child process on a pty or pipes.
+        .target(
+            name: "SSHEndpoint",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSH", package: "swift-nio-ssh"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: strict
+        ),
         // libedit console; only module importing CLibEdit.
         .target(name: "LineEditing", dependencies: ["Shell", "CLibEdit"], swiftSettings: strict),
         .executableTarget(
@@ -85,6 +101,10 @@ let package = Package(
             name: "GatewayTests",
             dependencies: ["Gateway", "ApplianceConfig", "TestSupport"],
             exclude: ["Golden"]
+        ),
+        .testTarget(
+            name: "SSHEndpointTests",
+            dependencies: ["SSHEndpoint", "TestSupport", .product(name: "NIOCore", package: "swift-nio")]
         ),
         .testTarget(name: "EndToEndTests", dependencies: ["TestSupport", "ConfigStore"]),
     ]

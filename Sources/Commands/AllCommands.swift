@@ -8,6 +8,8 @@ public enum AllCommands {
     public static let commands: [any ShellCommand] = [
         HelpCommand(),
         VersionCommand(),
+        TailCommand(),
+        GrepCommand(),
         ExitCommand(),
         HistoryCommand(),
         CommitCommand(),

@@ -192,7 +192,7 @@ enum DestConfigBatch {
                 let profile = session.configuration.certificates.first(where: {
                     $0.name.caseInsensitiveCompare(name) == .orderedSame
                 })
-            else { throw ShellError.actionFailed("The certificate profile \"\(name)\" does not exist.") }
+            else { throw ShellError.actionFailed(CertificateProfileText.missing(name)) }
             certificate = profile.name
         }
         var alert: Bool?

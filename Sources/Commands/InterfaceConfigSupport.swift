@@ -28,7 +28,7 @@ enum ServiceCertificateChoice {
     /// The profile named in a batch argument, spelled as configured; refused when it does not exist.
     static func resolve(_ name: String, in session: Session) throws(ShellError) -> String {
         guard let profile = session.configuration.certificate(named: name) else {
-            throw ShellError.actionFailed("Certificate profile \"\(name)\" does not exist.")
+            throw ShellError.actionFailed(CertificateProfileText.missing(name))
         }
         return profile.name
     }

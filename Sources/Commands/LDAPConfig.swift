@@ -3,14 +3,24 @@ import Shell
 
 /// `ldapconfig` (other-commands.md §4): LDAP server profiles are out of scope; SETUP chooses the
 /// client certificate LDAP connections present (seed-guide.md SG-18).
-public struct LDAPConfigCommand: ShellCommand {
+public struct LDAPConfigCommand: DeclaredCommand {
     public let name = "ldapconfig"
     public let summary = "Configure LDAP servers."
     public let requiresCommit = true
-    public let batchSyntax = ["ldapconfig setup --certificate={profile}"]
-    public let completions = ["setup", "--certificate="]
 
-    static let usage = "Usage: ldapconfig setup --certificate={profile}"
+    static let certificate = BatchOption("certificate", .profileName, required: true)
+
+    public let grammar = Grammar(
+        "ldapconfig",
+        interactive: { try LDAPConfigCommand().menu($0) },
+        Form("setup", usage: "ldapconfig setup --certificate={profile}", .option(LDAPConfigCommand.certificate)) {
+            values,
+            session in
+            let profile = values[LDAPConfigCommand.certificate] ?? ""
+            ServiceCertificateChoice.warnIfDemo(profile, in: session)
+            session.stage { $0.ldap.certificate = profile }
+        }
+    )
 
     public init() {}
 
@@ -18,8 +28,7 @@ public struct LDAPConfigCommand: ShellCommand {
         case setup
     }
 
-    public func run(_ arguments: [String], in session: Session) throws {
-        guard arguments.isEmpty else { return try runBatch(arguments, in: session) }
+    private func menu(_ session: Session) throws {
         try session.dialog.run { _ in
             Menu(
                 status: ["No LDAP server configurations."],
@@ -40,24 +49,5 @@ public struct LDAPConfigCommand: ShellCommand {
             in: session
         )
         session.stage { $0.ldap.certificate = chosen }
-    }
-
-    private func runBatch(_ arguments: [String], in session: Session) throws {
-        let parsed: BatchArguments
-        do {
-            parsed = try BatchArguments(arguments, valued: ["certificate"])
-        } catch {
-            throw ShellError.invalidInput("\(Self.usage)\n\(error.message)")
-        }
-        guard parsed.positional.count == 1, parsed.positional[0].lowercased() == "setup" else {
-            let words = parsed.positional.joined(separator: " ")
-            throw ShellError.invalidInput("\(Self.usage)\nUnknown operation \"\(words)\".")
-        }
-        guard let name = parsed.options["certificate"] else {
-            throw ShellError.invalidInput("\(Self.usage)\nThe option \"--certificate\" is required.")
-        }
-        let profile = try ServiceCertificateChoice.resolve(name, in: session)
-        ServiceCertificateChoice.warnIfDemo(profile, in: session)
-        session.stage { $0.ldap.certificate = profile }
     }
 }

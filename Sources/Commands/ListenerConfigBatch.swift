@@ -153,7 +153,7 @@ struct ListenerBatch {
         case "certificate":
             guard rest.count == 1 else { throw usage(2, "Give the certificate profile.") }
             guard let profile = configuration.certificate(named: rest[0]), let listener = editor.listener else {
-                throw ShellError.actionFailed("There is no certificate profile named \"\(rest[0])\".")
+                throw ShellError.actionFailed(CertificateProfileText.missing(rest[0]))
             }
             editor.update { $0.certificate = profile.name }
             let warnings = ListenerText.certificateWarnings(

@@ -3,14 +3,39 @@ import Shell
 
 /// `websecurityconfig` (other-commands.md §2): URL filtering, Web Interaction Tracking and the
 /// client certificate for the web security service (seed-guide.md SG-19).
-public struct WebSecurityConfigCommand: ShellCommand {
+public struct WebSecurityConfigCommand: DeclaredCommand {
     public let name = "websecurityconfig"
     public let summary = "Configure Web Security Services settings."
     public let requiresCommit = true
-    public let batchSyntax = [
-        "websecurityconfig --enable={yes|no} [--tracking={yes|no}] [--certificate={profile|provided}]"
-    ]
-    public let completions = ["--enable=", "--tracking=", "--certificate="]
+
+    static let enable = BatchOption("enable", .yesNo("enable"))
+    static let tracking = BatchOption("tracking", .yesNo("tracking"))
+    /// A profile, or `provided` for the built-in certificate.
+    static let certificate = BatchOption(
+        "certificate",
+        ValueParser<String?>(
+            "{profile|provided}",
+            candidates: { context in [provided] + context.configuration.certificates.map(\.name) }
+        ) { text, context throws(ShellError) in
+            if text.lowercased() == provided { return nil }
+            return try ValueParser<String>.profileName.value(of: text, in: context)
+        }
+    )
+
+    /// Each option may be left out: what it sets stays as it is (`--certificate` alone changes only
+    /// the certificate). At least one is needed.
+    public let grammar = Grammar(
+        "websecurityconfig",
+        interactive: { try WebSecurityConfigCommand().dialog($0) },
+        Form(
+            usage: "websecurityconfig [--enable={yes|no}] [--tracking={yes|no}] [--certificate={profile|provided}]",
+            .option(WebSecurityConfigCommand.enable),
+            .option(WebSecurityConfigCommand.tracking),
+            .option(WebSecurityConfigCommand.certificate)
+        ) { values, session in
+            try WebSecurityConfigCommand().batch(values, session)
+        }
+    )
 
     /// The question is exact (automation answers it).
     static let certificateQuestion =
@@ -20,8 +45,7 @@ public struct WebSecurityConfigCommand: ShellCommand {
 
     public init() {}
 
-    public func run(_ arguments: [String], in session: Session) throws {
-        guard arguments.isEmpty else { return try runBatch(arguments, in: session) }
+    private func dialog(_ session: Session) throws {
         let dialog = session.dialog
         var settings = session.configuration.webSecurity
         settings.urlFiltering = try dialog.yesNo("Enable URL Filtering?", default: settings.urlFiltering)
@@ -44,40 +68,19 @@ public struct WebSecurityConfigCommand: ShellCommand {
         session.stage { $0.webSecurity = result }
     }
 
-    private func runBatch(_ arguments: [String], in session: Session) throws {
-        let usage = "Usage: \(batchSyntax[0])"
-        let parsed: BatchArguments
-        do {
-            parsed = try BatchArguments(arguments, valued: ["enable", "tracking", "certificate"])
-        } catch {
-            throw ShellError.invalidInput("\(usage)\n\(error.message)")
-        }
-        if let extra = parsed.positional.first {
-            throw ShellError.invalidInput("\(usage)\nUnexpected argument \"\(extra)\".")
-        }
-        func flag(_ option: String) throws -> Bool? {
-            guard let value = parsed.options[option] else { return nil }
-            switch value.lowercased() {
-            case "yes", "y", "on": return true
-            case "no", "n", "off": return false
-            default:
-                throw ShellError.invalidInput("\(usage)\nThe option \"--\(option)\" takes yes or no, not \"\(value)\".")
-            }
-        }
-        guard let enable = try flag("enable") else {
-            throw ShellError.invalidInput("\(usage)\nThe option \"--enable\" is required.")
+    private func batch(_ values: BatchValues, _ session: Session) throws {
+        let enable = values[Self.enable]
+        let tracking = values[Self.tracking]
+        let certificate = values[Self.certificate]
+        guard enable != nil || tracking != nil || certificate != nil else {
+            throw grammar.usage(grammar.forms.first, "Give at least one option.")
         }
         var settings = session.configuration.webSecurity
-        settings.urlFiltering = enable
-        if let tracking = try flag("tracking") { settings.interactionTracking = tracking }
-        if let name = parsed.options["certificate"] {
-            if name.lowercased() == Self.provided {
-                settings.clientCertificate = nil
-            } else {
-                let profile = try ServiceCertificateChoice.resolve(name, in: session)
-                ServiceCertificateChoice.warnIfDemo(profile, in: session)
-                settings.clientCertificate = profile
-            }
+        if let enable { settings.urlFiltering = enable == "yes" }
+        if let tracking { settings.interactionTracking = tracking == "yes" }
+        if let certificate {
+            if let profile = certificate { ServiceCertificateChoice.warnIfDemo(profile, in: session) }
+            settings.clientCertificate = certificate
         }
         let result = settings
         session.stage { $0.webSecurity = result }

@@ -35,6 +35,11 @@ public struct ValueParser<Value: Sendable>: Sendable {
         self.parse = parse
         self.candidates = candidates
     }
+
+    /// Parses one word (for a parser built on another).
+    public func value(of text: String, in context: ArgumentContext) throws(ShellError) -> Value {
+        try parse(text, context)
+    }
 }
 
 extension ValueParser where Value == String {
@@ -139,11 +144,13 @@ public struct OptionalPositional<Value: Sendable>: Sendable {
 public struct BatchOption<Value: Sendable>: Sendable {
     let name: String
     let parser: ValueParser<Value>?
+    let isRequired: Bool
 
-    /// An option with a value.
-    public init(_ name: String, _ parser: ValueParser<Value>) {
+    /// An option with a value; a `required` one missing is `The option "--{name}" is required.`
+    public init(_ name: String, _ parser: ValueParser<Value>, required: Bool = false) {
         self.name = name
         self.parser = parser
+        self.isRequired = required
     }
 
     var erased: AnyOption {
@@ -153,6 +160,7 @@ public struct BatchOption<Value: Sendable>: Sendable {
         return AnyOption(
             name: name,
             isFlag: parser == nil,
+            isRequired: isRequired,
             standalone: parser?.standalone ?? false,
             candidates: candidates,
             parse: { (text: String, context: ArgumentContext) throws(ShellError) -> any Sendable in
@@ -172,6 +180,7 @@ extension BatchOption where Value == Bool {
     private init(name: String) {
         self.name = name
         self.parser = nil
+        self.isRequired = false
     }
 }
 
@@ -187,6 +196,7 @@ struct AnyArgument: Sendable {
 struct AnyOption: Sendable {
     let name: String
     let isFlag: Bool
+    let isRequired: Bool
     let standalone: Bool
     let candidates: @Sendable (ArgumentContext) -> [String]
     let parse: @Sendable (String, ArgumentContext) throws(ShellError) -> any Sendable
@@ -393,6 +403,8 @@ public struct Grammar: Sendable {
                     () throws(ShellError) -> any Sendable in
                     try option.parse(text, context)
                 }
+            } else if option.isRequired {
+                throw usage(form, "The option \"--\(option.name)\" is required.")
             }
         }
         return BatchValues(values: values)

@@ -131,7 +131,7 @@ enum BadInputCatalogue {
           alertconfig list
         """
     static let webUsage =
-        "Usage: websecurityconfig --enable={yes|no} [--tracking={yes|no}] [--certificate={profile|provided}]"
+        "Usage: websecurityconfig [--enable={yes|no}] [--tracking={yes|no}] [--certificate={profile|provided}]"
     static let longComment = String(repeating: "c", count: 256)
     static let longLine = "sethostname " + String(repeating: "a", count: 70_000) + ".example.com"
 
@@ -776,7 +776,7 @@ enum BadInputCatalogue {
             "unknown certificate profile",
             "listenerconfig edit IncomingMail certificate nope\n",
             line: 1,
-            "There is no certificate profile named \"nope\".",
+            "Certificate profile \"nope\" does not exist.",
             3
         ),
         entry(
@@ -1046,6 +1046,42 @@ enum BadInputCatalogue {
             line: 1,
             "The file \"bad.ini\" already exists in /configuration; export to another name or delete it first.",
             3
+        ),
+        entry(
+            94,
+            "tail",
+            "a log that does not exist",
+            "tail maillogs\n",
+            line: 1,
+            "Unable to tail maillogs: no such log (mail_logs, system_logs, cli_logs).",
+            3
+        ),
+        entry(
+            95,
+            "tail",
+            "the mail log before esa serve ever ran",
+            "tail mail_logs\n",
+            line: 1,
+            "Unable to tail mail_logs: the mail gateway has not written it yet (start it with \"esa serve\").",
+            3
+        ),
+        entry(
+            96,
+            "grep",
+            "an invalid regular expression",
+            "grep -e \"(unclosed\" mail_logs\n",
+            line: 1,
+            "Unable to grep mail_logs: \"(unclosed\" is not a valid regular expression.",
+            3
+        ),
+        entry(
+            97,
+            "grep",
+            "no regular expression",
+            "grep -i\n",
+            line: 1,
+            "Usage: grep -e {regexp} [-c] [-C {n}] [-i] [-t] {log} | grep [-i] \"{regexp}\" {log}\nMissing {regexp}.",
+            4
         ),
     ]
 

@@ -208,7 +208,7 @@ import Testing
         )
         #expect(
             try failure("destconfig setup --certificate=missing", status: .actionFailed)
-                == "line 1: The certificate profile \"missing\" does not exist.\n"
+                == "line 1: Certificate profile \"missing\" does not exist.\n"
         )
     }
 

@@ -85,3 +85,27 @@ import Testing
         #expect(complete("commithistory 5 ").isEmpty)
     }
 }
+
+@Suite struct DeclaredServiceCommandTests {
+    @Test func websecurityCertificateAloneNeedsNoEnable() throws {
+        let shell = try TestShell()
+        let result = try shell.run("websecurityconfig --certificate=demo\nshowchanges\n")
+        #expect(result.status == .success, "\(result.errorOutput)")
+        #expect(result.output.contains("The \"Demo\" certificate is currently configured."))
+        let staged = try #require(result.output.components(separatedBy: "> showchanges\n").last)
+        #expect(staged.contains("Demo"))
+        #expect(!staged.contains("URL filtering"), "URL filtering stays as it was")
+        let none = try shell.run("websecurityconfig --\n")
+        #expect(none.status == .invalidInput)
+    }
+
+    @Test func profileNamesCompleteFromTheConfiguration() {
+        let registry = AllCommands.registry
+        let context = ArgumentContext(configuration: TestFactory.configuration, commandNames: registry.allNames)
+        let complete = registry.completer(in: context).complete
+        #expect(complete("ldapconfig ") == ["setup"])
+        #expect(complete("ldapconfig setup --c") == ["--certificate="])
+        #expect(complete("ldapconfig setup --certificate=D") == ["--certificate=Demo"])
+        #expect(complete("websecurityconfig --certificate=") == ["--certificate=provided", "--certificate=Demo"])
+    }
+}

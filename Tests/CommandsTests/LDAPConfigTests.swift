@@ -125,8 +125,8 @@ enum ServiceCommandFixture {
             missing.errorOutput == """
                 line 1: Usage: ldapconfig setup --certificate={profile}
                 The option "--certificate" is required.
-                line 2: Usage: ldapconfig setup --certificate={profile}
-                Unknown operation "server".
+                line 2: Usage: ldapconfig {setup} …
+                Unknown subcommand "server".
                 line 3: Usage: ldapconfig setup --certificate={profile}
                 Unknown option "--cert".
 

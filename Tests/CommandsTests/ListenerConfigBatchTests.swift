@@ -124,7 +124,7 @@ import Testing
     @Test(arguments: [
         (
             "listenerconfig edit IncomingMail certificate nope", Shell.ExitStatus.actionFailed,
-            "There is no certificate profile named \"nope\"."
+            "Certificate profile \"nope\" does not exist."
         ),
         (
             "listenerconfig edit IncomingMail hostaccess new sendergroup G 10.1.1.1 --policy=NOPE",

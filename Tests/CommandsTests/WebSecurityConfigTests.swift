@@ -130,20 +130,20 @@ import Testing
             """
             websecurityconfig --enable=yes --certificate=nosuch
             websecurityconfig --enable=maybe
-            websecurityconfig --tracking=yes
+            websecurityconfig --tracking=perhaps
             websecurityconfig on
 
             """
         )
         let usage =
-            "Usage: websecurityconfig --enable={yes|no} [--tracking={yes|no}] [--certificate={profile|provided}]"
+            "Usage: websecurityconfig [--enable={yes|no}] [--tracking={yes|no}] [--certificate={profile|provided}]"
         #expect(
             result.errorOutput == """
                 line 1: Certificate profile "nosuch" does not exist.
                 line 2: \(usage)
                 The option "--enable" takes yes or no, not "maybe".
                 line 3: \(usage)
-                The option "--enable" is required.
+                The option "--tracking" takes yes or no, not "perhaps".
                 line 4: \(usage)
                 Unexpected argument "on".
 

@@ -1,0 +1,40 @@
+import ApplianceConfig
+import Shell
+
+/// The typed parsers of the commands' grammars that read the configuration. Each owns its
+/// validation and its one wording of a refusal.
+extension ValueParser where Value == String {
+    /// An existing certificate profile, named in any case; the value is the stored spelling.
+    /// Tab offers the configured profiles.
+    static let profileName = ValueParser(
+        "{profile}",
+        candidates: { context in context.configuration.certificates.map(\.name) },
+        parse: { text, context throws(ShellError) in
+            guard let profile = context.configuration.certificate(named: text) else {
+                throw .actionFailed(CertificateProfileText.missing(text))
+            }
+            return profile.name
+        }
+    )
+
+    /// `yes`/`no` (also `y`, `n`, `on`, `off`), for an option named `option`.
+    static func yesNo(_ option: String) -> ValueParser<String> {
+        ValueParser(
+            "{yes|no}",
+            candidates: { _ in ["yes", "no"] },
+            parse: { text, _ throws(ShellError) in
+                switch text.lowercased() {
+                case "yes", "y", "on": return "yes"
+                case "no", "n", "off": return "no"
+                default: throw .invalidInput("The option \"--\(option)\" takes yes or no, not \"\(text)\".")
+                }
+            }
+        )
+    }
+}
+
+/// The one wording of each certificate-profile refusal.
+enum CertificateProfileText {
+    /// A profile named in a batch argument does not exist.
+    static func missing(_ name: String) -> String { "Certificate profile \"\(name)\" does not exist." }
+}

@@ -1,0 +1,159 @@
+import NIOCore
+import NIOPosix
+import NIOSSH
+import Synchronization
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Who may log in through the endpoint: the committed appliance users (ssh.md §3).
+///
+/// The endpoint calls these on its own thread pool, never on an event loop, so they may block
+/// (a yescrypt hash takes tens of milliseconds).
+public protocol SSHUserDirectory: Sendable {
+    /// Whether `password` is the passphrase of `user` and the account may log in. For an unknown
+    /// user this should take about as long as for a known one (hash against a dummy).
+    func verifyPassword(_ password: String, user: String) -> Bool
+    /// The OpenSSH public key lines (`ssh-ed25519 AAAA… comment`) that log in as `user`; none for an
+    /// unknown or locked user.
+    func publicKeys(user: String) -> [String]
+}
+
+/// Failed password logins per client address (ssh.md §3): the answer to the 4th failure and every
+/// later one from the same address comes after a delay that doubles (1 s, 2 s, 4 s … at most
+/// 30 s). An address is forgotten after 15 minutes without a failure, or after a successful login.
+public final class LoginThrottle: Sendable {
+    private struct Entry {
+        var failures: Int
+        var last: UInt64
+    }
+
+    /// Failures answered at once before the delay starts.
+    public static let freeFailures = 3
+    public static let maximumDelaySeconds = 30
+    static let forgetAfterNanoseconds: UInt64 = 15 * 60 * 1_000_000_000
+
+    private let entries = Mutex<[String: Entry]>([:])
+    private let now: @Sendable () -> UInt64
+
+    /// - Parameter now: a monotonic clock in nanoseconds (injected by tests).
+    public init(now: @escaping @Sendable () -> UInt64 = { NIODeadline.now().uptimeNanoseconds }) {
+        self.now = now
+    }
+
+    /// Records a failure from `address`; returns how long to wait before answering it.
+    public func failed(from address: String) -> TimeAmount {
+        let time = now()
+        let failures = entries.withLock { entries in
+            var entry = entries[address] ?? Entry(failures: 0, last: time)
+            if time &- entry.last > Self.forgetAfterNanoseconds { entry.failures = 0 }
+            entry.failures += 1
+            entry.last = time
+            entries[address] = entry
+            // Keep the table small: drop addresses that have been quiet long enough.
+            if entries.count > 4096 {
+                entries = entries.filter { time &- $0.value.last <= Self.forgetAfterNanoseconds }
+            }
+            return entry.failures
+        }
+        guard failures > Self.freeFailures else { return .zero }
+        let exponent = min(failures - Self.freeFailures - 1, 5)
+        return .seconds(Int64(min(1 << exponent, Self.maximumDelaySeconds)))
+    }
+
+    /// A successful login from `address` clears its failures.
+    public func succeeded(from address: String) {
+        _ = entries.withLock { $0.removeValue(forKey: address) }
+    }
+}
+
+/// One connection's authentication: password and public key against the user directory. Never tells
+/// the client whether a user exists: an unknown user fails exactly like a wrong password.
+final class UserAuthentication: NIOSSHServerUserAuthenticationDelegate, Sendable {
+    let directory: any SSHUserDirectory
+    let throttle: LoginThrottle
+    let pool: NIOThreadPool
+    let log: @Sendable (String) -> Void
+    let address: String
+    /// The user name that logged in, once one did.
+    let authenticated = Mutex<String?>(nil)
+
+    init(
+        directory: any SSHUserDirectory,
+        throttle: LoginThrottle,
+        pool: NIOThreadPool,
+        log: @escaping @Sendable (String) -> Void,
+        address: String
+    ) {
+        self.directory = directory
+        self.throttle = throttle
+        self.pool = pool
+        self.log = log
+        self.address = address
+    }
+
+    var supportedAuthenticationMethods: NIOSSHAvailableUserAuthenticationMethods { [.publicKey, .password] }
+
+    func requestReceived(
+        request: NIOSSHUserAuthenticationRequest,
+        responsePromise: EventLoopPromise<NIOSSHUserAuthenticationOutcome>
+    ) {
+        let user = request.username
+        let loop = responsePromise.futureResult.eventLoop
+        switch request.request {
+        case .password(let password):
+            let directory = self.directory
+            pool.runIfActive(eventLoop: loop) {
+                directory.verifyPassword(password.password, user: user)
+            }.whenComplete { result in
+                if case .success(true) = result {
+                    self.succeed(user, responsePromise)
+                } else {
+                    self.log(
+                        "Warning: PID \(getpid()): User \(Self.printable(user)) failed authentication from \(self.address)"
+                    )
+                    let delay = self.throttle.failed(from: self.address)
+                    if delay == .zero {
+                        responsePromise.succeed(.failure)
+                    } else {
+                        loop.scheduleTask(in: delay) { responsePromise.succeed(.failure) }
+                    }
+                }
+            }
+        case .publicKey(let offered):
+            // NIOSSH has checked the signature; what is left is whether the key belongs to the user.
+            let directory = self.directory
+            pool.runIfActive(eventLoop: loop) {
+                directory.publicKeys(user: user).contains { line in
+                    (try? NIOSSHPublicKey(openSSHPublicKey: line)) == offered.publicKey
+                }
+            }.whenComplete { result in
+                if case .success(true) = result {
+                    self.succeed(user, responsePromise)
+                } else {
+                    responsePromise.succeed(.failure)
+                }
+            }
+        default:
+            responsePromise.succeed(.failure)
+        }
+    }
+
+    private func succeed(_ user: String, _ promise: EventLoopPromise<NIOSSHUserAuthenticationOutcome>) {
+        throttle.succeeded(from: address)
+        authenticated.withLock { $0 = user }
+        promise.succeed(.success)
+    }
+
+    /// A user name as the log shows it: printable ASCII without spaces, at most 64 characters (a
+    /// client chooses it; it must not forge or break log lines).
+    static func printable(_ name: String) -> String {
+        let cleaned = name.unicodeScalars.prefix(64).map { scalar -> Character in
+            (0x21...0x7e).contains(scalar.value) ? Character(scalar) : "?"
+        }
+        return cleaned.isEmpty ? "?" : String(cleaned)
+    }
+}
