@@ -53,6 +53,12 @@ final class EndpointHarness {
         let directory =
             users?(publicKey) ?? TestUsers(passwords: ["alice": "correct horse"], keys: ["alice": [publicKey]])
         guard let program = executable ?? EsaBinary.url?.path else { throw EsaProcess.NotBuilt() }
+        // Sessions run `esa --user alice`: alice must be an appliance user of the data directory
+        // (ssh.md §3), an Administrator whose passphrase needs no change.
+        let made = try EsaProcess.run(
+            ["--data-dir", dataDirectory.path, "-c", "userconfig add alice Alice admin Wonder-42-Land; commit users"]
+        )
+        guard made.status == 0 else { throw HarnessError("the appliance user alice was not created: \(made.stderr)") }
         let log = self.log
         endpoint = SSHEndpoint(
             configuration: .init(
