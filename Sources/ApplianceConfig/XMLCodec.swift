@@ -224,16 +224,36 @@ public enum XMLCodec {
         return try reader.read(root, open: open, checkProfile: checkProfile)
     }
 
+    /// Reads a file for `loadconfig`: a section the file does not have keeps `base`'s value (a
+    /// partial file never removes what it does not mention), and a certificates section without the
+    /// Demo profile is refused. Returns the configuration and the sections kept from `base`.
+    public static func decode(
+        _ data: Data,
+        merging base: ApplianceConfiguration,
+        open: (String) throws -> String,
+        checkProfile: (CertificateProfileRecord) -> String? = { _ in nil }
+    ) throws(XMLConfigError) -> (configuration: ApplianceConfiguration, kept: [String]) {
+        let root = try XMLTree.parse(data)
+        var reader = ConfigurationReader()
+        reader.base = base
+        let configuration = try reader.read(root, open: open, checkProfile: checkProfile)
+        return (configuration, reader.kept)
+    }
+
+    /// The bytes of pasted text: a file declared as ISO-8859-1 is re-encoded that way.
+    public static func data(ofPasted text: String) -> Data {
+        let declaration = text.prefix(200).lowercased()
+        let latin = declaration.contains("iso-8859-1") || declaration.contains("latin1")
+        return latin ? text.data(using: .isoLatin1) ?? Data(text.utf8) : Data(text.utf8)
+    }
+
     /// Reads pasted text. A file declared as ISO-8859-1 is re-encoded that way, so the declaration holds.
     public static func decode(
         text: String,
         open: (String) throws -> String,
         checkProfile: (CertificateProfileRecord) -> String? = { _ in nil }
     ) throws(XMLConfigError) -> ApplianceConfiguration {
-        let declaration = text.prefix(200).lowercased()
-        let latin = declaration.contains("iso-8859-1") || declaration.contains("latin1")
-        let data = latin ? text.data(using: .isoLatin1) ?? Data(text.utf8) : Data(text.utf8)
-        return try decode(data, open: open, checkProfile: checkProfile)
+        try decode(data(ofPasted: text), open: open, checkProfile: checkProfile)
     }
 }
 

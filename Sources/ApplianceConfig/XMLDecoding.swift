@@ -5,6 +5,17 @@ import Foundation
 struct ConfigurationReader {
     /// The line of each object `validate()` may complain about, keyed by section and object label.
     private var lines: [String: Int] = [:]
+    /// When set, a section the file does not have keeps this configuration's value (loadconfig of a
+    /// partial file) instead of the empty one.
+    var base: ApplianceConfiguration?
+    /// The sections the file did not have, kept from `base` (in file order).
+    private(set) var kept: [String] = []
+
+    /// The sections saveconfig always writes (`ldap_certificate` only when one is set).
+    static let sections = [
+        "interfaces", "certificates", "ca_lists", "websecurity", "crls", "alerts", "listener_settings", "listeners",
+        "destconfig",
+    ]
 
     static func invalid(_ node: XMLNode, _ problem: String) -> XMLConfigError {
         XMLConfigError(.invalid, line: node.line, problem: problem)
@@ -29,6 +40,13 @@ struct ConfigurationReader {
         )
         let hostnameNode = try config.required("hostname")
         var configuration = ApplianceConfiguration(hostname: try Element.value(hostnameNode))
+        if var base {
+            kept = Self.sections.filter { name in !root.children.contains { $0.name == name } }
+            // Without its profiles the file says nothing about the LDAP binding either.
+            if !kept.contains("certificates") { base.ldap.certificate = nil }
+            base.hostname = configuration.hostname
+            configuration = base
+        }
         note("sethostname", configuration.hostname, hostnameNode)
 
         if let node = try config.single("interfaces") {
@@ -47,6 +65,12 @@ struct ConfigurationReader {
                 if let problem = checkProfile(profile) {
                     throw Self.invalid(node, "certificate profile \"\(profile.name)\": \(problem)")
                 }
+            }
+            if base != nil && configuration.certificate(named: ApplianceConfiguration.demoProfileName) == nil {
+                throw Self.invalid(
+                    node,
+                    "the \"\(ApplianceConfiguration.demoProfileName)\" certificate profile is missing; it cannot be removed"
+                )
             }
         }
         if let node = try config.single("ca_lists") {

@@ -194,7 +194,9 @@ enum CertAuthorityMenu {
         }
         let pems = accepted.map(\.pem)
         session.stage { $0.certificateAuthorities.customCertificatesPEM = pems }
-        session.dialog.block(notes + ["Imported \(accepted.count) certificate authorities."])
+        session.dialog.block(
+            notes + ["Imported \(counted(accepted.count, "certificate authority", "certificate authorities"))."]
+        )
     }
 
     private static func skipReason(

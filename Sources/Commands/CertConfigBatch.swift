@@ -60,7 +60,8 @@ enum CertConfigBatch: String, CaseIterable {
         func describe(_ what: String, _ certificate: Certificate) -> String {
             let date = CertConfigSupport.date(certificate.notAfter)
             if certificate.notAfter < now { return "\(what) expired on \(date)." }
-            return "\(what) expires in \(CertificateList.remainingDays(certificate, now: now)) days (\(date))."
+            return
+                "\(what) expires in \(counted(CertificateList.remainingDays(certificate, now: now), "day")) (\(date))."
         }
         for record in config.certificates {
             guard let certificate = try? Certificate(pem: record.certificatePEM), certificate.notAfter <= limit else {

@@ -66,7 +66,10 @@ enum CertConfigImport {
         )
         let leaf = certificates.removeFirst()
         if !certificates.isEmpty {
-            session.dialog.block(["Note: \(certificates.count) additional certificates were taken as intermediates."])
+            session.dialog.block([
+                "Note: \(counted(certificates.count, "additional certificate")) "
+                    + (certificates.count == 1 ? "was" : "were") + " taken as intermediates."
+            ])
         }
         let key = try readKey(session.dialog.paste("Paste private key in PEM format (end with '.'):"), session)
         certificates += try askIntermediates(session)

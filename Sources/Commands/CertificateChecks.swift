@@ -54,7 +54,7 @@ enum CertificateChecks {
             throw .actionFailed("The certificate is not valid before \(CertConfigSupport.date(leaf.notBefore)).")
         }
         let days = Int(leaf.notAfter.timeIntervalSince(now) / 86_400)
-        if days < 30 { notes.append("Warning: the certificate expires in \(days) days.") }
+        if days < 30 { notes.append("Warning: the certificate expires in \(counted(days, "day")).") }
         // Row 6: FQDN, only when asked.
         if checkFQDN {
             if let cn = leaf.subject.commonName, !HostnameRules.isFQDN(cn, allowWildcard: true) {

@@ -1,6 +1,7 @@
 import ApplianceConfig
 import Certificates
 import Foundation
+import Shell
 
 /// The rules every command applies when a certificate is bound to a service: the Demo warning
 /// (certconfig.md §10), the interface host name rule (listenerconfig.md §3, seed-guide SG-9/SG-10),
@@ -79,7 +80,7 @@ enum CertificateRules {
                     "Warning: certificate \"\(profile)\" expired on \(CertConfigSupport.date(leaf.notAfter))."
                 )
             case .valid(let days) where days < 30:
-                warnings.append("Warning: certificate \"\(profile)\" expires in \(days) days.")
+                warnings.append("Warning: certificate \"\(profile)\" expires in \(counted(days, "day")).")
             case .notYetValid:
                 warnings.append(
                     "Warning: certificate \"\(profile)\" is not valid before \(CertConfigSupport.date(leaf.notBefore))."

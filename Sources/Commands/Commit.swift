@@ -204,7 +204,7 @@ public enum CommitFlow {
             )
             if let minutes = confirmMinutes {
                 dialog.lines(
-                    "Commit will be rolled back in \(minutes) minutes unless confirmed with 'commit confirm'."
+                    "Commit will be rolled back in \(counted(minutes, "minute")) unless confirmed with 'commit confirm'."
                 )
             }
         }

@@ -18,7 +18,7 @@ public struct LoadConfigCommand: ShellCommand {
     static let maximumFileBytes = 16 * 1024 * 1024
 
     public func run(_ arguments: [String], in session: Session) throws {
-        let loaded: ApplianceConfiguration
+        let loaded: (configuration: ApplianceConfiguration, kept: [String])
         switch arguments.count {
         case 0:
             guard let configuration = try interactive(session) else { return }
@@ -29,16 +29,23 @@ public struct LoadConfigCommand: ShellCommand {
         default:
             throw ShellError.invalidInput("Usage: loadconfig {file}\nUnexpected argument \"\(arguments[1])\".")
         }
-        guard loaded != session.configuration else {
+        guard loaded.configuration != session.configuration else {
             session.dialog.block("No changes detected from current configuration.")
             return
         }
-        session.replaceCandidate(with: loaded, method: .load)
-        session.dialog.block("Values have been loaded.", "Be sure to run \"commit\" to make these settings active.")
+        session.replaceCandidate(with: loaded.configuration, method: .load)
+        var lines = ["Values have been loaded."]
+        if !loaded.kept.isEmpty {
+            lines.append(
+                "The file has no " + loaded.kept.map { "<\($0)>" }.joined(separator: ", ") + ": kept as they are."
+            )
+        }
+        lines.append("Be sure to run \"commit\" to make these settings active.")
+        session.dialog.block(lines)
     }
 
     /// The dialog: paste or file name. nil when the admin left it (empty file name).
-    private func interactive(_ session: Session) throws -> ApplianceConfiguration? {
+    private func interactive(_ session: Session) throws -> (configuration: ApplianceConfiguration, kept: [String])? {
         let dialog = session.dialog
         dialog.block("This command replaces the entire configuration with the contents of a file.")
         let source = try dialog.choose([], items: ["Paste via CLI", "Load from file in /configuration"], default: 0)
@@ -72,15 +79,20 @@ public struct LoadConfigCommand: ShellCommand {
     }
 
     /// Parses and validates; encrypted secrets are opened with this appliance's own secret.
-    private static func decode(_ source: Source, _ session: Session) throws -> ApplianceConfiguration {
+    private static func decode(
+        _ source: Source,
+        _ session: Session
+    ) throws -> (configuration: ApplianceConfiguration, kept: [String]) {
         let box = try ApplianceSecret.box(session, create: false)
         let open: (String) throws -> String = { sealed in
             guard let box else { throw ShellError.actionFailed(XMLConfigError.maskedMessage) }
             return try box.open(sealed)
         }
+        let data: Data
         switch source {
-        case .bytes(let data): return try XMLCodec.decode(data, open: open, checkProfile: problem)
-        case .text(let text): return try XMLCodec.decode(text: text, open: open, checkProfile: problem)
+        case .bytes(let bytes): data = bytes
+        case .text(let text): data = XMLCodec.data(ofPasted: text)
         }
+        return try XMLCodec.decode(data, merging: session.configuration, open: open, checkProfile: problem)
     }
 }

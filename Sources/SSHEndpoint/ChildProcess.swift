@@ -1,3 +1,5 @@
+import Dispatch
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -137,8 +139,9 @@ struct ChildProcess {
         if result == 0 {
             pthread_detach(thread)
         } else {
-            // No thread to spare: wait here (the caller is never an event loop thread for this path).
-            Unmanaged<Reaper>.fromOpaque(box).takeRetainedValue().run()
+            // No thread of its own to spare: wait on a shared queue rather than on the event loop.
+            let reaper = Unmanaged<Reaper>.fromOpaque(box).takeRetainedValue()
+            DispatchQueue.global().async { reaper.run() }
         }
     }
 

@@ -29,7 +29,8 @@ public final class Interpreter {
         }
         text += "esa \(ApplianceInfo.packageVersion) (AsyncOS-compatible) build \(ApplianceInfo.build)\n"
         text += "\nWelcome to the esa Email Security Appliance Shell\n"
-        text += "\nNOTE: This session will expire if left idle for \(env.idleTimeoutMinutes) minutes. Any uncommitted\n"
+        text +=
+            "\nNOTE: This session will expire if left idle for \(counted(env.idleTimeoutMinutes, "minute")). Any uncommitted\n"
         text += "configuration changes will be lost. Commit the configuration changes as soon as\n"
         text += "they are made.\n\n"
         return text
@@ -266,7 +267,8 @@ public final class Interpreter {
     }
 
     private func timeOut() {
-        var message = "\nSession timed out after \(session.environment.idleTimeoutMinutes) minutes of inactivity."
+        var message =
+            "\nSession timed out after \(counted(session.environment.idleTimeoutMinutes, "minute")) of inactivity."
         if session.hasPendingChanges { message += " Uncommitted changes have been discarded." }
         console.write(message + "\n")
         session.clearChanges()

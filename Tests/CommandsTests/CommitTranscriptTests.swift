@@ -428,6 +428,9 @@ import Testing
         console.flush()
         let notice = "\nCommit 2 was not confirmed and has been reverted.\n"
         #expect(output.stdout.hasPrefix("\nChanges committed: "))
+        #expect(
+            output.stdout.contains("Commit will be rolled back in 1 minute unless confirmed with 'commit confirm'.\n")
+        )
         let beforeFirstPrompt = try #require(output.stdout.components(separatedBy: "> commithistory 1\n").first)
         #expect(beforeFirstPrompt.contains(notice))
         #expect(output.stdout.components(separatedBy: notice).count == 2, "told once")

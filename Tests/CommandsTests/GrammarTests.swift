@@ -1,4 +1,5 @@
 import Commands
+import Foundation
 import Shell
 import TestSupport
 import Testing
@@ -107,5 +108,51 @@ import Testing
         #expect(complete("ldapconfig setup --c") == ["--certificate="])
         #expect(complete("ldapconfig setup --certificate=D") == ["--certificate=Demo"])
         #expect(complete("websecurityconfig --certificate=") == ["--certificate=provided", "--certificate=Demo"])
+    }
+}
+
+/// loadconfig of a partial file never removes what the file does not mention (issue 9).
+@Suite struct PartialLoadConfigTests {
+    private func write(_ shell: TestShell, _ name: String, _ text: String) throws {
+        let folder = shell.directory.url.appendingPathComponent("configuration")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        try text.write(to: folder.appendingPathComponent(name), atomically: true, encoding: .utf8)
+    }
+
+    @Test func aFileWithOnlyTheHostNameKeepsEverySection() throws {
+        let shell = try TestShell()
+        try write(shell, "host.xml", "<config><hostname>ok.example.com</hostname></config>\n")
+        let result = try shell.run("loadconfig host.xml\nshowchanges\ncommit --check\n")
+        #expect(result.status == .success, "\(result.errorOutput)")
+        #expect(
+            result.output.contains(
+                """
+
+                Values have been loaded.
+                The file has no <interfaces>, <certificates>, <ca_lists>, <websecurity>, <crls>, <alerts>, \
+                <listener_settings>, <listeners>, <destconfig>: kept as they are.
+                Be sure to run "commit" to make these settings active.
+
+                """
+            )
+        )
+        let changes = try #require(result.output.components(separatedBy: "> showchanges\n").last)
+        #expect(changes.hasPrefix("\nsethostname: system hostname: ironport.example.com -> ok.example.com\n"))
+        #expect(!changes.contains("Demo"))
+    }
+
+    @Test func aCertificatesSectionWithoutDemoIsRefused() throws {
+        let shell = try TestShell()
+        let saved = try shell.run("saveconfig 2\n")
+        #expect(saved.status == .success)
+        let folder = shell.directory.url.appendingPathComponent("configuration")
+        let name = try #require(try FileManager.default.contentsOfDirectory(atPath: folder.path).first)
+        let text = try String(contentsOf: folder.appendingPathComponent(name), encoding: .utf8)
+        let start = try #require(text.range(of: "<certificate_profile>"))
+        let end = try #require(text.range(of: "</certificate_profile>"))
+        try write(shell, "nodemo.xml", text.replacingCharacters(in: start.lowerBound..<end.upperBound, with: ""))
+        let result = try shell.run("loadconfig nodemo.xml\n")
+        #expect(result.status == .actionFailed)
+        #expect(result.errorOutput.contains("the \"Demo\" certificate profile is missing; it cannot be removed"))
     }
 }
