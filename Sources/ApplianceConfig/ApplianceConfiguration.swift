@@ -32,6 +32,8 @@ public struct ApplianceConfiguration: Sendable, Equatable, Codable {
     /// The appliance's users (ssh.md §3); the factory has `admin` only.
     public var users: [ApplianceUser]
     public var userPolicy: UserPolicy
+    /// Extra fields of the mail log (`tlslogconfig`).
+    public var logging: LoggingSettings
 
     public init(
         hostname: String,
@@ -47,7 +49,8 @@ public struct ApplianceConfiguration: Sendable, Equatable, Codable {
         listenerSettings: ListenerSettings = .init(),
         alerts: AlertSettings = .init(),
         users: [ApplianceUser] = [ApplianceUser.factoryAdmin],
-        userPolicy: UserPolicy = .init()
+        userPolicy: UserPolicy = .init(),
+        logging: LoggingSettings = .init()
     ) {
         self.hostname = hostname
         self.interfaces = interfaces
@@ -63,12 +66,13 @@ public struct ApplianceConfiguration: Sendable, Equatable, Codable {
         self.alerts = alerts
         self.users = users
         self.userPolicy = userPolicy
+        self.logging = logging
     }
 
     private enum CodingKeys: String, CodingKey {
         case hostname, interfaces, certificates, certificateAuthorities, revocationLists, destinations
         case destinationDefaults
-        case ldap, webSecurity, listeners, listenerSettings, alerts, users, userPolicy
+        case ldap, webSecurity, listeners, listenerSettings, alerts, users, userPolicy, logging
     }
 
     /// Decodes revisions written by any earlier version: sections added later take their factory value.
@@ -90,6 +94,7 @@ public struct ApplianceConfiguration: Sendable, Equatable, Codable {
         // Revisions stored before users existed hold the factory admin.
         users = try c.decodeIfPresent([ApplianceUser].self, forKey: .users) ?? [ApplianceUser.factoryAdmin]
         userPolicy = try c.decodeIfPresent(UserPolicy.self, forKey: .userPolicy) ?? .init()
+        logging = try c.decodeIfPresent(LoggingSettings.self, forKey: .logging) ?? .init()
     }
 }
 

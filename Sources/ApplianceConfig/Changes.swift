@@ -221,6 +221,7 @@ extension ApplianceConfiguration {
         .group("alertconfig", \.alerts),
         .collection("userconfig", \.users),
         .group("userconfig", \.userPolicy),
+        .group("tlslogconfig", \.logging),
     ]
 
     var hostnameSetting: HostnameSetting {

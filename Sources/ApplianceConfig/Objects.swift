@@ -188,6 +188,11 @@ extension AlertSettings: SettingsGroup {
     }
 }
 
+extension LoggingSettings: SettingsGroup {
+    public var objectLabel: String { "TLS logging" }
+    public var settings: [Setting] { [Setting("tls fields", tlsFields ? "on" : "off")] }
+}
+
 extension LDAPSettings: SettingsGroup {
     public var objectLabel: String { "LDAP" }
     public var settings: [Setting] { [Setting("certificate", certificate ?? "none")] }

@@ -87,6 +87,13 @@ public struct RevocationListRecord: Sendable, Equatable, Codable {
     }
 }
 
+/// What the mail log writes beyond the appliance's own lines (`tlslogconfig`, mail-logs.md §6).
+public struct LoggingSettings: Sendable, Equatable, Codable {
+    /// `tls={level}` and `result={type}` fields on TLS lines; off by default.
+    public var tlsFields: Bool
+    public init(tlsFields: Bool = false) { self.tlsFields = tlsFields }
+}
+
 /// The LDAP client certificate.
 public struct LDAPSettings: Sendable, Equatable, Codable {
     public var certificate: String?

@@ -155,6 +155,11 @@ public enum XMLCodec {
             writer.element("ldap_certificate", certificate)
         }
 
+        if configuration.logging.tlsFields {
+            writer.blank()
+            writer.element("tls_log_fields", XMLWriter.flag(true))
+        }
+
         writer.blank()
         let web = configuration.webSecurity
         writer.open("websecurity")

@@ -35,7 +35,7 @@ struct ConfigurationReader {
             root,
             allowed: [
                 "hostname", "interfaces", "certificates", "ca_lists", "crls", "ldap_certificate", "websecurity",
-                "alerts", "listener_settings", "listeners", "destconfig", "users",
+                "alerts", "listener_settings", "listeners", "destconfig", "tls_log_fields", "users",
             ] + extras.map(\.name)
         )
         let hostnameNode = try config.required("hostname")
@@ -79,6 +79,10 @@ struct ConfigurationReader {
         if let node = try config.single("ldap_certificate") {
             configuration.ldap.certificate = try Element.name(node)
             note("ldapconfig", "LDAP", node)
+        }
+        if let node = try config.single("tls_log_fields") {
+            configuration.logging.tlsFields = try Element.flag(node)
+            note("tlslogconfig", "TLS logging", node)
         }
         if let node = try config.single("websecurity") {
             configuration.webSecurity = try readWebSecurity(node)

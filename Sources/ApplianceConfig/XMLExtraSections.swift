@@ -8,7 +8,8 @@ enum XMLExtraSections {
     /// The `ApplianceConfiguration` coding keys written as structured elements.
     static let structured: Set<String> = [
         "hostname", "interfaces", "certificates", "certificateAuthorities", "revocationLists", "destinations",
-        "destinationDefaults", "ldap", "webSecurity", "listeners", "listenerSettings", "alerts", "users", "userPolicy",
+        "destinationDefaults", "ldap", "webSecurity", "listeners", "listenerSettings", "alerts",
+        "logging", "users", "userPolicy",
     ]
 
     /// The other sections as (element name, pretty JSON), in name order.

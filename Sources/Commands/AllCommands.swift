@@ -10,6 +10,7 @@ public enum AllCommands {
         VersionCommand(),
         TailCommand(),
         GrepCommand(),
+        TLSLogConfigCommand(),
         ExitCommand(),
         HistoryCommand(),
         CommitCommand(),

@@ -6,29 +6,30 @@ import Shell
 
 /// `loadconfig` (other-commands.md §6): replaces the candidate with a configuration file, pasted or
 /// read from `/configuration`. Nothing is staged unless the whole file is valid.
-public struct LoadConfigCommand: ShellCommand {
+public struct LoadConfigCommand: DeclaredCommand {
     public let name = "loadconfig"
     public let summary = "Load a configuration file."
     public let requiresCommit = true
-    public let batchSyntax = ["loadconfig {file}"]
+
+    static let file = Positional("file", .configurationFile)
+
+    public let grammar = Grammar(
+        "loadconfig",
+        interactive: { session in
+            guard let loaded = try LoadConfigCommand.interactive(session) else { return }
+            LoadConfigCommand.stage(loaded, session)
+        },
+        Form(usage: "loadconfig {file}", .argument(LoadConfigCommand.file)) { values, session in
+            stage(try decode(try readFile(values[LoadConfigCommand.file], session), session), session)
+        }
+    )
 
     public init() {}
 
     /// Files larger than this are refused before parsing.
     static let maximumFileBytes = 16 * 1024 * 1024
 
-    public func run(_ arguments: [String], in session: Session) throws {
-        let loaded: (configuration: ApplianceConfiguration, kept: [String])
-        switch arguments.count {
-        case 0:
-            guard let configuration = try interactive(session) else { return }
-            loaded = configuration
-        case 1:
-            let name = try ConfigurationFolder.checkName(arguments[0]).get()
-            loaded = try Self.decode(try Self.readFile(name, session), session)
-        default:
-            throw ShellError.invalidInput("Usage: loadconfig {file}\nUnexpected argument \"\(arguments[1])\".")
-        }
+    private static func stage(_ loaded: (configuration: ApplianceConfiguration, kept: [String]), _ session: Session) {
         guard loaded.configuration != session.configuration else {
             session.dialog.block("No changes detected from current configuration.")
             return
@@ -45,7 +46,9 @@ public struct LoadConfigCommand: ShellCommand {
     }
 
     /// The dialog: paste or file name. nil when the admin left it (empty file name).
-    private func interactive(_ session: Session) throws -> (configuration: ApplianceConfiguration, kept: [String])? {
+    private static func interactive(
+        _ session: Session
+    ) throws -> (configuration: ApplianceConfiguration, kept: [String])? {
         let dialog = session.dialog
         dialog.block("This command replaces the entire configuration with the contents of a file.")
         let source = try dialog.choose([], items: ["Paste via CLI", "Load from file in /configuration"], default: 0)

@@ -33,6 +33,30 @@ extension ValueParser where Value == String {
     }
 }
 
+extension ValueParser where Value == String {
+    /// A file name in /configuration (no path); complaints stand alone, as in the dialogs.
+    /// Tab offers nothing: the folder's names are read at the file prompts.
+    static let configurationFile = ValueParser("{file}", standalone: true) { text, _ throws(ShellError) in
+        try ConfigurationFolder.checkName(text).get()
+    }
+}
+
+extension ValueParser where Value == ConfigFile.PassphraseOption {
+    /// `1` (mask) or `2` (encrypt).
+    static let passphraseOption = ValueParser(
+        "{1|2}",
+        candidates: { _ in ["1", "2"] },
+        parse: { text, _ throws(ShellError) in
+            switch text {
+            case "1": return .mask
+            case "2": return .encrypt
+            default:
+                throw .invalidInput("The passphrase option must be 1 (mask) or 2 (encrypt), not \"\(text)\".")
+            }
+        }
+    )
+}
+
 /// The one wording of each certificate-profile refusal.
 enum CertificateProfileText {
     /// A profile named in a batch argument does not exist.

@@ -1,21 +1,25 @@
 import Shell
 
 /// `showconfig` (other-commands.md §6): the configuration file, paged on a terminal.
-public struct ShowConfigCommand: ShellCommand {
+public struct ShowConfigCommand: DeclaredCommand {
     public let name = "showconfig"
     public let summary = "Display all configuration values."
     public let requiresCommit = false
     public let access = CommandAccess.view
-    public let batchSyntax = ["showconfig {1|2}"]
-    public let completions = ["1", "2"]
+
+    static let option = Positional("option", .passphraseOption)
+
+    public let grammar = Grammar(
+        "showconfig",
+        interactive: { session in try ShowConfigCommand.show(ConfigFile.askPassphraseOption(session.dialog), session) },
+        Form(usage: "showconfig {1|2}", .argument(ShowConfigCommand.option)) { values, session in
+            try ShowConfigCommand.show(values[ShowConfigCommand.option], session)
+        }
+    )
 
     public init() {}
 
-    public func run(_ arguments: [String], in session: Session) throws {
-        let option =
-            try arguments.isEmpty
-            ? ConfigFile.askPassphraseOption(session.dialog)
-            : ConfigFile.batchPassphraseOption(arguments, syntax: batchSyntax[0], historic: false)
+    private static func show(_ option: ConfigFile.PassphraseOption, _ session: Session) throws {
         let xml = try ConfigFile.xml(session, option)
         session.page("\n" + xml)
     }

@@ -39,9 +39,9 @@ public struct MailLogSettings: Sendable, Equatable {
         self.tlsFields = tlsFields
     }
 
-    /// The settings of a committed configuration. Outbound connections are logged from the first
-    /// interface's address.
-    public init(configuration: ApplianceConfiguration, tlsFields: Bool = false) {
+    /// The settings of a committed configuration (`tlslogconfig` included). Outbound connections are
+    /// logged from the first interface's address.
+    public init(configuration: ApplianceConfiguration) {
         var listeners: [String: ListenerInfo] = [:]
         for listener in configuration.listeners {
             let interface = configuration.interfaces.first { $0.name == listener.interface }
@@ -60,7 +60,7 @@ public struct MailLogSettings: Sendable, Equatable {
             destinations: destinations,
             defaultTLS: configuration.destinationDefaults.tls,
             outboundAddress: configuration.interfaces.first?.address ?? "0.0.0.0",
-            tlsFields: tlsFields
+            tlsFields: configuration.logging.tlsFields
         )
     }
 

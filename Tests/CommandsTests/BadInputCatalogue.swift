@@ -1083,6 +1083,15 @@ enum BadInputCatalogue {
             "Usage: grep -e {regexp} [-c] [-C {n}] [-i] [-t] {log} | grep [-i] \"{regexp}\" {log}\nMissing {regexp}.",
             4
         ),
+        entry(
+            98,
+            "tlslogconfig",
+            "a word other than on or off",
+            "tlslogconfig yes\n",
+            line: 1,
+            "Usage: tlslogconfig [on|off]\nPlease enter \"on\" or \"off\", not \"yes\".",
+            4
+        ),
     ]
 
     // MARK: The table of Docs/Errors.md

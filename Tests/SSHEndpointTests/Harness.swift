@@ -37,6 +37,9 @@ final class EndpointHarness {
     let endpoint: SSHEndpoint
     let log = CollectedLog()
 
+    /// alice's passphrase in the committed configuration (the test directory uses it too).
+    static let alicePassphrase = "Xq7-mK2-pL9"
+
     /// Ports of this helper: 22400–22499 (each test its own).
     init(port: Int, executable: String? = nil, users: ((String) -> TestUsers)? = nil) async throws {
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("esa-endpoint-\(UUID().uuidString)")
@@ -51,14 +54,17 @@ final class EndpointHarness {
         let publicKey = try String(contentsOfFile: clientKey + ".pub", encoding: .utf8)
             .trimmingCharacters(in: .whitespacesAndNewlines)
         let directory =
-            users?(publicKey) ?? TestUsers(passwords: ["alice": "correct horse"], keys: ["alice": [publicKey]])
+            users?(publicKey) ?? TestUsers(passwords: ["alice": Self.alicePassphrase], keys: ["alice": [publicKey]])
         guard let program = executable ?? EsaBinary.url?.path else { throw EsaProcess.NotBuilt() }
-        // Sessions run `esa --user alice`: alice must be an appliance user of the data directory
-        // (ssh.md §3), an Administrator whose passphrase needs no change.
-        let made = try EsaProcess.run(
-            ["--data-dir", dataDirectory.path, "-c", "userconfig add alice Alice admin Wonder-42-Land; commit users"]
-        )
-        guard made.status == 0 else { throw HarnessError("the appliance user alice was not created: \(made.stderr)") }
+        // Sessions run `esa --user alice`: alice is made a committed appliance user (Administrators)
+        // where the binary has appliance users (userconfig); before that, --user only names her.
+        let added = try EsaProcess.run([
+            "--data-dir", dataDirectory.path, "-c",
+            "userconfig add alice \"Alice Example\" admin \(Self.alicePassphrase); commit \"alice\"",
+        ])
+        guard added.status == 0 || added.stderr.contains("Unknown command or missing feature key: userconfig") else {
+            throw HarnessError("adding alice failed: \(added.stderr)")
+        }
         let log = self.log
         endpoint = SSHEndpoint(
             configuration: .init(

@@ -162,7 +162,7 @@ struct SSHEndpointTests {
             arguments: harness.passwordArguments(user: "alice", command: ["version"])
         )
         try client.expect("alice@127.0.0.1's password: ")
-        client.send("correct horse\r")
+        client.send(EndpointHarness.alicePassphrase + "\r")
         try client.expect("Current Version")
         #expect(try client.waitForExit() == 0)
 
