@@ -49,10 +49,20 @@ let package = Package(
             dependencies: ["Shell", "ConfigStore", "ApplianceConfig", "Certificates", "SecureCopy", "Passphrases"],
             swiftSettings: strict
         ),
+        // esa serve's supervisor: parts, the store watcher, back-off.
+        .target(
+            name: "Service",
+            dependencies: ["ApplianceConfig", "ConfigStore", "Shell"],
+            swiftSettings: strict
+        ),
         // Postfix's log → the appliance's mail log (pure translator, writer, follower).
         .target(name: "MailLog", dependencies: ["ApplianceConfig"], swiftSettings: strict),
         // The data plane: the private Postfix instance of `esa serve` (rendering, apply, supervision).
-        .target(name: "Gateway", dependencies: ["ApplianceConfig"], swiftSettings: strict),
+        .target(
+            name: "Gateway",
+            dependencies: ["ApplianceConfig", "Service", "Shell", "MailLog"],
+            swiftSettings: strict
+        ),
         // The embedded SSH endpoint (ssh.md §1): NIOSSH server, host keys, authentication against
         // the committed users, each session an `esa` child process on a pty or pipes.
         .target(
@@ -70,8 +80,8 @@ let package = Package(
         .executableTarget(
             name: "esa",
             dependencies: [
-                "Shell", "Commands", "LineEditing", "ConfigStore", "Certificates", "SecureCopy",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "Shell", "Commands", "LineEditing", "ConfigStore", "Certificates", "SecureCopy", "Gateway",
+                "Service", .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
         ),
@@ -99,7 +109,7 @@ let package = Package(
         .testTarget(name: "CommandsTests", dependencies: ["Commands", "Shell", "TestSupport", "Passphrases"]),
         .testTarget(
             name: "GatewayTests",
-            dependencies: ["Gateway", "ApplianceConfig", "TestSupport"],
+            dependencies: ["Gateway", "ApplianceConfig", "ConfigStore", "Certificates", "TestSupport"],
             exclude: ["Golden"]
         ),
         .testTarget(

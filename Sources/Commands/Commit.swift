@@ -248,15 +248,8 @@ public struct SystemLog {
     /// Appends one line (control characters escaped, owner-only file). A failed write is reported
     /// on standard error as a warning: what was done before (a stored commit) stays done.
     public func append(_ message: String) {
-        let url = dataDirectory.appendingPathComponent("logs/system.log")
-        let line = "\(clock.appliance(clock.now(), zone: false)) \(TerminalSafe.escaped(message))\n"
-        try? FileManager.default.createDirectory(
-            at: url.deletingLastPathComponent(),
-            withIntermediateDirectories: true,
-            attributes: [.posixPermissions: 0o700]
-        )
         do {
-            try FileOutput.append(line, toFileAt: url.path)
+            try SystemLogFile(dataDirectory: dataDirectory, clock: clock).write(message)
         } catch {
             warn("Warning: the system log cannot be written: \(error.message).\n")
         }

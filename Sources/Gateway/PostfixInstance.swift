@@ -24,6 +24,13 @@ public struct PostfixInstance: Sendable {
     /// Creates the folders Postfix needs (the queue must exist before a start; the data folder
     /// belongs to the `postfix` user).
     public func prepareDirectories() throws {
+        // Postfix's daemons run as the `postfix` user and must traverse the data directory (created
+        // 0700) to reach the queue and data folders: let others search it, not list it.
+        let dataDirectory = String(paths.root.dropLast("/gateway".count))
+        var info = stat()
+        if stat(dataDirectory, &info) == 0 && info.st_mode & 0o011 != 0o011 {
+            chmod(dataDirectory, (info.st_mode & 0o7777) | 0o011)
+        }
         for folder in [
             paths.root, paths.configuration, paths.configuration + "/certs", paths.queue, paths.data, paths.log,
         ] {

@@ -8,7 +8,7 @@ import Foundation
 
 /// Settings of the rendering that are not configuration: test knobs and system paths.
 public struct RenderOptions: Sendable, Equatable {
-    /// The revision rendered, named in the files' header comment.
+    /// The revision rendered (for the caller's records; the files do not name it).
     public var revision: Int?
     /// Postfix's retry timing (`minimal_backoff_time`, `maximal_backoff_time`, `queue_run_delay`),
     /// in seconds; tests shorten them.
@@ -113,7 +113,6 @@ private struct Renderer {
     var files: [RenderedGateway.File] = []
     var notes: [String] = []
     var classes: [(name: String, value: String)] = []
-    var certificateFiles: [String: String] = [:]
 
     init(configuration: ApplianceConfiguration, paths: GatewayPaths, options: RenderOptions) {
         self.configuration = configuration
@@ -121,10 +120,10 @@ private struct Renderer {
         self.options = options
     }
 
+    /// No revision number here: a commit that changes no Postfix setting leaves the files as they
+    /// are (gateway/state.json says which revision runs).
     var header: String {
-        let revision = options.revision.map { " revision \($0)" } ?? ""
-        return "# Rendered by esa serve from the committed configuration\(revision). Do not edit:\n"
-            + "# every commit rewrites this file.\n"
+        "# Rendered by esa serve from the committed configuration. Do not edit: every commit rewrites this file.\n"
     }
 
     mutating func add(_ name: String, _ lines: [String], secret: Bool = false, comment: Bool = true) {
@@ -132,18 +131,17 @@ private struct Renderer {
         files.append(.init(name: name, contents: (comment ? header : "") + body, secret: secret))
     }
 
-    /// The combined key + chain file of a profile (key first, then leaf, then intermediates), once.
-    mutating func chainFile(_ profileName: String) -> String? {
+    /// The combined key + chain file of a service (key first, then leaf, then intermediates), named
+    /// after the service, not the profile: a commit that swaps a certificate changes the file's
+    /// contents only, so main.cf and master.cf stay as they are and a reload serves it at once.
+    mutating func chainFile(_ profileName: String, service: String) -> String? {
         guard let profile = configuration.certificate(named: profileName) else {
             notes.append("certificate profile \(profileName) does not exist")
             return nil
         }
-        if let existing = certificateFiles[profile.name] { return existing }
-        let name = "certs/\(PostfixRenderer.fileSafe(profile.name)).pem"
+        let name = "certs/\(service).pem"
         let pems = [profile.privateKeyPEM, profile.certificatePEM] + profile.intermediatesPEM
-        let text = pems.map(\.trimmingTrailingNewlines)
-        add(name, text, secret: true, comment: false)
-        certificateFiles[profile.name] = paths.file(name)
+        add(name, pems.map(\.trimmingTrailingNewlines), secret: true, comment: false)
         return paths.file(name)
     }
 
@@ -159,7 +157,7 @@ private struct Renderer {
             master += listenerService(listener, number: index + 1, interface: interface)
             rendered.append(.init(name: listener.name, address: interface.address, port: listener.port))
         }
-        let main = mainCF(ipv6: rendered.contains { $0.address.contains(":") })
+        let main = mainCF(addresses: rendered.map(\.address))
         add("master.cf", master)
         add("main.cf", main)
         add("header_checks", ["/^Subject:/ INFO"])
@@ -180,7 +178,12 @@ private struct Renderer {
 
     // MARK: main.cf
 
-    mutating func mainCF(ipv6: Bool) -> [String] {
+    /// `addresses`: the listeners' addresses. They are also Postfix's own addresses (its mail-loop
+    /// check): `all` would take every local address, 127.0.0.2 included, for the gateway itself.
+    mutating func mainCF(addresses: [String]) -> [String] {
+        let ipv6 = addresses.contains { $0.contains(":") }
+        var unique: [String] = []
+        for address in addresses where !unique.contains(address) { unique.append(address) }
         let defaults = configuration.destinationDefaults
         var lines = [
             "compatibility_level = 3.6",
@@ -198,7 +201,7 @@ private struct Renderer {
             "alias_maps =",
             "alias_database =",
             "relay_domains =",
-            "inet_interfaces = all",
+            "inet_interfaces = \(unique.isEmpty ? "loopback-only" : unique.joined(separator: ", "))",
             "inet_protocols = \(ipv6 ? "all" : "ipv4")",
             "smtpd_banner = $myhostname ESMTP",
             "biff = no",
@@ -251,7 +254,7 @@ private struct Renderer {
             "smtp_destination_concurrency_limit = \(defaults.maxConcurrency)",
             "smtp_address_preference = \(defaults.ipPreferenceValue.postfixPreference)",
         ]
-        if let certificate = defaults.outboundCertificate, let file = chainFile(certificate) {
+        if let certificate = defaults.outboundCertificate, let file = chainFile(certificate, service: "outbound") {
             lines.append("smtp_tls_chain_files = \(file)")
         }
         lines += [
@@ -320,7 +323,7 @@ private struct Renderer {
             "-o myhostname=\(interface.hostname)",
         ]
         let verify = maps.entries.contains { [.onVerify, .requireVerify].contains($0.parameters.tls ?? .off) }
-        if let certificate = listener.certificate, let file = chainFile(certificate) {
+        if let certificate = listener.certificate, let file = chainFile(certificate, service: prefix) {
             options += ["-o smtpd_tls_security_level=may", "-o smtpd_tls_chain_files=\(file)"]
             if verify { options.append("-o smtpd_tls_ask_ccert=yes") }
         } else {
@@ -334,20 +337,21 @@ private struct Renderer {
         // The Recipient Access Table: a restriction class consulted for ACCEPT entries.
         let ratFile = "\(prefix)-rat"
         var ratLines: [String] = []
-        var ratDefault = "reject"
+        let rejected = "550 5.1.0 Address rejected"
+        var ratDefault = "check_recipient_access static:{\(rejected)}"
         for entry in listener.recipientAccess {
             if entry.pattern.uppercased() == "ALL" {
-                ratDefault = entry.accept ? "permit" : "reject"
+                if entry.accept { ratDefault = "permit" }
                 break
             }
-            ratLines.append("\(entry.pattern.lowercased()) \(entry.accept ? "OK" : "550 5.1.0 Address rejected")")
+            ratLines.append("\(entry.pattern.lowercased()) \(entry.accept ? "OK" : rejected)")
         }
         add(ratFile, ratLines)
         let ratClass = "esa_rat_\(number)"
         classes.append(
             (
                 ratClass,
-                "check_recipient_access texthash:\(paths.file(ratFile)), \(ratDefault == "permit" ? "permit" : "reject")"
+                "check_recipient_access texthash:\(paths.file(ratFile)), \(ratDefault)"
             )
         )
 

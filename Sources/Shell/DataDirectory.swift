@@ -25,6 +25,8 @@ public struct DataDirectory: Sendable {
     public var configurationFolder: URL { url.appendingPathComponent("configuration", isDirectory: true) }
     public func historyPath(user: String) -> String { url.appendingPathComponent("history-\(user)").path }
     public var auditLog: URL { url.appendingPathComponent("logs/audit.log") }
+    /// The system log (commits, alerts, the gateway's warnings).
+    public var systemLog: URL { url.appendingPathComponent("logs/system.log") }
     private var identityFile: URL { url.appendingPathComponent("appliance.json") }
     private func lastLoginFile(user: String) -> URL { url.appendingPathComponent("lastlogin-\(user).json") }
 
@@ -46,7 +48,8 @@ public struct DataDirectory: Sendable {
         }
     }
 
-    /// Makes what esa keeps owner-only: the data directory, `configuration/` and `logs/` (0700) and
+    /// Makes what esa keeps owner-only: the data directory (0700, or 0711 for esa serve's Postfix),
+    /// `configuration/` and `logs/` (0700) and
     /// the files esa writes in the data directory and in `logs/` (0600). Returns one warning line per
     /// path whose mode was looser and has been tightened.
     @discardableResult
@@ -58,15 +61,19 @@ public struct DataDirectory: Sendable {
             let kind = status.st_mode & S_IFMT
             guard kind == (folder ? S_IFDIR : S_IFREG), status.st_uid == geteuid() else { return }
             let current = status.st_mode & 0o7777
-            guard current & 0o077 != 0 else { return }
+            guard current & ~mode & 0o077 != 0 else { return }
             guard chmod(path, current & mode) == 0 else { return }
             warnings.append(
                 "Warning: \(path) was readable by others (mode \(String(current, radix: 8))); "
                     + "it is now \(String(current & mode, radix: 8))."
             )
         }
-        let folders = [url, configurationFolder, url.appendingPathComponent("logs", isDirectory: true)]
-        for folder in folders { tighten(folder.path, to: 0o700, folder: true) }
+        // The data directory itself may be searchable (not readable) by others: `esa serve` lets the
+        // `postfix` user reach its queue in `gateway/` that way (Docs/Gateway.md).
+        tighten(url.path, to: 0o711, folder: true)
+        for folder in [configurationFolder, url.appendingPathComponent("logs", isDirectory: true)] {
+            tighten(folder.path, to: 0o700, folder: true)
+        }
         for folder in [url, url.appendingPathComponent("logs", isDirectory: true)] {
             let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
             for name in names.sorted() {

@@ -4,7 +4,7 @@ import Shell
 
 /// The `esa` binary: parses its options, picks the console, wires the session.
 @main
-struct Esa: ParsableCommand {
+struct Esa: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "esa",
         abstract: "An appliance-style administration shell for the TLS side of an email gateway.",
@@ -13,11 +13,12 @@ struct Esa: ParsableCommand {
             editing on a terminal, as a script otherwise. Exit status: 0 success, 1 internal error, \
             2 I/O error, 3 an action failed, 4 invalid input, 64 a bad option.
             """,
-        version: "esa \(ApplianceInfo.version)"
+        version: "esa \(ApplianceInfo.version)",
+        subcommands: [Serve.self]
     )
 
-    @Option(name: .long, help: "The data directory (default: $XDG_DATA_HOME/esa).")
-    var dataDir: String?
+    @OptionGroup var data: DataDirectoryOption
+    var dataDir: String? { data.dataDir }
 
     @Option(
         name: .long,
@@ -67,4 +68,10 @@ struct Esa: ParsableCommand {
         let status = launch.start()
         throw ExitCode(status.rawValue)
     }
+}
+
+/// `--data-dir`, shared by the shell and `esa serve` (`esa --data-dir D serve` or `esa serve --data-dir D`).
+struct DataDirectoryOption: ParsableArguments {
+    @Option(name: .long, help: "The data directory (default: $XDG_DATA_HOME/esa).")
+    var dataDir: String?
 }

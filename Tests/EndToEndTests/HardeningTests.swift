@@ -266,11 +266,13 @@ import Glibc
         #expect(chmod(identity, 0o644) == 0)
         let result = try EsaProcess.run(["--data-dir", data.url.path, "-c", "version"])
         #expect(result.status == 0)
-        for (path, mode) in [(data.url.path, 0o700), (configuration, 0o700), (identity, 0o600)] {
+        // The data directory keeps others' search bit (esa serve's Postfix user traverses it), not read.
+        for (path, mode) in [(data.url.path, 0o711), (configuration, 0o700), (identity, 0o600)] {
             #expect(try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int == mode)
         }
         let log = try String(contentsOf: data.url.appendingPathComponent("logs/system.log"), encoding: .utf8)
         #expect(log.contains("Warning: \(configuration) was readable by others (mode 777); it is now 700."))
+        #expect(log.contains("Warning: \(data.url.path) was readable by others (mode 755); it is now 711."))
     }
 
     // MARK: 15. Blank lines

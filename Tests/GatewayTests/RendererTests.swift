@@ -46,7 +46,7 @@ import Testing
         let rendered = PostfixRenderer.render(RenderFixture.configuration, paths: paths)
         try PostfixInstance.write(rendered, into: paths.configuration)
         #expect(instance.check(directory: paths.configuration) == nil)
-        let key = try FileManager.default.attributesOfItem(atPath: paths.file("certs/mail_example.pem"))
+        let key = try FileManager.default.attributesOfItem(atPath: paths.file("certs/listener1.pem"))
         #expect((key[.posixPermissions] as? NSNumber)?.intValue == 0o600)
         let main = try FileManager.default.attributesOfItem(atPath: paths.file("main.cf"))
         #expect((main[.posixPermissions] as? NSNumber)?.intValue == 0o644)

@@ -1,0 +1,159 @@
+import ApplianceConfig
+import ArgumentParser
+import Commands
+import ConfigStore
+import Dispatch
+import Foundation
+import Gateway
+import Service
+import Shell
+import Synchronization
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `esa serve`: the gateway's supervisor (Docs/Gateway.md). Foreground, stopped by SIGTERM or Ctrl-C.
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run the mail gateway: a private Postfix configured from the committed configuration.",
+        discussion: """
+            Renders the committed configuration into a Postfix instance in the data directory, starts \
+            it, and applies every later commit. Needs root. Stops Postfix when it ends (SIGTERM, Ctrl-C).
+            """
+    )
+
+    @OptionGroup var data: DataDirectoryOption
+    var dataDir: String? { data.dataDir }
+
+    @Option(name: .long, help: "Postfix's shortest retry interval in seconds (tests shorten it).")
+    var minimalBackoff: Int = 300
+
+    @Option(name: .long, help: "Postfix's longest retry interval in seconds.")
+    var maximalBackoff: Int = 4000
+
+    @Option(name: .long, help: "Seconds between Postfix's deferred-queue scans.")
+    var queueRunDelay: Int = 300
+
+    func run() async throws {
+        let status = await serve()
+        throw ExitCode(status.rawValue)
+    }
+
+    private func fail(_ message: String, _ status: ExitStatus) -> ExitStatus {
+        FileHandle.standardError.write(Data("esa: \(message)\n".utf8))
+        return status
+    }
+
+    private func say(_ line: String) {
+        FileHandle.standardError.write(Data("esa serve: \(line)\n".utf8))
+    }
+
+    func serve() async -> ExitStatus {
+        guard getuid() == 0 else {
+            return fail("esa serve needs root (Postfix's master runs as root); start it with sudo.", .actionFailed)
+        }
+        guard PostfixInstance.isInstalled else {
+            return fail(
+                "Postfix is not installed (\(PostfixInstance.postfixProgram) is missing); run Scripts/bootstrap.",
+                .actionFailed
+            )
+        }
+        let clock = ShellClock()
+        let url =
+            dataDir.map { URL(fileURLWithPath: $0, isDirectory: true).standardizedFileURL }
+            ?? DataDirectory.defaultURL()
+        let directory = DataDirectory(url: url)
+        let store: RevisionStore
+        let serial: String
+        do {
+            // The same store and identity rules as the shell (Launch): nothing is re-created in a
+            // data directory used before.
+            try directory.prepare()
+            let initialised = directory.isInitialised
+            let existingIdentity = try directory.existingIdentity()
+            store = try RevisionStore(
+                path: directory.storePath,
+                clock: clock.now,
+                createIfMissing: !initialised,
+                sealer: SecretKeyFile(path: directory.url.appendingPathComponent("secret.key").path)
+            ) {
+                try FactoryConfiguration.make(now: clock.now())
+            }
+            let identity =
+                try existingIdentity
+                ?? directory.identity(
+                    now: clock.now(),
+                    create: !initialised || store.history(limit: 1).first?.number == 1
+                )
+            serial = identity.serial
+            _ = try store.revertIfDue(now: clock.now())
+        } catch let error as ShellError {
+            return fail(error.message, error.code.status)
+        } catch let error as StoreError {
+            return fail(error.message, .ioError)
+        } catch {
+            return fail("The configuration store cannot be opened: \(error).", .ioError)
+        }
+        let esa = dataDir == nil ? "esa" : "esa --data-dir \(url.path)"
+        let watcher = StoreWatcher(store: store)
+        let context = ServiceContext(dataDirectory: url, clock: clock, watcher: watcher)
+        let first = FirstApply()
+        let gateway = GatewayPart(
+            options: RenderOptions(
+                minimalBackoffSeconds: minimalBackoff,
+                maximalBackoffSeconds: maximalBackoff,
+                queueRunDelaySeconds: queueRunDelay
+            ),
+            serial: serial,
+            onApply: { report, configuration in
+                guard first.claim() else { return }
+                for line in LoopbackHint.lines(for: report.unbound, configuration: configuration, esa: esa) {
+                    FileHandle.standardError.write(Data("esa serve: \(line)\n".utf8))
+                }
+                if let failure = report.failure {
+                    FileHandle.standardError.write(
+                        Data("esa serve: revision \(report.revision) was not applied: \(failure)\n".utf8)
+                    )
+                } else {
+                    FileHandle.standardError.write(
+                        Data(
+                            "esa serve: the gateway runs revision \(report.revision); Ctrl-C or SIGTERM stops it.\n"
+                                .utf8
+                        )
+                    )
+                }
+            }
+        )
+        let service = Service(context: context, parts: [gateway])
+        let task = Task { try await service.run() }
+        let signals = [SIGINT, SIGTERM].map { number -> any DispatchSourceSignal in
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler { task.cancel() }
+            source.resume()
+            return source
+        }
+        defer { for source in signals { source.cancel() } }
+        do {
+            try await task.value
+        } catch is CancellationError {
+        } catch {
+            return fail("\(error)", .actionFailed)
+        }
+        say("stopped.")
+        return .success
+    }
+}
+
+/// True once: the first apply's report is printed on the terminal, later ones go to the system log.
+final class FirstApply: Sendable {
+    private let done = Mutex(false)
+
+    func claim() -> Bool {
+        done.withLock { done in
+            defer { done = true }
+            return !done
+        }
+    }
+}
