@@ -23,6 +23,7 @@ let package = Package(
         // C system libraries: the only places that see C headers.
         .systemLibrary(name: "COpenSSL", pkgConfig: "openssl"),
         .systemLibrary(name: "CLibEdit", pkgConfig: "libedit"),
+        .systemLibrary(name: "CCrypt"),
 
         // Configuration as plain values.
         .target(name: "ApplianceConfig", swiftSettings: strict),
@@ -36,6 +37,8 @@ let package = Package(
         .target(name: "OpenSSLSupport", dependencies: ["COpenSSL"], swiftSettings: strict),
         // C-free certificate API.
         .target(name: "Certificates", dependencies: ["OpenSSLSupport"], swiftSettings: strict),
+        // yescrypt passphrase hashes (libcrypt); only module importing CCrypt.
+        .target(name: "Passphrases", dependencies: ["CCrypt"], swiftSettings: strict),
         // The legacy scp protocol (ssh.md §2) as pure state machines over bytes.
         .target(name: "SecureCopy", swiftSettings: strict),
         // Console protocol, dialog engine, registry, script runner.
@@ -43,7 +46,7 @@ let package = Package(
         // One file per appliance command.
         .target(
             name: "Commands",
-            dependencies: ["Shell", "ConfigStore", "ApplianceConfig", "Certificates", "SecureCopy"],
+            dependencies: ["Shell", "ConfigStore", "ApplianceConfig", "Certificates", "SecureCopy", "Passphrases"],
             swiftSettings: strict
         ),
         // esa serve's supervisor: parts, the store watcher, back-off.
@@ -102,7 +105,8 @@ let package = Package(
         .testTarget(name: "MailLogTests", dependencies: ["MailLog", "TestSupport"]),
         .testTarget(name: "ShellTests", dependencies: ["Shell", "TestSupport"]),
         .testTarget(name: "SecureCopyTests", dependencies: ["SecureCopy"]),
-        .testTarget(name: "CommandsTests", dependencies: ["Commands", "Shell", "TestSupport"]),
+        .testTarget(name: "PassphrasesTests", dependencies: ["Passphrases", "ApplianceConfig"]),
+        .testTarget(name: "CommandsTests", dependencies: ["Commands", "Shell", "TestSupport", "Passphrases"]),
         .testTarget(
             name: "GatewayTests",
             dependencies: ["Gateway", "ApplianceConfig", "ConfigStore", "Certificates", "TestSupport"],

@@ -29,6 +29,9 @@ public struct ApplianceConfiguration: Sendable, Equatable, Codable {
     public var listenerSettings: ListenerSettings
     /// Alert recipients.
     public var alerts: AlertSettings
+    /// The appliance's users (ssh.md §3); the factory has `admin` only.
+    public var users: [ApplianceUser]
+    public var userPolicy: UserPolicy
     /// Extra fields of the mail log (`tlslogconfig`).
     public var logging: LoggingSettings
 
@@ -45,6 +48,8 @@ public struct ApplianceConfiguration: Sendable, Equatable, Codable {
         listeners: [Listener] = [],
         listenerSettings: ListenerSettings = .init(),
         alerts: AlertSettings = .init(),
+        users: [ApplianceUser] = [ApplianceUser.factoryAdmin],
+        userPolicy: UserPolicy = .init(),
         logging: LoggingSettings = .init()
     ) {
         self.hostname = hostname
@@ -59,13 +64,15 @@ public struct ApplianceConfiguration: Sendable, Equatable, Codable {
         self.listeners = listeners
         self.listenerSettings = listenerSettings
         self.alerts = alerts
+        self.users = users
+        self.userPolicy = userPolicy
         self.logging = logging
     }
 
     private enum CodingKeys: String, CodingKey {
         case hostname, interfaces, certificates, certificateAuthorities, revocationLists, destinations
         case destinationDefaults
-        case ldap, webSecurity, listeners, listenerSettings, alerts, logging
+        case ldap, webSecurity, listeners, listenerSettings, alerts, users, userPolicy, logging
     }
 
     /// Decodes revisions written by any earlier version: sections added later take their factory value.
@@ -84,6 +91,9 @@ public struct ApplianceConfiguration: Sendable, Equatable, Codable {
         listeners = try c.decodeIfPresent([Listener].self, forKey: .listeners) ?? []
         listenerSettings = try c.decodeIfPresent(ListenerSettings.self, forKey: .listenerSettings) ?? .init()
         alerts = try c.decodeIfPresent(AlertSettings.self, forKey: .alerts) ?? .init()
+        // Revisions stored before users existed hold the factory admin.
+        users = try c.decodeIfPresent([ApplianceUser].self, forKey: .users) ?? [ApplianceUser.factoryAdmin]
+        userPolicy = try c.decodeIfPresent(UserPolicy.self, forKey: .userPolicy) ?? .init()
         logging = try c.decodeIfPresent(LoggingSettings.self, forKey: .logging) ?? .init()
     }
 }

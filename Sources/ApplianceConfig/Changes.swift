@@ -219,6 +219,8 @@ extension ApplianceConfiguration {
         .collection("listenerconfig", \.listeners),
         .group("listenerconfig", \.listenerSettings),
         .group("alertconfig", \.alerts),
+        .collection("userconfig", \.users),
+        .group("userconfig", \.userPolicy),
         .group("tlslogconfig", \.logging),
     ]
 

@@ -149,6 +149,21 @@ extension ApplianceConfiguration {
                 )
             }
         }
+        var seenUsers = Set<String>()
+        for user in users {
+            let label = "user \"\(user.name)\""
+            if !ApplianceUser.isValidName(user.name) {
+                issues.append(.init(section: "userconfig", object: label, problem: "invalid user name"))
+            }
+            if !seenUsers.insert(user.name).inserted {
+                issues.append(.init(section: "userconfig", object: label, problem: "duplicate user name"))
+            }
+        }
+        if !users.contains(where: { $0.role == .administrator && !$0.locked }) {
+            issues.append(
+                .init(section: "userconfig", object: "users", problem: "at least one available Administrator is needed")
+            )
+        }
         return issues
     }
 }

@@ -204,6 +204,9 @@ public enum XMLCodec {
         )
         writer.close("destconfig")
 
+        writer.blank()
+        try XMLUsers.write(configuration.users, policy: configuration.userPolicy, secrets: secrets, to: &writer)
+
         for extra in try XMLExtraSections.encode(configuration) {
             writer.blank()
             writer.element(extra.element, extra.json, attributes: [("format", "json")])

@@ -35,7 +35,7 @@ struct ConfigurationReader {
             root,
             allowed: [
                 "hostname", "interfaces", "certificates", "ca_lists", "crls", "ldap_certificate", "websecurity",
-                "alerts", "listener_settings", "listeners", "destconfig", "tls_log_fields",
+                "alerts", "listener_settings", "listeners", "destconfig", "tls_log_fields", "users",
             ] + extras.map(\.name)
         )
         let hostnameNode = try config.required("hostname")
@@ -104,6 +104,12 @@ struct ConfigurationReader {
         }
         if let node = try config.single("destconfig") {
             (configuration.destinationDefaults, configuration.destinations) = try readDestinations(node)
+        }
+
+        if let node = try config.single("users") {
+            (configuration.users, configuration.userPolicy) = try XMLUsers.read(node, open: open)
+        } else {
+            configuration.users = [ApplianceUser.factoryAdmin]
         }
 
         configuration = try XMLExtraSections.decode(extras, into: configuration)

@@ -9,7 +9,7 @@ enum XMLExtraSections {
     static let structured: Set<String> = [
         "hostname", "interfaces", "certificates", "certificateAuthorities", "revocationLists", "destinations",
         "destinationDefaults", "ldap", "webSecurity", "listeners", "listenerSettings", "alerts",
-        "logging",
+        "logging", "users", "userPolicy",
     ]
 
     /// The other sections as (element name, pretty JSON), in name order.

@@ -32,6 +32,8 @@ public enum AllCommands {
         ListenerConfigCommand(),
         CertConfigCommand(),
         SetTTYModeCommand(),
+        PasswdCommand(),
+        UserConfigCommand(),
     ]
 
     public static let registry = CommandRegistry(commands)

@@ -146,6 +146,12 @@ public enum CommitFlow {
             try givenRollback
             ?? dialog.yesNo("Do you want to save the current configuration for rollback?", default: true)
 
+        if session.role != .administrator,
+            session.configuration.users != session.base.configuration.users
+                || session.configuration.userPolicy != session.base.configuration.userPolicy
+        {
+            throw ShellError.actionFailed(Session.accessDenied)
+        }
         showWarnings(session)
         // Store errors reach the admin through ErrorPresenter.
         let outcome: CommitOutcome
@@ -217,18 +223,35 @@ extension CommitMethod {
 }
 
 /// The appliance's system log (`{date} Info: …` lines) in the data directory.
-struct SystemLog {
-    let session: Session
+public struct SystemLog {
+    let dataDirectory: URL
+    let clock: ShellClock
+    private var warn: (String) -> Void = { FileHandle.standardError.write(Data($0.utf8)) }
 
-    init(_ session: Session) { self.session = session }
+    /// A log for the session lines of the binary (login, logout, batch commands). With `quiet`, a
+    /// failed write is not reported: those lines come with every command, and a full disk is
+    /// reported once by whatever the command itself writes.
+    public init(dataDirectory: URL, clock: ShellClock, quiet: Bool = false) {
+        self.dataDirectory = dataDirectory
+        self.clock = clock
+        if quiet { warn = { _ in } }
+    }
+
+    init(_ session: Session) {
+        self.init(dataDirectory: session.environment.dataDirectory, clock: session.clock)
+        warn = { [console = session.console] in console.writeError($0) }
+    }
+
+    /// `PID {pid}` — the prefix of the session lines (ssh.md §3).
+    public static var pid: String { "PID \(ProcessInfo.processInfo.processIdentifier)" }
 
     /// Appends one line (control characters escaped, owner-only file). A failed write is reported
     /// on standard error as a warning: what was done before (a stored commit) stays done.
-    func append(_ message: String) {
+    public func append(_ message: String) {
         do {
-            try SystemLogFile(dataDirectory: session.environment.dataDirectory, clock: session.clock).write(message)
+            try SystemLogFile(dataDirectory: dataDirectory, clock: clock).write(message)
         } catch {
-            session.console.writeError("Warning: the system log cannot be written: \(error.message).\n")
+            warn("Warning: the system log cannot be written: \(error.message).\n")
         }
     }
 }

@@ -5,6 +5,7 @@ public struct CommitDetailCommand: DeclaredCommand {
     public let name = "commitdetail"
     public let summary = "View details about the last commit in the active session."
     public let requiresCommit = false
+    public let access = CommandAccess.view
 
     public init() {}
 

@@ -5,6 +5,7 @@ public struct CommitHistoryCommand: DeclaredCommand {
     public let name = "commithistory"
     public let summary = "List the committed revisions."
     public let requiresCommit = false
+    public let access = CommandAccess.view
 
     static let count = Positional.optional(
         "count",

@@ -6,6 +6,7 @@ public struct ExitCommand: DeclaredCommand {
     public let aliases = ["quit"]
     public let summary = "Exit CLI."
     public let requiresCommit = false
+    public let access = CommandAccess.status
 
     public init() {}
 

@@ -5,6 +5,7 @@ public struct HelpCommand: DeclaredCommand {
     public let name = "help"
     public let summary = "View online help for a command."
     public let requiresCommit = false
+    public let access = CommandAccess.status
 
     static let topic = Positional.optional("command", .commandName)
 

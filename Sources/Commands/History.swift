@@ -5,6 +5,7 @@ public struct HistoryCommand: DeclaredCommand {
     public let name = "history"
     public let summary = "List the commands entered at the prompt."
     public let requiresCommit = false
+    public let access = CommandAccess.status
 
     public init() {}
 

@@ -6,6 +6,7 @@ public struct SetTTYModeCommand: ShellCommand {
     public let name = "setttymode"
     public let summary = "Set terminal modes for automation (paging)."
     public let requiresCommit = false
+    public let access = CommandAccess.status
     public let batchSyntax = ["setttymode {echo} {paging off}"]
     public let hidden = true
 

@@ -6,6 +6,7 @@ public struct ShowChangesCommand: DeclaredCommand {
     public let name = "showchanges"
     public let summary = "Show the pending configuration changes."
     public let requiresCommit = false
+    public let access = CommandAccess.view
     public let grammar = Grammar(
         "showchanges",
         Form(usage: "showchanges") { _, session in ShowChangesCommand.show(session) }
@@ -29,6 +30,7 @@ public struct DiffConfigCommand: DeclaredCommand {
     public let name = "diffconfig"
     public let summary = "Show the differences between two committed revisions."
     public let requiresCommit = false
+    public let access = CommandAccess.view
     static let old = Positional("old", .revision)
     static let new = Positional.optional("new", .revision)
 

@@ -5,6 +5,7 @@ public struct ShowConfigCommand: DeclaredCommand {
     public let name = "showconfig"
     public let summary = "Display all configuration values."
     public let requiresCommit = false
+    public let access = CommandAccess.view
 
     static let option = Positional("option", .passphraseOption)
 

@@ -5,6 +5,7 @@ public struct VersionCommand: DeclaredCommand {
     public let name = "version"
     public let summary = "View system version information."
     public let requiresCommit = false
+    public let access = CommandAccess.status
 
     public init() {}
 

@@ -14,6 +14,11 @@ public protocol ShellCommand: Sendable {
     var requiresCommit: Bool { get }
     /// Words completed after the command name (batch subcommands and options).
     var completions: [String] { get }
+    /// Which roles may run it (ssh.md §3).
+    var access: CommandAccess { get }
+    /// The words after the name as they may be logged: a passphrase given on the command line
+    /// replaced by `*****` (audit log, system log).
+    func loggable(_ arguments: [String]) -> [String]
     /// Not listed by `help` or completed, found only by its exact name (vendor automation's
     /// `setttymode`).
     var hidden: Bool { get }
@@ -26,6 +31,32 @@ extension ShellCommand {
     public var batchSyntax: [String] { [] }
     public var completions: [String] { [] }
     public var hidden: Bool { false }
+    public var access: CommandAccess { .configure }
+    public func loggable(_ arguments: [String]) -> [String] { arguments }
+}
+
+/// What a command does, which decides the roles that may run it (ssh.md §3).
+public enum CommandAccess: Sendable, Equatable {
+    /// Status and the session itself (`help`, `exit`, `version`, `passwd`): every role.
+    case status
+    /// Shows settings without changing them: not Guests.
+    case view
+    /// Stages or commits configuration: Administrators and Operators.
+    case configure
+    /// Manages users: Administrators only.
+    case administer
+}
+
+extension UserRole {
+    /// Whether this role may run commands of that kind.
+    public func may(_ access: CommandAccess) -> Bool {
+        switch access {
+        case .status: true
+        case .view: self != .guest
+        case .configure: self == .administrator || self == .operator
+        case .administer: self == .administrator
+        }
+    }
 }
 
 /// The commands of the shell, looked up by exact name, alias, or unique prefix.

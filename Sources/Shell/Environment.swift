@@ -102,6 +102,9 @@ public struct ShellEnvironment: Sendable {
     public var configurationDirectory: URL { dataDirectory.appendingPathComponent("configuration", isDirectory: true) }
     /// Recorded on commits.
     public var user: String
+    /// The appliance user this session acts as (`--user NAME`, ssh.md §3): its role is enforced.
+    /// nil for the local operator (no `--user`), who has every right.
+    public var applianceUser: String?
     public var mode: SessionMode
     public var clock: ShellClock
     public var appliance: ApplianceInfo
@@ -117,7 +120,8 @@ public struct ShellEnvironment: Sendable {
         clock: ShellClock,
         appliance: ApplianceInfo,
         idleTimeoutMinutes: Int = 30,
-        lastLogin: (date: Date, from: String)? = nil
+        lastLogin: (date: Date, from: String)? = nil,
+        applianceUser: String? = nil
     ) {
         self.dataDirectory = dataDirectory
         self.user = user
@@ -126,5 +130,6 @@ public struct ShellEnvironment: Sendable {
         self.appliance = appliance
         self.idleTimeoutMinutes = idleTimeoutMinutes
         self.lastLogin = lastLogin
+        self.applianceUser = applianceUser
     }
 }

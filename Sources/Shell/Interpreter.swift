@@ -10,6 +10,8 @@ public final class Interpreter {
     public var continueOnError = false
     /// Appends one line per top-level command to the audit log (set by the binary; nil in tests).
     public var audit: ((_ line: String, _ status: ExitStatus) -> Void)?
+    /// Records each command of a `-c` list in the system log (set by the binary; nil in tests).
+    public var batchLog: ((_ line: String) -> Void)?
 
     public init(session: Session) {
         self.session = session
@@ -49,7 +51,7 @@ public final class Interpreter {
             switch console.read(prompt: prompt, kind: .command, completer: session.registry.completer(in: context)) {
             case .line(let line):
                 let status = execute(line)
-                if !line.trimmingSpaces.isEmpty { audit?(line, status) }
+                if !line.trimmingSpaces.isEmpty { audit?(loggable(line), status) }
                 if session.exitRequested { return .success }
             case .interrupt:
                 console.write("\n")
@@ -81,7 +83,7 @@ public final class Interpreter {
                 dialog.countLine()
                 let before = dialog.linesRead
                 let status = execute(line)
-                if !line.trimmingSpaces.isEmpty { audit?(line, status) }
+                if !line.trimmingSpaces.isEmpty { audit?(loggable(line), status) }
                 if let failed = outputFailed() { return abandon(failed) }
                 if status != .success {
                     if !continueOnError { return abandon(status) }
@@ -146,8 +148,9 @@ public final class Interpreter {
             if !console.isInteractive {
                 console.write("\(session.committedHostname)> \(TerminalSafe.escaped(command))\n")
             }
+            if !command.trimmingSpaces.isEmpty { batchLog?(loggable(command)) }
             let status = execute(command, position: index + 1)
-            if !command.trimmingSpaces.isEmpty { audit?(command, status) }
+            if !command.trimmingSpaces.isEmpty { audit?(loggable(command), status) }
             if let failed = outputFailed() { return abandon(failed) }
             if status != .success {
                 if !continueOnError { return abandon(status) }
@@ -189,6 +192,9 @@ public final class Interpreter {
         }
         _ = Interrupts.take()  // a Ctrl-C pressed before this command does not abandon it
         var arguments = Array(words.dropFirst())
+        if let refusal = session.refusal(for: command) {
+            return report(ShellError.actionFailed(refusal))
+        }
         if arguments == ["?"] {
             arguments = ["help", command.name]
             return execute(arguments.joined(separator: " "))
@@ -215,6 +221,22 @@ public final class Interpreter {
     }
 
     private var currentLine: Int { fixedPosition ?? dialog.linesRead }
+
+    /// The line as it may be logged: a passphrase given on it replaced by `*****`.
+    public func loggable(_ line: String) -> String {
+        let trimmed = line.trimmingSpaces
+        guard let words = Words.split(trimmed), let first = words.first,
+            case .found(let command) = session.registry.lookup(first)
+        else { return line }
+        let arguments = Array(words.dropFirst())
+        let shown = command.loggable(arguments)
+        guard shown != arguments else { return line }
+        return ([first] + shown.map(Self.quoted)).joined(separator: " ")
+    }
+
+    private static func quoted(_ word: String) -> String {
+        word.contains(" ") || word.isEmpty ? "\"\(word)\"" : word
+    }
 
     private func report(_ error: ShellError) -> ExitStatus {
         let message = TerminalSafe.escapedLines(error.message)

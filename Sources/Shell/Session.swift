@@ -94,6 +94,21 @@ public final class Session {
         lastCommit = info
     }
 
+    /// Adopts a revision this session committed at once, outside its pending changes (`passwd`):
+    /// the same change is applied to the candidate, so the pending changes stay exactly what they were.
+    public func adoptImmediateCommit(
+        _ info: RevisionInfo,
+        _ configuration: ApplianceConfiguration,
+        applying change: (inout ApplianceConfiguration) -> Void
+    ) {
+        base = (info, configuration)
+        if var working = candidate {
+            candidate = nil
+            change(&working)
+            candidate = working
+        }
+    }
+
     /// `Commit {n} was not confirmed and has been reverted.` for every automatic revert stored since
     /// the last call, whichever process made it (commit.md §8.5): every open session is told once,
     /// the one that made the confirmed commit included.
@@ -112,6 +127,34 @@ public final class Session {
             base = try store.head()
         }
     }
+
+    // MARK: Who is logged in
+
+    /// The appliance user of this session, as committed (nil for the local operator).
+    public var currentUser: ApplianceUser? {
+        environment.applianceUser.flatMap { base.configuration.user(named: $0) }
+    }
+
+    /// The role whose rights apply: the appliance user's, or Administrators for the local operator.
+    /// An appliance user removed meanwhile has the rights of nobody (Guests).
+    public var role: UserRole {
+        guard environment.applianceUser != nil else { return .administrator }
+        return currentUser?.role ?? .guest
+    }
+
+    /// The message that refuses `command` for this session, or nil when it may run.
+    public func refusal(for command: any ShellCommand) -> String? {
+        if currentUser?.mustChangePassphrase == true, !["passwd", "exit", "help"].contains(command.name) {
+            return Self.changeDefaultMessage
+        }
+        return role.may(command.access) ? nil : Self.accessDenied
+    }
+
+    /// The refusal of a command outside the user's role (**exact** up to `use`).
+    public static let accessDenied = "You are not in the correct access group to use this command."
+    /// Until the factory passphrase is changed (contains the **exact** `change the default passphrase`).
+    public static let changeDefaultMessage =
+        "You must change the default passphrase before using this command. Use the passwd command."
 
     // MARK: Output helpers
 

@@ -20,7 +20,11 @@ struct Esa: AsyncParsableCommand {
     @OptionGroup var data: DataDirectoryOption
     var dataDir: String? { data.dataDir }
 
-    @Option(name: .long, help: "The user recorded on commits (default: the login name).")
+    @Option(
+        name: .long,
+        help:
+            "The appliance user this session acts as, with that user's role (default: the local operator, full rights, recorded by login name)."
+    )
     var user: String?
 
     @Option(name: .customShort("c"), help: "Run the commands of one line, separated by ';'.")

@@ -34,14 +34,7 @@ struct Launch {
         let console: any Console
         var scriptFD: Int32?
         if let commands, SCPRequest.isSCP(commands) {
-            // ssh.md §2: `scp -t`/`scp -f` from an SSH exec request, before any command parsing;
-            // nothing but protocol bytes on standard output.
-            do {
-                try directory.prepare()
-            } catch {
-                return SecureCopyTransfer(folder: directory.configurationFolder).refuse(error.message)
-            }
-            return SecureCopyTransfer(folder: directory.configurationFolder).run(commands)
+            return secureCopy(commands, directory: directory, clock: clock)
         }
         do {
             try directory.prepare()
@@ -131,6 +124,25 @@ struct Launch {
             }
         }
 
+        if let user {
+            // ssh.md §3: `--user NAME` acts as that appliance user; the same answer whether the
+            // account does not exist or is locked.
+            guard let account = try? store.head().configuration.user(named: user), !account.locked else {
+                return fail("Access denied for \(user).", .actionFailed)
+            }
+        }
+        let systemLog = SystemLog(dataDirectory: directory.url, clock: clock, quiet: true)
+        let connection = Self.connection()
+        if mode == .interactive {
+            systemLog.append(
+                "Info: \(SystemLog.pid): User \(userName) login from \(connection.source) on \(connection.local)"
+            )
+        }
+        defer {
+            if mode == .interactive {
+                systemLog.append("Info: \(SystemLog.pid): User \(userName) logged out of CLI session")
+            }
+        }
         let lastLogin =
             mode == .interactive
             ? directory.recordLogin(user: userName, now: clock.now(), from: Self.remoteAddress()) : nil
@@ -141,7 +153,8 @@ struct Launch {
             clock: clock,
             appliance: appliance,
             idleTimeoutMinutes: idleTimeoutMinutes,
-            lastLogin: lastLogin
+            lastLogin: lastLogin,
+            applianceUser: user
         )
         let session: Session
         do {
@@ -170,7 +183,9 @@ struct Launch {
                 }
             }
         }
-
+        interpreter.batchLog = { line in
+            systemLog.append("Info: \(SystemLog.pid): User \(environment.user) executed batch command: \(line)")
+        }
         if mode == .interactive { Interrupts.install() }
         let reverter =
             mode == .interactive ? AutoRevertTimer(store: store, clock: clock) : nil
@@ -192,6 +207,44 @@ struct Launch {
         if let login = ProcessInfo.processInfo.environment["USER"], !login.isEmpty { return login }
         if let name = getlogin() { return String(cString: name) }
         return "admin"
+    }
+
+    /// Runs `scp -t`/`scp -f` from an SSH exec request (ssh.md §2), before any command parsing;
+    /// nothing but protocol bytes on standard output. Read-only roles may download only.
+    private func secureCopy(_ line: String, directory: DataDirectory, clock: ShellClock) -> ExitStatus {
+        var transfer = SecureCopyTransfer(folder: directory.configurationFolder)
+        do {
+            try directory.prepare()
+            if let user {
+                // Only the users are needed: an existing store is opened, never created here.
+                let store = try RevisionStore(
+                    path: directory.storePath,
+                    clock: clock.now,
+                    createIfMissing: !directory.isInitialised,
+                    sealer: SecretKeyFile(path: directory.url.appendingPathComponent("secret.key").path)
+                ) {
+                    try FactoryConfiguration.make(now: clock.now())
+                }
+                guard let account = try store.head().configuration.user(named: user), !account.locked else {
+                    return transfer.refuse("Access denied for \(user).")
+                }
+                transfer.mayUpload = account.role.may(.configure) && !account.mustChangePassphrase
+            }
+        } catch let error as ShellError {
+            return transfer.refuse(error.message)
+        } catch let error as StoreError {
+            return transfer.refuse(error.message)
+        } catch {
+            return transfer.refuse("The configuration store cannot be opened: \(error).")
+        }
+        return transfer.run(line)
+    }
+
+    /// The client's and this host's addresses of the SSH connection (`SSH_CONNECTION`).
+    private static func connection() -> (source: String, local: String) {
+        let parts = (ProcessInfo.processInfo.environment["SSH_CONNECTION"] ?? "").split(separator: " ")
+        guard parts.count == 4 else { return ("127.0.0.1", "127.0.0.1") }
+        return (String(parts[0]), String(parts[2]))
     }
 
     private static func remoteAddress() -> String {

@@ -315,9 +315,49 @@ private func line(of fragment: String, in text: String) -> Int {
                 bounce_validation = 0
                 ]]></destinations>
                   </destconfig>
+                  <users>
+                    <user_policy>
+                      <max_failed_logins>5</max_failed_logins>
+                      <min_passphrase_length>8</min_passphrase_length>
+                    </user_policy>
+                    <user>
+                      <username>admin</username>
+                      <full_name>Administrator</full_name>
+                      <role>Administrator</role>
+                      <status>available</status>
+                      <passphrase>*****</passphrase>
+                      <passphrase_change_required>1</passphrase_change_required>
+                    </user>
+                  </users>
                 </config>
                 """
         )
+    }
+
+    @Test func usersRoundTripWithTheirHashSealedAndMaskedHashesAreRefused() throws {
+        var original = rich()
+        original.users.append(
+            ApplianceUser(
+                name: "ops",
+                fullName: "Night <Ops> & Co",
+                role: .readOnlyOperator,
+                passphraseHash: "$y$j9T$abc$def",
+                locked: true,
+                keys: ["ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIG ops@host"]
+            )
+        )
+        original.userPolicy = UserPolicy(maximumFailures: 3, minimumLength: 10)
+        let sealed = try XMLCodec.encode(original, header: header, secrets: .encrypt(seal: fakeSeal))
+        #expect(!sealed.contains("$y$j9T$abc$def"))
+        #expect(sealed.contains("<role>Read-Only Operator</role>"))
+        #expect(try XMLCodec.decode(Data(sealed.utf8), open: fakeOpen) == original)
+        var withoutKeys = original
+        withoutKeys.certificates = []
+        let masked = try XMLCodec.encode(withoutKeys, header: header, secrets: .mask)
+        #expect(!masked.contains("$y$"))
+        let error = decodeError(masked)
+        #expect(error?.code == .maskedSecrets)
+        #expect(error?.line == line(of: "<passphrase>", in: masked))
     }
 
     @Test func richConfigurationRoundTripsWithEncryptedSecrets() throws {

@@ -50,9 +50,9 @@ struct BadInputCatalogueTests {
             let result = try shell.run(String(decoding: bytes, as: UTF8.self), continueOnError: continueOnError)
             return (result.output, result.errorOutput, result.status.rawValue)
         case .binary, .terminal:
-            var arguments = ["--data-dir", shell.directory.url.path, "--user", "admin"]
+            var arguments = ["--data-dir", shell.directory.url.path]
             if continueOnError { arguments.append("--continue-on-error") }
-            let result = try EsaProcess.run(arguments, input: bytes)
+            let result = try EsaProcess.run(arguments, input: bytes, environment: EsaProcess.environment(user: "admin"))
             return (result.stdout, result.stderr, result.status)
         }
     }

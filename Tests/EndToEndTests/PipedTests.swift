@@ -7,8 +7,9 @@ import Testing
     @Test func pipedScriptPrintsATranscriptAndCommits() throws {
         let data = try TemporaryDirectory()
         let result = try EsaProcess.run(
-            ["--data-dir", data.url.path, "--user", "ops"],
-            input: "sethostname mail.example.com\ncommit\nfirst\nY\n"
+            ["--data-dir", data.url.path],
+            input: "sethostname mail.example.com\ncommit\nfirst\nY\n",
+            environment: EsaProcess.environment(user: "ops")
         )
         #expect(result.status == 0)
         #expect(result.stderr == "")
@@ -125,7 +126,11 @@ import Testing
 
     @Test func everyTopLevelLineIsAudited() throws {
         let data = try TemporaryDirectory()
-        _ = try EsaProcess.run(["--data-dir", data.url.path, "--user", "auditor"], input: "version\nbogus\n")
+        _ = try EsaProcess.run(
+            ["--data-dir", data.url.path],
+            input: "version\nbogus\n",
+            environment: EsaProcess.environment(user: "auditor")
+        )
         let log = try String(contentsOf: data.url.appendingPathComponent("logs/audit.log"), encoding: .utf8)
         let lines = log.split(separator: "\n")
         #expect(lines.count == 2)

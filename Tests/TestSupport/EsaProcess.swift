@@ -62,8 +62,16 @@ public enum EsaProcess {
     }
 
     /// Runs `esa` with text on standard input.
-    public static func run(_ arguments: [String], input: String) throws -> Result {
-        try run(arguments, input: Array(input.utf8))
+    public static func run(_ arguments: [String], input: String, environment: [String: String]? = nil) throws -> Result
+    {
+        try run(arguments, input: Array(input.utf8), environment: environment)
+    }
+
+    /// This process's environment with `USER` set: the local operator's name recorded on commits.
+    public static func environment(user: String) -> [String: String] {
+        var environment = ProcessInfo.processInfo.environment
+        environment["USER"] = user
+        return environment
     }
 
     private final class Collected: @unchecked Sendable {

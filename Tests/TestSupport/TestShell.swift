@@ -46,6 +46,8 @@ public final class TestShell {
     public let clock: TestClock
     public let store: RevisionStore
     public let user: String
+    /// The appliance user sessions act as (`esa --user NAME`); nil for the local operator.
+    public var applianceUser: String?
 
     public init(clock: TestClock = TestClock(), user: String = "admin") throws {
         self.clock = clock
@@ -84,7 +86,8 @@ public final class TestShell {
             user: user,
             mode: mode,
             clock: clock.shellClock,
-            appliance: appliance
+            appliance: appliance,
+            applianceUser: applianceUser
         )
         let session = try Session(
             console: console,
@@ -93,6 +96,22 @@ public final class TestShell {
             registry: AllCommands.registry
         )
         return (session, console, output)
+    }
+
+    /// Commits `change` to the store directly (test set-up), as the local operator.
+    public func commit(_ comment: String = "set-up", _ change: (inout ApplianceConfiguration) -> Void) throws {
+        let head = try store.head()
+        var configuration = head.configuration
+        change(&configuration)
+        _ = try store.commit(
+            configuration,
+            base: head.info.number,
+            user: user,
+            method: .script,
+            comment: comment,
+            rollbackPoint: false,
+            validate: { _ in [] }
+        )
     }
 
     /// Runs `input` as a piped script (`esa < file`).

@@ -1,0 +1,44 @@
+import ApplianceConfig
+import Shell
+
+/// `passwd` (also `password`): the logged-in user changes their own passphrase (ssh.md §3). Takes
+/// effect at once, without commit; recorded in the system log.
+public struct PasswdCommand: ShellCommand {
+    public let name = "passwd"
+    public let aliases = ["password"]
+    public let summary = "Change your passphrase."
+    public let requiresCommit = false
+    public let access = CommandAccess.status
+
+    public init() {}
+
+    public func run(_ arguments: [String], in session: Session) throws {
+        guard arguments.isEmpty else { throw ShellError.invalidInput("Usage: passwd") }
+        guard let user = session.currentUser else {
+            throw ShellError.actionFailed(
+                "passwd changes the passphrase of the appliance user of the session (esa --user NAME); "
+                    + "use userconfig PASSPHRASE to set another user's."
+            )
+        }
+        let dialog = session.dialog
+        dialog.block([])
+        let old = try dialog.secret("Old passphrase: ")
+        try LoginGuard(session).check(old, for: user, failure: "Old passphrase did not match.")
+        guard
+            let hash = try UserAccounts.askNewPassphrase(
+                session,
+                user: user.name,
+                first: ["New Passphrase:", "[]> "],
+                again: ["Please enter the new passphrase again: "]
+            )
+        else { return }
+        let name = user.name
+        try UserAccounts.commitNow(session, comment: "passphrase of \(name) changed") { config in
+            guard let index = config.users.firstIndex(where: { $0.name == name }) else { return }
+            config.users[index].passphraseHash = hash
+            config.users[index].mustChangePassphrase = false
+        }
+        SystemLog(session).append("Info: \(SystemLog.pid): User \(name) changed the passphrase")
+        dialog.block("Passphrase changed.")
+    }
+}
