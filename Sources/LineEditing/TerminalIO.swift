@@ -1,3 +1,5 @@
+import Shell
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -147,13 +149,27 @@ struct InputBuffer {
                 let milliseconds = seconds * 1000 + (attoseconds + 999_999_999_999_999) / 1_000_000_000_000_000
                 timeout = Int32(clamping: milliseconds)
             }
-            var pfd = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
-            let ready = poll(&pfd, 1, timeout)
+            // The terminal and the SIGINT wake-up pipe: a Ctrl-C delivered as a signal while this read
+            // waits (it was pressed just before the terminal left line mode) reads as the key itself.
+            let wake = Interrupts.wakeDescriptor
+            var pfds = [
+                pollfd(fd: fd, events: Int16(POLLIN), revents: 0),
+                pollfd(fd: wake, events: Int16(POLLIN), revents: 0),
+            ]
+            let ready = poll(&pfds, wake >= 0 ? 2 : 1, timeout)
             if ready < 0 {
                 if errno == EINTR || errno == EAGAIN { continue }
                 return .closed
             }
             if ready == 0 { continue }
+            if wake >= 0, pfds[1].revents & Int16(POLLIN) != 0 {
+                Interrupts.drainWakeups()
+                if Interrupts.take() {
+                    bytes.append(0x03)
+                    return .byte(bytes[start])
+                }
+            }
+            guard pfds[0].revents != 0 else { continue }
             var chunk = [UInt8](repeating: 0, count: 4096)
             let count = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
             if count > 0 {

@@ -36,7 +36,9 @@ struct BadInputEndToEndTests {
 
     /// Types `keys` after staging a host name, presses Ctrl-C, and checks the prompt comes back with only the
     /// host name staged; then leaves without committing and checks nothing was committed.
-    static func interrupt(after steps: [(send: String, expect: String)]) throws {
+    /// With `asSignal`, the Ctrl-C reaches the shell as a SIGINT delivered while it waits for the next key,
+    /// as when the key was pressed just before the terminal left line mode and the signal came late.
+    static func interrupt(after steps: [(send: String, expect: String)], asSignal: Bool = false) throws {
         let directory = try prepared()
         let before = try committedState(directory)
         let binary = try #require(EsaBinary.url, "the esa executable is not built next to the tests")
@@ -48,7 +50,11 @@ struct BadInputEndToEndTests {
             terminal.send(step.send)
             try terminal.expect(step.expect)
         }
-        terminal.send(ctrlC)
+        if asSignal {
+            #expect(kill(terminal.pid, SIGINT) == 0)
+        } else {
+            terminal.send(ctrlC)
+        }
         let after = try terminal.expect(prompt)
         #expect(!after.contains("line "), "no error message: \(after)")
 
@@ -85,5 +91,19 @@ struct BadInputEndToEndTests {
             ("p2\r", "(end with '.'):"),
             ("-----BEGIN CERTIFICATE-----\r", "-----BEGIN CERTIFICATE-----"),
         ])
+    }
+
+    @Test("#10 certconfig: a late SIGINT while a PASTE line is awaited ends the paste like Ctrl-C")
+    func interruptPasteBySignal() throws {
+        try Self.interrupt(
+            after: [
+                ("certconfig\r", "[]> "),
+                ("certificate\r", "[]> "),
+                ("paste\r", "> "),
+                ("p2\r", "(end with '.'):"),
+                ("-----BEGIN CERTIFICATE-----\r", "-----BEGIN CERTIFICATE-----"),
+            ],
+            asSignal: true
+        )
     }
 }
