@@ -144,10 +144,18 @@ public final class Session {
 
     /// The message that refuses `command` for this session, or nil when it may run.
     public func refusal(for command: any ShellCommand) -> String? {
+        if environment.readOnly, command.requiresCommit || command.writesDataDirectory {
+            return Self.readOnlyMessage(environment.dataDirectory.path)
+        }
         if currentUser?.mustChangePassphrase == true, !["passwd", "exit", "help"].contains(command.name) {
             return Self.changeDefaultMessage
         }
         return role.may(command.access) ? nil : Self.accessDenied
+    }
+
+    /// The refusal of a command that would change something in a read-only data directory.
+    public static func readOnlyMessage(_ path: String) -> String {
+        "The data directory \(TerminalSafe.escaped(path)) is read-only: only commands that change nothing can be used."
     }
 
     /// The refusal of a command outside the user's role (**exact** up to `use`).
