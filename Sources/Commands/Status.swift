@@ -38,6 +38,7 @@ public struct ResetCountersCommand: DeclaredCommand {
     public let name = "resetcounters"
     public let summary = "Reset the counters shown by status."
     public let requiresCommit = false
+    public let writesDataDirectory = true
     public let access = CommandAccess.configure
 
     public let grammar = Grammar(
