@@ -158,6 +158,14 @@ public final class RevisionStore: ConfigurationStore {
         }
     }
 
+    /// The head's number (not verified: a cheap question asked before every prompt; what it points at
+    /// is verified when read).
+    public func headNumber() throws -> Int {
+        try Self.translatingErrors(path: path) {
+            try database.read { db in try Int.fetchOne(db, sql: "SELECT MAX(number) FROM revision") ?? 0 }
+        }
+    }
+
     /// The newest `limit` revisions, newest first (each record verified).
     public func history(limit: Int) throws -> [RevisionInfo] {
         try Self.translatingErrors(path: path) {

@@ -113,6 +113,7 @@ public final class Session {
     /// the last call, whichever process made it (commit.md §8.5): every open session is told once,
     /// the one that made the confirmed commit included.
     public func revertNotices() throws -> [String] {
+        guard try store.headNumber() > lastSeenRevision else { return [] }
         let newer = try store.history(limit: 20).filter { $0.number > lastSeenRevision }
         lastSeenRevision = max(lastSeenRevision, newer.map(\.number).max() ?? lastSeenRevision)
         return newer.reversed().filter { $0.method == .autoRevert }.map { info in
@@ -123,7 +124,7 @@ public final class Session {
     /// Follows commits of other sessions while this one has nothing pending.
     public func refreshBase() throws {
         guard candidate == nil else { return }
-        if try store.history(limit: 1).first?.number != base.info.number {
+        if try store.headNumber() != base.info.number {
             base = try store.head()
         }
     }
