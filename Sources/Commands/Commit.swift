@@ -8,6 +8,7 @@ public struct CommitCommand: DeclaredCommand {
     public let name = "commit"
     public let summary = "Commit pending configuration changes."
     public let requiresCommit = false
+    public let writesDataDirectory = true
 
     static let comment = Positional.optional("comment", .text("\"{comment}\""))
     /// A second unquoted word: the comment was meant to be quoted.

@@ -8,6 +8,7 @@ public struct PasswdCommand: ShellCommand {
     public let aliases = ["password"]
     public let summary = "Change your passphrase."
     public let requiresCommit = false
+    public let writesDataDirectory = true
     public let access = CommandAccess.status
 
     public init() {}

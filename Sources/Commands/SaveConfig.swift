@@ -12,6 +12,7 @@ public struct SaveConfigCommand: ShellCommand {
     public let name = "saveconfig"
     public let summary = "Saves a copy of the current configuration settings to a file."
     public let requiresCommit = false
+    public let writesDataDirectory = true
     public let access = CommandAccess.view
     public let batchSyntax = ["saveconfig {1|2}"]
     public let completions = ["1", "2"]

@@ -18,6 +18,9 @@ public protocol ConfigurationStore: AnyObject, Sendable {
     /// The newest `limit` revisions, newest first.
     func history(limit: Int) throws -> [RevisionInfo]
 
+    /// The head's number, cheaply: asked before every prompt to notice other sessions' commits.
+    func headNumber() throws -> Int
+
     /// The newest `limit` rollback points (the head included when it is one), newest first.
     func rollbackPoints(limit: Int) throws -> [RevisionInfo]
 
@@ -130,4 +133,8 @@ extension ConfigurationStore {
             validate: validate
         )
     }
+}
+
+extension ConfigurationStore {
+    public func headNumber() throws -> Int { try history(limit: 1).first?.number ?? 0 }
 }

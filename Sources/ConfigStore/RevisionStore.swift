@@ -43,10 +43,15 @@ public final class RevisionStore: ConfigurationStore {
     /// Only what start-up reads is verified: the head's record and content (``verify()`` checks every
     /// revision). Damage throws `.damaged` naming the revision and the last good one before it, and
     /// changes nothing. A due confirmed commit is not reverted here; call ``revertIfDue(now:)`` next.
+    ///
+    /// `readOnly` opens a store in a folder that cannot be written (nothing is created or migrated;
+    /// every write fails with `.notWritable`). Without a write-ahead log beside it the file is opened
+    /// as immutable, since SQLite cannot otherwise read a WAL database where it cannot create one.
     public init(
         path: String,
         clock: @escaping @Sendable () -> Date,
         createIfMissing: Bool = true,
+        readOnly: Bool = false,
         sealer: (any SecretSealing)? = nil,
         factory: () throws -> ApplianceConfiguration
     ) throws {
@@ -54,7 +59,7 @@ public final class RevisionStore: ConfigurationStore {
         self.clock = clock
         keys = KeySealer(sealer)
         if let state = try Self.absence(path) {
-            guard createIfMissing else {
+            guard createIfMissing, !readOnly else {
                 throw StoreError(
                     .missing,
                     "The configuration store \(path) is \(state); restore it from a backup (nothing was changed)."
@@ -63,7 +68,11 @@ public final class RevisionStore: ConfigurationStore {
             try Self.create(path: path, clock: clock, keys: keys, factory: factory)
         }
         database = try Self.translatingErrors(path: path) {
-            try DatabaseQueue(path: path, configuration: Self.databaseConfiguration)
+            guard readOnly else { return try DatabaseQueue(path: path, configuration: Self.databaseConfiguration) }
+            var configuration = Configuration()
+            configuration.readonly = true
+            configuration.label = "ConfigStore"
+            return try DatabaseQueue(path: Self.readOnlyLocation(path), configuration: configuration)
         }
         try Self.translatingErrors(path: path) {
             let migrator = Schema.migrator(keys: keys)
@@ -77,6 +86,13 @@ public final class RevisionStore: ConfigurationStore {
                     )
                 }
                 return try migrator.hasCompletedMigrations(db)
+            }
+            if !complete && readOnly {
+                throw StoreError(
+                    .notWritable,
+                    "The configuration store \(path) was written by an older version of esa and must be "
+                        + "upgraded, which a read-only data directory does not allow."
+                )
             }
             if !complete {
                 do {
@@ -139,6 +155,14 @@ public final class RevisionStore: ConfigurationStore {
                 guard let stored = try Schema.revision(db, number: number) else { return nil }
                 return (stored.info, try configuration(db, stored))
             }
+        }
+    }
+
+    /// The head's number (not verified: a cheap question asked before every prompt; what it points at
+    /// is verified when read).
+    public func headNumber() throws -> Int {
+        try Self.translatingErrors(path: path) {
+            try database.read { db in try Int.fetchOne(db, sql: "SELECT MAX(number) FROM revision") ?? 0 }
         }
     }
 
@@ -492,6 +516,23 @@ public final class RevisionStore: ConfigurationStore {
             try db.execute(sql: "PRAGMA secure_delete = ON")
         }
         return configuration
+    }
+
+    /// The SQLite location of a store opened read-only: a `file:` URI, immutable when no write-ahead
+    /// log lies beside the file (a cleanly closed store has none).
+    private static func readOnlyLocation(_ path: String) -> String {
+        var escaped = ""
+        for byte in path.utf8 {
+            switch byte {
+            case UInt8(ascii: "%"), UInt8(ascii: "?"), UInt8(ascii: "#"), 0x80...0xFF, 0...0x20:
+                escaped += "%" + (byte < 16 ? "0" : "") + String(byte, radix: 16, uppercase: true)
+            default:
+                escaped.unicodeScalars.append(Unicode.Scalar(byte))
+            }
+        }
+        var status = stat()
+        let logged = stat(path + "-wal", &status) == 0 && status.st_size > 0
+        return "file:\(escaped)?mode=ro" + (logged ? "" : "&immutable=1")
     }
 
     /// "missing" or "empty" when there is no store at `path` (an empty file whose write-ahead log is

@@ -16,6 +16,10 @@ public protocol ShellCommand: Sendable {
     var completions: [String] { get }
     /// Which roles may run it (ssh.md §3).
     var access: CommandAccess { get }
+    /// Whether it writes to the data directory without staging anything (`commit`, `passwd`,
+    /// `saveconfig`): refused, like every command that stages changes, when the data directory is
+    /// read-only.
+    var writesDataDirectory: Bool { get }
     /// The words after the name as they may be logged: a passphrase given on the command line
     /// replaced by `*****` (audit log, system log).
     func loggable(_ arguments: [String]) -> [String]
@@ -32,6 +36,7 @@ extension ShellCommand {
     public var completions: [String] { [] }
     public var hidden: Bool { false }
     public var access: CommandAccess { .configure }
+    public var writesDataDirectory: Bool { false }
     public func loggable(_ arguments: [String]) -> [String] { arguments }
 }
 

@@ -30,8 +30,19 @@ public struct DataDirectory: Sendable {
     private var identityFile: URL { url.appendingPathComponent("appliance.json") }
     private func lastLoginFile(user: String) -> URL { url.appendingPathComponent("lastlogin-\(user).json") }
 
-    /// Creates the folders (owner-only) if they are missing. Throws an I/O error naming the folder.
-    public func prepare() throws(ShellError) {
+    /// Whether esa may write in the data directory.
+    public enum Access: Sendable, Equatable {
+        case writable
+        /// A data directory used before that cannot be written now (a read-only mount, a copy under
+        /// inspection): viewing commands only, nothing is created, tightened or recorded.
+        case readOnly
+    }
+
+    /// Creates the folders (owner-only) if they are missing. Throws an I/O error naming the folder —
+    /// unless the data directory was used before and cannot be written: then it is `.readOnly`.
+    @discardableResult
+    public func prepare() throws(ShellError) -> Access {
+        if isInitialised, !FileManager.default.isWritableFile(atPath: url.path) { return .readOnly }
         for folder in [url, configurationFolder, url.appendingPathComponent("logs", isDirectory: true)] {
             do {
                 try FileManager.default.createDirectory(
@@ -46,6 +57,7 @@ public struct DataDirectory: Sendable {
         guard FileManager.default.isWritableFile(atPath: url.path) else {
             throw ShellError.io("The data directory \(url.path) is not writable.")
         }
+        return .writable
     }
 
     /// Makes what esa keeps owner-only: the data directory (0700, or 0711 for esa serve's Postfix),

@@ -112,6 +112,9 @@ public struct ShellEnvironment: Sendable {
     public var idleTimeoutMinutes: Int
     /// `Last login:` facts of the previous session of this user, if any.
     public var lastLogin: (date: Date, from: String)?
+    /// The data directory cannot be written (a read-only mount, a backup under inspection): only
+    /// commands that change nothing may run.
+    public var readOnly = false
 
     public init(
         dataDirectory: URL,

@@ -73,14 +73,17 @@ public final class Interpreter {
     public func runScript() -> ExitStatus {
         var worst = ExitStatus.success
         var next: InputEvent?
+        var afterBlankLine = false
         while true {
-            showNotices()
+            // A run of blank lines shows no prompts (StreamConsole), so nothing could show a notice.
+            if !afterBlankLine { showNotices() }
             let prompt = "\(session.committedHostname)> "
             let event = next ?? console.read(prompt: prompt, kind: .command, completer: .none)
             next = nil
             switch event {
             case .line(let line):
                 dialog.countLine()
+                afterBlankLine = line.trimmingSpaces.isEmpty
                 let before = dialog.linesRead
                 let status = execute(line)
                 if !line.trimmingSpaces.isEmpty { audit?(loggable(line), status) }
@@ -130,6 +133,31 @@ public final class Interpreter {
         }
     }
 
+    /// Most answers skipped after a failed dialog of a `-c` list before the list stops instead.
+    static let maximumSkippedAnswers = 100_000
+
+    /// `-c` with `--continue-on-error` after a failed dialog: consumes the rest of the answers on
+    /// standard input without echoing them; later commands that ask a question see the end of input.
+    /// False when the input does not end (the list stops, as without `--continue-on-error`).
+    private func skipQueuedAnswers() -> Bool {
+        var skipped = 0
+        reading: while skipped < Self.maximumSkippedAnswers {
+            switch console.skip() {
+            case .line, .invalid: skipped += 1
+            case .endOfInput, .interrupt, .timedOut: break reading
+            }
+        }
+        let ended = skipped < Self.maximumSkippedAnswers
+        guard skipped > 0 else { return true }
+        let noun = skipped == 1 ? "answer" : "answers"
+        console.writeError(
+            "\(ended ? "" : "at least ")\(skipped) more \(noun) on standard input skipped after the failed "
+                + "dialog: a -c list cannot tell which answers belong to its later commands"
+                + (ended ? ".\n" : "; the list stops here.\n")
+        )
+        return ended
+    }
+
     private func reportSkipped(_ count: Int, from first: Int) {
         let range = count == 1 ? "line \(first)" : "lines \(first)-\(first + count - 1)"
         console.writeError("\(range): skipped after the failed dialog, up to the next command.\n")
@@ -149,12 +177,20 @@ public final class Interpreter {
                 console.write("\(session.committedHostname)> \(TerminalSafe.escaped(command))\n")
             }
             if !command.trimmingSpaces.isEmpty { batchLog?(loggable(command)) }
+            let before = dialog.linesRead
             let status = execute(command, position: index + 1)
             if !command.trimmingSpaces.isEmpty { audit?(loggable(command), status) }
             if let failed = outputFailed() { return abandon(failed) }
             if status != .success {
                 if !continueOnError { return abandon(status) }
                 worst = worst == .success ? status : worst
+                // The rest of standard input holds the failed dialog's other answers (passphrases
+                // too) and nothing marks where the later commands' answers begin: none is used.
+                if dialog.linesRead > before, (console as? StreamConsole)?.answersAreQueued == true,
+                    !skipQueuedAnswers()
+                {
+                    return abandon(status)
+                }
             }
             if session.exitRequested { break }
         }

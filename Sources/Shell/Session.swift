@@ -113,6 +113,7 @@ public final class Session {
     /// the last call, whichever process made it (commit.md §8.5): every open session is told once,
     /// the one that made the confirmed commit included.
     public func revertNotices() throws -> [String] {
+        guard try store.headNumber() > lastSeenRevision else { return [] }
         let newer = try store.history(limit: 20).filter { $0.number > lastSeenRevision }
         lastSeenRevision = max(lastSeenRevision, newer.map(\.number).max() ?? lastSeenRevision)
         return newer.reversed().filter { $0.method == .autoRevert }.map { info in
@@ -123,7 +124,7 @@ public final class Session {
     /// Follows commits of other sessions while this one has nothing pending.
     public func refreshBase() throws {
         guard candidate == nil else { return }
-        if try store.history(limit: 1).first?.number != base.info.number {
+        if try store.headNumber() != base.info.number {
             base = try store.head()
         }
     }
@@ -144,10 +145,18 @@ public final class Session {
 
     /// The message that refuses `command` for this session, or nil when it may run.
     public func refusal(for command: any ShellCommand) -> String? {
+        if environment.readOnly, command.requiresCommit || command.writesDataDirectory {
+            return Self.readOnlyMessage(environment.dataDirectory.path)
+        }
         if currentUser?.mustChangePassphrase == true, !["passwd", "exit", "help"].contains(command.name) {
             return Self.changeDefaultMessage
         }
         return role.may(command.access) ? nil : Self.accessDenied
+    }
+
+    /// The refusal of a command that would change something in a read-only data directory.
+    public static func readOnlyMessage(_ path: String) -> String {
+        "The data directory \(TerminalSafe.escaped(path)) is read-only: only commands that change nothing can be used."
     }
 
     /// The refusal of a command outside the user's role (**exact** up to `use`).

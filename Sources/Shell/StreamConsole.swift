@@ -18,6 +18,9 @@ public final class FileDescriptorSource: ByteSource {
 
     public init(fd: Int32) { self.fd = fd }
 
+    /// Whether the descriptor is a terminal (answers are typed when asked, not queued in advance).
+    public var isTerminal: Bool { isatty(fd) == 1 }
+
     public func readChunk(maximum: Int) -> [UInt8] {
         var buffer = [UInt8](repeating: 0, count: maximum)
         while true {
@@ -128,6 +131,9 @@ public final class StreamConsole: Console {
     }
 
     public func waitForMore() -> Bool { true }
+
+    /// Whether the answers come from a file or a pipe, written before the questions were asked.
+    public var answersAreQueued: Bool { (source as? FileDescriptorSource)?.isTerminal != true }
 
     /// Consumes the next line without echoing it (the answers of a failed dialog in a script).
     public func skip() -> InputEvent {

@@ -36,10 +36,11 @@ struct Launch {
         if let commands, SCPRequest.isSCP(commands) {
             return secureCopy(commands, directory: directory, clock: clock)
         }
+        let access: DataDirectory.Access
         do {
-            try directory.prepare()
+            access = try directory.prepare()
             // Loose modes left by an older version or another tool are fixed and noted in the system log.
-            for warning in directory.tightenModes() {
+            for warning in access == .writable ? directory.tightenModes() : [] {
                 try? FileOutput.append(
                     "\(clock.appliance(clock.now(), zone: false)) \(TerminalSafe.escaped(warning))\n",
                     toFileAt: directory.url.appendingPathComponent("logs/system.log").path
@@ -85,6 +86,7 @@ struct Launch {
                 path: directory.storePath,
                 clock: clock.now,
                 createIfMissing: !initialised,
+                readOnly: access == .readOnly,
                 sealer: SecretKeyFile(path: directory.url.appendingPathComponent("secret.key").path)
             ) {
                 try FactoryConfiguration.make(now: clock.now())
@@ -93,7 +95,7 @@ struct Launch {
                 try existingIdentity
                 ?? directory.identity(
                     now: clock.now(),
-                    create: !initialised || store.history(limit: 1).first?.number == 1
+                    create: access == .writable && (!initialised || store.history(limit: 1).first?.number == 1)
                 )
             appliance = ApplianceInfo(
                 serialNumber: identity.serial,
@@ -101,7 +103,9 @@ struct Launch {
                 cpuCount: ProcessInfo.processInfo.processorCount,
                 memoryMegabytes: Int(ProcessInfo.processInfo.physicalMemory / 1_048_576)
             )
-            if let reverted = try store.revertIfDue(now: clock.now()) {
+            if access == .readOnly {
+                console.writeError("esa: \(Session.readOnlyMessage(directory.url.path))\n")
+            } else if let reverted = try store.revertIfDue(now: clock.now()) {
                 console.writeError("Commit \(reverted.number - 1) was not confirmed and has been reverted.\n")
             }
         } catch let error as ShellError {
@@ -144,9 +148,9 @@ struct Launch {
             }
         }
         let lastLogin =
-            mode == .interactive
+            mode == .interactive && access == .writable
             ? directory.recordLogin(user: userName, now: clock.now(), from: Self.remoteAddress()) : nil
-        let environment = ShellEnvironment(
+        var environment = ShellEnvironment(
             dataDirectory: directory.url,
             user: userName,
             mode: mode,
@@ -156,6 +160,7 @@ struct Launch {
             lastLogin: lastLogin,
             applianceUser: user
         )
+        environment.readOnly = access == .readOnly
         let session: Session
         do {
             session = try Session(
@@ -169,7 +174,7 @@ struct Launch {
         }
         let interpreter = Interpreter(session: session)
         interpreter.continueOnError = continueOnError
-        let auditLog = directory.openAuditLog()
+        let auditLog = access == .writable ? directory.openAuditLog() : nil
         if let auditLog {
             interpreter.audit = { line, status in
                 if let warning = auditLog.record(
@@ -188,7 +193,7 @@ struct Launch {
         }
         if mode == .interactive { Interrupts.install() }
         let reverter =
-            mode == .interactive ? AutoRevertTimer(store: store, clock: clock) : nil
+            mode == .interactive && access == .writable ? AutoRevertTimer(store: store, clock: clock) : nil
         defer { reverter?.stop() }
 
         let status: ExitStatus
@@ -214,13 +219,15 @@ struct Launch {
     private func secureCopy(_ line: String, directory: DataDirectory, clock: ShellClock) -> ExitStatus {
         var transfer = SecureCopyTransfer(folder: directory.configurationFolder)
         do {
-            try directory.prepare()
+            let access = try directory.prepare()
+            transfer.mayUpload = access == .writable
             if let user {
                 // Only the users are needed: an existing store is opened, never created here.
                 let store = try RevisionStore(
                     path: directory.storePath,
                     clock: clock.now,
                     createIfMissing: !directory.isInitialised,
+                    readOnly: access == .readOnly,
                     sealer: SecretKeyFile(path: directory.url.appendingPathComponent("secret.key").path)
                 ) {
                     try FactoryConfiguration.make(now: clock.now())
@@ -228,7 +235,8 @@ struct Launch {
                 guard let account = try store.head().configuration.user(named: user), !account.locked else {
                     return transfer.refuse("Access denied for \(user).")
                 }
-                transfer.mayUpload = account.role.may(.configure) && !account.mustChangePassphrase
+                transfer.mayUpload =
+                    transfer.mayUpload && account.role.may(.configure) && !account.mustChangePassphrase
             }
         } catch let error as ShellError {
             return transfer.refuse(error.message)

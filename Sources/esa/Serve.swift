@@ -105,7 +105,9 @@ struct Serve: AsyncParsableCommand {
         do {
             // The same store and identity rules as the shell (Launch): nothing is re-created in a
             // data directory used before.
-            try directory.prepare()
+            guard try directory.prepare() == .writable else {
+                throw ShellError.io("The data directory \(url.path) is not writable.")
+            }
             let initialised = directory.isInitialised
             let existingIdentity = try directory.existingIdentity()
             store = try RevisionStore(

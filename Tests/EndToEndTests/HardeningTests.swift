@@ -208,6 +208,50 @@ import Glibc
         #expect(audit.contains("command=sethostname ok.example.com"))
     }
 
+    @Test func inACommandListTheRestOfAFailedDialogsAnswersIsSkippedNotGivenToLaterCommands() throws {
+        let data = try Self.dataDirectory()
+        let result = try EsaProcess.run(
+            [
+                "--data-dir", data.url.path, "--continue-on-error", "-c",
+                "sethostname q.example.com; interfaceconfig; commit; commithistory",
+            ],
+            input: "bogus\nhunter2\n\n"
+        )
+        #expect(result.status == 4)
+        #expect(
+            result.stderr
+                == """
+                line 2: Invalid operation "bogus".
+                2 more answers on standard input skipped after the failed dialog: \
+                a -c list cannot tell which answers belong to its later commands.
+                line 3: input ended during a dialog
+                Warning: the session ended with uncommitted changes; they have been discarded.
+
+                """
+        )
+        #expect(!result.stdout.contains("hunter2"), "the commit did not take the answer as its comment")
+        #expect(result.stdout.contains("ironport.example.com> commithistory\n"), "the list went on: \(result.stdout)")
+        let audit = try String(contentsOf: data.url.appendingPathComponent("logs/audit.log"), encoding: .utf8)
+        #expect(!audit.contains("hunter2"))
+    }
+
+    @Test func answersThatNeverEndStopTheCommandListAfterAFailedDialog() throws {
+        let data = try Self.dataDirectory()
+        let result = try EsaProcess.run(
+            ["--data-dir", data.url.path, "--continue-on-error", "-c", "interfaceconfig; version"],
+            input: String(repeating: "y\n", count: 100_002)
+        )
+        #expect(result.status == 4)
+        #expect(
+            result.stderr.hasSuffix(
+                "at least 100000 more answers on standard input skipped after the failed dialog: "
+                    + "a -c list cannot tell which answers belong to its later commands; the list stops here.\n"
+            ),
+            "\(result.stderr)"
+        )
+        #expect(!result.stdout.contains("> version"))
+    }
+
     // MARK: 7. Files that are no regular files
 
     @Test func linksFIFOsAndDevicesInConfigurationAreRefusedWithoutReadingThem() throws {

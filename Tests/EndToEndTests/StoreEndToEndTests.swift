@@ -227,7 +227,7 @@ import Glibc
     // MARK: Item 14 — a full disk
 
     /// Runs `script` with `sh` in a private mount namespace where `$D` is a 1 MiB tmpfs, so the disk
-    /// can be filled. Nil (after saying why) where mount namespaces are not available.
+    /// can be filled (or remounted read-only). Nil (after saying why) where mount namespaces are not available.
     static func onSmallDisk(_ script: String) throws -> EsaProcess.Result? {
         let binary = try #require(EsaBinary.url, "the esa executable is not built next to the tests")
         let mountPoint = try TemporaryDirectory()
@@ -265,9 +265,9 @@ import Glibc
 
     static func skip(_ reason: String) -> EsaProcess.Result? {
         if ProcessInfo.processInfo.environment["CI"] == "true" {
-            Issue.record("a full-disk test cannot run under CI: \(reason)")
+            Issue.record("a test on a private tmpfs cannot run under CI: \(reason)")
         } else {
-            print("skipped: full-disk test: \(reason)")
+            print("skipped: test on a private tmpfs: \(reason)")
         }
         return nil
     }
