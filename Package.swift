@@ -46,7 +46,10 @@ let package = Package(
         // One file per appliance command.
         .target(
             name: "Commands",
-            dependencies: ["Shell", "ConfigStore", "ApplianceConfig", "Certificates", "SecureCopy", "Passphrases"],
+            dependencies: [
+                "Shell", "ConfigStore", "ApplianceConfig", "Certificates", "SecureCopy", "Passphrases", "Gateway",
+                "MailLog",
+            ],
             swiftSettings: strict
         ),
         // esa serve's supervisor: parts, the store watcher, back-off.
@@ -107,7 +110,10 @@ let package = Package(
         .testTarget(name: "ShellTests", dependencies: ["Shell", "TestSupport"]),
         .testTarget(name: "SecureCopyTests", dependencies: ["SecureCopy"]),
         .testTarget(name: "PassphrasesTests", dependencies: ["Passphrases", "ApplianceConfig"]),
-        .testTarget(name: "CommandsTests", dependencies: ["Commands", "Shell", "TestSupport", "Passphrases"]),
+        .testTarget(
+            name: "CommandsTests",
+            dependencies: ["Commands", "Shell", "TestSupport", "Passphrases", "Gateway", "MailLog"]
+        ),
         .testTarget(
             name: "GatewayTests",
             dependencies: ["Gateway", "ApplianceConfig", "ConfigStore", "Certificates", "TestSupport"],
