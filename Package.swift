@@ -48,7 +48,10 @@ let package = Package(
         // One file per appliance command.
         .target(
             name: "Commands",
-            dependencies: ["Shell", "ConfigStore", "ApplianceConfig", "Certificates", "SecureCopy", "Passphrases"],
+            dependencies: [
+                "Shell", "ConfigStore", "ApplianceConfig", "Certificates", "SecureCopy", "Passphrases", "Gateway",
+                "MailLog",
+            ],
             swiftSettings: strict
         ),
         // esa serve's supervisor: parts, the store watcher, back-off.
@@ -108,7 +111,10 @@ let package = Package(
         .testTarget(name: "ShellTests", dependencies: ["Shell", "TestSupport"]),
         .testTarget(name: "SecureCopyTests", dependencies: ["SecureCopy"]),
         .testTarget(name: "PassphrasesTests", dependencies: ["Passphrases", "ApplianceConfig"]),
-        .testTarget(name: "CommandsTests", dependencies: ["Commands", "Shell", "TestSupport", "Passphrases"]),
+        .testTarget(
+            name: "CommandsTests",
+            dependencies: ["Commands", "Shell", "TestSupport", "Passphrases", "Gateway", "MailLog"]
+        ),
         .testTarget(
             name: "GatewayTests",
             dependencies: ["Gateway", "ApplianceConfig", "ConfigStore", "Certificates", "TestSupport"],

@@ -5,36 +5,44 @@ import Shell
 
 /// Every command of the shell. Help, `?` and Tab completion are generated from this list.
 public enum AllCommands {
-    public static let commands: [any ShellCommand] = [
-        HelpCommand(),
-        VersionCommand(),
-        TailCommand(),
-        GrepCommand(),
-        TLSLogConfigCommand(),
-        ExitCommand(),
-        HistoryCommand(),
-        CommitCommand(),
-        ClearChangesCommand(),
-        CommitDetailCommand(),
-        CommitHistoryCommand(),
-        RollbackConfigCommand(),
-        ShowChangesCommand(),
-        DiffConfigCommand(),
-        SetHostnameCommand(),
-        ShowConfigCommand(),
-        SaveConfigCommand(),
-        LoadConfigCommand(),
-        InterfaceConfigCommand(),
-        LDAPConfigCommand(),
-        WebSecurityConfigCommand(),
-        AlertConfigCommand(),
-        DestConfigCommand(),
-        ListenerConfigCommand(),
-        CertConfigCommand(),
-        SetTTYModeCommand(),
-        PasswdCommand(),
-        UserConfigCommand(),
-    ]
+    public static let commands: [any ShellCommand] = commands(gateway: PostfixLink())
+
+    /// Every command, the gateway commands reaching `esa serve` through `gateway` (tests give a fake).
+    public static func commands(gateway: any GatewayLink) -> [any ShellCommand] {
+        [
+            HelpCommand(),
+            VersionCommand(),
+            StatusCommand(link: gateway),
+            ResetCountersCommand(),
+            DeliverNowCommand(link: gateway),
+            TailCommand(),
+            GrepCommand(),
+            TLSLogConfigCommand(),
+            ExitCommand(),
+            HistoryCommand(),
+            CommitCommand(),
+            ClearChangesCommand(),
+            CommitDetailCommand(),
+            CommitHistoryCommand(),
+            RollbackConfigCommand(),
+            ShowChangesCommand(),
+            DiffConfigCommand(),
+            SetHostnameCommand(),
+            ShowConfigCommand(),
+            SaveConfigCommand(),
+            LoadConfigCommand(),
+            InterfaceConfigCommand(),
+            LDAPConfigCommand(),
+            WebSecurityConfigCommand(),
+            AlertConfigCommand(),
+            DestConfigCommand(),
+            ListenerConfigCommand(),
+            CertConfigCommand(),
+            SetTTYModeCommand(),
+            PasswdCommand(),
+            UserConfigCommand(),
+        ]
+    }
 
     public static let registry = CommandRegistry(commands)
 }

@@ -53,6 +53,12 @@ public struct GatewayPart: ServicePart {
             backOff: postfixBackOff
         )
         try await controller.prepare()
+        // The Uptime column of `status` counts from here.
+        try? CounterMark.record(
+            dataDirectory: context.dataDirectory.path,
+            at: CounterMark.startPath(dataDirectory: context.dataDirectory.path),
+            date: Date().timeIntervalSince1970
+        )
         do {
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask { await controller.superviseMaster() }
@@ -317,6 +323,14 @@ public struct GatewayState: Codable, Sendable, Equatable {
         public var port: Int
         public var bound: Bool
         public var reason: String?
+
+        public init(name: String, address: String, port: Int, bound: Bool, reason: String?) {
+            self.name = name
+            self.address = address
+            self.port = port
+            self.bound = bound
+            self.reason = reason
+        }
     }
 
     public var pid: Int
@@ -327,6 +341,22 @@ public struct GatewayState: Codable, Sendable, Equatable {
     /// nil when the revision is live.
     public var failure: String?
     public var listeners: [ListenerState]
+
+    public init(
+        pid: Int,
+        startedAt: Double,
+        revision: Int,
+        appliedAt: Double,
+        failure: String?,
+        listeners: [ListenerState]
+    ) {
+        self.pid = pid
+        self.startedAt = startedAt
+        self.revision = revision
+        self.appliedAt = appliedAt
+        self.failure = failure
+        self.listeners = listeners
+    }
 }
 
 extension String {

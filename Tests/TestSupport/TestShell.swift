@@ -48,6 +48,8 @@ public final class TestShell {
     public let user: String
     /// The appliance user sessions act as (`esa --user NAME`); nil for the local operator.
     public var applianceUser: String?
+    /// The commands of its sessions (tests of the gateway commands give a fake gateway link).
+    public var registry: CommandRegistry = AllCommands.registry
 
     public init(clock: TestClock = TestClock(), user: String = "admin") throws {
         self.clock = clock
@@ -93,7 +95,7 @@ public final class TestShell {
             console: console,
             environment: environment,
             store: store,
-            registry: AllCommands.registry
+            registry: registry
         )
         return (session, console, output)
     }

@@ -1,0 +1,354 @@
+import Foundation
+import Gateway
+import MailLog
+import Shell
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// One message of Postfix's queue, as `postqueue -j` describes it.
+public struct QueuedMessage: Sendable, Equatable, Codable {
+    public struct Recipient: Sendable, Equatable, Codable {
+        public var address: String
+        /// Why the last attempt failed; nil when it was not attempted yet.
+        public var delayReason: String?
+
+        enum CodingKeys: String, CodingKey {
+            case address
+            case delayReason = "delay_reason"
+        }
+
+        public init(address: String, delayReason: String? = nil) {
+            self.address = address
+            self.delayReason = delayReason
+        }
+    }
+
+    /// `incoming`, `active`, `deferred`, `hold`, `maildrop`.
+    public var queueName: String
+    public var queueID: String
+    /// Seconds since 1970.
+    public var arrivalTime: Double
+    public var messageSize: Int
+    public var sender: String
+    public var recipients: [Recipient]
+
+    enum CodingKeys: String, CodingKey {
+        case queueName = "queue_name"
+        case queueID = "queue_id"
+        case arrivalTime = "arrival_time"
+        case messageSize = "message_size"
+        case sender
+        case recipients
+    }
+
+    public init(
+        queueName: String,
+        queueID: String,
+        arrivalTime: Double,
+        messageSize: Int,
+        sender: String,
+        recipients: [Recipient]
+    ) {
+        self.queueName = queueName
+        self.queueID = queueID
+        self.arrivalTime = arrivalTime
+        self.messageSize = messageSize
+        self.sender = sender
+        self.recipients = recipients
+    }
+
+    /// Whether a recipient's domain is `domain` or below it (`example.com` takes `mx.example.com`).
+    public func hasRecipient(in domain: String) -> Bool {
+        recipients.contains { QueuedMessage.domain(of: $0.address).map { Self.isWithin($0, domain) } ?? false }
+    }
+
+    static func domain(of address: String) -> String? {
+        guard let at = address.lastIndex(of: "@") else { return nil }
+        return address[address.index(after: at)...].lowercased()
+    }
+
+    static func isWithin(_ domain: String, _ parent: String) -> Bool {
+        let parent = parent.lowercased()
+        return domain == parent || domain.hasSuffix("." + parent)
+    }
+
+    /// The lines of `postqueue -j`, one JSON object each; lines that are not (a warning) are skipped.
+    public static func parse(_ output: String) -> [QueuedMessage] {
+        output.split(separator: "\n").compactMap { line in
+            guard line.hasPrefix("{") else { return nil }
+            return try? JSONDecoder().decode(QueuedMessage.self, from: Data(line.utf8))
+        }
+    }
+}
+
+/// The host's gauges of `status` (gateway-commands.md §1): memory, CPU, disk, connections.
+public struct HostGauges: Sendable, Equatable {
+    /// Percentages 0–100.
+    public var ramUtilization: Int
+    public var cpuLoad: Int
+    public var diskIOUtilization: Int
+    public var loggingDiskUsage: Int
+    public var loggingDiskAvailableBytes: Int64
+    public var inboundConnections: Int
+    public var outboundConnections: Int
+    /// Free space where the queue lives.
+    public var queueDiskFreeKilobytes: Int64
+
+    public init(
+        ramUtilization: Int,
+        cpuLoad: Int,
+        diskIOUtilization: Int,
+        loggingDiskUsage: Int,
+        loggingDiskAvailableBytes: Int64,
+        inboundConnections: Int,
+        outboundConnections: Int,
+        queueDiskFreeKilobytes: Int64
+    ) {
+        self.ramUtilization = ramUtilization
+        self.cpuLoad = cpuLoad
+        self.diskIOUtilization = diskIOUtilization
+        self.loggingDiskUsage = loggingDiskUsage
+        self.loggingDiskAvailableBytes = loggingDiskAvailableBytes
+        self.inboundConnections = inboundConnections
+        self.outboundConnections = outboundConnections
+        self.queueDiskFreeKilobytes = queueDiskFreeKilobytes
+    }
+}
+
+/// How the shell's gateway commands (`status`, `delivernow`, `hoststatus`, `mailconfig`) reach the
+/// `esa serve` running on the same data directory and its Postfix. The live link runs Postfix's own
+/// tools; transcript tests give a fake.
+public protocol GatewayLink: Sendable {
+    /// What `esa serve` last applied, when it runs on this data directory; nil when it does not.
+    func running(_ dataDirectory: URL) -> GatewayState?
+    /// The messages in the queue.
+    func queue(_ dataDirectory: URL) throws(ShellError) -> [QueuedMessage]
+    /// Schedules immediate delivery: every deferred message (nil) or the messages with these ids.
+    func flush(_ dataDirectory: URL, queueIDs: [String]?) throws(ShellError)
+    /// Hands a whole RFC 5322 message to the gateway for delivery.
+    func submit(_ dataDirectory: URL, sender: String, recipients: [String], message: String) throws(ShellError)
+    /// Memory, CPU, disks and connections now; `listenerPorts` are the bound listeners' ports.
+    func gauges(_ dataDirectory: URL, listenerPorts: Set<Int>) -> HostGauges
+}
+
+/// The one line of every gateway command when `esa serve` is not running (**approximate**), status 3.
+public enum GatewayNotRunning {
+    public static let message = "The mail gateway is not running (start it with \"esa serve\")."
+
+    /// The running gateway's state, or the one-line refusal.
+    static func require(_ link: any GatewayLink, _ session: Session) throws(ShellError) -> GatewayState {
+        guard let state = link.running(session.environment.dataDirectory) else { throw .actionFailed(message) }
+        return state
+    }
+}
+
+/// The gateway as it runs: `gateway/state.json` written by `esa serve`, its process, and Postfix's
+/// `postqueue` and `sendmail` pointed at the private instance (`-c gateway/etc`). Postfix refuses a
+/// private configuration directory to anyone but root, so these commands need a root shell.
+public struct PostfixLink: GatewayLink {
+    public static let postqueue = "/usr/sbin/postqueue"
+    public static let sendmail = "/usr/sbin/sendmail"
+
+    public init() {}
+
+    func paths(_ dataDirectory: URL) -> GatewayPaths {
+        GatewayPaths(dataDirectory: dataDirectory.standardizedFileURL.path)
+    }
+
+    public func running(_ dataDirectory: URL) -> GatewayState? {
+        guard let data = FileManager.default.contents(atPath: paths(dataDirectory).state),
+            let state = try? JSONDecoder().decode(GatewayState.self, from: data)
+        else { return nil }
+        // The state file outlives `esa serve`: its process must still be there, and be `esa serve`.
+        guard state.pid > 0, kill(pid_t(state.pid), 0) == 0 || errno == EPERM else { return nil }
+        let commandLine = (try? Data(contentsOf: URL(fileURLWithPath: "/proc/\(state.pid)/cmdline"))) ?? Data()
+        let words = commandLine.split(separator: 0).map { String(decoding: $0, as: UTF8.self) }
+        guard words.contains("serve") else { return nil }
+        return state
+    }
+
+    private func postqueue(_ dataDirectory: URL, _ arguments: [String], what: String) throws(ShellError) -> String {
+        let outcome: ChildProcess.Outcome
+        do {
+            outcome = try ChildProcess.run(
+                [Self.postqueue, "-c", paths(dataDirectory).configuration] + arguments,
+                timeout: .seconds(60)
+            )
+        } catch {
+            throw .actionFailed("Unable to \(what): \(error).")
+        }
+        guard outcome.succeeded else {
+            throw .actionFailed("Unable to \(what): \(Self.cause(outcome.lastLine)).")
+        }
+        return outcome.output
+    }
+
+    /// Postfix's message without its program prefix; the root rule said plainly.
+    static func cause(_ line: String) -> String {
+        var text = line
+        for marker in ["fatal: ", "error: ", "warning: "] {
+            if let range = text.firstRange(of: marker) { text = String(text[range.upperBound...]) }
+        }
+        if text.contains("unauthorized configuration directory") || text.contains("bad command startup") {
+            return "only root may reach the gateway's Postfix (\(text))"
+        }
+        while text.hasSuffix(".") { text.removeLast() }
+        return TerminalSafe.escaped(text)
+    }
+
+    public func queue(_ dataDirectory: URL) throws(ShellError) -> [QueuedMessage] {
+        QueuedMessage.parse(try postqueue(dataDirectory, ["-j"], what: "read the mail queue"))
+    }
+
+    public func flush(_ dataDirectory: URL, queueIDs: [String]?) throws(ShellError) {
+        guard let queueIDs else {
+            _ = try postqueue(dataDirectory, ["-f"], what: "flush the mail queue")
+            return
+        }
+        for id in queueIDs {
+            _ = try postqueue(dataDirectory, ["-i", id], what: "schedule message \(id)")
+        }
+    }
+
+    public func submit(
+        _ dataDirectory: URL,
+        sender: String,
+        recipients: [String],
+        message: String
+    ) throws(ShellError) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: Self.sendmail)
+        process.arguments = ["-C", paths(dataDirectory).configuration, "-i", "-f", sender, "--"] + recipients
+        let input = Pipe()
+        let output = Pipe()
+        process.standardInput = input
+        process.standardOutput = output
+        process.standardError = output
+        do {
+            try process.run()
+        } catch {
+            throw .actionFailed("Unable to send the message: \(Self.sendmail) cannot be started.")
+        }
+        let collected = OutputCollector()
+        let reader = Thread { collected.set(output.fileHandleForReading.readDataToEndOfFile()) }
+        reader.start()
+        try? input.fileHandleForWriting.write(contentsOf: Data(message.utf8))
+        try? input.fileHandleForWriting.close()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else {
+            let text = String(decoding: collected.wait(), as: UTF8.self)
+            let last = text.split(separator: "\n").last.map(String.init) ?? "exit status \(process.terminationStatus)"
+            throw .actionFailed("Unable to send the message: \(Self.cause(last)).")
+        }
+    }
+
+    public func gauges(_ dataDirectory: URL, listenerPorts: Set<Int>) -> HostGauges {
+        HostProbe.gauges(dataDirectory: dataDirectory, queue: paths(dataDirectory).queue, listenerPorts: listenerPorts)
+    }
+}
+
+/// Collects a pipe's output on another thread.
+final class OutputCollector: @unchecked Sendable {
+    private let condition = NSCondition()
+    private var data: Data?
+
+    func set(_ data: Data) {
+        condition.lock()
+        self.data = data
+        condition.signal()
+        condition.unlock()
+    }
+
+    func wait() -> Data {
+        condition.lock()
+        defer { condition.unlock() }
+        while data == nil { condition.wait() }
+        return data ?? Data()
+    }
+}
+
+/// Reads the host's gauges from /proc and statvfs.
+enum HostProbe {
+    static func gauges(dataDirectory: URL, queue: String, listenerPorts: Set<Int>) -> HostGauges {
+        let logs = dataDirectory.appendingPathComponent("logs").path
+        let logDisk = disk(logs)
+        let connections = tcpConnections(listenerPorts: listenerPorts)
+        return HostGauges(
+            ramUtilization: ram(),
+            cpuLoad: cpu(),
+            diskIOUtilization: diskIO(),
+            loggingDiskUsage: logDisk.total > 0 ? Int((logDisk.total - logDisk.free) * 100 / logDisk.total) : 0,
+            loggingDiskAvailableBytes: logDisk.free,
+            inboundConnections: connections.inbound,
+            outboundConnections: connections.outbound,
+            queueDiskFreeKilobytes: disk(queue).free / 1024
+        )
+    }
+
+    static func text(_ path: String) -> String {
+        (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
+    }
+
+    /// Used memory (total − available) in percent.
+    static func ram() -> Int {
+        var values: [String: Int] = [:]
+        for line in text("/proc/meminfo").split(separator: "\n") {
+            let parts = line.split(whereSeparator: { $0 == ":" || $0 == " " })
+            if parts.count >= 2, let value = Int(parts[1]) { values[String(parts[0])] = value }
+        }
+        guard let total = values["MemTotal"], total > 0, let available = values["MemAvailable"] else { return 0 }
+        return (total - available) * 100 / total
+    }
+
+    /// The one-minute load average per CPU, in percent.
+    static func cpu() -> Int {
+        let load = Double(text("/proc/loadavg").split(separator: " ").first ?? "") ?? 0
+        let cpus = max(ProcessInfo.processInfo.activeProcessorCount, 1)
+        return min(Int((load / Double(cpus) * 100).rounded()), 100)
+    }
+
+    /// The busiest disk's share of time spent on I/O since boot, in percent.
+    static func diskIO() -> Int {
+        let uptime = Double(text("/proc/uptime").split(separator: " ").first ?? "") ?? 0
+        guard uptime > 0 else { return 0 }
+        var busiest = 0.0
+        for line in text("/proc/diskstats").split(separator: "\n") {
+            let fields = line.split(separator: " ")
+            guard fields.count > 12, !fields[2].hasPrefix("loop"), !fields[2].hasPrefix("ram"),
+                let ticks = Double(fields[12])
+            else { continue }
+            busiest = max(busiest, ticks / 1000 / uptime)
+        }
+        return min(Int((busiest * 100).rounded()), 100)
+    }
+
+    static func disk(_ path: String) -> (total: Int64, free: Int64) {
+        var info = statvfs()
+        guard statvfs(path, &info) == 0 else { return (0, 0) }
+        let unit = Int64(info.f_frsize)
+        return (Int64(info.f_blocks) * unit, Int64(info.f_bavail) * unit)
+    }
+
+    /// Established TCP connections: inbound to a listener port, outbound to a remote port 25.
+    static func tcpConnections(listenerPorts: Set<Int>) -> (inbound: Int, outbound: Int) {
+        var inbound = 0
+        var outbound = 0
+        for file in ["/proc/net/tcp", "/proc/net/tcp6"] {
+            for line in text(file).split(separator: "\n").dropFirst() {
+                let fields = line.split(separator: " ")
+                guard fields.count > 3, fields[3] == "01",
+                    let local = fields[1].split(separator: ":").last.flatMap({ Int($0, radix: 16) }),
+                    let remote = fields[2].split(separator: ":").last.flatMap({ Int($0, radix: 16) })
+                else { continue }
+                if listenerPorts.contains(local) {
+                    inbound += 1
+                } else if remote == 25 {
+                    outbound += 1
+                }
+            }
+        }
+        return (inbound, outbound)
+    }
+}
