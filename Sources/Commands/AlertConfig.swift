@@ -3,16 +3,11 @@ import Shell
 
 /// `alertconfig` (other-commands.md §5): who receives email alerts of which class and severity, and
 /// the intervals that suppress duplicate alerts.
-public struct AlertConfigCommand: ShellCommand {
+public struct AlertConfigCommand: DeclaredCommand {
     public let name = "alertconfig"
     public let summary = "Configure email alerts."
     public let requiresCommit = true
-    public let batchSyntax = [
-        "alertconfig new {address} --class={name|all} --severity={critical|warning|information|all}",
-        "alertconfig delete {address}",
-        "alertconfig list",
-    ]
-    public let completions = ["new", "delete", "list", "--class=", "--severity="]
+    public let grammar = AlertConfigCommand.batchGrammar
 
     /// The longest duplicate-alert interval accepted, in seconds (one day).
     static let longestInterval = 86_400
@@ -23,8 +18,7 @@ public struct AlertConfigCommand: ShellCommand {
         case new, edit, delete, clear, setup
     }
 
-    public func run(_ arguments: [String], in session: Session) throws {
-        guard arguments.isEmpty else { return try runBatch(arguments, in: session) }
+    func menu(_ session: Session) throws {
         try session.dialog.run { _ in
             let alerts = session.configuration.alerts
             var items = [MenuItem("NEW", "Add a new email address to send alerts.", Operation.new)]

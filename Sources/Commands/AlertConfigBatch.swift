@@ -3,56 +3,82 @@ import Shell
 
 /// The batch forms of `alertconfig`: `new`, `delete` and `list`.
 extension AlertConfigCommand {
-    enum BatchOperation: String, CaseIterable {
-        case new, delete, list
-    }
-
-    func runBatch(_ arguments: [String], in session: Session) throws {
-        let parsed: BatchArguments
-        do {
-            parsed = try BatchArguments(arguments, valued: ["class", "severity"])
-        } catch {
-            throw usage(error.message)
+    /// A new recipient's address (refusals stand alone, as in the dialog).
+    static let newAddress = Positional(
+        "address",
+        ValueParser("{address}", standalone: true) { text, context throws(ShellError) in
+            try checkNewAddress(text, in: context.configuration.alerts, except: nil).get()
         }
-        var words = parsed.positional
-        guard !words.isEmpty else { throw usage("An operation is required: new, delete or list.") }
-        let typed = words.removeFirst()
-        guard case .found(let index) = Dialog.match(typed, among: BatchOperation.allCases.map(\.rawValue)) else {
-            throw usage("Unknown operation \"\(typed)\".")
+    )
+    /// An address that receives alerts; Tab offers them.
+    static let address = Positional(
+        "address",
+        ValueParser(
+            "{address}",
+            candidates: { context in context.configuration.alerts.addresses }
+        ) { text, context throws(ShellError) in
+            guard
+                context.configuration.alerts.addresses.contains(where: {
+                    $0.caseInsensitiveCompare(text) == .orderedSame
+                })
+            else { throw .actionFailed("The address \"\(text)\" does not receive alerts.") }
+            return text
         }
-        let operation = BatchOperation.allCases[index]
-        if operation != .new, let option = parsed.options.keys.sorted().first {
-            throw usage("The option \"--\(option)\" does not apply to \"\(operation.rawValue)\".")
-        }
-        let alerts = session.configuration.alerts
-        switch operation {
-        case .new:
-            guard words.count == 1 else { throw usage("\"new\" takes one email address.") }
-            guard let className = parsed.options["class"], let severityName = parsed.options["severity"] else {
-                throw usage("The options \"--class\" and \"--severity\" are required.")
-            }
-            guard let alertClass = AlertClass(named: className) else {
+    )
+    static let alertClass = BatchOption(
+        "class",
+        ValueParser(
+            "{name|all}",
+            candidates: { _ in AlertClass.allCases.map(\.rawValue) }
+        ) { text, _ throws(ShellError) in
+            guard let found = AlertClass(named: text) else {
                 let names = AlertClass.allCases.map { "\"\($0.rawValue)\"" }.joined(separator: ", ")
-                throw usage("Unknown alert class \"\(className)\". Use one of \(names).")
+                throw .invalidInput("Unknown alert class \"\(text)\". Use one of \(names).")
             }
-            guard let severity = AlertSeverity(named: severityName) else {
-                throw usage("Unknown severity \"\(severityName)\". Use critical, warning, information or all.")
-            }
-            let address = try Self.checkNewAddress(words[0], in: alerts, except: nil).get()
-            session.stage { $0.alerts.set(address, alertClass: alertClass, severity: severity) }
-        case .delete:
-            guard words.count == 1 else { throw usage("\"delete\" takes one email address.") }
-            guard alerts.addresses.contains(where: { $0.caseInsensitiveCompare(words[0]) == .orderedSame }) else {
-                throw ShellError.actionFailed("The address \"\(words[0])\" does not receive alerts.")
-            }
-            session.stage { $0.alerts.remove(words[0]) }
-        case .list:
-            guard words.isEmpty else { throw usage("Unexpected argument \"\(words[0])\".") }
-            session.dialog.block(Self.listing(alerts))
+            return found
         }
-    }
+    )
+    static let severity = BatchOption(
+        "severity",
+        ValueParser(
+            "{critical|warning|information|all}",
+            candidates: { _ in ["critical", "warning", "information", "all"] }
+        ) { text, _ throws(ShellError) in
+            guard let found = AlertSeverity(named: text) else {
+                throw .invalidInput("Unknown severity \"\(text)\". Use critical, warning, information or all.")
+            }
+            return found
+        }
+    )
 
-    private func usage(_ problem: String) -> ShellError {
-        .invalidInput((["Usage:"] + batchSyntax.map { "  " + $0 }).joined(separator: "\n") + "\n" + problem)
-    }
+    static let batchGrammar = Grammar(
+        "alertconfig",
+        style: .block,
+        wording: Grammar.Wording(
+            missingSubcommand: "An operation is required: new, delete or list.",
+            unknownSubcommand: { "Unknown operation \"\($0)\"." },
+            foreignOption: { "The option \"--\($0)\" does not apply to \"\($1)\"." }
+        ),
+        interactive: { try AlertConfigCommand().menu($0) },
+        Form(
+            "new",
+            usage: "alertconfig new {address} --class={name|all} --severity={critical|warning|information|all}",
+            .argument(newAddress),
+            .option(alertClass),
+            .option(severity)
+        ) { values, session in
+            guard let alertClass = values[alertClass], let severity = values[severity] else {
+                throw Grammar.Misuse("The options \"--class\" and \"--severity\" are required.")
+            }
+            let address = values[newAddress]
+            session.stage { $0.alerts.set(address, alertClass: alertClass, severity: severity) }
+        },
+        Form("delete", usage: "alertconfig delete {address}", .argument(address)) { values, session in
+            let address = values[address]
+            session.stage { $0.alerts.remove(address) }
+        },
+        Form("list", usage: "alertconfig list") { _, session in
+            session.dialog.block(listing(session.configuration.alerts))
+        }
+    )
 }

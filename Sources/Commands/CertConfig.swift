@@ -5,26 +5,28 @@ import Shell
 
 /// `certconfig` (certconfig.md): certificate profiles, the CA lists. Interactive menus, plus the
 /// batch forms `list`, `print` and `expiring [DAYS]` (§13).
-public struct CertConfigCommand: ShellCommand {
+public struct CertConfigCommand: DeclaredCommand {
     public let name = "certconfig"
     public let summary = "Configure security certificates and keys."
     public let requiresCommit = true
-    public let batchSyntax = [
-        "certconfig list",
-        "certconfig print",
-        "certconfig expiring [{days}]",
-    ]
-    public let completions = ["list", "print", "expiring"]
+
+    static let days = Positional.optional(
+        "days",
+        .number("{days}", 0...36500) { _ in "The number of days must be a number from 0 to 36500." }
+    )
+
+    public let grammar = Grammar(
+        "certconfig",
+        style: .joined,
+        interactive: { try CertConfigMenu.top($0) },
+        Form("list", usage: "certconfig list") { _, session in CertConfigBatch.list(session) },
+        Form("print", usage: "certconfig print") { _, session in CertConfigBatch.printBindings(session) },
+        Form("expiring", usage: "certconfig expiring [{days}]", .argument(CertConfigCommand.days)) { values, session in
+            try CertConfigBatch.expiring(days: values[CertConfigCommand.days] ?? 30, session)
+        }
+    )
 
     public init() {}
-
-    public func run(_ arguments: [String], in session: Session) throws {
-        if arguments.isEmpty {
-            try CertConfigMenu.top(session)
-        } else {
-            try CertConfigBatch.run(arguments, in: session)
-        }
-    }
 }
 
 /// The operations of the top certconfig menu (§2).

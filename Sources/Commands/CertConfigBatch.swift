@@ -3,56 +3,20 @@ import Certificates
 import Foundation
 import Shell
 
-/// The batch forms of certconfig (§13): `list`, `print`, `expiring [DAYS]`.
-enum CertConfigBatch: String, CaseIterable {
-    case list
-    case print
-    case expiring
-
-    static let usage = "Usage: certconfig list | certconfig print | certconfig expiring [{days}]"
-
-    static func run(_ arguments: [String], in session: Session) throws {
-        guard let form = Self(rawValue: arguments[0].lowercased()) else {
-            throw ShellError.invalidInput("\(usage)\nUnknown subcommand \"\(arguments[0])\".")
-        }
-        try form.perform(Array(arguments.dropFirst()), session)
-    }
-
-    func perform(_ arguments: [String], _ session: Session) throws {
-        switch self {
-        case .list: try Self.list(arguments, session)
-        case .print: try Self.printBindings(arguments, session)
-        case .expiring: try Self.expiring(arguments, session)
-        }
-    }
-
-    private static func noArguments(_ arguments: [String]) throws {
-        if let extra = arguments.first { throw ShellError.invalidInput("\(usage)\nUnexpected argument \"\(extra)\".") }
-    }
-
-    static func list(_ arguments: [String], _ session: Session) throws {
-        try noArguments(arguments)
+/// The batch forms of certconfig (§13): `list`, `print`, `expiring [DAYS]` (the grammar is
+/// `CertConfigCommand.grammar`).
+enum CertConfigBatch {
+    static func list(_ session: Session) {
         session.page(CertificateList.lines(session.configuration, now: session.clock.now()).joined(separator: "\n"))
     }
 
-    static func printBindings(_ arguments: [String], _ session: Session) throws {
-        try noArguments(arguments)
+    static func printBindings(_ session: Session) {
         session.page(CertConfigServices.lines(session.configuration).joined(separator: "\n"))
     }
 
     /// Profiles and custom CAs whose certificate ends within `days` (expired ones included); the
     /// command fails (status 3) when there is any, so that cron can alert.
-    static func expiring(_ arguments: [String], _ session: Session) throws {
-        guard arguments.count <= 1 else {
-            throw ShellError.invalidInput("\(usage)\nUnexpected argument \"\(arguments[1])\".")
-        }
-        var days = 30
-        if let text = arguments.first {
-            guard let number = Int(text), (0...36500).contains(number) else {
-                throw ShellError.invalidInput("\(usage)\nThe number of days must be a number from 0 to 36500.")
-            }
-            days = number
-        }
+    static func expiring(days: Int, _ session: Session) throws {
         let config = session.configuration
         let now = session.clock.now()
         let limit = now.addingTimeInterval(TimeInterval(days) * 86_400)

@@ -4,19 +4,12 @@ import Shell
 
 /// `interfaceconfig` (other-commands.md §3): IP interfaces, their SSH and HTTPS services and the
 /// certificate profile of each HTTPS service (seed-guide.md SG-17).
-public struct InterfaceConfigCommand: ShellCommand {
+public struct InterfaceConfigCommand: DeclaredCommand {
     public let name = "interfaceconfig"
     public let summary = "Configure Ethernet IP addresses."
     public let requiresCommit = true
-    public let batchSyntax = [
-        "interfaceconfig new {name} {address}/{prefix} {hostname} [--https_certificate={profile}]",
-        "interfaceconfig edit {name} [--address=…] [--hostname=…] [--https={on|off}] [--https_certificate={profile}]",
-        "interfaceconfig delete {name}",
-        "interfaceconfig list",
-    ]
-    public let completions = [
-        "new", "edit", "delete", "list", "--address=", "--hostname=", "--https=", "--https_certificate=",
-    ]
+    /// The batch forms (InterfaceConfigBatch.swift); typed alone, the menu of this session.
+    public var grammar: Grammar { Self.batchGrammar { try menu($0) } }
 
     /// The local address of the SSH connection this session came in on (`SSH_CONNECTION` is
     /// `{client address} {client port} {local address} {local port}`), or nil outside SSH.
@@ -32,8 +25,7 @@ public struct InterfaceConfigCommand: ShellCommand {
         case new, edit, delete
     }
 
-    public func run(_ arguments: [String], in session: Session) throws {
-        guard arguments.isEmpty else { return try runBatch(arguments, in: session) }
+    func menu(_ session: Session) throws {
         try session.dialog.run { _ in
             let interfaces = session.configuration.interfaces
             var items = [MenuItem("NEW", "Create a new interface.", Operation.new)]

@@ -3,74 +3,118 @@ import Shell
 
 /// The batch forms of `interfaceconfig`: `new`, `edit`, `delete` and `list`.
 extension InterfaceConfigCommand {
-    enum BatchOperation: String, CaseIterable {
-        case new, edit, delete, list
+    /// A new interface's name (refusals stand alone, as in the dialog).
+    static let newName = Positional(
+        "name",
+        ValueParser("{name}", standalone: true) { text, context throws(ShellError) in
+            try checkName(text, others: context.configuration.interfaces).get()
+        }
+    )
+    /// `{address}/{prefix}` of a new interface, not used by another.
+    static let newAddress = Positional(
+        "address",
+        ValueParser<AddressAndPrefix>("{address}/{prefix}", standalone: true) { text, context throws(ShellError) in
+            try addressAndPrefix(text, required: true, others: context.configuration.interfaces)
+        },
+        missing: "{address}/{prefix}"
+    )
+    static let hostnameParser = ValueParser("{hostname}", standalone: true) { text, _ throws(ShellError) in
+        try InterfaceValues.hostname(text).get()
     }
-
-    func runBatch(_ arguments: [String], in session: Session) throws {
-        let parsed: BatchArguments
-        do {
-            parsed = try BatchArguments(arguments, valued: ["address", "hostname", "https", "https_certificate"])
-        } catch {
-            throw usage(error.message)
+    static let hostname = Positional("hostname", hostnameParser)
+    /// An existing interface, named in any case; Tab offers them.
+    static let existingName = Positional(
+        "name",
+        ValueParser(
+            "{name}",
+            candidates: { context in context.configuration.interfaces.map(\.name) }
+        ) { text, context throws(ShellError) in
+            try existing(text, in: context.configuration)
         }
-        var words = parsed.positional
-        guard !words.isEmpty else { throw usage("An operation is required: new, edit, delete or list.") }
-        let typed = words.removeFirst()
-        guard case .found(let index) = Dialog.match(typed, among: BatchOperation.allCases.map(\.rawValue)) else {
-            throw usage("Unknown operation \"\(typed)\".")
-        }
-        let operation = BatchOperation.allCases[index]
-        let allowed: Set<String> =
-            switch operation {
-            case .new: ["https_certificate"]
-            case .edit: ["address", "hostname", "https", "https_certificate"]
-            case .delete, .list: []
+    )
+    static let httpsCertificate = BatchOption("https_certificate", .profileName)
+    /// Checked against the other interfaces once the edited one is known.
+    static let address = BatchOption("address", .text("…"))
+    static let newHostname = BatchOption("hostname", hostnameParser)
+    static let https = BatchOption(
+        "https",
+        ValueParser("{on|off}", candidates: { _ in ["on", "off"] }) { text, _ throws(ShellError) in
+            switch text.lowercased() {
+            case "on", "yes": return true
+            case "off", "no": return false
+            default: throw .invalidInput("The option \"--https\" takes on or off, not \"\(text)\".")
             }
-        if let option = parsed.options.keys.sorted().first(where: { !allowed.contains($0) }) {
-            throw usage("The option \"--\(option)\" does not apply to \"\(operation.rawValue)\".")
         }
-        switch operation {
-        case .new: try batchNew(words, parsed.options, in: session)
-        case .edit: try batchEdit(words, parsed.options, in: session)
-        case .delete: try batchDelete(words, in: session)
-        case .list:
-            guard words.isEmpty else { throw usage("Unexpected argument \"\(words[0])\".") }
-            session.dialog.block(Self.listing(session.configuration.interfaces))
-        }
+    )
+
+    static func batchGrammar(menu: @escaping @Sendable (Session) throws -> Void) -> Grammar {
+        Grammar(
+            "interfaceconfig",
+            style: .block,
+            wording: Grammar.Wording(
+                missingSubcommand: "An operation is required: new, edit, delete or list.",
+                unknownSubcommand: { "Unknown operation \"\($0)\"." },
+                foreignOption: { "The option \"--\($0)\" does not apply to \"\($1)\"." }
+            ),
+            interactive: menu,
+            Form(
+                "new",
+                usage: "interfaceconfig new {name} {address}/{prefix} {hostname} [--https_certificate={profile}]",
+                .argument(newName),
+                .argument(newAddress),
+                .argument(hostname),
+                .option(httpsCertificate)
+            ) { values, session in
+                let (address, prefix) = values[newAddress]
+                var interface = NetworkInterface(
+                    name: values[newName],
+                    address: address,
+                    prefixLength: prefix ?? 24,
+                    hostname: values[hostname]
+                )
+                if let profile = values[httpsCertificate] {
+                    interface.httpsCertificate = profile
+                    interface.httpsPort = 443
+                    ServiceCertificateChoice.warnIfDemo(profile, in: session)
+                }
+                let result = interface
+                session.stage { $0.interfaces.append(result) }
+            },
+            Form(
+                "edit",
+                usage: "interfaceconfig edit {name} [--address=…] [--hostname=…] [--https={on|off}] "
+                    + "[--https_certificate={profile}]",
+                .argument(existingName),
+                .option(address),
+                .option(newHostname),
+                .option(https),
+                .option(httpsCertificate)
+            ) { values, session in
+                try batchEdit(values, in: session)
+            },
+            Form("delete", usage: "interfaceconfig delete {name}", .argument(existingName)) { values, session in
+                let interface = values[existingName]
+                if let message = deleteRefusal(interface, in: session.configuration) {
+                    throw ShellError.actionFailed(message)
+                }
+                session.stage { remove(interface, from: &$0) }
+            },
+            Form("list", usage: "interfaceconfig list") { _, session in
+                session.dialog.block(listing(session.configuration.interfaces))
+            }
+        )
     }
 
-    private func usage(_ problem: String) -> ShellError {
-        .invalidInput((["Usage:"] + batchSyntax.map { "  " + $0 }).joined(separator: "\n") + "\n" + problem)
-    }
+    typealias AddressAndPrefix = (address: String, prefix: Int?)
 
-    private func batchNew(_ words: [String], _ options: [String: String], in session: Session) throws {
-        guard words.count == 3 else {
-            throw usage("\"new\" takes a name, an address with its prefix ({address}/{prefix}) and a host name.")
-        }
+    private static func batchEdit(_ values: BatchValues, in session: Session) throws {
+        guard values.hasOptions else { throw Grammar.Misuse("Give at least one option to change.") }
         let configuration = session.configuration
-        let name = try Self.checkName(words[0], others: configuration.interfaces).get()
-        let (address, prefix) = try Self.addressAndPrefix(words[1], required: true, others: configuration.interfaces)
-        let hostname = try InterfaceValues.hostname(words[2]).get()
-        var interface = NetworkInterface(name: name, address: address, prefixLength: prefix ?? 24, hostname: hostname)
-        if let profile = options["https_certificate"] {
-            interface.httpsCertificate = try ServiceCertificateChoice.resolve(profile, in: session)
-            interface.httpsPort = 443
-            ServiceCertificateChoice.warnIfDemo(profile, in: session)
-        }
-        let result = interface
-        session.stage { $0.interfaces.append(result) }
-    }
-
-    private func batchEdit(_ words: [String], _ options: [String: String], in session: Session) throws {
-        guard words.count == 1 else { throw usage("\"edit\" takes the name of one interface.") }
-        guard !options.isEmpty else { throw usage("Give at least one option to change.") }
-        let configuration = session.configuration
-        let original = try Self.existing(words[0], in: configuration)
+        let original = values[existingName]
         let others = configuration.interfaces.filter { $0.objectID != original.objectID }
         var edited = original
-        if let text = options["address"] {
-            let (address, prefix) = try Self.addressAndPrefix(text, required: false, others: others)
+        if let text = values[address] {
+            let (address, prefix) = try addressAndPrefix(text, required: false, others: others)
             edited.address = address
             if let prefix {
                 edited.prefixLength = prefix
@@ -79,33 +123,26 @@ extension InterfaceConfigCommand {
                 edited.prefixLength = address.contains(":") ? 128 : 32
             }
         }
-        if let text = options["hostname"] { edited.hostname = try InterfaceValues.hostname(text).get() }
-        var httpsOn = original.httpsPort != nil
-        if let text = options["https"] {
-            switch text.lowercased() {
-            case "on", "yes": httpsOn = true
-            case "off", "no": httpsOn = false
-            default: throw usage("The option \"--https\" takes on or off, not \"\(text)\".")
-            }
-        }
-        if let profile = options["https_certificate"] {
-            guard options["https"].map({ ["on", "yes"].contains($0.lowercased()) }) ?? true else {
-                throw usage("\"--https_certificate\" cannot be combined with \"--https=off\".")
+        if let hostname = values[newHostname] { edited.hostname = hostname }
+        var httpsOn = values[https] ?? (original.httpsPort != nil)
+        if let profile = values[httpsCertificate] {
+            guard values[https] ?? true else {
+                throw Grammar.Misuse("\"--https_certificate\" cannot be combined with \"--https=off\".")
             }
             httpsOn = true
-            edited.httpsCertificate = try ServiceCertificateChoice.resolve(profile, in: session)
+            edited.httpsCertificate = profile
         }
         if httpsOn {
             let port = original.httpsPort ?? 443
-            var taken = Self.listenerPorts(on: original, in: configuration)
+            var taken = listenerPorts(on: original, in: configuration)
             if let ssh = original.sshPort { taken[ssh] = "SSH" }
-            edited.httpsPort = try Self.checkPort(String(port), taken: taken).get()
+            edited.httpsPort = try checkPort(String(port), taken: taken).get()
             guard let profile = edited.httpsCertificate else {
                 throw ShellError.actionFailed(
                     "HTTPS on interface \"\(original.name)\" needs a certificate: add --https_certificate={profile}."
                 )
             }
-            if options["https_certificate"] != nil || original.httpsPort == nil {
+            if values[httpsCertificate] != nil || original.httpsPort == nil {
                 ServiceCertificateChoice.warnIfDemo(profile, in: session)
             }
         } else {
@@ -114,22 +151,16 @@ extension InterfaceConfigCommand {
         }
         guard edited != original else { return }
         let result = edited
-        session.stage { Self.replace(original, with: result, in: &$0) }
-    }
-
-    private func batchDelete(_ words: [String], in session: Session) throws {
-        guard words.count == 1 else { throw usage("\"delete\" takes the name of one interface.") }
-        let interface = try Self.existing(words[0], in: session.configuration)
-        if let message = Self.deleteRefusal(interface, in: session.configuration) {
-            throw ShellError.actionFailed(message)
-        }
-        session.stage { Self.remove(interface, from: &$0) }
+        session.stage { replace(original, with: result, in: &$0) }
     }
 
     /// The interface with this name (ignoring case), or a refusal naming it.
-    static func existing(_ name: String, in configuration: ApplianceConfiguration) throws -> NetworkInterface {
+    static func existing(
+        _ name: String,
+        in configuration: ApplianceConfiguration
+    ) throws(ShellError) -> NetworkInterface {
         guard let interface = configuration.interfaces.first(where: { $0.objectID == name.lowercased() }) else {
-            throw ShellError.actionFailed("The interface \"\(name)\" does not exist.")
+            throw .actionFailed("The interface \"\(name)\" does not exist.")
         }
         return interface
     }
@@ -140,12 +171,12 @@ extension InterfaceConfigCommand {
         _ text: String,
         required: Bool,
         others: [NetworkInterface]
-    ) throws -> (String, Int?) {
+    ) throws(ShellError) -> (String, Int?) {
         let parts = text.split(separator: "/", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
         let address = try checkAddress(parts[0], others: others).get()
         guard parts.count == 2 else {
             if required {
-                throw ShellError.invalidInput("The address \"\(text)\" needs its prefix, such as 192.168.1.2/24.")
+                throw .invalidInput("The address \"\(text)\" needs its prefix, such as 192.168.1.2/24.")
             }
             return (address, nil)
         }

@@ -8,22 +8,46 @@ import Glibc
 #endif
 
 /// `saveconfig` (other-commands.md §6): writes the configuration to `/configuration/{model}-{serial}-{time}.xml`.
-public struct SaveConfigCommand: ShellCommand {
+public struct SaveConfigCommand: DeclaredCommand {
     public let name = "saveconfig"
     public let summary = "Saves a copy of the current configuration settings to a file."
     public let requiresCommit = false
     public let writesDataDirectory = true
     public let access = CommandAccess.view
-    public let batchSyntax = ["saveconfig {1|2}"]
-    public let completions = ["1", "2"]
+
+    /// `1` or `2`; also the historic `y …` (= 1) and `n …` (= 2), whose further words are ignored.
+    static let option = Positional(
+        "option",
+        ValueParser<(ConfigFile.PassphraseOption, historic: Bool)>(
+            "{1|2}",
+            candidates: { _ in ["1", "2"] }
+        ) { text, context throws(ShellError) in
+            switch text.lowercased() {
+            case "y", "yes": return (.mask, true)
+            case "n", "no": return (.encrypt, true)
+            default: return (try ValueParser.passphraseOption.value(of: text, in: context), false)
+            }
+        }
+    )
+    static let ignored = Positional.remaining("ignored", ValueParser.text("…"))
+
+    public let grammar = Grammar(
+        "saveconfig",
+        interactive: { session in try SaveConfigCommand.save(ConfigFile.askPassphraseOption(session.dialog), session) },
+        Form(usage: "saveconfig {1|2}", .argument(SaveConfigCommand.option), .argument(SaveConfigCommand.ignored)) {
+            values,
+            session in
+            let (option, historic) = values[SaveConfigCommand.option]
+            if !historic, let extra = values[SaveConfigCommand.ignored].first {
+                throw Grammar.Misuse("Unexpected argument \"\(extra)\".")
+            }
+            try SaveConfigCommand.save(option, session)
+        }
+    )
 
     public init() {}
 
-    public func run(_ arguments: [String], in session: Session) throws {
-        let option =
-            try arguments.isEmpty
-            ? ConfigFile.askPassphraseOption(session.dialog)
-            : ConfigFile.batchPassphraseOption(arguments, syntax: batchSyntax[0], historic: true)
+    private static func save(_ option: ConfigFile.PassphraseOption, _ session: Session) throws {
         let xml = try ConfigFile.xml(session, option)
         // Two saves in the same second never share a name: the second gets `-2`, and so on.
         let baseName = ConfigFile.fileName(session)
@@ -67,30 +91,6 @@ enum ConfigFile {
             default: 0
         )
         return choice == 0 ? .mask : .encrypt
-    }
-
-    /// `1` or `2`; with `historic`, also `y …` (= 1) and `n …` (= 2) with any further words ignored.
-    static func batchPassphraseOption(
-        _ arguments: [String],
-        syntax: String,
-        historic: Bool
-    ) throws
-        -> PassphraseOption
-    {
-        let first = arguments[0].lowercased()
-        if historic && (first == "y" || first == "yes") { return .mask }
-        if historic && (first == "n" || first == "no") { return .encrypt }
-        guard arguments.count == 1 else {
-            throw ShellError.invalidInput("Usage: \(syntax)\nUnexpected argument \"\(arguments[1])\".")
-        }
-        switch first {
-        case "1": return .mask
-        case "2": return .encrypt
-        default:
-            throw ShellError.invalidInput(
-                "Usage: \(syntax)\nThe passphrase option must be 1 (mask) or 2 (encrypt), not \"\(arguments[0])\"."
-            )
-        }
     }
 
     /// The header facts of this appliance at this moment.

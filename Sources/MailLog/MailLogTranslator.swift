@@ -618,7 +618,9 @@ public struct MailLogTranslator: Sendable {
         case "deferred":
             state.counters.softBouncedEvents += 1
             host.softBouncedEvents += 1
-            if let stop = Self.tlsStop(head) {
+            // A broken handshake stops only a Required level; under Preferred it is an ordinary
+            // deferral (Postfix retries in clear, gateway.md §3), not a required-TLS failure.
+            if let stop = Self.tlsStop(head), stop != .handshake || level.requiresTLS {
                 let result: String
                 switch stop {
                 case .notOffered: result = "starttls-not-supported"
@@ -846,4 +848,9 @@ extension Substring {
 
 extension String {
     func has(_ needle: String) -> Bool { self[...].find(needle) != nil }
+}
+
+extension OutboundTLS {
+    /// Required and Required (Verify): no delivery without TLS.
+    fileprivate var requiresTLS: Bool { self == .required || self == .requiredVerify }
 }

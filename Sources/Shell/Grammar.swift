@@ -96,6 +96,7 @@ public struct Positional<Value: Sendable>: Sendable {
     let key: String
     let parser: ValueParser<Value>
     let isOptional: Bool
+    let isRest: Bool
     let missing: String
 
     /// A required word; `missing` completes `Missing {missing}.` (default: the placeholder).
@@ -103,21 +104,28 @@ public struct Positional<Value: Sendable>: Sendable {
         self.key = key
         self.parser = parser
         self.isOptional = false
+        self.isRest = false
         self.missing = missing ?? parser.placeholder
     }
 
     /// A word that may be left out.
     public static func optional(_ key: String, _ parser: ValueParser<Value>) -> OptionalPositional<Value> {
         OptionalPositional(
-            argument: Positional(key: key, parser: parser, isOptional: true, missing: parser.placeholder)
+            argument: Positional(key: key, parser: parser, isOptional: true, isRest: false)
         )
     }
 
-    private init(key: String, parser: ValueParser<Value>, isOptional: Bool, missing: String) {
+    /// The words after the form's last positional word, each parsed (none at all is fine).
+    public static func remaining(_ key: String, _ parser: ValueParser<Value>) -> RemainingWords<Value> {
+        RemainingWords(argument: Positional(key: key, parser: parser, isOptional: true, isRest: true))
+    }
+
+    private init(key: String, parser: ValueParser<Value>, isOptional: Bool, isRest: Bool) {
         self.key = key
         self.parser = parser
         self.isOptional = isOptional
-        self.missing = missing
+        self.isRest = isRest
+        self.missing = parser.placeholder
     }
 
     var erased: AnyArgument {
@@ -125,6 +133,7 @@ public struct Positional<Value: Sendable>: Sendable {
         return AnyArgument(
             key: key,
             isOptional: isOptional,
+            isRest: isRest,
             standalone: parser.standalone,
             missing: missing,
             candidates: parser.candidates,
@@ -137,6 +146,11 @@ public struct Positional<Value: Sendable>: Sendable {
 
 /// A positional word that may be left out (the last ones of a form); reads back as nil then.
 public struct OptionalPositional<Value: Sendable>: Sendable {
+    let argument: Positional<Value>
+}
+
+/// The words after a form's last positional word (`Positional.remaining`); reads back as an array.
+public struct RemainingWords<Value: Sendable>: Sendable {
     let argument: Positional<Value>
 }
 
@@ -187,6 +201,7 @@ extension BatchOption where Value == Bool {
 struct AnyArgument: Sendable {
     let key: String
     let isOptional: Bool
+    let isRest: Bool
     let standalone: Bool
     let missing: String
     let candidates: @Sendable (ArgumentContext) -> [String]
@@ -202,21 +217,45 @@ struct AnyOption: Sendable {
     let parse: @Sendable (String, ArgumentContext) throws(ShellError) -> any Sendable
 }
 
-/// One declared part of a form, for the form's initializer: an argument or an option.
+/// A fixed word of a form after its subcommand (`listenerconfig edit {name} hostaccess new …`):
+/// forms of one subcommand are told apart by their keywords, matched ignoring case and by unique
+/// prefix. `missing` and `unknown` are the complaints when the word is left out or matches none of
+/// the keywords the forms allow there (the first form's wording counts).
+public struct Keyword: Sendable {
+    let words: [String]
+    let missing: String?
+    let unknown: (@Sendable (String) -> String)?
+}
+
+/// One declared part of a form, for the form's initializer: an argument, a keyword or an option.
 public struct FormPart: Sendable {
     let argument: AnyArgument?
     let option: AnyOption?
+    let keyword: Keyword?
 
     public static func argument<Value>(_ argument: Positional<Value>) -> FormPart {
-        FormPart(argument: argument.erased, option: nil)
+        FormPart(argument: argument.erased, option: nil, keyword: nil)
     }
 
     public static func argument<Value>(_ argument: OptionalPositional<Value>) -> FormPart {
-        FormPart(argument: argument.argument.erased, option: nil)
+        FormPart(argument: argument.argument.erased, option: nil, keyword: nil)
+    }
+
+    public static func argument<Value>(_ words: RemainingWords<Value>) -> FormPart {
+        FormPart(argument: words.argument.erased, option: nil, keyword: nil)
     }
 
     public static func option<Value>(_ option: BatchOption<Value>) -> FormPart {
-        FormPart(argument: nil, option: option.erased)
+        FormPart(argument: nil, option: option.erased, keyword: nil)
+    }
+
+    /// A fixed word (or one of its spellings) at this place of the form.
+    public static func keyword(
+        _ words: String...,
+        missing: String? = nil,
+        unknown: (@Sendable (String) -> String)? = nil
+    ) -> FormPart {
+        FormPart(argument: nil, option: nil, keyword: Keyword(words: words, missing: missing, unknown: unknown))
     }
 }
 
@@ -235,21 +274,37 @@ public struct BatchValues: Sendable {
         values[argument.argument.key] as? Value
     }
 
+    /// The remaining words, parsed.
+    public subscript<Value>(_ words: RemainingWords<Value>) -> [Value] { values[words.argument.key] as? [Value] ?? [] }
+
     /// The value of an option, nil when it was not given.
     public subscript<Value>(_ option: BatchOption<Value>) -> Value? { values["--" + option.name] as? Value }
 
     /// Whether a flag was given.
     public func has(_ flag: BatchOption<Bool>) -> Bool { values["--" + flag.name] != nil }
+
+    /// Whether any option was given.
+    public var hasOptions: Bool { values.keys.contains { $0.hasPrefix("--") } }
 }
 
 /// One batch form of a command: its subcommand word (none for a command with a single form), its
-/// usage line (the **exact** text of `help` and of `Usage:` messages), its positional words and
-/// options, and its body, which receives the parsed values.
+/// usage line (the **exact** text of `help` and of `Usage:` messages; forms may share one), its
+/// positional words, keywords and options, and its body, which receives the parsed values.
 public struct Form: Sendable {
+    enum Slot: Sendable {
+        case keyword(Keyword)
+        case argument(AnyArgument)
+
+        var keyword: Keyword? {
+            if case .keyword(let keyword) = self { return keyword }
+            return nil
+        }
+    }
+
     public let name: String?
     public let aliases: [String]
     public let usage: String
-    let arguments: [AnyArgument]
+    let slots: [Slot]
     let options: [AnyOption]
     let body: @Sendable (BatchValues, Session) throws -> Void
 
@@ -263,10 +318,25 @@ public struct Form: Sendable {
         self.name = name
         self.aliases = aliases
         self.usage = usage
-        self.arguments = parts.compactMap(\.argument)
+        self.slots = parts.compactMap { part in
+            if let keyword = part.keyword { return .keyword(keyword) }
+            return part.argument.map { .argument($0) }
+        }
         self.options = parts.compactMap(\.option)
         self.body = body
     }
+
+    var arguments: [AnyArgument] {
+        slots.compactMap { slot in
+            if case .argument(let argument) = slot { return argument }
+            return nil
+        }
+    }
+
+    func keyword(at slot: Int) -> Keyword? { slot < slots.count ? slots[slot].keyword : nil }
+
+    var valuedOptions: Set<String> { Set(options.filter { !$0.isFlag }.map(\.name)) }
+    var flagOptions: Set<String> { Set(options.filter(\.isFlag).map(\.name)) }
 }
 
 /// A command's batch grammar, declared once: its forms, the help lines after them, and how its
@@ -283,11 +353,42 @@ public struct Grammar: Sendable {
         case block
     }
 
+    /// The grammar's own complaints, as templates: a command keeps the exact wording it always had.
+    public struct Wording: Sendable {
+        /// No subcommand typed.
+        public var missingSubcommand: String
+        /// A subcommand that matches none (gets the word as typed).
+        public var unknownSubcommand: @Sendable (String) -> String
+        /// The usage line shown before an unknown or missing subcommand (default:
+        /// `{command} {a|b|…} …`).
+        public var subcommandUsage: String?
+        /// An option that another form takes (gets the option's name and the subcommand); nil:
+        /// `Unknown option`.
+        public var foreignOption: (@Sendable (String, String) -> String)?
+        /// Whether option names are matched ignoring case (`--TLS=on`).
+        public var caseInsensitiveOptions: Bool
+
+        public init(
+            missingSubcommand: String = "Missing subcommand.",
+            unknownSubcommand: @escaping @Sendable (String) -> String = { "Unknown subcommand \"\($0)\"." },
+            subcommandUsage: String? = nil,
+            foreignOption: (@Sendable (String, String) -> String)? = nil,
+            caseInsensitiveOptions: Bool = false
+        ) {
+            self.missingSubcommand = missingSubcommand
+            self.unknownSubcommand = unknownSubcommand
+            self.subcommandUsage = subcommandUsage
+            self.foreignOption = foreignOption
+            self.caseInsensitiveOptions = caseInsensitiveOptions
+        }
+    }
+
     public let command: String
     public let forms: [Form]
     /// Help lines printed after the forms' usage lines (option lists).
     public let notes: [String]
     public let style: UsageStyle
+    public let wording: Wording
     /// Runs when the command is typed alone (the interactive dialog); nil when a form takes no words.
     let interactive: (@Sendable (Session) throws -> Void)?
 
@@ -295,6 +396,7 @@ public struct Grammar: Sendable {
         _ command: String,
         style: UsageStyle = .form,
         notes: [String] = [],
+        wording: Wording = Wording(),
         interactive: (@Sendable (Session) throws -> Void)? = nil,
         _ forms: Form...
     ) {
@@ -302,11 +404,15 @@ public struct Grammar: Sendable {
         self.forms = forms
         self.notes = notes
         self.style = style
+        self.wording = wording
         self.interactive = interactive
     }
 
-    /// The syntax lines of `help CMD` and `CMD ?`.
-    public var syntax: [String] { forms.map(\.usage) + notes }
+    /// The syntax lines of `help CMD` and `CMD ?` (a usage line shared by several forms once).
+    public var syntax: [String] {
+        var seen = Set<String>()
+        return forms.map(\.usage).filter { seen.insert($0).inserted } + notes
+    }
 
     private var hasSubcommands: Bool { forms.contains { $0.name != nil } }
 
@@ -326,7 +432,13 @@ public struct Grammar: Sendable {
 
     /// `{command} {new|edit|…} …` when no subcommand could be chosen.
     private var subcommandsUsage: String {
-        let names = forms.compactMap(\.name)
+        if let custom = wording.subcommandUsage { return custom }
+        var names: [String] = []
+        for form in forms {
+            for name in [form.name].compactMap({ $0 }) + form.aliases where !names.contains(name) {
+                names.append(name)
+            }
+        }
         return "\(command) {\(names.joined(separator: "|"))} …"
     }
 
@@ -341,9 +453,23 @@ public struct Grammar: Sendable {
         let (form, rest) = try choose(words)
         let context = ArgumentContext(configuration: session.configuration, commandNames: session.registry.allNames)
         let arguments = try parse(rest, form, context)
-        try form.body(arguments, session)
+        do {
+            try form.body(arguments, session)
+        } catch let misuse as Misuse {
+            throw usage(form, misuse.problem)
+        }
     }
 
+    /// Thrown by a form's body for a problem the declaration cannot state (options that exclude each
+    /// other, at least one option needed): shown under the form's `Usage:` line.
+    public struct Misuse: Error {
+        public let problem: String
+
+        public init(_ problem: String) { self.problem = problem }
+    }
+
+    /// The form of the subcommand `words` start with, told apart from the subcommand's other forms by
+    /// its keywords, and the words after the subcommand.
     private func choose(_ words: [String]) throws(ShellError) -> (Form, [String]) {
         guard let single = forms.first else {
             // No batch form: the command takes no words at all.
@@ -351,49 +477,136 @@ public struct Grammar: Sendable {
         }
         guard hasSubcommands else { return (single, words) }
         guard let typed = words.first else {
-            throw usage(nil, "Missing subcommand.")
+            throw usage(nil, wording.missingSubcommand)
         }
         var names: [String] = []
-        var owners: [Int] = []
+        var owners: [[Int]] = []
         for (index, form) in forms.enumerated() {
             for name in [form.name].compactMap({ $0 }) + form.aliases {
-                names.append(name)
-                owners.append(index)
+                if let known = names.firstIndex(of: name) {
+                    owners[known].append(index)
+                } else {
+                    names.append(name)
+                    owners.append([index])
+                }
             }
         }
         switch Dialog.match(typed, among: names) {
         case .found(let index):
-            return (forms[owners[index]], Array(words.dropFirst()))
+            let rest = Array(words.dropFirst())
+            return (try select(owners[index].map { forms[$0] }, rest), rest)
         case .ambiguous(let candidates):
             throw usage(nil, "Ambiguous subcommand \"\(typed)\": \(candidates.joined(separator: ", ")).")
         case .none:
-            throw usage(nil, "Unknown subcommand \"\(typed)\".")
+            throw usage(nil, wording.unknownSubcommand(typed))
         }
     }
 
+    /// The one of `candidates` whose keywords match the positional words of `words`.
+    private func select(_ candidates: [Form], _ words: [String]) throws(ShellError) -> Form {
+        var remaining = candidates
+        let positional = positionalWords(words, of: candidates)
+        let longest = candidates.map(\.slots.count).max() ?? 0
+        for slot in 0..<longest {
+            let keyed = remaining.filter { $0.keyword(at: slot) != nil }
+            guard let first = keyed.first, let keyword = first.keyword(at: slot) else { continue }
+            guard slot < positional.count else {
+                let all = keyed.flatMap { $0.keyword(at: slot)?.words ?? [] }
+                throw usage(first, keyword.missing ?? "Missing {\(Self.unique(all).joined(separator: "|"))}.")
+            }
+            let typed = positional[slot]
+            let words = Self.unique(keyed.flatMap { $0.keyword(at: slot)?.words ?? [] })
+            switch Dialog.match(typed, among: words) {
+            case .found(let index):
+                remaining = keyed.filter { $0.keyword(at: slot)?.words.contains(words[index]) ?? false }
+            case .ambiguous(let names):
+                throw usage(first, "Ambiguous word \"\(typed)\": \(names.joined(separator: ", ")).")
+            case .none:
+                throw usage(first, keyword.unknown?(typed) ?? "Unexpected argument \"\(typed)\".")
+            }
+        }
+        return remaining.first ?? candidates[0]
+    }
+
+    private static func unique(_ words: [String]) -> [String] {
+        var seen = Set<String>()
+        return words.filter { seen.insert($0.lowercased()).inserted }
+    }
+
+    /// The words of `words` that are not options (nor the value of an option given as `--name value`).
+    private func positionalWords(_ words: [String], of forms: [Form]) -> [String] {
+        let valued = Set(forms.flatMap(\.valuedOptions))
+        var positional: [String] = []
+        var index = 0
+        while index < words.count {
+            let word = normalized(words[index])
+            index += 1
+            guard word.hasPrefix("--"), word.count > 2 else {
+                positional.append(word)
+                continue
+            }
+            if !word.contains("="), valued.contains(String(word.dropFirst(2))) { index += 1 }
+        }
+        return positional
+    }
+
+    /// The word with its option name in lower case when options ignore case.
+    private func normalized(_ word: String) -> String {
+        guard wording.caseInsensitiveOptions, word.hasPrefix("--") else { return word }
+        guard let equals = word.firstIndex(of: "=") else { return word.lowercased() }
+        return word[..<equals].lowercased() + word[equals...]
+    }
+
     private func parse(_ words: [String], _ form: Form, _ context: ArgumentContext) throws(ShellError) -> BatchValues {
-        let valued = Set(form.options.filter { !$0.isFlag }.map(\.name))
-        let flags = Set(form.options.filter(\.isFlag).map(\.name))
+        let words = words.map(normalized)
+        var valued = form.valuedOptions
+        var flags = form.flagOptions
+        if wording.foreignOption != nil {
+            valued.formUnion(forms.flatMap(\.valuedOptions))
+            flags.formUnion(forms.flatMap(\.flagOptions))
+        }
         let split: BatchArguments
         do {
             split = try BatchArguments(words, valued: valued, flags: flags)
         } catch {
             throw usage(form, error.message)
         }
+        if let foreign = wording.foreignOption {
+            let given = Set(split.options.keys).union(split.flags)
+            let own = Set(form.options.map(\.name))
+            if let option = given.subtracting(own).sorted().first {
+                throw usage(form, foreign(option, form.name ?? command))
+            }
+        }
+        // Keywords were matched when the form was chosen; the other words are its arguments.
+        let texts = split.positional.enumerated().filter { form.keyword(at: $0.offset) == nil }.map(\.element)
+        let arguments = form.arguments
         var values: [String: any Sendable] = [:]
-        for (index, argument) in form.arguments.enumerated() {
-            guard index < split.positional.count else {
+        for (index, argument) in arguments.enumerated() {
+            if argument.isRest {
+                var parsed: [any Sendable] = []
+                for text in texts.dropFirst(index) {
+                    parsed.append(
+                        try checked(form, standalone: argument.standalone) { () throws(ShellError) -> any Sendable in
+                            try argument.parse(text, context)
+                        }
+                    )
+                }
+                values[argument.key] = parsed
+                continue
+            }
+            guard index < texts.count else {
                 if argument.isOptional { continue }
                 throw usage(form, "Missing \(argument.missing).")
             }
-            let text = split.positional[index]
+            let text = texts[index]
             values[argument.key] = try checked(form, standalone: argument.standalone) {
                 () throws(ShellError) -> any Sendable in
                 try argument.parse(text, context)
             }
         }
-        if split.positional.count > form.arguments.count {
-            throw usage(form, "Unexpected argument \"\(split.positional[form.arguments.count])\".")
+        if texts.count > arguments.count, arguments.last?.isRest != true {
+            throw usage(form, "Unexpected argument \"\(texts[arguments.count])\".")
         }
         for option in form.options {
             if option.isFlag {
@@ -426,37 +639,57 @@ public struct Grammar: Sendable {
 
     // MARK: Completion
 
-    /// Completion of the word being typed (`partial`) after the words before it.
+    /// Completion of the word being typed (`partial`) after the words before it: subcommands,
+    /// keywords, options, and the names the arguments' parsers offer from `context`.
     public func complete(after words: [String], partial: String, in context: ArgumentContext) -> [String] {
         let lower = partial.lowercased()
         func matching(_ candidates: [String]) -> [String] {
-            candidates.filter { $0.lowercased().hasPrefix(lower) }
+            Self.unique(candidates).filter { $0.lowercased().hasPrefix(lower) }
         }
         var rest = words
-        let form: Form
+        var candidates: [Form]
         if hasSubcommands {
-            guard !rest.isEmpty else { return matching(forms.compactMap(\.name)) }
-            guard let found = try? choose(rest).0 else { return [] }
-            form = found
+            guard let typed = rest.first else {
+                return matching(forms.flatMap { [$0.name].compactMap { $0 } + $0.aliases })
+            }
+            let names = forms.map { [$0.name].compactMap { $0 } + $0.aliases }
+            let all = Self.unique(names.flatMap { $0 })
+            guard case .found(let index) = Dialog.match(typed, among: all) else { return [] }
+            candidates = forms.enumerated().filter { names[$0.offset].contains(all[index]) }.map(\.element)
             rest.removeFirst()
         } else {
-            guard let single = forms.first else { return [] }
-            form = single
+            candidates = Array(forms.prefix(1))
+        }
+        let positional = positionalWords(rest, of: candidates)
+        for (slot, typed) in positional.enumerated() {
+            candidates = candidates.filter { form in
+                guard let keyword = form.keyword(at: slot) else { return slot < form.slots.count }
+                guard case .found = Dialog.match(typed, among: keyword.words) else { return false }
+                return true
+            }
         }
         if partial.hasPrefix("--") {
+            let options = candidates.flatMap(\.options)
             if let equals = partial.firstIndex(of: "=") {
-                let name = String(partial[partial.index(partial.startIndex, offsetBy: 2)..<equals])
-                guard let option = form.options.first(where: { $0.name == name }) else { return [] }
+                let name = String(partial[partial.index(partial.startIndex, offsetBy: 2)..<equals]).lowercased()
+                guard let option = options.first(where: { $0.name == name }) else { return [] }
                 let prefix = String(partial[...equals])
                 return option.candidates(context).map { prefix + $0 }.filter {
                     $0.lowercased().hasPrefix(lower)
                 }
             }
-            return matching(form.options.map { $0.isFlag ? "--" + $0.name : "--" + $0.name + "=" })
+            return matching(options.map { $0.isFlag ? "--" + $0.name : "--" + $0.name + "=" })
         }
-        let position = rest.filter { !$0.hasPrefix("--") }.count
-        guard position < form.arguments.count else { return [] }
-        return matching(form.arguments[position].candidates(context))
+        let slot = positional.count
+        return matching(
+            candidates.flatMap { form -> [String] in
+                guard slot < form.slots.count else { return [] }
+                switch form.slots[slot] {
+                case .keyword(let keyword): return keyword.words
+                case .argument(let argument): return argument.candidates(context)
+                }
+            }
+        )
     }
 }
 

@@ -98,7 +98,13 @@ public final class TemporaryDirectory: @unchecked Sendable {
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
     }
 
+    /// Removes the directory, unless `ESA_KEEP_TEST_DIRECTORIES` is set (to read a failed live
+    /// test's logs).
     deinit {
+        if ProcessInfo.processInfo.environment["ESA_KEEP_TEST_DIRECTORIES"] != nil {
+            print("◇ kept \(url.path)")
+            return
+        }
         try? FileManager.default.removeItem(at: url)
     }
 

@@ -1,0 +1,90 @@
+import ApplianceConfig
+import Commands
+import Shell
+import TestSupport
+import Testing
+
+/// The commands ported to declared grammars (issue 9): their complaints kept the appliance's
+/// wording, and their names now complete from the configuration.
+@Suite struct DeclaredCommandTests {
+    static func complete(
+        _ text: String,
+        _ configuration: ApplianceConfiguration = TestFactory.configuration
+    )
+        -> [String]
+    {
+        let registry = AllCommands.registry
+        let context = ArgumentContext(configuration: configuration, commandNames: registry.allNames)
+        return registry.completer(in: context).complete(text)
+    }
+
+    @Test func interfaceAndAlertNamesCompleteFromTheConfiguration() {
+        var configuration = TestFactory.configuration
+        configuration.alerts.set("ops@example.com", alertClass: .system, severity: .all)
+        #expect(Self.complete("interfaceconfig ") == ["new", "edit", "delete", "list"])
+        #expect(Self.complete("interfaceconfig ed") == ["edit"])
+        #expect(Self.complete("interfaceconfig edit m") == ["Management"])
+        #expect(Self.complete("interfaceconfig delete ") == ["Management"])
+        #expect(Self.complete("interfaceconfig edit Management --https=") == ["--https=on", "--https=off"])
+        #expect(Self.complete("interfaceconfig edit Management --https_certificate=d") == ["--https_certificate=Demo"])
+        #expect(Self.complete("interfaceconfig list --").isEmpty)
+        #expect(Self.complete("alertconfig delete ", configuration) == ["ops@example.com"])
+        #expect(Self.complete("alertconfig new a@example.com --severity=c") == ["--severity=critical"])
+        #expect(Self.complete("certconfig exp") == ["expiring"])
+        #expect(Self.complete("saveconfig ") == ["1", "2"])
+    }
+
+    @Test func helpListsTheDeclaredForms() throws {
+        let shell = try TestShell()
+        let result = try shell.run("help alertconfig\n")
+        expectTranscript(
+            result.output,
+            """
+            ironport.example.com> help alertconfig
+
+            alertconfig - Configure email alerts.
+
+            Commit: This command requires a 'commit'.
+            Batch Command: This command supports a batch format.
+
+            alertconfig new {address} --class={name|all} --severity={critical|warning|information|all}
+            alertconfig delete {address}
+            alertconfig list
+            ironport.example.com> 
+            """
+        )
+    }
+
+    @Test func grammarComplaintsKeepTheirWording() throws {
+        let shell = try TestShell()
+        let result = try shell.run(
+            """
+            alertconfig list --class=all
+            certconfig expiring 5 6
+            saveconfig 1 more
+            setttymode 0
+            interfaceconfig new Lab 10.0.0.5/24
+
+            """,
+            continueOnError: true
+        )
+        let alertUsage = BadInputCatalogue.alertUsage
+        let interfaceUsage = BadInputCatalogue.interfaceUsage
+        expectTranscript(
+            result.errorOutput,
+            """
+            line 1: \(alertUsage)
+            The option "--class" does not apply to "list".
+            line 2: Usage: certconfig list | certconfig print | certconfig expiring [{days}]
+            Unexpected argument "6".
+            line 3: Usage: saveconfig {1|2}
+            Unexpected argument "more".
+            line 4: Usage: setttymode {0|1} {0|1}
+            Missing {0|1}.
+            line 5: \(interfaceUsage)
+            Missing {hostname}.
+
+            """
+        )
+    }
+}
