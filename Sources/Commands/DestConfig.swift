@@ -5,24 +5,15 @@ import Synchronization
 
 /// `destconfig` (destconfig.md): destination controls — per-domain delivery settings with outbound
 /// TLS, the Default entry and the global outbound certificate and alert.
-public struct DestConfigCommand: ShellCommand {
+public struct DestConfigCommand: DeclaredCommand {
     public let name = "destconfig"
     public let summary = "Configure destination controls, including outgoing TLS."
     public let requiresCommit = true
-    public let batchSyntax = DestConfigBatch.syntax
-    public let completions = DestConfigBatch.completions
     /// The domains of the last table a batch `new` saw, so 10,000 lines do not scan 10,000 entries each.
     let index = DestinationIndex()
+    public var grammar: Grammar { DestConfigBatch.grammar(index: index) }
 
     public init() {}
-
-    public func run(_ arguments: [String], in session: Session) throws {
-        if arguments.isEmpty {
-            try DestConfigMenu.run(session)
-        } else {
-            try DestConfigBatch.run(arguments, session, index: index)
-        }
-    }
 }
 
 /// A memo of the lower-case domains of one destinations table, for the duplicate check of batch

@@ -5,28 +5,6 @@ import Shell
 /// The batch forms of destconfig (destconfig.md §9). Success prints nothing, except `list`,
 /// `detail` and `export`, which print as their menu operations do.
 enum DestConfigBatch {
-    /// The subcommands; `print` is an alias of `list`.
-    enum Subcommand: String, CaseIterable {
-        case setup, new, edit, delete, list, print, detail, clear
-        case importFile = "import"
-        case exportFile = "export"
-
-        /// The syntax line of `help destconfig` and of `Usage:` messages.
-        var usage: String {
-            switch self {
-            case .setup: "destconfig setup [--certificate={profile}] [--send_tls_req_alert={yes|no}]"
-            case .new: "destconfig new {domain} [options]"
-            case .edit: "destconfig edit {domain|default} [options]"
-            case .delete: "destconfig delete {domain}"
-            case .list, .print: "destconfig list"
-            case .detail: "destconfig detail {domain|default|all}"
-            case .clear: "destconfig clear"
-            case .importFile: "destconfig import {file}"
-            case .exportFile: "destconfig export {file}"
-            }
-        }
-    }
-
     /// The settings options of `new` and `edit`.
     enum Option: String, CaseIterable {
         case maxHostConcurrency = "max_host_concurrency"
@@ -54,88 +32,190 @@ enum DestConfigBatch {
             case .ipSortPref: IPPreference.allCases.map(\.batchName).joined(separator: "|")
             }
         }
+
+        /// What Tab offers: the words of `accepted` (not a number range), and `default`.
+        var candidates: [String] {
+            switch self {
+            case .maxHostConcurrency, .maxMessagesPerConnection, .recipientLimit, .recipientMinutes: ["default"]
+            case .bounceProfile: [DestinationDefaults.bounceProfileName]
+            default: accepted.split(separator: "|").map(String.init) + ["default"]
+            }
+        }
+
+        /// The option, parsed into the change it makes.
+        var option: BatchOption<Change> {
+            let option = self
+            return BatchOption(
+                rawValue,
+                ValueParser("{\(accepted)}", candidates: { _ in option.candidates }) { text, _ throws(ShellError) in
+                    try change(option, text)
+                }
+            )
+        }
     }
 
-    static let setupOptions = ["certificate", "send_tls_req_alert"]
+    static let settingOptions = Option.allCases.map(\.option)
+    static let settingParts = settingOptions.map { FormPart.option($0) }
 
-    static let syntax: [String] =
-        [
-            Subcommand.setup.usage,
-            Subcommand.new.usage,
-            Subcommand.edit.usage,
-            Subcommand.delete.usage,
-            "destconfig list                    (print is an alias)",
-            Subcommand.detail.usage,
-            Subcommand.clear.usage,
-            Subcommand.importFile.usage,
-            Subcommand.exportFile.usage,
-            "",
-            "options: --max_host_concurrency={1-1000}  --max_messages_per_connection={1-1000}",
-            "         --recipient_limit={0-1000000}  --recipient_minutes={1-60}",
-            "         --limit_type={host|MXIP}  --limit_apply={system|VG}",
-            "         --tls={off|on|require|on_verify|require_verify}",
-            "         --bounce_validation={on|off}  --bounce_profile={default|name}",
-            "         --ip_sort_pref={prefer_v6|require_v6|prefer_v4|require_v4}",
-        ]
+    // MARK: Arguments
 
-    static let completions: [String] =
-        Subcommand.allCases.map(\.rawValue) + Option.allCases.map { "--\($0.rawValue)=" }
-        + setupOptions.map { "--\($0)=" }
+    /// A new domain (not `default`, which names the Default entry).
+    static let newDomain = Positional(
+        "domain",
+        ValueParser("{domain}") { text, _ throws(ShellError) in
+            guard let domain = DestinationLimits.normalizedDomain(text), domain != "default" else {
+                throw DestConfigText.invalidDomain(text)
+            }
+            return domain
+        },
+        missing: "the domain"
+    )
 
-    // MARK: Dispatch
+    /// The domains of the table, for Tab (after the given words).
+    private static func domains(_ context: ArgumentContext, _ words: [String] = []) -> [String] {
+        words + context.configuration.destinations.map(\.domain)
+    }
 
-    static func run(_ arguments: [String], _ session: Session, index: DestinationIndex) throws {
-        let names = Subcommand.allCases.map(\.rawValue)
-        let subcommand: Subcommand
-        switch Dialog.match(arguments[0], among: names) {
-        case .found(let index):
-            subcommand = Subcommand.allCases[index]
-        case .ambiguous(let candidates):
-            throw ShellError.invalidInput(
-                "Usage: destconfig {subcommand} …\nAmbiguous subcommand \"\(arguments[0])\": "
-                    + "\(candidates.joined(separator: ", "))."
-            )
-        case .none:
-            throw ShellError.invalidInput(
-                "Usage: destconfig {\(names.joined(separator: "|"))} …\nUnknown subcommand \"\(arguments[0])\"."
-            )
+    /// A domain with an entry; the value is its lower-case form.
+    static let existingDomain = Positional(
+        "domain",
+        ValueParser("{domain}", candidates: { domains($0) }) { text, context throws(ShellError) in
+            try DestConfigText.existing(text, context.configuration).get()
+        },
+        missing: "the domain"
+    )
+
+    /// What `edit` changes: the Default entry or a domain's (its existence is checked after the options).
+    enum Target: Sendable {
+        case defaults
+        case domain(String)
+    }
+
+    static let target = Positional(
+        "target",
+        ValueParser<Target>("{domain|default}", candidates: { domains($0, ["default"]) }) {
+            text,
+            _ throws(ShellError) in
+            if text.lowercased() == "default" { return .defaults }
+            guard let domain = DestinationLimits.normalizedDomain(text) else {
+                throw DestConfigText.invalidDomain(text)
+            }
+            return .domain(domain)
+        },
+        missing: "the domain or DEFAULT"
+    )
+
+    static let subject = Positional(
+        "subject",
+        ValueParser("{domain|default|all}", candidates: { domains($0, ["default", "all"]) }) {
+            text,
+            context throws(ShellError) in
+            try DestConfigReports.subject(text, context.configuration).get()
+        },
+        missing: "the domain, DEFAULT or ALL"
+    )
+
+    /// A file in /configuration; a bad name is shown under the usage line.
+    static let file = Positional(
+        "file",
+        ValueParser("{file}") { text, _ throws(ShellError) in try ConfigurationFolder.checkName(text).get() },
+        missing: "the file name"
+    )
+
+    static let certificate = BatchOption("certificate", .profileName)
+    static let alert = BatchOption(
+        "send_tls_req_alert",
+        ValueParser("{yes|no}", candidates: { _ in ["yes", "no"] }) { text, _ throws(ShellError) in
+            switch text.lowercased() {
+            case "yes", "y": return true
+            case "no", "n": return false
+            default: throw .invalidInput("--send_tls_req_alert must be yes or no, not \"\(text)\".")
+            }
         }
-        let rest = Array(arguments.dropFirst())
-        switch subcommand {
-        case .setup: try setup(rest, session)
-        case .new: try new(rest, session, index: index)
-        case .edit: try edit(rest, session)
-        case .delete: try delete(rest, session)
-        case .list, .print:
-            try noArguments(rest, subcommand)
-            DestConfigReports.list(session)
-        case .detail:
-            let text = try single(rest, subcommand, what: "the domain, DEFAULT or ALL")
-            DestConfigReports.show(
-                try resolve(DestConfigReports.subject(text, session.configuration), subcommand),
-                session
-            )
-        case .clear:
-            try noArguments(rest, subcommand)
-            session.stage { $0.destinations.removeAll() }
-        case .importFile:
-            let name = try single(rest, subcommand, what: "the file name")
-            try DestConfigFiles.importFile(try resolve(ConfigurationFolder.checkName(name), subcommand), session)
-        case .exportFile:
-            let name = try single(rest, subcommand, what: "the file name")
-            try DestConfigFiles.exportFile(try resolve(ConfigurationFolder.checkName(name), subcommand), session)
-        }
+    )
+
+    // MARK: Grammar
+
+    static let optionLines = [
+        "",
+        "options: --max_host_concurrency={1-1000}  --max_messages_per_connection={1-1000}",
+        "         --recipient_limit={0-1000000}  --recipient_minutes={1-60}",
+        "         --limit_type={host|MXIP}  --limit_apply={system|VG}",
+        "         --tls={off|on|require|on_verify|require_verify}",
+        "         --bounce_validation={on|off}  --bounce_profile={default|name}",
+        "         --ip_sort_pref={prefer_v6|require_v6|prefer_v4|require_v4}",
+    ]
+
+    /// The grammar; `index` speeds up the duplicate check of many `new` lines in one session.
+    static func grammar(index: DestinationIndex) -> Grammar {
+        Grammar(
+            "destconfig",
+            notes: optionLines,
+            wording: Grammar.Wording(caseInsensitiveOptions: true),
+            interactive: { try DestConfigMenu.run($0) },
+            Form(
+                "setup",
+                usage: "destconfig setup [--certificate={profile}] [--send_tls_req_alert={yes|no}]",
+                .option(certificate),
+                .option(alert)
+            ) { values, session in
+                let certificate = values[certificate]
+                let alert = values[alert]
+                guard certificate != nil || alert != nil else { return }
+                session.stage { config in
+                    if let certificate { config.destinationDefaults.outboundCertificate = certificate }
+                    if let alert { config.destinationDefaults.requiredTLSAlert = alert }
+                }
+            },
+            Form("new", usage: "destconfig new {domain} [options]", parts: [.argument(newDomain)] + settingParts) {
+                values,
+                session in
+                try new(values[newDomain], changes(values, forDefault: false), session, index: index)
+            },
+            Form("edit", usage: "destconfig edit {domain|default} [options]", parts: [.argument(target)] + settingParts)
+            {
+                values,
+                session in
+                try edit(values[target], values, session)
+            },
+            Form("delete", usage: "destconfig delete {domain}", .argument(existingDomain)) { values, session in
+                let domain = values[existingDomain]
+                guard let index = DestConfigText.index(session.configuration, domain) else {
+                    throw DestConfigText.notFound(domain)
+                }
+                session.stage { _ = $0.destinations.remove(at: index) }
+            },
+            Form(
+                "list",
+                aliases: ["print"],
+                usage: "destconfig list",
+                help: "destconfig list                    (print is an alias)"
+            ) { _, session in
+                DestConfigReports.list(session)
+            },
+            Form("detail", usage: "destconfig detail {domain|default|all}", .argument(subject)) { values, session in
+                DestConfigReports.show(values[subject], session)
+            },
+            Form("clear", usage: "destconfig clear") { _, session in
+                session.stage { $0.destinations.removeAll() }
+            },
+            Form("import", usage: "destconfig import {file}", .argument(file)) { values, session in
+                try DestConfigFiles.importFile(values[file], session)
+            },
+            Form("export", usage: "destconfig export {file}", .argument(file)) { values, session in
+                try DestConfigFiles.exportFile(values[file], session)
+            }
+        )
     }
 
     // MARK: Subcommands
 
-    private static func new(_ arguments: [String], _ session: Session, index: DestinationIndex) throws {
-        let parsed = try parse(arguments, .new, options: Option.allCases.map(\.rawValue))
-        let text = try single(parsed.positional, .new, what: "the domain")
-        guard let domain = DestinationLimits.normalizedDomain(text), domain != "default" else {
-            throw usage(.new, DestConfigText.invalidDomain(text).message)
-        }
-        let changes = try settings(parsed.options, .new, forDefault: false)
+    private static func new(
+        _ domain: String,
+        _ changes: [Change],
+        _ session: Session,
+        index: DestinationIndex
+    ) throws {
         var entry = DestinationEntry(domain: domain)
         for change in changes { change.apply(to: &entry) }
         // No copy of the table is kept while staging, so the entry is appended in place.
@@ -149,109 +229,37 @@ enum DestConfigBatch {
         index.remember(session.configuration.destinations, domains)
     }
 
-    private static func edit(_ arguments: [String], _ session: Session) throws {
-        let parsed = try parse(arguments, .edit, options: Option.allCases.map(\.rawValue))
-        let text = try single(parsed.positional, .edit, what: "the domain or DEFAULT")
-        if text.lowercased() == "default" {
-            let changes = try settings(parsed.options, .edit, forDefault: true)
+    private static func edit(_ target: Target, _ values: BatchValues, _ session: Session) throws {
+        switch target {
+        case .defaults:
+            let changes = try changes(values, forDefault: true)
             var defaults = session.configuration.destinationDefaults
             for change in changes { change.apply(to: &defaults) }
             let result = defaults
             session.stage { $0.destinationDefaults = result }
-            return
-        }
-        guard let domain = DestinationLimits.normalizedDomain(text) else {
-            throw usage(.edit, DestConfigText.invalidDomain(text).message)
-        }
-        let changes = try settings(parsed.options, .edit, forDefault: false)
-        guard let index = DestConfigText.index(session.configuration, domain) else {
-            throw DestConfigText.notFound(domain)
-        }
-        session.stage { config in
-            for change in changes { change.apply(to: &config.destinations[index]) }
-        }
-    }
-
-    private static func delete(_ arguments: [String], _ session: Session) throws {
-        let text = try single(arguments, .delete, what: "the domain")
-        guard let domain = DestinationLimits.normalizedDomain(text) else {
-            throw usage(.delete, DestConfigText.invalidDomain(text).message)
-        }
-        guard let index = DestConfigText.index(session.configuration, domain) else {
-            throw DestConfigText.notFound(domain)
-        }
-        session.stage { _ = $0.destinations.remove(at: index) }
-    }
-
-    private static func setup(_ arguments: [String], _ session: Session) throws {
-        let parsed = try parse(arguments, .setup, options: setupOptions)
-        if let extra = parsed.positional.first { throw usage(.setup, "Unexpected argument \"\(extra)\".") }
-        var certificate: String?
-        if let name = parsed.options["certificate"] {
-            guard
-                let profile = session.configuration.certificates.first(where: {
-                    $0.name.caseInsensitiveCompare(name) == .orderedSame
-                })
-            else { throw ShellError.actionFailed(CertificateProfileText.missing(name)) }
-            certificate = profile.name
-        }
-        var alert: Bool?
-        if let value = parsed.options["send_tls_req_alert"] {
-            switch value.lowercased() {
-            case "yes", "y": alert = true
-            case "no", "n": alert = false
-            default:
-                throw usage(.setup, "--send_tls_req_alert must be yes or no, not \"\(value)\".")
+        case .domain(let domain):
+            let changes = try changes(values, forDefault: false)
+            guard let index = DestConfigText.index(session.configuration, domain) else {
+                throw DestConfigText.notFound(domain)
+            }
+            session.stage { config in
+                for change in changes { change.apply(to: &config.destinations[index]) }
             }
         }
-        guard certificate != nil || alert != nil else { return }
-        session.stage { config in
-            if let certificate { config.destinationDefaults.outboundCertificate = certificate }
-            if let alert { config.destinationDefaults.requiredTLSAlert = alert }
+    }
+
+    /// The changes the settings options make; `default` as a value ("use Default") is only for a
+    /// domain entry.
+    private static func changes(_ values: BatchValues, forDefault: Bool) throws -> [Change] {
+        var changes: [Change] = []
+        for (option, declared) in zip(Option.allCases, settingOptions) {
+            guard let change = values[declared] else { continue }
+            if forDefault && change.isReset {
+                throw Grammar.Misuse("--\(option.rawValue)=default is only for a domain entry.")
+            }
+            changes.append(change)
         }
-    }
-
-    // MARK: Arguments
-
-    private static func usage(_ subcommand: Subcommand, _ problem: String) -> ShellError {
-        .invalidInput("Usage: \(subcommand.usage)\n\(problem)")
-    }
-
-    private static func resolve<T>(_ result: Result<T, ShellError>, _ subcommand: Subcommand) throws -> T {
-        switch result {
-        case .success(let value): return value
-        case .failure(let error):
-            if error.code == .invalidInput { throw usage(subcommand, error.message) }
-            throw error
-        }
-    }
-
-    private static func noArguments(_ arguments: [String], _ subcommand: Subcommand) throws {
-        if let extra = arguments.first { throw usage(subcommand, "Unexpected argument \"\(extra)\".") }
-    }
-
-    private static func single(_ arguments: [String], _ subcommand: Subcommand, what: String) throws -> String {
-        guard let first = arguments.first else { throw usage(subcommand, "Missing \(what).") }
-        if arguments.count > 1 { throw usage(subcommand, "Unexpected argument \"\(arguments[1])\".") }
-        return first
-    }
-
-    /// Options with case-insensitive names; a bad option fails with the subcommand's usage.
-    private static func parse(
-        _ arguments: [String],
-        _ subcommand: Subcommand,
-        options: [String]
-    ) throws -> BatchArguments {
-        let normalized = arguments.map { word -> String in
-            guard word.hasPrefix("--") else { return word }
-            guard let equals = word.firstIndex(of: "=") else { return word.lowercased() }
-            return word[..<equals].lowercased() + word[equals...]
-        }
-        do {
-            return try BatchArguments(normalized, valued: Set(options))
-        } catch {
-            throw usage(subcommand, error.message)
-        }
+        return changes
     }
 
     /// One setting given by an option: a value, or back to "use Default".
@@ -266,6 +274,21 @@ enum DestConfigBatch {
         case tls(OutboundTLS?)
         case bounceVerification(Bool?)
         case bounceProfile(String?)
+
+        /// Whether it sets the value back to "use Default".
+        var isReset: Bool {
+            switch self {
+            case .ipPreference(let value): value == nil
+            case .concurrency(let value), .messages(let value), .recipients(let value), .minutes(let value):
+                value == nil
+            case .limitType(let value): value == nil
+            case .limitScope(let value): value == nil
+            case .tls(let value): value == nil
+            case .bounceVerification(let value): value == nil
+            // The bounce profile's `default` names the Default profile.
+            case .bounceProfile: false
+            }
+        }
 
         func apply(to entry: inout DestinationEntry) {
             switch self {
@@ -282,7 +305,7 @@ enum DestConfigBatch {
             }
         }
 
-        /// For the Default entry; `settings(…, forDefault: true)` never makes a nil value.
+        /// For the Default entry, which has no "use Default" (nil) values.
         func apply(to defaults: inout DestinationDefaults) {
             switch self {
             case .ipPreference(let value): if let value { defaults.ipPreferenceValue = value }
@@ -299,77 +322,55 @@ enum DestConfigBatch {
         }
     }
 
-    /// Reads the settings options (names already lower case; values in any case). `default` as a
-    /// value means "use Default" for a domain and is refused for the Default entry itself, except
-    /// for `--bounce_profile`, where it names the Default profile.
-    static func settings(
-        _ options: [String: String],
-        _ subcommand: Subcommand,
-        forDefault: Bool
-    ) throws -> [Change] {
-        var changes: [Change] = []
-        for option in Option.allCases {
-            guard let value = options[option.rawValue] else { continue }
-            let lower = value.lowercased()
-            func bad() -> ShellError {
-                usage(subcommand, "--\(option.rawValue) must be one of {\(option.accepted)}, not \"\(value)\".")
+    /// Reads one settings option's value (in any case). `default` means "use Default", except for
+    /// `--bounce_profile`, where it names the Default profile (the only one).
+    static func change(_ option: Option, _ value: String) throws(ShellError) -> Change {
+        let lower = value.lowercased()
+        let bad = ShellError.invalidInput("--\(option.rawValue) must be one of {\(option.accepted)}, not \"\(value)\".")
+        if lower == "default" && option != .bounceProfile { return reset(option) }
+        func number(_ range: ClosedRange<Int>) throws(ShellError) -> Int {
+            guard let number = Int(value), range.contains(number) else {
+                throw .invalidInput(
+                    "--\(option.rawValue) must be a number from \(range.lowerBound) to \(range.upperBound), "
+                        + "not \"\(value)\"."
+                )
             }
-            if lower == "default" && option != .bounceProfile {
-                if forDefault {
-                    throw usage(subcommand, "--\(option.rawValue)=default is only for a domain entry.")
-                }
-                changes.append(reset(option))
-                continue
-            }
-            func number(_ range: ClosedRange<Int>) throws -> Int {
-                guard let number = Int(value), range.contains(number) else {
-                    throw usage(
-                        subcommand,
-                        "--\(option.rawValue) must be a number from \(range.lowerBound) to \(range.upperBound), "
-                            + "not \"\(value)\"."
-                    )
-                }
-                return number
-            }
-            switch option {
-            case .maxHostConcurrency:
-                changes.append(.concurrency(try number(DestinationLimits.concurrency)))
-            case .maxMessagesPerConnection:
-                changes.append(.messages(try number(DestinationLimits.messagesPerConnection)))
-            case .recipientLimit:
-                changes.append(.recipients(try number(DestinationLimits.recipients)))
-            case .recipientMinutes:
-                changes.append(.minutes(try number(DestinationLimits.minutes)))
-            case .limitType:
-                guard let type = DestinationLimitType.allCases.first(where: { $0.rawValue.lowercased() == lower })
-                else { throw bad() }
-                changes.append(.limitType(type))
-            case .limitApply:
-                guard let scope = DestinationLimitScope.allCases.first(where: { $0.rawValue.lowercased() == lower })
-                else { throw bad() }
-                changes.append(.limitScope(scope))
-            case .tls:
-                guard let level = OutboundTLS.allCases.first(where: { $0.batchName == lower }) else { throw bad() }
-                changes.append(.tls(level))
-            case .bounceValidation:
-                switch lower {
-                case "on": changes.append(.bounceVerification(true))
-                case "off": changes.append(.bounceVerification(false))
-                default: throw bad()
-                }
-            case .bounceProfile:
-                guard lower == DestinationDefaults.bounceProfileName.lowercased() else {
-                    throw ShellError.actionFailed("The bounce profile \"\(value)\" does not exist.")
-                }
-                changes.append(.bounceProfile(forDefault ? DestinationDefaults.bounceProfileName : nil))
-            case .ipSortPref:
-                guard let preference = IPPreference.allCases.first(where: { $0.batchName == lower }) else {
-                    throw bad()
-                }
-                changes.append(.ipPreference(preference))
-            }
+            return number
         }
-        return changes
+        switch option {
+        case .maxHostConcurrency: return .concurrency(try number(DestinationLimits.concurrency))
+        case .maxMessagesPerConnection: return .messages(try number(DestinationLimits.messagesPerConnection))
+        case .recipientLimit: return .recipients(try number(DestinationLimits.recipients))
+        case .recipientMinutes: return .minutes(try number(DestinationLimits.minutes))
+        case .limitType:
+            guard let type = DestinationLimitType.allCases.first(where: { $0.rawValue.lowercased() == lower }) else {
+                throw bad
+            }
+            return .limitType(type)
+        case .limitApply:
+            guard let scope = DestinationLimitScope.allCases.first(where: { $0.rawValue.lowercased() == lower }) else {
+                throw bad
+            }
+            return .limitScope(scope)
+        case .tls:
+            guard let level = OutboundTLS.allCases.first(where: { $0.batchName == lower }) else { throw bad }
+            return .tls(level)
+        case .bounceValidation:
+            switch lower {
+            case "on": return .bounceVerification(true)
+            case "off": return .bounceVerification(false)
+            default: throw bad
+            }
+        case .bounceProfile:
+            guard lower == DestinationDefaults.bounceProfileName.lowercased() else {
+                throw .actionFailed("The bounce profile \"\(value)\" does not exist.")
+            }
+            // A domain's entry then uses the Default entry's profile, which is this one.
+            return .bounceProfile(nil)
+        case .ipSortPref:
+            guard let preference = IPPreference.allCases.first(where: { $0.batchName == lower }) else { throw bad }
+            return .ipPreference(preference)
+        }
     }
 
     private static func reset(_ option: Option) -> Change {

@@ -304,6 +304,8 @@ public struct Form: Sendable {
     public let name: String?
     public let aliases: [String]
     public let usage: String
+    /// The line `help` shows (the usage line unless it says more, such as its aliases).
+    public let help: String
     let slots: [Slot]
     let options: [AnyOption]
     let body: @Sendable (BatchValues, Session) throws -> Void
@@ -312,12 +314,26 @@ public struct Form: Sendable {
         _ name: String? = nil,
         aliases: [String] = [],
         usage: String,
+        help: String? = nil,
         _ parts: FormPart...,
+        body: @escaping @Sendable (BatchValues, Session) throws -> Void
+    ) {
+        self.init(name, aliases: aliases, usage: usage, help: help, parts: parts, body: body)
+    }
+
+    /// A form whose parts are built as a list (a family of options declared from a table).
+    public init(
+        _ name: String? = nil,
+        aliases: [String] = [],
+        usage: String,
+        help: String? = nil,
+        parts: [FormPart],
         body: @escaping @Sendable (BatchValues, Session) throws -> Void
     ) {
         self.name = name
         self.aliases = aliases
         self.usage = usage
+        self.help = help ?? usage
         self.slots = parts.compactMap { part in
             if let keyword = part.keyword { return .keyword(keyword) }
             return part.argument.map { .argument($0) }
@@ -411,7 +427,7 @@ public struct Grammar: Sendable {
     /// The syntax lines of `help CMD` and `CMD ?` (a usage line shared by several forms once).
     public var syntax: [String] {
         var seen = Set<String>()
-        return forms.map(\.usage).filter { seen.insert($0).inserted } + notes
+        return forms.map(\.help).filter { seen.insert($0).inserted } + notes
     }
 
     private var hasSubcommands: Bool { forms.contains { $0.name != nil } }
@@ -581,6 +597,10 @@ public struct Grammar: Sendable {
         // Keywords were matched when the form was chosen; the other words are its arguments.
         let texts = split.positional.enumerated().filter { form.keyword(at: $0.offset) == nil }.map(\.element)
         let arguments = form.arguments
+        // A word too many is named before any word's value is checked.
+        if texts.count > arguments.count, arguments.last?.isRest != true {
+            throw usage(form, "Unexpected argument \"\(texts[arguments.count])\".")
+        }
         var values: [String: any Sendable] = [:]
         for (index, argument) in arguments.enumerated() {
             if argument.isRest {
@@ -604,9 +624,6 @@ public struct Grammar: Sendable {
                 () throws(ShellError) -> any Sendable in
                 try argument.parse(text, context)
             }
-        }
-        if texts.count > arguments.count, arguments.last?.isRest != true {
-            throw usage(form, "Unexpected argument \"\(texts[arguments.count])\".")
         }
         for option in form.options {
             if option.isFlag {

@@ -34,6 +34,23 @@ import Testing
         #expect(Self.complete("saveconfig ") == ["1", "2"])
     }
 
+    @Test func destinationDomainsAndSettingValuesComplete() {
+        var configuration = TestFactory.configuration
+        configuration.destinations = [
+            DestinationEntry(domain: "partner.example"), DestinationEntry(domain: "pay.example"),
+        ]
+        #expect(
+            Self.complete("destconfig ")
+                == ["setup", "new", "edit", "delete", "list", "print", "detail", "clear", "import", "export"]
+        )
+        #expect(Self.complete("destconfig edit ", configuration) == ["default", "partner.example", "pay.example"])
+        #expect(Self.complete("destconfig detail pa", configuration) == ["partner.example", "pay.example"])
+        #expect(Self.complete("destconfig delete par", configuration) == ["partner.example"])
+        #expect(Self.complete("destconfig new a.example --tls=req") == ["--tls=require", "--tls=require_verify"])
+        #expect(Self.complete("destconfig new a.example --TLS=of") == ["--TLS=off"])
+        #expect(Self.complete("destconfig setup --send") == ["--send_tls_req_alert="])
+    }
+
     @Test func helpListsTheDeclaredForms() throws {
         let shell = try TestShell()
         let result = try shell.run("help alertconfig\n")
