@@ -78,6 +78,7 @@ let package = Package(
         .target(
             name: "SSHEndpoint",
             dependencies: [
+                "ApplianceConfig", "Passphrases", "Service",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOSSH", package: "swift-nio-ssh"),
@@ -91,7 +92,7 @@ let package = Package(
             name: "esa",
             dependencies: [
                 "Shell", "Commands", "LineEditing", "ConfigStore", "Certificates", "SecureCopy", "Gateway",
-                "Service", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "Service", "SSHEndpoint", .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
         ),
