@@ -180,13 +180,14 @@ final class LiveGatewayRun: @unchecked Sendable {
     var serveLog: String { directory.url.path + "/serve.log" }
     var systemLog: String { directory.url.path + "/logs/system.log" }
 
-    /// Starts `esa serve` with short retry timings.
+    /// Starts `esa serve` with short retry timings; the SSH endpoint stays off (the gateway alone is
+    /// under test, and its announcement would come before the gateway's own lines).
     func start() throws {
         guard let binary = EsaBinary.url else { throw EsaProcess.NotBuilt() }
         serve = try namespace.start(
             [
                 binary.path, "serve", "--data-dir", directory.url.path, "--minimal-backoff", "1",
-                "--maximal-backoff", "2", "--queue-run-delay", "1",
+                "--maximal-backoff", "2", "--queue-run-delay", "1", "--ssh", "off",
             ],
             log: serveLog
         )
