@@ -15,6 +15,7 @@ public enum AllCommands {
             StatusCommand(link: gateway),
             ResetCountersCommand(),
             DeliverNowCommand(link: gateway),
+            TLSVerifyCommand(),
             TailCommand(),
             GrepCommand(),
             TLSLogConfigCommand(),
