@@ -16,6 +16,7 @@ public enum AllCommands {
             ResetCountersCommand(),
             DeliverNowCommand(link: gateway),
             TLSVerifyCommand(),
+            MailConfigCommand(link: gateway),
             TailCommand(),
             GrepCommand(),
             TLSLogConfigCommand(),
