@@ -24,6 +24,7 @@ let package = Package(
         .systemLibrary(name: "COpenSSL", pkgConfig: "openssl"),
         .systemLibrary(name: "CLibEdit", pkgConfig: "libedit"),
         .systemLibrary(name: "CCrypt"),
+        .systemLibrary(name: "CResolv"),
 
         // Configuration as plain values.
         .target(name: "ApplianceConfig", swiftSettings: strict),
@@ -37,6 +38,12 @@ let package = Package(
         .target(name: "OpenSSLSupport", dependencies: ["COpenSSL"], swiftSettings: strict),
         // C-free certificate API.
         .target(name: "Certificates", dependencies: ["OpenSSLSupport"], swiftSettings: strict),
+        // tlsverify's SMTP + STARTTLS client and the verify algorithm; the system resolver (MX).
+        .target(
+            name: "TLSClient",
+            dependencies: ["OpenSSLSupport", "Certificates", "CResolv"],
+            swiftSettings: strict
+        ),
         // yescrypt passphrase hashes (libcrypt); only module importing CCrypt.
         .target(name: "Passphrases", dependencies: ["CCrypt"], swiftSettings: strict),
         // The legacy scp protocol (ssh.md §2) as pure state machines over bytes.
@@ -48,7 +55,7 @@ let package = Package(
             name: "Commands",
             dependencies: [
                 "Shell", "ConfigStore", "ApplianceConfig", "Certificates", "SecureCopy", "Passphrases", "Gateway",
-                "MailLog",
+                "MailLog", "TLSClient",
             ],
             swiftSettings: strict
         ),
@@ -71,6 +78,7 @@ let package = Package(
         .target(
             name: "SSHEndpoint",
             dependencies: [
+                "ApplianceConfig", "Passphrases", "Service",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOSSH", package: "swift-nio-ssh"),
@@ -84,7 +92,7 @@ let package = Package(
             name: "esa",
             dependencies: [
                 "Shell", "Commands", "LineEditing", "ConfigStore", "Certificates", "SecureCopy", "Gateway",
-                "Service", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "Service", "SSHEndpoint", .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
         ),
@@ -99,7 +107,7 @@ let package = Package(
 
         .target(
             name: "TestSupport",
-            dependencies: ["Shell", "Commands", "ConfigStore", "ApplianceConfig", "Certificates"],
+            dependencies: ["Shell", "Commands", "ConfigStore", "ApplianceConfig", "Certificates", "OpenSSLSupport"],
             path: "Tests/TestSupport"
         ),
         .testTarget(name: "ApplianceConfigTests", dependencies: ["ApplianceConfig", "TestSupport"]),
@@ -108,6 +116,7 @@ let package = Package(
         .testTarget(name: "MailLogTests", dependencies: ["MailLog", "TestSupport"]),
         .testTarget(name: "ShellTests", dependencies: ["Shell", "TestSupport"]),
         .testTarget(name: "SecureCopyTests", dependencies: ["SecureCopy"]),
+        .testTarget(name: "TLSClientTests", dependencies: ["TLSClient"]),
         .testTarget(name: "PassphrasesTests", dependencies: ["Passphrases", "ApplianceConfig"]),
         .testTarget(
             name: "CommandsTests",

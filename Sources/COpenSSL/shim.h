@@ -19,6 +19,7 @@
 #include <openssl/pkcs12.h>
 #include <openssl/provider.h>
 #include <openssl/rand.h>
+#include <openssl/ssl.h>
 #include <openssl/x509.h>
 #include <openssl/x509_vfy.h>
 #include <openssl/x509v3.h>
@@ -260,5 +261,15 @@ static inline STACK_OF(X509_CRL) *esa_sk_X509_CRL_new_null(void) { return sk_X50
 static inline int esa_sk_X509_CRL_push(STACK_OF(X509_CRL) *stack, X509_CRL *crl) { return sk_X509_CRL_push(stack, crl); }
 /* Frees the stack without touching its elements. */
 static inline void esa_sk_X509_CRL_free(STACK_OF(X509_CRL) *stack) { sk_X509_CRL_free(stack); }
+
+/* ---- TLS sessions (tlsverify's client; the test servers) ---- */
+
+static inline long esa_SSL_set_tlsext_host_name(SSL *ssl, const char *name) {
+    return SSL_set_tlsext_host_name(ssl, name);
+}
+/* The context takes its own reference on the certificate. */
+static inline long esa_SSL_CTX_add1_chain_cert(SSL_CTX *context, X509 *certificate) {
+    return SSL_CTX_add1_chain_cert(context, certificate);
+}
 
 #endif

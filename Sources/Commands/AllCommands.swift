@@ -15,6 +15,8 @@ public enum AllCommands {
             StatusCommand(link: gateway),
             ResetCountersCommand(),
             DeliverNowCommand(link: gateway),
+            TLSVerifyCommand(),
+            MailConfigCommand(link: gateway),
             TailCommand(),
             GrepCommand(),
             TLSLogConfigCommand(),

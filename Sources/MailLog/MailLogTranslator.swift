@@ -128,7 +128,9 @@ public struct MailLogTranslator: Sendable {
             } else if text.has(": reject: RCPT from ") {
                 state.counters.rejectedRecipients += 1
             }
-        } else if let failure = text.afterFirst("client certificate verification failed for ") {
+        } else if let failure = text.afterFirst("certificate verification failed for ") {
+            // smtpd with `untrusted` in its log level: `certificate verification failed for
+            // unknown[127.0.0.14]: untrusted issuer /O=…/CN=…` (recorded from Postfix 3.7).
             connection.clientFailure = Self.verificationReason(failure.afterFirst(": ") ?? failure, domain: nil)
         } else if let subject = text.afterFirst(": subject_CN=") {
             connection.clientCN = String(subject.prefix { $0 != "," })

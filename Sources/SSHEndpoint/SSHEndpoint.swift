@@ -112,6 +112,7 @@ public final class SSHEndpoint: Sendable {
         let group: MultiThreadedEventLoopGroup
         let pool: NIOThreadPool
         let server: any Channel
+        let hostKeys: HostKeys
     }
 
     public let configuration: Configuration
@@ -124,10 +125,12 @@ public final class SSHEndpoint: Sendable {
         self.throttle = throttle
     }
 
-    /// Listens until the task is cancelled, then hangs up every session and returns.
-    public func run() async throws {
-        _ = try await start()
+    /// Listens until the task is cancelled, then hangs up every session and returns. `started` is
+    /// told the bound port and the host keys once the endpoint listens.
+    public func run(started: @Sendable (Int, HostKeys) -> Void = { _, _ in }) async throws {
+        let port = try await start()
         let server = running.withLock { $0?.server }
+        if let hostKeys = running.withLock({ $0?.hostKeys }) { started(port, hostKeys) }
         await withTaskCancellationHandler {
             try? await server?.closeFuture.get()
         } onCancel: {
@@ -171,7 +174,7 @@ public final class SSHEndpoint: Sendable {
                 "The SSH endpoint cannot listen on \(configuration.listen): \(Self.reason(error))."
             )
         }
-        running.withLock { $0 = Running(group: group, pool: pool, server: server) }
+        running.withLock { $0 = Running(group: group, pool: pool, server: server, hostKeys: hostKeys) }
         return server.localAddress?.port ?? configuration.listen.port
     }
 

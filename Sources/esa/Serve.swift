@@ -5,6 +5,7 @@ import ConfigStore
 import Dispatch
 import Foundation
 import Gateway
+import SSHEndpoint
 import Service
 import Shell
 import Synchronization
@@ -16,15 +17,27 @@ import Glibc
 /// `esa serve`: the gateway's supervisor (Docs/Gateway.md). Foreground, stopped by SIGTERM or Ctrl-C.
 struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Run the mail gateway: a private Postfix configured from the committed configuration.",
+        abstract:
+            "Run the mail gateway (a private Postfix configured from the committed configuration) and the SSH endpoint.",
         discussion: """
             Renders the committed configuration into a Postfix instance in the data directory, starts \
-            it, and applies every later commit. Needs root. Stops Postfix when it ends (SIGTERM, Ctrl-C).
+            it, and applies every later commit (needs root). Runs the SSH endpoint for the appliance's \
+            users (--ssh; no root needed: without root only the endpoint runs). Stops Postfix and every \
+            SSH session when it ends (SIGTERM, Ctrl-C).
             """
     )
 
     @OptionGroup var data: DataDirectoryOption
     var dataDir: String? { data.dataDir }
+
+    @Option(
+        name: .long,
+        help: "Address and port of the embedded SSH endpoint, or 'off' (default: 127.0.0.1:2222)."
+    )
+    var ssh: String = ListenAddress.default.description
+
+    @Flag(name: .long, help: "Run the SSH endpoint only, not the gateway.")
+    var noGateway = false
 
     @Option(name: .long, help: "Postfix's shortest retry interval in seconds (tests shorten it).")
     var minimalBackoff: Int = 300
@@ -34,6 +47,16 @@ struct Serve: AsyncParsableCommand {
 
     @Option(name: .long, help: "Seconds between Postfix's deferred-queue scans.")
     var queueRunDelay: Int = 300
+
+    func validate() throws {
+        if ssh != "off" {
+            do {
+                _ = try ListenAddress(parsing: ssh)
+            } catch {
+                throw ValidationError(error.message)
+            }
+        }
+    }
 
     func run() async throws {
         let status = await serve()
@@ -50,14 +73,27 @@ struct Serve: AsyncParsableCommand {
     }
 
     func serve() async -> ExitStatus {
-        guard getuid() == 0 else {
-            return fail("esa serve needs root (Postfix's master runs as root); start it with sudo.", .actionFailed)
+        // The gateway needs root and Postfix; the SSH endpoint needs neither and runs alone then.
+        let sshListen = ssh == "off" ? nil : try? ListenAddress(parsing: ssh)
+        var gatewayProblem: String?
+        if noGateway {
+            gatewayProblem = "--no-gateway: the gateway does not run."
+        } else if getuid() != 0 {
+            gatewayProblem = "esa serve needs root for the gateway (Postfix's master runs as root); start it with sudo."
+        } else if !PostfixInstance.isInstalled {
+            gatewayProblem =
+                "Postfix is not installed (\(PostfixInstance.postfixProgram) is missing); run Scripts/bootstrap."
         }
-        guard PostfixInstance.isInstalled else {
-            return fail(
-                "Postfix is not installed (\(PostfixInstance.postfixProgram) is missing); run Scripts/bootstrap.",
-                .actionFailed
-            )
+        if let gatewayProblem {
+            guard sshListen != nil else {
+                return fail(
+                    noGateway ? "--no-gateway with --ssh off leaves nothing to run." : gatewayProblem,
+                    .actionFailed
+                )
+            }
+            if !noGateway {
+                say("the gateway does not run: \(gatewayProblem) Only the SSH endpoint runs.")
+            }
         }
         let clock = ShellClock()
         let url =
@@ -127,7 +163,15 @@ struct Serve: AsyncParsableCommand {
                 }
             }
         )
-        let service = Service(context: context, parts: [gateway])
+        var parts: [any ServicePart] = gatewayProblem == nil ? [gateway] : []
+        if let sshListen {
+            parts.append(
+                SSHEndpointPart(listen: sshListen, executable: Self.runningBinary) { line in
+                    FileHandle.standardError.write(Data("esa serve: \(line)\n".utf8))
+                }
+            )
+        }
+        let service = Service(context: context, parts: parts)
         let task = Task { try await service.run() }
         let signals = [SIGINT, SIGTERM].map { number -> any DispatchSourceSignal in
             signal(number, SIG_IGN)
@@ -145,6 +189,16 @@ struct Serve: AsyncParsableCommand {
         }
         say("stopped.")
         return .success
+    }
+}
+
+extension Serve {
+    /// The path of the running `esa`, which every SSH session runs as its child.
+    static var runningBinary: String {
+        var buffer = [CChar](repeating: 0, count: 4096)
+        let count = readlink("/proc/self/exe", &buffer, buffer.count - 1)
+        if count > 0 { return String(decoding: buffer[0..<count].map { UInt8(bitPattern: $0) }, as: UTF8.self) }
+        return URL(fileURLWithPath: CommandLine.arguments[0]).standardizedFileURL.path
     }
 }
 

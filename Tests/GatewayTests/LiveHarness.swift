@@ -17,9 +17,10 @@ final class LiveNamespace: @unchecked Sendable {
     let name: String
     private var children: [ChildProcess] = []
 
-    init() throws {
+    /// `prefix` names the namespace (`{prefix}{pid}-{n}`): each suite keeps to its own.
+    init(prefix: String = "gw-t") throws {
         Self.counter += 1
-        name = "gw-t\(getpid())-\(Self.counter)"
+        name = "\(prefix)\(getpid())-\(Self.counter)"
         try Self.must(["/usr/sbin/ip", "netns", "add", name])
         try Self.must(["/usr/sbin/ip", "-n", name, "link", "set", "lo", "up"])
         try FileManager.default.createDirectory(atPath: "/etc/netns/\(name)", withIntermediateDirectories: true)
@@ -180,13 +181,15 @@ final class LiveGatewayRun: @unchecked Sendable {
     var serveLog: String { directory.url.path + "/serve.log" }
     var systemLog: String { directory.url.path + "/logs/system.log" }
 
-    /// Starts `esa serve` with short retry timings.
-    func start() throws {
+    /// Starts `esa serve` with short retry timings (seconds; tests of `delivernow` make them long);
+    /// the SSH endpoint stays off (the gateway alone is under test, and its announcement would come
+    /// before the gateway's own lines).
+    func start(minimalBackoff: Int = 1, maximalBackoff: Int = 2, queueRunDelay: Int = 1) throws {
         guard let binary = EsaBinary.url else { throw EsaProcess.NotBuilt() }
         serve = try namespace.start(
             [
-                binary.path, "serve", "--data-dir", directory.url.path, "--minimal-backoff", "1",
-                "--maximal-backoff", "2", "--queue-run-delay", "1",
+                binary.path, "serve", "--data-dir", directory.url.path, "--minimal-backoff", "\(minimalBackoff)",
+                "--maximal-backoff", "\(maximalBackoff)", "--queue-run-delay", "\(queueRunDelay)", "--ssh", "off",
             ],
             log: serveLog
         )

@@ -74,7 +74,7 @@ import Testing
             Nov 30 10:10:00 gw esa/IncomingMail/smtpd[3101]: Trusted TLS connection established from unknown[127.0.0.30]: TLSv1.3 with cipher TLS_AES_128_GCM_SHA256 (128/128 bits)
             Nov 30 10:10:00 gw esa/IncomingMail/smtpd[3101]: disconnect from unknown[127.0.0.30] ehlo=2 starttls=1 quit=1 commands=4
             Nov 30 10:10:01 gw esa/IncomingMail/smtpd[3101]: connect from unknown[127.0.0.31]
-            Nov 30 10:10:01 gw esa/IncomingMail/smtpd[3101]: client certificate verification failed for unknown[127.0.0.31]: untrusted issuer /CN=Some Other CA
+            Nov 30 10:10:01 gw esa/IncomingMail/smtpd[3101]: certificate verification failed for unknown[127.0.0.31]: untrusted issuer /O=esa tests/CN=Some Other CA
             Nov 30 10:10:01 gw esa/IncomingMail/smtpd[3101]: unknown[127.0.0.31]: subject_CN=rogue.example.org, issuer=Some Other CA, fingerprint=CC, pkey_fingerprint=DD
             Nov 30 10:10:01 gw esa/IncomingMail/smtpd[3101]: Untrusted TLS connection established from unknown[127.0.0.31]: TLSv1.3 with cipher TLS_AES_128_GCM_SHA256 (128/128 bits)
             Nov 30 10:10:01 gw esa/IncomingMail/smtpd[3101]: lost connection after EHLO from unknown[127.0.0.31]

@@ -1,0 +1,366 @@
+import Certificates
+import OpenSSLSupport
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `tlsverify`'s work (other-commands.md §7): find the host (MX, then A/AAAA), connect, EHLO,
+/// STARTTLS, handshake offering the client certificate, then the Verify algorithm of mail-logs.md §4
+/// — chain to the enabled CA lists, validity now, stored CRLs, the names. Each step prints its line
+/// through `emit`; the first failing step prints its failure line instead of the rest.
+public struct TLSProbe: Sendable {
+    /// The recipient domain (a reference name for the certificate).
+    public var domain: String
+    /// The host to connect to; when it is the domain itself, its MX records are used.
+    public var host: String
+    public var port: Int
+    /// The name said in EHLO.
+    public var heloName: String
+    /// Offered as client certificate (destconfig's global certificate).
+    public var identity: ClientCertificate?
+    /// The enabled CA lists.
+    public var anchors: [Certificate]
+    /// Stored CRLs.
+    public var revocationLists: [RevocationList]
+    /// The time certificates are checked at.
+    public var now: Date
+    /// The limit of each step (connect, each reply, the handshake).
+    public var stepTimeout: Int
+
+    public init(
+        domain: String,
+        host: String,
+        port: Int,
+        heloName: String,
+        identity: ClientCertificate?,
+        anchors: [Certificate],
+        revocationLists: [RevocationList],
+        now: Date,
+        stepTimeout: Int = 30
+    ) {
+        self.domain = domain
+        self.host = host
+        self.port = port
+        self.heloName = heloName
+        self.identity = identity
+        self.anchors = anchors
+        self.revocationLists = revocationLists
+        self.now = now
+        self.stepTimeout = stepTimeout
+    }
+
+    /// Runs every step; true when the peer's certificate verified.
+    public func run(emit: (String) -> Void) -> Bool {
+        let verified = steps(emit: emit)
+        if !verified { emit("") }
+        emit("TLS verification completed.")
+        return verified
+    }
+
+    private func steps(emit: (String) -> Void) -> Bool {
+        // Where to connect.
+        var target = host
+        if host.caseInsensitiveCompare(domain) == .orderedSame && !Resolver.isAddress(host) {
+            switch Resolver.mx(domain) {
+            case .success(let records):
+                if let first = records.first { target = first.host }
+            case .failure(let failure):
+                emit("Failed to resolve \(domain): \(failure.reason).")
+                return false
+            }
+        }
+        let address: String
+        switch Resolver.addresses(target) {
+        case .success(let addresses): address = addresses[0]
+        case .failure(let failure):
+            emit("Failed to resolve \(target): \(failure.reason).")
+            return false
+        }
+        // TCP.
+        emit("Connecting to \(address) on port \(port).")
+        let connection: SMTPConnection
+        switch SMTPConnection.open(address: address, port: port, timeout: stepTimeout) {
+        case .success(let opened): connection = opened
+        case .failure(let failure):
+            emit("Failed to connect to \(address) on port \(port): \(failure.reason).")
+            return false
+        }
+        defer { connection.close() }
+        emit("Connected to \(address) from interface \(connection.localAddress).")
+        emit("Checking TLS connection.")
+        // SMTP up to STARTTLS.
+        guard let greeting = connection.readReply(), greeting.code == 220 else {
+            emit("Failed to connect to \(address) on port \(port): \(connection.describe(connection.lastReply)).")
+            return false
+        }
+        connection.send("EHLO \(heloName)")
+        guard let ehlo = connection.readReply(), ehlo.code == 250,
+            ehlo.lines.dropFirst().contains(where: { $0.uppercased().hasPrefix("STARTTLS") })
+        else {
+            emit("STARTTLS not offered by \(address).")
+            return false
+        }
+        connection.send("STARTTLS")
+        guard let ready = connection.readReply(), ready.code == 220 else {
+            emit("STARTTLS rejected: \(connection.describe(connection.lastReply)).")
+            return false
+        }
+        // TLS.
+        let session: TLSSession
+        do throws(OpenSSLError) {
+            session = try TLSSession.connect(
+                socket: connection.descriptor,
+                serverName: target,
+                identity: identity?.tlsIdentity
+            )
+        } catch {
+            let reason = error.entries.map(\.text).joined(separator: "; ")
+            emit("TLS handshake failed: \(reason.isEmpty ? "the handshake failed" : reason).")
+            return false
+        }
+        defer {
+            session.write(Array("QUIT\r\n".utf8))
+            session.shutdown()
+        }
+        emit("TLS connection established: protocol \(session.protocolVersion), cipher \(session.cipher).")
+        emit("Verifying peer certificate.")
+        let presented = session.peerCertificates.compactMap { try? $0.derBytes() }.compactMap {
+            try? Certificate(der: $0)
+        }
+        guard let leaf = presented.first else {
+            emit("TLS certificate verification failed: the server presented no certificate.")
+            return false
+        }
+        if let failure = Self.verify(
+            leaf: leaf,
+            intermediates: Array(presented.dropFirst()),
+            anchors: anchors,
+            revocationLists: revocationLists,
+            now: now
+        ) {
+            emit("TLS certificate verification failed: \(failure).")
+            return false
+        }
+        let shown = leaf.subject.commonName ?? leaf.subjectAlternativeDNSNames.first ?? target
+        emit("Verifying certificate common name \(shown).")
+        let references = [domain, target] + [Resolver.ptr(address)].compactMap { $0 }
+        guard let match = Self.matchingName(leaf, references: references) else {
+            emit("TLS certificate verification failed: no name matches \(domain).")
+            return false
+        }
+        emit("TLS certificate match \(match)")
+        emit("TLS certificate verified.")
+        emit("TLS connection to \(address) succeeded.")
+        emit("")
+        emit("TLS successfully connected to \(target).")
+        return true
+    }
+
+    /// Steps 1–3 of the Verify algorithm: chain to an anchor, every certificate valid at `now`,
+    /// none revoked by a stored CRL of its issuer. nil when they pass, else the reason.
+    public static func verify(
+        leaf: Certificate,
+        intermediates: [Certificate],
+        anchors: [Certificate],
+        revocationLists: [RevocationList],
+        now: Date
+    ) -> String? {
+        let result = TrustStore.verify(
+            leaf: leaf,
+            intermediates: intermediates,
+            trusted: anchors,
+            hostname: nil,
+            at: now
+        )
+        if case .failed(_, let reason, _) = result { return reason }
+        for certificate in [leaf] + intermediates where !certificate.isSelfSigned {
+            for list in revocationLists where list.issuer == certificate.issuer {
+                if list.revokedSerials.contains(certificate.serialHex) { return "certificate revoked" }
+            }
+        }
+        return nil
+    }
+
+    /// Step 4: the first reference name that a presented name (dNSName SANs and the CN) matches,
+    /// ignoring case; `*.example.com` matches exactly one left-most label.
+    public static func matchingName(_ leaf: Certificate, references: [String]) -> String? {
+        let presented = leaf.subjectAlternativeDNSNames + [leaf.subject.commonName].compactMap { $0 }
+        for reference in references {
+            let name = reference.lowercased().trimmingSuffix(".")
+            for candidate in presented.map({ $0.lowercased() }) {
+                if candidate == name { return reference }
+                if candidate.hasPrefix("*."), let dot = name.firstIndex(of: "."),
+                    name[name.index(after: dot)...] == candidate.dropFirst(2), dot != name.startIndex
+                {
+                    return reference
+                }
+            }
+        }
+        return nil
+    }
+}
+
+/// A certificate profile offered as client certificate: its certificate, intermediates and key.
+public struct ClientCertificate: Sendable {
+    let tlsIdentity: TLSIdentity
+
+    /// Reads the profile's PEM texts; nil when they cannot be read (the probe then offers none).
+    public init?(certificatePEM: String, intermediatesPEM: [String], keyPEM: String) {
+        guard let leaf = try? Certificate(pem: certificatePEM), let handle = try? X509Handle(der: leaf.der),
+            let key = try? KeyHandle.readPEM(keyPEM, passphrase: nil)
+        else { return nil }
+        let intermediates = intermediatesPEM.compactMap { try? Certificate(pem: $0) }.compactMap {
+            try? X509Handle(der: $0.der)
+        }
+        tlsIdentity = TLSIdentity(certificate: handle, intermediates: intermediates, key: key)
+    }
+}
+
+extension String {
+    fileprivate func trimmingSuffix(_ suffix: String) -> String {
+        hasSuffix(suffix) ? String(dropLast(suffix.count)) : self
+    }
+}
+
+/// A plain TCP connection speaking SMTP up to STARTTLS, with a time limit on every step.
+final class SMTPConnection {
+    struct Failure: Error {
+        var reason: String
+    }
+
+    struct Reply {
+        var code: Int
+        /// The text of each line after the code and separator.
+        var lines: [String]
+    }
+
+    let descriptor: Int32
+    let localAddress: String
+    private var buffer: [UInt8] = []
+    private(set) var lastReply: Reply?
+    private var failure: String?
+
+    private init(descriptor: Int32, localAddress: String) {
+        self.descriptor = descriptor
+        self.localAddress = localAddress
+    }
+
+    static func open(address: String, port: Int, timeout: Int) -> Result<SMTPConnection, Failure> {
+        guard let target = SocketAddress(address, port: port) else { return .failure(Failure(reason: "bad address")) }
+        let fd = socket(target.family, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { return .failure(Failure(reason: String(cString: strerror(errno)))) }
+        let flags = fcntl(fd, F_GETFL)
+        _ = fcntl(fd, F_SETFL, flags | O_NONBLOCK)
+        let started = target.withPointer { Glibc.connect(fd, $0, $1) }
+        if started != 0 && errno != EINPROGRESS {
+            let reason = String(cString: strerror(errno))
+            Glibc.close(fd)
+            return .failure(Failure(reason: reason))
+        }
+        if started != 0 {
+            var poller = pollfd(fd: fd, events: Int16(POLLOUT), revents: 0)
+            let ready = poll(&poller, 1, Int32(timeout * 1000))
+            guard ready > 0 else {
+                Glibc.close(fd)
+                return .failure(Failure(reason: "no answer within \(timeout) seconds"))
+            }
+            var error: Int32 = 0
+            var length = socklen_t(MemoryLayout<Int32>.size)
+            getsockopt(fd, SOL_SOCKET, SO_ERROR, &error, &length)
+            guard error == 0 else {
+                Glibc.close(fd)
+                return .failure(Failure(reason: String(cString: strerror(error))))
+            }
+        }
+        _ = fcntl(fd, F_SETFL, flags)
+        var limit = timeval(tv_sec: timeout, tv_usec: 0)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &limit, socklen_t(MemoryLayout<timeval>.size))
+        setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &limit, socklen_t(MemoryLayout<timeval>.size))
+        var local = sockaddr_storage()
+        var localLength = socklen_t(MemoryLayout<sockaddr_storage>.size)
+        let localText = withUnsafeMutablePointer(to: &local) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { address in
+                getsockname(fd, address, &localLength) == 0 ? Resolver.numeric(address, localLength) : nil
+            }
+        }
+        return .success(SMTPConnection(descriptor: fd, localAddress: localText ?? "unknown"))
+    }
+
+    func close() { Glibc.close(descriptor) }
+
+    func send(_ line: String) {
+        let bytes = Array((line + "\r\n").utf8)
+        var offset = 0
+        while offset < bytes.count {
+            let written = bytes[offset...].withUnsafeBytes {
+                Glibc.send(descriptor, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL))
+            }
+            if written < 0 && errno == EINTR { continue }
+            guard written > 0 else { return }
+            offset += written
+        }
+    }
+
+    /// Reads one whole reply (`250-…` lines up to `250 …`); nil on a timeout, a closed connection or
+    /// a line that is not a reply.
+    func readReply() -> Reply? {
+        var lines: [String] = []
+        var code = 0
+        lastReply = nil
+        while let line = readLine() {
+            let bytes = Array(line.utf8)
+            guard bytes.count >= 3, let number = Int(String(decoding: bytes[0..<3], as: UTF8.self)) else {
+                failure = "the server answered \"\(Self.printable(line))\""
+                return nil
+            }
+            code = number
+            lines.append(bytes.count > 4 ? String(decoding: bytes[4...], as: UTF8.self) : "")
+            lastReply = Reply(code: code, lines: lines)
+            if bytes.count == 3 || bytes[3] != UInt8(ascii: "-") { return lastReply }
+        }
+        return nil
+    }
+
+    /// How the last reply (or its absence) is described in a failure line.
+    func describe(_ reply: Reply?) -> String {
+        guard let reply else { return failure ?? "the connection ended" }
+        return "\(reply.code) \(Self.printable(reply.lines.joined(separator: " ")))"
+    }
+
+    /// Control characters of a peer's text shown as `?`.
+    static func printable(_ text: String) -> String {
+        String(text.unicodeScalars.map { $0.value < 0x20 || $0.value == 0x7F ? "?" : Character($0) })
+    }
+
+    private func readLine() -> String? {
+        while true {
+            if let newline = buffer.firstIndex(of: UInt8(ascii: "\n")) {
+                var line = Array(buffer[..<newline])
+                buffer.removeSubrange(...newline)
+                if line.last == UInt8(ascii: "\r") { line.removeLast() }
+                return String(decoding: line, as: UTF8.self)
+            }
+            guard buffer.count < 65_536 else {
+                failure = "the server sent a line longer than 64 KiB"
+                return nil
+            }
+            var chunk = [UInt8](repeating: 0, count: 4096)
+            let count = chunk.withUnsafeMutableBytes { recv(descriptor, $0.baseAddress, $0.count, 0) }
+            if count < 0 && errno == EINTR { continue }
+            guard count > 0 else {
+                failure =
+                    count < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)
+                    ? "no answer within the time limit" : "the connection ended"
+                return nil
+            }
+            buffer += chunk[0..<count]
+        }
+    }
+}
