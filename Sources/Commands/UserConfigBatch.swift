@@ -34,26 +34,8 @@ enum UserConfigBatch {
         style: .joined,
         wording: Grammar.Wording(unknownSubcommand: { "Unknown subcommand \"\(UserAccounts.printable($0))\"." }),
         interactive: { try UserConfigCommand.menu($0) },
-        Form(
-            "add",
-            usage: "userconfig add {user} {full name} {role} [{passphrase}]",
-            .argument(newUser),
-            .argument(second),
-            .argument(role),
-            .argument(passphraseWord)
-        ) { values, session in
-            try add(values, in: session)
-        },
-        Form(
-            "new",
-            usage: "userconfig new {user} [{full name}] {role}",
-            .argument(newUser),
-            .argument(second),
-            .argument(role),
-            .argument(passphraseWord)
-        ) { values, session in
-            try add(values, in: session)
-        },
+        addForm("add", usage: "userconfig add {user} {full name} {role} [{passphrase}]"),
+        addForm("new", usage: "userconfig new {user} [{full name}] {role}"),
         Form("delete", usage: "userconfig delete {user}", .argument(user)) { values, session in
             try delete(values[user], in: session)
         },
@@ -61,6 +43,15 @@ enum UserConfigBatch {
             session.dialog.block(UserConfigCommand.listing(session.configuration))
         }
     )
+
+    /// `add` and its other spelling `new`: the same words, each with its usage line.
+    private static func addForm(_ name: String, usage: String) -> Form {
+        Form(name, usage: usage, .argument(newUser), .argument(second), .argument(role), .argument(passphraseWord)) {
+            values,
+            session in
+            try add(values, in: session)
+        }
+    }
 
     /// `add {user} {full name} {role} [{passphrase}]`, or `{user} {role}` (the full name is the user
     /// name); without a passphrase on the line, it is asked (hidden).
