@@ -43,6 +43,7 @@ public enum AllCommands {
             SetTTYModeCommand(),
             PasswdCommand(),
             UserConfigCommand(),
+            SSHConfigCommand(),
         ]
     }
 
