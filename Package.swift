@@ -24,10 +24,12 @@ let package = Package(
         .systemLibrary(name: "COpenSSL", pkgConfig: "openssl"),
         .systemLibrary(name: "CLibEdit", pkgConfig: "libedit"),
         .systemLibrary(name: "CCrypt"),
+        .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0"),
         .systemLibrary(name: "CResolv"),
 
         // Configuration as plain values.
-        .target(name: "ApplianceConfig", swiftSettings: strict),
+        // libxml2's SAX parser reads configuration files (XMLTree.swift only).
+        .target(name: "ApplianceConfig", dependencies: ["CLibXML2"], swiftSettings: strict),
         // Revisions on SQLite.
         .target(
             name: "ConfigStore",

@@ -1,8 +1,5 @@
-import Foundation
-
-#if canImport(FoundationXML)
-import FoundationXML
-#endif
+internal import CLibXML2
+import FoundationEssentials
 
 /// One element of a parsed configuration file, with the line it starts on.
 final class XMLNode {
@@ -31,7 +28,7 @@ final class XMLNode {
     }
 }
 
-/// Parses a file into a small element tree with FoundationXML's SAX parser (which knows line numbers).
+/// Parses a file into a small element tree with libxml2's SAX2 parser (which knows line numbers).
 /// Comments, the declaration and the DOCTYPE are skipped; external entities are never loaded.
 enum XMLTree {
     /// The deepest nesting of elements a configuration file may have (a saved file uses 7 levels).
@@ -62,24 +59,20 @@ enum XMLTree {
         }
         let builder = TreeBuilder()
         builder.isBlank = data.allSatisfy { [0x20, 0x09, 0x0A, 0x0D].contains($0) }
-        let parser = XMLParser(data: data)
-        parser.shouldResolveExternalEntities = false
-        parser.shouldProcessNamespaces = false
-        parser.delegate = builder
-        _ = parser.parse()
+        builder.run(data)
         if let error = builder.error { throw error }
         if let open = builder.stack.last {
             // Some premature ends are not reported as errors by the parser.
             throw XMLConfigError(
                 .syntax,
-                line: max(parser.lineNumber, open.line),
+                line: max(builder.endLine, open.line),
                 problem: "the file ends before </\(open.name)> (opened on line \(open.line))"
             )
         }
         guard let root = builder.root else {
             throw XMLConfigError(
                 .syntax,
-                line: max(parser.lineNumber, 1),
+                line: max(builder.endLine, 1),
                 problem: "the file holds no <config> element"
             )
         }
@@ -218,8 +211,8 @@ enum XMLTree {
     }
 
     /// The line of the first processing instruction without data (`<?name?>`), if any. libxml2 hands
-    /// FoundationXML a null data pointer for it, and `XMLParser` calls `strlen` on it: a SEGV that
-    /// killed the shell on `loadconfig` (found by Fuzz/FuzzConfigXML). NUL bytes are skipped, so the
+    /// FoundationXML (used until issue 13) a null data pointer for it, and `XMLParser` called `strlen`
+    /// on it: a SEGV that killed the shell on `loadconfig` (found by Fuzz/FuzzConfigXML). Still refused. NUL bytes are skipped, so the
     /// UTF-16 forms are found too; one inside a comment is refused as well, which costs nothing.
     static func bareProcessingInstructionLine(_ data: Data) -> Int? {
         let bytes = data.filter { $0 != 0 }
@@ -250,31 +243,119 @@ enum XMLTree {
     }
 }
 
-private final class TreeBuilder: NSObject, XMLParserDelegate {
+/// Builds the tree from libxml2's SAX2 callbacks. The parser runs with the options FoundationXML's
+/// `XMLParser` used (recover, substitute the predefined entities and character references, also in
+/// attribute values) plus no network access; external entities and DTDs are never loaded.
+private final class TreeBuilder {
     var stack: [XMLNode] = []
     var root: XMLNode?
     var error: XMLConfigError?
     /// The data holds nothing but white space (libxml2 reports that and "not XML at all" with one code).
     var isBlank = false
+    /// The line the parser had reached when it stopped.
+    private(set) var endLine = 1
+    private var context: xmlParserCtxtPtr?
 
-    func parser(
-        _ parser: XMLParser,
-        didStartElement elementName: String,
-        namespaceURI: String?,
-        qualifiedName: String?,
-        attributes: [String: String] = [:]
-    ) {
+    private static let initialised: Bool = {
+        xmlInitParser()
+        return true
+    }()
+
+    /// The line the parser is on (where the current tag ends).
+    private var line: Int { context.map { Int(xmlSAX2GetLineNumber(UnsafeMutableRawPointer($0))) } ?? 1 }
+
+    func run(_ data: Data) {
+        _ = Self.initialised
+        var handler = xmlSAXHandler()
+        handler.initialized = XML_SAX2_MAGIC
+        handler.startElementNs = { user, localName, prefix, _, _, _, attributeCount, _, attributes in
+            guard let user, let localName else { return }
+            let builder = Unmanaged<TreeBuilder>.fromOpaque(user).takeUnretainedValue()
+            var values: [String: String] = [:]
+            if let attributes {
+                for index in 0..<Int(max(0, attributeCount)) {
+                    let base = index * 5
+                    guard let name = attributes[base], let start = attributes[base + 3],
+                        let end = attributes[base + 4]
+                    else { continue }
+                    let value = String(decoding: UnsafeBufferPointer(start: start, count: end - start), as: UTF8.self)
+                    values[TreeBuilder.qualified(name, attributes[base + 1])] = value
+                }
+            }
+            builder.start(TreeBuilder.qualified(localName, prefix), attributes: values)
+        }
+        handler.endElementNs = { user, _, _, _ in
+            guard let user else { return }
+            let builder = Unmanaged<TreeBuilder>.fromOpaque(user).takeUnretainedValue()
+            guard builder.error == nil else { return }
+            _ = builder.stack.popLast()
+        }
+        handler.characters = { user, bytes, count in
+            guard let user, let bytes else { return }
+            let builder = Unmanaged<TreeBuilder>.fromOpaque(user).takeUnretainedValue()
+            guard builder.error == nil else { return }
+            builder.stack.last?.text += String(
+                decoding: UnsafeBufferPointer(start: bytes, count: Int(max(0, count))),
+                as: UTF8.self
+            )
+        }
+        handler.cdataBlock = { user, bytes, count in
+            guard let user, let bytes else { return }
+            let builder = Unmanaged<TreeBuilder>.fromOpaque(user).takeUnretainedValue()
+            builder.cdata(String(decoding: UnsafeBufferPointer(start: bytes, count: Int(max(0, count))), as: UTF8.self))
+        }
+        handler.serror = { user, problem in
+            guard let user, let problem else { return }
+            let builder = Unmanaged<TreeBuilder>.fromOpaque(user).takeUnretainedValue()
+            builder.failed(code: Int(problem.pointee.code))
+        }
+        let user = Unmanaged.passUnretained(self).toOpaque()
+        guard let context = xmlCreatePushParserCtxt(&handler, user, nil, 0, nil) else {
+            error = XMLConfigError(.syntax, line: 1, problem: "the XML parser cannot start (out of memory)")
+            return
+        }
+        self.context = context
+        defer {
+            endLine = line
+            self.context = nil
+            xmlFreeParserCtxt(context)
+        }
+        _ = xmlCtxtUseOptions(
+            context,
+            Int32(XML_PARSE_RECOVER.rawValue | XML_PARSE_NOENT.rawValue | XML_PARSE_NONET.rawValue)
+        )
+        data.withUnsafeBytes { raw in
+            let bytes = raw.bindMemory(to: CChar.self)
+            var offset = 0
+            // In pieces: the count libxml2 takes is an Int32.
+            repeat {
+                let size = min(bytes.count - offset, 1 << 24)
+                let last: Int32 = offset + size >= bytes.count ? 1 : 0
+                _ = xmlParseChunk(context, bytes.baseAddress.map { $0 + offset }, Int32(size), last)
+                offset += size
+            } while offset < bytes.count && error == nil
+        }
+    }
+
+    /// `prefix:name` as written (namespaces are not processed).
+    static func qualified(_ name: UnsafePointer<xmlChar>, _ prefix: UnsafePointer<xmlChar>?) -> String {
+        let local = String(cString: name)
+        guard let prefix else { return local }
+        return String(cString: prefix) + ":" + local
+    }
+
+    private func start(_ name: String, attributes: [String: String]) {
         guard error == nil else { return }
         guard stack.count < XMLTree.maximumDepth else {
             error = XMLConfigError(
                 .syntax,
-                line: max(parser.lineNumber, 1),
+                line: max(line, 1),
                 problem: "elements are nested more than \(XMLTree.maximumDepth) levels deep"
             )
-            parser.abortParsing()
+            stop()
             return
         }
-        let node = XMLNode(name: elementName, attributes: attributes, line: parser.lineNumber)
+        let node = XMLNode(name: name, attributes: attributes, line: line)
         if let parent = stack.last {
             parent.children.append(node)
         } else if root == nil {
@@ -283,22 +364,7 @@ private final class TreeBuilder: NSObject, XMLParserDelegate {
         stack.append(node)
     }
 
-    func parser(
-        _ parser: XMLParser,
-        didEndElement elementName: String,
-        namespaceURI: String?,
-        qualifiedName: String?
-    ) {
-        guard error == nil else { return }
-        _ = stack.popLast()
-    }
-
-    func parser(_ parser: XMLParser, foundCharacters string: String) {
-        guard error == nil else { return }
-        stack.last?.text += string
-    }
-
-    func parser(_ parser: XMLParser, foundCDATA block: Data) {
+    private func cdata(_ block: String) {
         guard error == nil, let node = stack.last else { return }
         // The indentation before a CDATA section that opens the content is layout, not text: the
         // embedded formats (HAT, RAT, INI) give leading blanks a meaning. Line breaks stay, so a
@@ -306,17 +372,20 @@ private final class TreeBuilder: NSObject, XMLParserDelegate {
         if node.text.allSatisfy(\.isWhitespace) {
             while let last = node.text.last, last == " " || last == "\t" { node.text.removeLast() }
         }
-        node.text += String(decoding: block, as: UTF8.self)
+        node.text += block
     }
 
-    func parser(_ parser: XMLParser, parseErrorOccurred parseError: any Error) {
+    private func failed(code: Int) {
         guard error == nil else { return }
-        let code = (parseError as NSError).code
-        error = XMLConfigError(.syntax, line: max(parser.lineNumber, 1), problem: describe(code))
-        parser.abortParsing()
+        error = XMLConfigError(.syntax, line: max(line, 1), problem: describe(code))
+        stop()
     }
 
-    /// FoundationXML on Linux gives only a code: libxml2's `xmlParserErrors` number.
+    private func stop() {
+        if let context { xmlStopParser(context) }
+    }
+
+    /// libxml2's `xmlParserErrors` number as a reason an administrator can act on.
     private func describe(_ code: Int) -> String {
         let open = stack.last.map { "<\($0.name)> (opened on line \($0.line))" }
         switch code {
