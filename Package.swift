@@ -72,7 +72,7 @@ let package = Package(
         // The data plane: the private Postfix instance of `esa serve` (rendering, apply, supervision).
         .target(
             name: "Gateway",
-            dependencies: ["ApplianceConfig", "Service", "Shell", "MailLog"],
+            dependencies: ["ApplianceConfig", "Certificates", "Service", "Shell", "MailLog"],
             swiftSettings: strict
         ),
         // The embedded SSH endpoint (ssh.md §1): NIOSSH server, host keys, authentication against
