@@ -15,6 +15,7 @@ public enum AllCommands {
             StatusCommand(link: gateway),
             ResetCountersCommand(),
             DeliverNowCommand(link: gateway),
+            HostStatusCommand(link: gateway),
             TLSVerifyCommand(),
             MailConfigCommand(link: gateway),
             TailCommand(),
