@@ -72,7 +72,7 @@ let package = Package(
         // The data plane: the private Postfix instance of `esa serve` (rendering, apply, supervision).
         .target(
             name: "Gateway",
-            dependencies: ["ApplianceConfig", "Service", "Shell", "MailLog"],
+            dependencies: ["ApplianceConfig", "Certificates", "Service", "Shell", "MailLog"],
             swiftSettings: strict
         ),
         // The embedded SSH endpoint (ssh.md §1): NIOSSH server, host keys, authentication against
@@ -122,7 +122,7 @@ let package = Package(
         .testTarget(name: "PassphrasesTests", dependencies: ["Passphrases", "ApplianceConfig"]),
         .testTarget(
             name: "CommandsTests",
-            dependencies: ["Commands", "Shell", "TestSupport", "Passphrases", "Gateway", "MailLog"]
+            dependencies: ["Commands", "Shell", "TestSupport", "Passphrases", "Gateway", "MailLog", "TLSClient"]
         ),
         .testTarget(
             name: "GatewayTests",

@@ -227,3 +227,36 @@ public enum LoginDelay {
         count <= 3 ? 0 : min(30, 1 << min(count - 4, 5))
     }
 }
+
+/// Locking an account from outside a shell session: `esa serve`'s SSH endpoint after too many failed
+/// logins (ssh.md §3).
+public enum AccountLockout {
+    /// Locks `name` in a commit of its own on top of the head (method `lockout`). False when there
+    /// is no such available user, or validation refuses it (the last available Administrator is
+    /// never locked), or the store cannot be written.
+    public static func lock(_ name: String, in store: RevisionStore, failures: Int) -> Bool {
+        for _ in 0..<3 {
+            guard let head = try? store.head(),
+                let index = head.configuration.users.firstIndex(where: { $0.name == name }),
+                !head.configuration.users[index].locked
+            else { return false }
+            var updated = head.configuration
+            updated.users[index].locked = true
+            let outcome = try? store.commit(
+                updated,
+                base: head.info.number,
+                user: name,
+                method: .lockout,
+                comment: "\(name) locked after \(failures) failed logins",
+                rollbackPoint: false,
+                validate: CommitFlow.validate
+            )
+            switch outcome {
+            case .committed: return true
+            case .conflict: continue  // another commit came first: try again on the new head
+            default: return false
+            }
+        }
+        return false
+    }
+}

@@ -17,6 +17,8 @@ public enum CommitMethod: String, Sendable, Codable, CaseIterable {
     case load
     /// The automatic revert of an unconfirmed confirmed commit.
     case autoRevert = "auto-revert"
+    /// An account locked by `esa serve`'s SSH endpoint after too many failed logins.
+    case lockout
 }
 
 /// The record of one revision (commit.md §7), without its content.

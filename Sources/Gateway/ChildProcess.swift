@@ -33,10 +33,11 @@ public struct ChildProcess: Sendable {
     public static func isExecutable(_ path: String) -> Bool { access(path, X_OK) == 0 }
 
     /// Runs `arguments` (the first is the executable's absolute path) to its end, collecting its
-    /// output; a run longer than `timeout` is killed.
+    /// output; a run longer than `timeout` is killed. `input`: a file read as standard input.
     public static func run(
         _ arguments: [String],
         environment: [String: String] = [:],
+        input: String? = nil,
         timeout: Duration = .seconds(60)
     ) throws -> Outcome {
         var master: Int32 = -1
@@ -45,7 +46,7 @@ public struct ChildProcess: Sendable {
         defer { close(master) }
         let child: ChildProcess
         do {
-            child = try spawn(arguments, environment: environment, output: slave)
+            child = try spawn(arguments, environment: environment, input: input, output: slave)
         } catch {
             close(slave)
             throw error
@@ -77,17 +78,18 @@ public struct ChildProcess: Sendable {
         return Outcome(status: status ?? -1, output: text)
     }
 
-    /// Starts `arguments` in its own process group; output goes to `output` (a file descriptor)
-    /// or /dev/null.
+    /// Starts `arguments` in its own process group; standard input from the file `input` or
+    /// /dev/null, output to `output` (a file descriptor) or /dev/null.
     public static func spawn(
         _ arguments: [String],
         environment: [String: String] = [:],
+        input: String? = nil,
         output: Int32? = nil
     ) throws -> ChildProcess {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 0, input ?? "/dev/null", O_RDONLY, 0)
         if let output {
             posix_spawn_file_actions_adddup2(&actions, output, 1)
             posix_spawn_file_actions_adddup2(&actions, output, 2)

@@ -18,7 +18,8 @@ import Darwin
 /// The Postfix side of `esa serve` (gateway.md §1–2): on the head revision and after every commit,
 /// render → test-bind → check → write → start or reload; Postfix itself runs as a child and is
 /// started again with back-off when it dies; its log is translated into `logs/mail_logs` by a
-/// `MailLogPipeline` (module MailLog), whose events go to `onMailLogEvents` (the alert sender).
+/// `MailLogPipeline` (module MailLog), whose required-TLS events become alerts (`AlertSender`, which
+/// also checks certificate expiry at start and daily) and go to `onMailLogEvents`.
 public struct GatewayPart: ServicePart {
     public let name = "gateway"
     public var options: RenderOptions
@@ -29,6 +30,10 @@ public struct GatewayPart: ServicePart {
     public var postfixBackOff: BackOff
     /// Called after each apply (tests and `esa serve`'s first message).
     public var onApply: (@Sendable (ApplyReport, ApplianceConfiguration) -> Void)?
+    /// How alerts leave (default: `sendmail` into the gateway's own Postfix).
+    public var deliverAlert: AlertSender.Deliver?
+    /// How often certificates' expiry is checked after the check at start.
+    public var expiryCheckInterval: Duration = .seconds(86_400)
 
     public init(
         options: RenderOptions = RenderOptions(),
@@ -59,10 +64,21 @@ public struct GatewayPart: ServicePart {
             at: CounterMark.startPath(dataDirectory: context.dataDirectory.path),
             date: Date().timeIntervalSince1970
         )
+        let instance = PostfixInstance(paths: paths)
+        let alerts = AlertSender(
+            statePath: paths.alertState,
+            systemLog: context.systemLog,
+            clock: context.clock,
+            serial: serial,
+            deliver: deliverAlert ?? { message, sender, recipient in
+                instance.sendmail(message, sender: sender, recipient: recipient)
+            }
+        )
         do {
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask { await controller.superviseMaster() }
-                group.addTask { await followMailLog(context, paths: paths) }
+                group.addTask { await followMailLog(context, paths: paths, alerts: alerts) }
+                group.addTask { await checkExpiry(context, controller: controller, alerts: alerts) }
                 group.addTask {
                     for await snapshot in context.configurations() {
                         let report = await controller.apply(snapshot)
@@ -84,7 +100,7 @@ public struct GatewayPart: ServicePart {
 extension GatewayPart {
     /// Keeps `logs/mail_logs/mail.current` up to date from Postfix's log (every 200 ms), with the
     /// settings of the committed configuration in force.
-    func followMailLog(_ context: ServiceContext, paths: GatewayPaths) async {
+    func followMailLog(_ context: ServiceContext, paths: GatewayPaths, alerts: AlertSender) async {
         let data = context.dataDirectory.path
         var pipeline: MailLogPipeline?
         var revision = 0
@@ -111,7 +127,10 @@ extension GatewayPart {
                         pipeline?.settings = MailLogSettings(configuration: snapshot.configuration)
                         revision = snapshot.revision
                     }
-                    if let events = try pipeline?.catchUp(), !events.isEmpty { onMailLogEvents?(events) }
+                    if let events = try pipeline?.catchUp(), !events.isEmpty {
+                        alerts.mailLogEvents(events, configuration: snapshot.configuration)
+                        onMailLogEvents?(events)
+                    }
                     lastProblem = nil
                 }
             } catch {
@@ -121,6 +140,21 @@ extension GatewayPart {
                 }
             }
             try? await Task.sleep(for: .milliseconds(200))
+        }
+    }
+}
+
+extension GatewayPart {
+    /// Checks the certificates' expiry at start (once Postfix runs, so the alerts can leave) and
+    /// every day after; an alert that could not be sent is tried again ten minutes later.
+    func checkExpiry(_ context: ServiceContext, controller: GatewayController, alerts: AlertSender) async {
+        while !Task.isCancelled {
+            guard let snapshot = context.latest, await controller.isStarted else {
+                try? await Task.sleep(for: .milliseconds(200))
+                continue
+            }
+            let delivered = alerts.checkExpiry(snapshot.configuration)
+            try? await Task.sleep(for: delivered ? expiryCheckInterval : .seconds(600))
         }
     }
 }
@@ -159,6 +193,9 @@ actor GatewayController {
         self.systemLog = systemLog
         self.backOff = backOff
     }
+
+    /// Whether Postfix runs (mail can be handed to it).
+    var isStarted: Bool { master != nil }
 
     func prepare() throws {
         try instance.prepareDirectories()

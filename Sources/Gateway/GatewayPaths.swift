@@ -37,6 +37,9 @@ public struct GatewayPaths: Sendable, Equatable {
     /// What `esa serve` last did, for the shell's `status` (written atomically after each apply).
     public var state: String { root + "/state.json" }
 
+    /// Which certificate-expiry alert stages were sent (so a restart does not send them again).
+    public var alertState: String { root + "/alerts.json" }
+
     /// A file of the configuration directory.
     public func file(_ name: String) -> String { configuration + "/" + name }
 }

@@ -12,7 +12,14 @@ import Darwin
 
 /// The private Postfix instance in the data directory: its folders, its files, its commands.
 public struct PostfixInstance: Sendable {
-    public static let postfixProgram = "/usr/sbin/postfix"
+    /// `/usr/sbin/postfix`, or the program `ESA_POSTFIX` names (tests simulate a missing or a
+    /// failing Postfix with it).
+    public static let postfixProgram: String = {
+        if let injected = getenv("ESA_POSTFIX"), let path = String(validatingCString: injected), !path.isEmpty {
+            return path
+        }
+        return "/usr/sbin/postfix"
+    }()
 
     public let paths: GatewayPaths
 

@@ -20,6 +20,15 @@ public protocol SSHUserDirectory: Sendable {
     /// The OpenSSH public key lines (`ssh-ed25519 AAAA… comment`) that log in as `user`; none for an
     /// unknown or locked user.
     func publicKeys(user: String) -> [String]
+    /// A wrong password for `user` from `address` (the user may not exist); may lock the account.
+    func passwordFailed(user: String, address: String)
+    /// `user` logged in (with a password or a key): their count of failed logins starts again.
+    func loginSucceeded(user: String)
+}
+
+extension SSHUserDirectory {
+    public func passwordFailed(user: String, address: String) {}
+    public func loginSucceeded(user: String) {}
 }
 
 /// Failed password logins per client address (ssh.md §3): the answer to the 4th failure and every
@@ -106,15 +115,21 @@ final class UserAuthentication: NIOSSHServerUserAuthenticationDelegate, Sendable
         switch request.request {
         case .password(let password):
             let directory = self.directory
+            let address = self.address
+            let log = self.log
             pool.runIfActive(eventLoop: loop) {
-                directory.verifyPassword(password.password, user: user)
+                let good = directory.verifyPassword(password.password, user: user)
+                if good {
+                    directory.loginSucceeded(user: user)
+                } else {
+                    log("Warning: PID \(getpid()): User \(Self.printable(user)) failed authentication from \(address)")
+                    directory.passwordFailed(user: user, address: address)
+                }
+                return good
             }.whenComplete { result in
                 if case .success(true) = result {
                     self.succeed(user, responsePromise)
                 } else {
-                    self.log(
-                        "Warning: PID \(getpid()): User \(Self.printable(user)) failed authentication from \(self.address)"
-                    )
                     let delay = self.throttle.failed(from: self.address)
                     if delay == .zero {
                         responsePromise.succeed(.failure)
@@ -127,9 +142,11 @@ final class UserAuthentication: NIOSSHServerUserAuthenticationDelegate, Sendable
             // NIOSSH has checked the signature; what is left is whether the key belongs to the user.
             let directory = self.directory
             pool.runIfActive(eventLoop: loop) {
-                directory.publicKeys(user: user).contains { line in
+                let known = directory.publicKeys(user: user).contains { line in
                     (try? NIOSSHPublicKey(openSSHPublicKey: line)) == offered.publicKey
                 }
+                if known { directory.loginSucceeded(user: user) }
+                return known
             }.whenComplete { result in
                 if case .success(true) = result {
                     self.succeed(user, responsePromise)

@@ -2,6 +2,11 @@ import ApplianceConfig
 import Crypto
 import Passphrases
 import Service
+import Synchronization
+
+#if canImport(Glibc)
+import Glibc
+#endif
 
 #if canImport(FoundationEssentials)
 import FoundationEssentials
@@ -11,13 +16,26 @@ import Foundation
 
 /// The committed appliance users (ssh.md §3) as the endpoint's user directory: passphrases are
 /// checked against the yescrypt hash of the newest committed configuration, keys are the user's
-/// `sshconfig` keys; a locked user logs in with neither. A commit in any shell reaches it with the
-/// next snapshot of the store watcher.
-public struct CommittedUsers: SSHUserDirectory {
+/// `sshconfig` keys; a locked user logs in with neither. The configuration is read afresh at every
+/// login, so a commit in any shell counts from the next login on.
+///
+/// Failed logins per user: after the account policy's number (`userconfig POLICY`, 5 by default)
+/// in a row, `lock` is asked to lock the account (a commit of its own); a successful login starts
+/// the count again.
+public final class CommittedUsers: SSHUserDirectory, Sendable {
     private let configuration: @Sendable () -> ApplianceConfiguration?
+    private let lock: @Sendable (_ user: String, _ failures: Int) -> Bool
+    private let failures = Mutex<[String: Int]>([:])
 
-    public init(configuration: @escaping @Sendable () -> ApplianceConfiguration?) {
+    /// - Parameters:
+    ///   - configuration: the newest committed configuration.
+    ///   - lock: locks a user after too many failed logins; true when the lock was committed.
+    public init(
+        configuration: @escaping @Sendable () -> ApplianceConfiguration?,
+        lock: @escaping @Sendable (_ user: String, _ failures: Int) -> Bool = { _, _ in false }
+    ) {
         self.configuration = configuration
+        self.lock = lock
     }
 
     private func account(_ name: String) -> ApplianceUser? {
@@ -37,21 +55,45 @@ public struct CommittedUsers: SSHUserDirectory {
     public func publicKeys(user: String) -> [String] {
         account(user)?.keys ?? []
     }
+
+    public func passwordFailed(user: String, address: String) {
+        // Only existing, available accounts are counted (a stranger's names would grow the table).
+        guard let config = configuration(), let account = config.user(named: user), !account.locked else { return }
+        let count = failures.withLock { table in
+            table[user, default: 0] += 1
+            return table[user] ?? 0
+        }
+        guard count >= config.userPolicy.maximumFailures else { return }
+        if lock(user, count) { _ = failures.withLock { $0.removeValue(forKey: user) } }
+    }
+
+    public func loginSucceeded(user: String) {
+        _ = failures.withLock { $0.removeValue(forKey: user) }
+    }
 }
 
 /// `esa serve`'s SSH part: the endpoint on the data directory of the service, authenticating the
-/// committed users, its failed logins in the system log.
+/// committed users; failed logins are logged in the system log, slowed down per address and lock
+/// the account after the policy's number in a row.
 public struct SSHEndpointPart: ServicePart {
     public let name = "SSH endpoint"
     public var listen: ListenAddress
     /// The `esa` binary every session runs (normally the running binary itself).
     public var executable: String
+    /// Locks an account after too many failed logins (a commit); true when it is locked.
+    public var lock: @Sendable (_ user: String, _ failures: Int) -> Bool
     /// Told once the endpoint listens, with a line for the terminal.
     public var onListening: @Sendable (String) -> Void
 
-    public init(listen: ListenAddress, executable: String, onListening: @escaping @Sendable (String) -> Void) {
+    public init(
+        listen: ListenAddress,
+        executable: String,
+        lock: @escaping @Sendable (_ user: String, _ failures: Int) -> Bool,
+        onListening: @escaping @Sendable (String) -> Void
+    ) {
         self.listen = listen
         self.executable = executable
+        self.lock = lock
         self.onListening = onListening
     }
 
@@ -61,7 +103,13 @@ public struct SSHEndpointPart: ServicePart {
                 listen: listen,
                 hostKeyFolder: context.dataDirectory.appendingPathComponent("ssh").path,
                 command: SessionCommand(executable: executable, dataDirectory: context.dataDirectory.path),
-                users: CommittedUsers { context.latest?.configuration },
+                users: CommittedUsers(configuration: { context.current?.configuration }) { user, failures in
+                    guard lock(user, failures) else { return false }
+                    context.systemLog.append(
+                        "Warning: PID \(getpid()): User \(user) locked after \(failures) failed logins"
+                    )
+                    return true
+                },
                 log: { context.systemLog.append($0) }
             )
         )

@@ -47,6 +47,14 @@ public struct ServiceContext: Sendable {
 
     /// The newest committed snapshot the watcher has seen.
     public var latest: CommittedSnapshot? { watcher.latest }
+
+    /// The committed head read now (a cached read of the store), so that what a shell has just
+    /// committed counts at once (a login right after `userconfig … ; commit`); the newest snapshot
+    /// seen when the store cannot be read.
+    public var current: CommittedSnapshot? {
+        try? watcher.refresh()
+        return watcher.latest
+    }
 }
 
 /// Watches the revision store: polls the head revision (a cached read) every `interval` and hands

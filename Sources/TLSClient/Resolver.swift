@@ -163,6 +163,12 @@ public enum Resolver {
         return String(decoding: host.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
+    /// An address literal in its usual short form (`0:0:0:0:0:0:0:1` → `::1`); nil when it is none.
+    public static func canonical(_ text: String) -> String? {
+        guard let address = SocketAddress(text, port: 0) else { return nil }
+        return address.withPointer { numeric($0, $1) }
+    }
+
     /// Whether `text` is an IPv4 or IPv6 address literal.
     public static func isAddress(_ text: String) -> Bool { SocketAddress(text, port: 0) != nil }
 

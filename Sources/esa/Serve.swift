@@ -166,7 +166,11 @@ struct Serve: AsyncParsableCommand {
         var parts: [any ServicePart] = gatewayProblem == nil ? [gateway] : []
         if let sshListen {
             parts.append(
-                SSHEndpointPart(listen: sshListen, executable: Self.runningBinary) { line in
+                SSHEndpointPart(
+                    listen: sshListen,
+                    executable: Self.runningBinary,
+                    lock: { user, failures in AccountLockout.lock(user, in: store, failures: failures) }
+                ) { line in
                     FileHandle.standardError.write(Data("esa serve: \(line)\n".utf8))
                 }
             )

@@ -1125,6 +1125,15 @@ enum BadInputCatalogue {
             "The PKCS#12 file asks for 2000000 key derivation iterations; at most 1000000 are accepted. Re-export it with fewer.",
             3
         ),
+        entry(
+            100,
+            "interfaceconfig",
+            "IPv6 loopback with prefix 200",
+            "interfaceconfig new Data2 ::1/200 d2.example.com\n",
+            line: 1,
+            "Invalid prefix length \"200\". Enter a number from 1 to 128.",
+            4
+        ),
     ]
 
     // MARK: The table of Docs/Errors.md

@@ -51,6 +51,35 @@ import Testing
         #expect(Self.complete("destconfig setup --send") == ["--send_tls_req_alert="])
     }
 
+    @Test func listenerWordsCompleteFromTheListenerTheLineNames() {
+        #expect(Self.complete("listenerconfig ") == ["list", "new", "edit", "delete"])
+        #expect(Self.complete("listenerconfig edit ") == ["IncomingMail"])
+        #expect(
+            Self.complete("listenerconfig edit IncomingMail ")
+                == ["name", "interface", "certificate", "hostaccess", "rcptaccess"]
+        )
+        #expect(
+            Self.complete("listenerconfig edit IncomingMail hostaccess ")
+                == ["new", "edit", "default", "delete", "move", "print", "clear", "import", "export"]
+        )
+        #expect(Self.complete("listenerconfig edit IncomingMail hostaccess new ") == ["sendergroup", "policy"])
+        #expect(Self.complete("listenerconfig edit IncomingMail hostaccess edit sendergroup W") == ["WHITELIST"])
+        #expect(
+            Self.complete("listenerconfig edit incomingmail hostaccess delete policy T") == ["THROTTLED", "TRUSTED"]
+        )
+        #expect(
+            Self.complete("listenerconfig edit IncomingMail hostaccess new policy P ") == [
+                "accept", "relay", "reject", "tcprefuse",
+            ]
+        )
+        #expect(
+            Self.complete("listenerconfig edit IncomingMail hostaccess default --max_m").contains("--max_message_size=")
+        )
+        #expect(Self.complete("listenerconfig edit IncomingMail certificate ") == ["Demo"])
+        #expect(Self.complete("listenerconfig new Second public ") == ["Management"])
+        #expect(Self.complete("listenerconfig edit IncomingMail rcptaccess new example.com ") == ["accept", "reject"])
+    }
+
     @Test func helpListsTheDeclaredForms() throws {
         let shell = try TestShell()
         let result = try shell.run("help alertconfig\n")

@@ -183,11 +183,17 @@ final class LiveGatewayRun: @unchecked Sendable {
 
     /// Starts `esa serve` with short retry timings (seconds; tests of `delivernow` make them long);
     /// the SSH endpoint stays off (the gateway alone is under test, and its announcement would come
-    /// before the gateway's own lines).
-    func start(minimalBackoff: Int = 1, maximalBackoff: Int = 2, queueRunDelay: Int = 1) throws {
+    /// before the gateway's own lines). `environment` is added to its own.
+    func start(
+        minimalBackoff: Int = 1,
+        maximalBackoff: Int = 2,
+        queueRunDelay: Int = 1,
+        environment: [String: String] = [:]
+    ) throws {
         guard let binary = EsaBinary.url else { throw EsaProcess.NotBuilt() }
+        let assignments = environment.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
         serve = try namespace.start(
-            [
+            (assignments.isEmpty ? [] : ["/usr/bin/env"] + assignments) + [
                 binary.path, "serve", "--data-dir", directory.url.path, "--minimal-backoff", "\(minimalBackoff)",
                 "--maximal-backoff", "\(maximalBackoff)", "--queue-run-delay", "\(queueRunDelay)", "--ssh", "off",
             ],

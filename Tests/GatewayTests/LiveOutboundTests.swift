@@ -126,6 +126,7 @@ import Testing
             relay_transport = discard
             notify_classes =
             smtpd_tls_loglevel = 1
+            header_checks = regexp:\(base)/etc/header_checks
 
             """
         let services = [
@@ -145,6 +146,8 @@ import Testing
                 "postlog unix-dgram n - n - 1 postlogd",
             ] + services
         try main.write(toFile: base + "/etc/main.cf", atomically: true, encoding: .utf8)
+        // Each received message's subject in the sink's log.
+        try "/^Subject:/ INFO\n".write(toFile: base + "/etc/header_checks", atomically: true, encoding: .utf8)
         try (master.joined(separator: "\n") + "\n").write(
             toFile: base + "/etc/master.cf",
             atomically: true,

@@ -10,52 +10,184 @@ struct ServeSSHTests {
         .enabled(if: SSHEndpointTests.clientInstalled, "needs Debian's openssh-client (Scripts/bootstrap installs it)")
     )
     func serveRunsTheEndpointForTheCommittedUsers() async throws {
-        guard let esa = EsaBinary.url?.path else { throw EsaProcess.NotBuilt() }
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("esa-serve-ssh-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let data = folder.appendingPathComponent("data").path
-        let added = try EsaProcess.run([
-            "--data-dir", data, "-c",
-            "userconfig add bob \"Bob Example\" operator \(EndpointHarness.alicePassphrase); commit \"bob\"",
-        ])
-        #expect(added.status == 0, "\(added.stderr)")
-
-        // The endpoint announces itself on the terminal once it listens.
-        let serve = try PseudoTerminal(
-            executable: esa,
-            arguments: ["serve", "--data-dir", data, "--ssh", "127.0.0.1:22420", "--no-gateway"]
-        )
-        defer { kill(serve.pid, SIGKILL) }
-        let announced = try serve.expect("(host keys SHA256:", timeout: .seconds(20))
-        #expect(announced.contains("esa serve: the SSH endpoint listens on 127.0.0.1:22420"))
-        let keyFile = URL(fileURLWithPath: data).appendingPathComponent("ssh/ssh_host_ed25519_key").path
+        let run = try ServeRun(port: 22420, users: "userconfig add bob \"Bob Example\" operator \(Self.passphrase)")
+        defer { run.tearDown() }
+        #expect(run.announced.contains("esa serve: the SSH endpoint listens on 127.0.0.1:22420"))
+        let keyFile = URL(fileURLWithPath: run.data).appendingPathComponent("ssh/ssh_host_ed25519_key").path
         let attributes = try FileManager.default.attributesOfItem(atPath: keyFile)
         #expect((attributes[.posixPermissions] as? Int) == 0o600)
 
-        let options = [
-            "-F", "/dev/null", "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null",
-            "-o", "LogLevel=ERROR", "-o", "PubkeyAuthentication=no", "-o", "PreferredAuthentications=password",
-            "-o", "NumberOfPasswordPrompts=1", "-p", "22420",
-        ]
-        let login = try PseudoTerminal(executable: "/usr/bin/ssh", arguments: options + ["bob@127.0.0.1", "version"])
-        try login.expect("bob@127.0.0.1's password: ")
-        login.send(EndpointHarness.alicePassphrase + "\r")
-        try login.expect("Current Version")
-        #expect(try login.waitForExit() == 0)
+        #expect(try run.login("bob", Self.passphrase, expecting: "Current Version") == 0)
 
         // A wrong passphrase is refused and logged with the address; the session lines come from
         // the child (the shell's own system-log lines).
-        let wrong = try PseudoTerminal(executable: "/usr/bin/ssh", arguments: options + ["bob@127.0.0.1", "version"])
-        try wrong.expect("password: ")
-        wrong.send("not-bobs-passphrase\r")
-        try wrong.expect("Permission denied")
-        #expect(try wrong.waitForExit() == 255)
-        let log = try String(contentsOfFile: data + "/logs/system.log", encoding: .utf8)
-        #expect(log.contains("Warning: PID \(serve.pid): User bob failed authentication from 127.0.0.1\n"))
+        #expect(try run.login("bob", "not-bobs-passphrase", expecting: "Permission denied") == 255)
+        let log = try run.systemLog()
+        #expect(log.contains("Warning: PID \(run.serve.pid): User bob failed authentication from 127.0.0.1\n"))
         #expect(!log.contains("not-bobs-passphrase"))
 
+        try run.stop()
+    }
+
+    /// Users are read afresh at each login: one committed while the endpoint runs logs in at once,
+    /// one deleted no longer does.
+    @Test(
+        .enabled(if: SSHEndpointTests.clientInstalled, "needs Debian's openssh-client (Scripts/bootstrap installs it)")
+    )
+    func aCommitInAnyShellCountsFromTheNextLogin() async throws {
+        let run = try ServeRun(port: 22421, users: "userconfig add bob \"Bob Example\" operator \(Self.passphrase)")
+        defer { run.tearDown() }
+        let added = try run.esa("userconfig add carol \"Carol Example\" readonly \(Self.passphrase); commit \"carol\"")
+        #expect(added.status == 0, "\(added.stderr)")
+        #expect(try run.login("carol", Self.passphrase, expecting: "Current Version") == 0)
+
+        let deleted = try run.esa("userconfig delete carol; commit \"no carol\"")
+        #expect(deleted.status == 0, "\(deleted.stderr)")
+        #expect(try run.login("carol", Self.passphrase, expecting: "Permission denied") == 255)
+        try run.stop()
+    }
+
+    /// ssh.md §3: five wrong passwords in a row (the POLICY default) lock the account in a commit of
+    /// its own; the right password no longer logs in, and the lock is logged.
+    @Test(
+        .enabled(if: SSHEndpointTests.clientInstalled, "needs Debian's openssh-client (Scripts/bootstrap installs it)")
+    )
+    func fiveWrongPasswordsInARowLockTheAccount() async throws {
+        let run = try ServeRun(port: 22422, users: "userconfig add bob \"Bob Example\" operator \(Self.passphrase)")
+        defer { run.tearDown() }
+        for attempt in 1...4 {
+            #expect(try run.login("bob", "wrong-\(attempt)-pass", expecting: "Permission denied") == 255)
+        }
+        // Four failures do not lock: the right password still works and starts the count again.
+        #expect(try run.login("bob", Self.passphrase, expecting: "Current Version") == 0)
+        for attempt in 1...5 {
+            #expect(try run.login("bob", "wrong-\(attempt)-pass", expecting: "Permission denied") == 255)
+        }
+        #expect(try run.login("bob", Self.passphrase, expecting: "Permission denied") == 255)
+
+        let log = try run.systemLog()
+        #expect(log.contains("Warning: PID \(run.serve.pid): User bob locked after 5 failed logins\n"))
+        let history = try run.esa("commithistory")
+        #expect(history.stdout.contains("lockout"), "\(history.stdout)")
+        let shell = try EsaProcess.run(["--data-dir", run.data, "--user", "bob", "-c", "version"])
+        #expect(shell.status == 3)
+        #expect(shell.stderr == "esa: Access denied for bob.\n")
+        try run.stop()
+    }
+
+    /// ssh.md §3: a key added with `sshconfig userkey new` logs in once committed, not before.
+    @Test(
+        .enabled(if: SSHEndpointTests.clientInstalled, "needs Debian's openssh-client (Scripts/bootstrap installs it)")
+    )
+    func publicKeyLoginAfterSSHConfigNewAndCommit() async throws {
+        let run = try ServeRun(port: 22423, users: "userconfig add bob \"Bob Example\" operator \(Self.passphrase)")
+        defer { run.tearDown() }
+        let key = run.folder.appendingPathComponent("id_ecdsa").path
+        let keygen = try EndpointHarness.run(
+            "/usr/bin/ssh-keygen",
+            ["-q", "-t", "ecdsa", "-b", "256", "-N", "", "-C", "bob@ci", "-f", key]
+        )
+        #expect(keygen.status == 0, "\(keygen.stderr)")
+        let publicKey = try String(contentsOfFile: key + ".pub", encoding: .utf8)
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(try run.keyLogin("bob", key: key).status == 255)
+
+        let staged = try run.esa("sshconfig userkey new bob \"\(publicKey)\"")
+        #expect(staged.status == 0, "\(staged.stderr)")
+        // Staged only (that shell ended without commit): still no login.
+        #expect(try run.keyLogin("bob", key: key).status == 255)
+
+        let committed = try run.esa("sshconfig userkey new bob \"\(publicKey)\"; commit \"bob's key\"")
+        #expect(committed.status == 0, "\(committed.stderr)")
+        let login = try run.keyLogin("bob", key: key)
+        #expect(login.status == 0, "\(login.stderr)")
+        #expect(login.stdout.contains("Current Version"))
+
+        let removed = try run.esa("sshconfig userkey delete bob 1; commit \"no key\"")
+        #expect(removed.status == 0, "\(removed.stderr)")
+        #expect(try run.keyLogin("bob", key: key).status == 255)
+        try run.stop()
+    }
+
+    static let passphrase = EndpointHarness.alicePassphrase
+}
+
+/// `esa serve --ssh 127.0.0.1:{port} --no-gateway` on a fresh data directory with the users made by
+/// `users` committed first; logins through OpenSSH's `ssh` with a password typed at its terminal.
+final class ServeRun {
+    let folder: URL
+    let data: String
+    let port: Int
+    let serve: PseudoTerminal
+    /// The announcement line of the endpoint.
+    let announced: String
+
+    init(port: Int, users: String) throws {
+        guard let esa = EsaBinary.url?.path else { throw EsaProcess.NotBuilt() }
+        folder = FileManager.default.temporaryDirectory.appendingPathComponent("esa-serve-ssh-\(UUID().uuidString)")
+        data = folder.appendingPathComponent("data").path
+        self.port = port
+        let added = try EsaProcess.run(["--data-dir", data, "-c", "\(users); commit \"users\""])
+        guard added.status == 0 else { throw HarnessError("adding users failed: \(added.stderr)") }
+        // The endpoint announces itself on the terminal once it listens.
+        serve = try PseudoTerminal(
+            executable: esa,
+            arguments: ["serve", "--data-dir", data, "--ssh", "127.0.0.1:\(port)", "--no-gateway"]
+        )
+        announced = try serve.expect("(host keys SHA256:", timeout: .seconds(20))
+    }
+
+    var options: [String] {
+        [
+            "-F", "/dev/null", "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null",
+            "-o", "LogLevel=ERROR", "-o", "PubkeyAuthentication=no", "-o", "PreferredAuthentications=password",
+            "-o", "NumberOfPasswordPrompts=1", "-p", String(port),
+        ]
+    }
+
+    /// `ssh user@127.0.0.1 {command}` with `password` typed; waits for `expecting`, returns the exit status.
+    func login(_ user: String, _ password: String, command: String = "version", expecting: String) throws -> Int32 {
+        let client = try PseudoTerminal(
+            executable: "/usr/bin/ssh",
+            arguments: options + ["\(user)@127.0.0.1", command]
+        )
+        try client.expect("\(user)@127.0.0.1's password: ")
+        client.send(password + "\r")
+        try client.expect(expecting, timeout: .seconds(40))
+        return try client.waitForExit(timeout: .seconds(20))
+    }
+
+    /// `ssh -i {key} user@127.0.0.1 {command}` with public-key authentication only, no terminal.
+    func keyLogin(_ user: String, key: String, command: String = "version") throws -> Finished {
+        try EndpointHarness.run(
+            "/usr/bin/ssh",
+            [
+                "-F", "/dev/null", "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null",
+                "-o", "LogLevel=ERROR", "-o", "BatchMode=yes", "-o", "IdentitiesOnly=yes",
+                "-o", "PreferredAuthentications=publickey", "-i", key, "-p", String(port),
+                "\(user)@127.0.0.1", command,
+            ]
+        )
+    }
+
+    /// `esa --data-dir … -c {commands}`, as another shell would run it.
+    func esa(_ commands: String) throws -> EsaProcess.Result {
+        try EsaProcess.run(["--data-dir", data, "-c", commands])
+    }
+
+    func systemLog() throws -> String {
+        try String(contentsOfFile: data + "/logs/system.log", encoding: .utf8)
+    }
+
+    /// SIGTERM: the endpoint says so and ends with status 0.
+    func stop() throws {
         kill(serve.pid, SIGTERM)
         try serve.expect("esa serve: stopped.")
         #expect(try serve.waitForExit() == 0)
+    }
+
+    func tearDown() {
+        kill(serve.pid, SIGKILL)
+        try? FileManager.default.removeItem(at: folder)
     }
 }
