@@ -44,6 +44,7 @@ public enum AllCommands {
             SetTTYModeCommand(),
             PasswdCommand(),
             UserConfigCommand(),
+            SSHConfigCommand(),
         ]
     }
 

@@ -75,6 +75,40 @@ struct ServeSSHTests {
         try run.stop()
     }
 
+    /// ssh.md §3: a key added with `sshconfig userkey new` logs in once committed, not before.
+    @Test(
+        .enabled(if: SSHEndpointTests.clientInstalled, "needs Debian's openssh-client (Scripts/bootstrap installs it)")
+    )
+    func publicKeyLoginAfterSSHConfigNewAndCommit() async throws {
+        let run = try ServeRun(port: 22423, users: "userconfig add bob \"Bob Example\" operator \(Self.passphrase)")
+        defer { run.tearDown() }
+        let key = run.folder.appendingPathComponent("id_ecdsa").path
+        let keygen = try EndpointHarness.run(
+            "/usr/bin/ssh-keygen",
+            ["-q", "-t", "ecdsa", "-b", "256", "-N", "", "-C", "bob@ci", "-f", key]
+        )
+        #expect(keygen.status == 0, "\(keygen.stderr)")
+        let publicKey = try String(contentsOfFile: key + ".pub", encoding: .utf8)
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(try run.keyLogin("bob", key: key).status == 255)
+
+        let staged = try run.esa("sshconfig userkey new bob \"\(publicKey)\"")
+        #expect(staged.status == 0, "\(staged.stderr)")
+        // Staged only (that shell ended without commit): still no login.
+        #expect(try run.keyLogin("bob", key: key).status == 255)
+
+        let committed = try run.esa("sshconfig userkey new bob \"\(publicKey)\"; commit \"bob's key\"")
+        #expect(committed.status == 0, "\(committed.stderr)")
+        let login = try run.keyLogin("bob", key: key)
+        #expect(login.status == 0, "\(login.stderr)")
+        #expect(login.stdout.contains("Current Version"))
+
+        let removed = try run.esa("sshconfig userkey delete bob 1; commit \"no key\"")
+        #expect(removed.status == 0, "\(removed.stderr)")
+        #expect(try run.keyLogin("bob", key: key).status == 255)
+        try run.stop()
+    }
+
     static let passphrase = EndpointHarness.alicePassphrase
 }
 
@@ -121,6 +155,19 @@ final class ServeRun {
         client.send(password + "\r")
         try client.expect(expecting, timeout: .seconds(40))
         return try client.waitForExit(timeout: .seconds(20))
+    }
+
+    /// `ssh -i {key} user@127.0.0.1 {command}` with public-key authentication only, no terminal.
+    func keyLogin(_ user: String, key: String, command: String = "version") throws -> Finished {
+        try EndpointHarness.run(
+            "/usr/bin/ssh",
+            [
+                "-F", "/dev/null", "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null",
+                "-o", "LogLevel=ERROR", "-o", "BatchMode=yes", "-o", "IdentitiesOnly=yes",
+                "-o", "PreferredAuthentications=publickey", "-i", key, "-p", String(port),
+                "\(user)@127.0.0.1", command,
+            ]
+        )
     }
 
     /// `esa --data-dir … -c {commands}`, as another shell would run it.
