@@ -183,6 +183,9 @@ public enum Resolver {
 
 /// An IPv4 or IPv6 socket address built from a literal.
 struct SocketAddress {
+    /// `SOCK_STREAM` (declared here: the release build does not see it from TLSProbe.swift).
+    static let streamType = Int32(SOCK_STREAM.rawValue)
+
     private let storage: sockaddr_storage
     let length: socklen_t
     let family: Int32
