@@ -132,6 +132,8 @@ public protocol GatewayLink: Sendable {
     func submit(_ dataDirectory: URL, sender: String, recipients: [String], message: String) throws(ShellError)
     /// Memory, CPU, disks and connections now; `listenerPorts` are the bound listeners' ports.
     func gauges(_ dataDirectory: URL, listenerPorts: Set<Int>) -> HostGauges
+    /// Whether Postfix's master process runs (`queue/pid/master.pid`); nil when that cannot be read.
+    func postfixRunning(_ dataDirectory: URL) -> Bool?
     /// TCP connections to port 25 of `addresses`: established, and still being set up.
     func outboundConnections(to addresses: Set<String>) -> (current: Int, pending: Int)
     /// The MX hosts of `domain` (lowest preference first, the domain itself when it has none) with
@@ -270,6 +272,16 @@ public struct PostfixLink: GatewayLink {
 
     public func outboundConnections(to addresses: Set<String>) -> (current: Int, pending: Int) {
         HostProbe.connections(to: addresses)
+    }
+
+    public func postfixRunning(_ dataDirectory: URL) -> Bool? {
+        guard let data = FileManager.default.contents(atPath: paths(dataDirectory).queue + "/pid/master.pid") else {
+            return nil
+        }
+        guard let pid = Int32(String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)),
+            pid > 0
+        else { return false }
+        return kill(pid, 0) == 0 || errno == EPERM
     }
 
     public func mailHosts(_ domain: String) -> Result<[MailHost], ResolveFailure> {

@@ -45,3 +45,47 @@ public struct PasswdCommand: DeclaredCommand {
         dialog.block("Passphrase changed.")
     }
 }
+
+/// ssh.md §3: a user whose passphrase must be changed (the factory `admin` until `passwd`) changes it
+/// at an interactive login, before the banner: `Old Password:`, `New Password:`, `Retype New
+/// Password:` (**exact**, hidden). Scripts and `-c` runs are not asked; there every command but
+/// `passwd`, `help` and `exit` is refused until the change.
+public enum ExpiredPassphrase {
+    /// Runs the change when due. Nil when the session may go on (changed, or nothing was due); else
+    /// the exit status of a login that ends here (wrong old passphrase, refused new one, Ctrl-C).
+    public static func changeAtLogin(_ session: Session) -> ExitStatus? {
+        guard session.environment.mode == .interactive, let user = session.currentUser, user.mustChangePassphrase
+        else { return nil }
+        let dialog = session.dialog
+        do {
+            dialog.lines("Your passphrase has expired. Change it now to log in.")
+            let old = try dialog.secret("Old Password: ")
+            try LoginGuard(session).check(old, for: user, failure: "Old passphrase did not match.")
+            let new = try dialog.secret("New Password: ")
+            if let problem = UserAccounts.problem(with: new, user: user.name, policy: session.configuration.userPolicy)
+            {
+                throw ShellError.invalidInput(problem)
+            }
+            if new == old { throw ShellError.invalidInput("The new passphrase must differ from the old one.") }
+            let again = try dialog.secret("Retype New Password: ")
+            guard again == new else { throw ShellError.invalidInput("The passphrases do not match.") }
+            let hash = try UserAccounts.hash(new)
+            let name = user.name
+            try UserAccounts.commitNow(session, comment: "passphrase of \(name) changed at login") { config in
+                guard let index = config.users.firstIndex(where: { $0.name == name }) else { return }
+                config.users[index].passphraseHash = hash
+                config.users[index].mustChangePassphrase = false
+            }
+            SystemLog(session).append("Info: \(SystemLog.pid): User \(name) changed the passphrase")
+            dialog.lines("Passphrase changed.")
+            return nil
+        } catch let abort as DialogAbort {
+            dialog.lines("")
+            return abort == .timedOut ? .success : .actionFailed
+        } catch {
+            let shown = ErrorPresenter.present(error)
+            dialog.lines(TerminalSafe.escapedLines(shown.message))
+            return shown.code.status
+        }
+    }
+}

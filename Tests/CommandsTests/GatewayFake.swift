@@ -23,11 +23,14 @@ final class FakeGateway: GatewayLink {
 
     let state: GatewayState?
     let messages: [QueuedMessage]
+    /// What `postfixRunning` answers.
+    let postfixUp: Bool?
     private let recorded = Mutex(Recorded())
 
-    init(state: GatewayState?, queue: [QueuedMessage] = []) {
+    init(state: GatewayState?, queue: [QueuedMessage] = [], postfixUp: Bool? = true) {
         self.state = state
         self.messages = queue
+        self.postfixUp = postfixUp
     }
 
     /// `esa serve` running revision 2 since 08:00 (test clock), IncomingMail bound, Other not.
@@ -83,6 +86,8 @@ final class FakeGateway: GatewayLink {
             queueDiskFreeKilobytes: 71_303_168
         )
     }
+
+    func postfixRunning(_ dataDirectory: URL) -> Bool? { postfixUp }
 
     func outboundConnections(to addresses: Set<String>) -> (current: Int, pending: Int) {
         addresses.contains("192.0.2.25") ? (1, 0) : (0, 0)
