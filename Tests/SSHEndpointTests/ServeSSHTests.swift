@@ -109,6 +109,50 @@ struct ServeSSHTests {
         try run.stop()
     }
 
+    /// ssh.md §3: the factory admin (passphrase `ironport`, to be changed) logging in on a terminal
+    /// changes it before the banner with `Old Password:`, `New Password:`, `Retype New Password:`;
+    /// a wrong old one ends the login.
+    @Test(
+        .enabled(if: SSHEndpointTests.clientInstalled, "needs Debian's openssh-client (Scripts/bootstrap installs it)")
+    )
+    func anExpiredPassphraseIsChangedAtLoginBeforeTheBanner() async throws {
+        let run = try ServeRun(port: 22424, users: "userconfig add bob \"Bob Example\" operator \(Self.passphrase)")
+        defer { run.tearDown() }
+        let wrong = try PseudoTerminal(executable: "/usr/bin/ssh", arguments: run.options + ["-tt", "admin@127.0.0.1"])
+        try wrong.expect("admin@127.0.0.1's password: ")
+        wrong.send("ironport\r")
+        try wrong.expect("Old Password: ")
+        wrong.send("not-ironport\r")
+        let refused = try wrong.expect("Old passphrase did not match.")
+        #expect(!refused.contains("Welcome"))
+        #expect(try wrong.waitForExit() == 3)
+
+        let login = try PseudoTerminal(executable: "/usr/bin/ssh", arguments: run.options + ["-tt", "admin@127.0.0.1"])
+        try login.expect("admin@127.0.0.1's password: ")
+        login.send("ironport\r")
+        let before = try login.expect("Old Password: ")
+        #expect(!before.contains("Welcome"))
+        login.send("ironport\r")
+        try login.expect("New Password: ")
+        login.send("Fresh-9-Harbor\r")
+        try login.expect("Retype New Password: ")
+        login.send("Fresh-9-Harbor\r")
+        try login.expect("Passphrase changed.")
+        try login.expect("Welcome to the esa Email Security Appliance Shell")
+        try login.expect("> ")
+        login.send("version\r")
+        let version = try login.expect("Current Version")
+        #expect(!version.contains("change the default passphrase"))
+        login.send("exit\r")
+        #expect(try login.waitForExit() == 0)
+
+        // The new passphrase logs in; the old one no longer does; nothing is asked any more.
+        #expect(try run.login("admin", "Fresh-9-Harbor", expecting: "Current Version") == 0)
+        #expect(try run.login("admin", "ironport", expecting: "Permission denied") == 255)
+        #expect(!(try run.systemLog().contains("Fresh-9-Harbor")))
+        try run.stop()
+    }
+
     static let passphrase = EndpointHarness.alicePassphrase
 }
 
