@@ -122,7 +122,7 @@ let package = Package(
         .testTarget(name: "PassphrasesTests", dependencies: ["Passphrases", "ApplianceConfig"]),
         .testTarget(
             name: "CommandsTests",
-            dependencies: ["Commands", "Shell", "TestSupport", "Passphrases", "Gateway", "MailLog"]
+            dependencies: ["Commands", "Shell", "TestSupport", "Passphrases", "Gateway", "MailLog", "TLSClient"]
         ),
         .testTarget(
             name: "GatewayTests",

@@ -13,16 +13,8 @@ extension AlertConfigCommand {
     /// An address that receives alerts; Tab offers them.
     static let address = Positional(
         "address",
-        ValueParser(
-            "{address}",
-            candidates: { context in context.configuration.alerts.addresses }
-        ) { text, context throws(ShellError) in
-            guard
-                context.configuration.alerts.addresses.contains(where: {
-                    $0.caseInsensitiveCompare(text) == .orderedSame
-                })
-            else { throw .actionFailed("The address \"\(text)\" does not receive alerts.") }
-            return text
+        .existing("{address}", { $0.configuration.alerts.addresses }) {
+            "The address \"\($0)\" does not receive alerts."
         }
     )
     static let alertClass = BatchOption(

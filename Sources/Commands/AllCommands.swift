@@ -15,6 +15,7 @@ public enum AllCommands {
             StatusCommand(link: gateway),
             ResetCountersCommand(),
             DeliverNowCommand(link: gateway),
+            HostStatusCommand(link: gateway),
             TLSVerifyCommand(),
             MailConfigCommand(link: gateway),
             TailCommand(),
@@ -43,6 +44,7 @@ public enum AllCommands {
             SetTTYModeCommand(),
             PasswdCommand(),
             UserConfigCommand(),
+            SSHConfigCommand(),
         ]
     }
 

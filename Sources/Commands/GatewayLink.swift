@@ -2,6 +2,7 @@ import Foundation
 import Gateway
 import MailLog
 import Shell
+import TLSClient
 
 #if canImport(Glibc)
 import Glibc
@@ -131,6 +132,27 @@ public protocol GatewayLink: Sendable {
     func submit(_ dataDirectory: URL, sender: String, recipients: [String], message: String) throws(ShellError)
     /// Memory, CPU, disks and connections now; `listenerPorts` are the bound listeners' ports.
     func gauges(_ dataDirectory: URL, listenerPorts: Set<Int>) -> HostGauges
+    /// Whether Postfix's master process runs (`queue/pid/master.pid`); nil when that cannot be read.
+    func postfixRunning(_ dataDirectory: URL) -> Bool?
+    /// TCP connections to port 25 of `addresses`: established, and still being set up.
+    func outboundConnections(to addresses: Set<String>) -> (current: Int, pending: Int)
+    /// The MX hosts of `domain` (lowest preference first, the domain itself when it has none) with
+    /// their addresses, through the system resolver; or why they could not be found.
+    func mailHosts(_ domain: String) -> Result<[MailHost], ResolveFailure>
+}
+
+/// One MX host of a domain and its addresses, in the order delivery tries them.
+public struct MailHost: Sendable, Equatable {
+    /// nil for the domain itself (no MX records).
+    public var preference: Int?
+    public var host: String
+    public var addresses: [String]
+
+    public init(preference: Int?, host: String, addresses: [String]) {
+        self.preference = preference
+        self.host = host
+        self.addresses = addresses
+    }
 }
 
 /// The one line of every gateway command when `esa serve` is not running (**approximate**), status 3.
@@ -247,6 +269,34 @@ public struct PostfixLink: GatewayLink {
     public func gauges(_ dataDirectory: URL, listenerPorts: Set<Int>) -> HostGauges {
         HostProbe.gauges(dataDirectory: dataDirectory, queue: paths(dataDirectory).queue, listenerPorts: listenerPorts)
     }
+
+    public func outboundConnections(to addresses: Set<String>) -> (current: Int, pending: Int) {
+        HostProbe.connections(to: addresses)
+    }
+
+    public func postfixRunning(_ dataDirectory: URL) -> Bool? {
+        guard let data = FileManager.default.contents(atPath: paths(dataDirectory).queue + "/pid/master.pid") else {
+            return nil
+        }
+        guard let pid = Int32(String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)),
+            pid > 0
+        else { return false }
+        return kill(pid, 0) == 0 || errno == EPERM
+    }
+
+    public func mailHosts(_ domain: String) -> Result<[MailHost], ResolveFailure> {
+        let records: [MXRecord]
+        switch Resolver.mx(domain) {
+        case .success(let found): records = found
+        case .failure(let failure): return .failure(failure)
+        }
+        let hosts = records.isEmpty ? [(nil, domain)] : records.map { (Optional($0.preference), $0.host) }
+        return .success(
+            hosts.map { preference, host in
+                MailHost(preference: preference, host: host, addresses: (try? Resolver.addresses(host).get()) ?? [])
+            }
+        )
+    }
 }
 
 /// Collects a pipe's output on another thread.
@@ -329,6 +379,51 @@ enum HostProbe {
         guard statvfs(path, &info) == 0 else { return (0, 0) }
         let unit = Int64(info.f_frsize)
         return (Int64(info.f_blocks) * unit, Int64(info.f_bavail) * unit)
+    }
+
+    /// Connections to port 25 of `addresses`: established (state 01) and being set up (SYN_SENT, 02).
+    static func connections(to addresses: Set<String>) -> (current: Int, pending: Int) {
+        var current = 0
+        var pending = 0
+        for (file, v6) in [("/proc/net/tcp", false), ("/proc/net/tcp6", true)] {
+            for line in text(file).split(separator: "\n").dropFirst() {
+                let fields = line.split(separator: " ")
+                guard fields.count > 3, fields[3] == "01" || fields[3] == "02" else { continue }
+                let remote = fields[2].split(separator: ":")
+                guard remote.count == 2, Int(remote[1], radix: 16) == 25,
+                    let address = procAddress(String(remote[0]), v6: v6), addresses.contains(address)
+                else { continue }
+                if fields[3] == "01" { current += 1 } else { pending += 1 }
+            }
+        }
+        return (current, pending)
+    }
+
+    /// `0300007F` → `127.0.0.3` (the kernel's byte order); IPv4-mapped IPv6 addresses as IPv4.
+    static func procAddress(_ hex: String, v6: Bool) -> String? {
+        var bytes: [UInt8] = []
+        var index = hex.startIndex
+        while index < hex.endIndex {
+            let next = hex.index(index, offsetBy: 2, limitedBy: hex.endIndex) ?? hex.endIndex
+            guard let byte = UInt8(hex[index..<next], radix: 16) else { return nil }
+            bytes.append(byte)
+            index = next
+        }
+        // Each 32-bit word is in host (little-endian) order.
+        var ordered: [UInt8] = []
+        for word in stride(from: 0, to: bytes.count, by: 4) where word + 4 <= bytes.count {
+            ordered += bytes[word..<(word + 4)].reversed()
+        }
+        if !v6, ordered.count == 4 { return ordered.map(String.init).joined(separator: ".") }
+        guard ordered.count == 16 else { return nil }
+        if ordered[0..<10].allSatisfy({ $0 == 0 }) && ordered[10] == 0xFF && ordered[11] == 0xFF {
+            return ordered[12...].map(String.init).joined(separator: ".")
+        }
+        var groups: [String] = []
+        for group in stride(from: 0, to: 16, by: 2) {
+            groups.append(String(Int(ordered[group]) << 8 | Int(ordered[group + 1]), radix: 16))
+        }
+        return Resolver.canonical(groups.joined(separator: ":"))
     }
 
     /// Established TCP connections: inbound to a listener port, outbound to a remote port 25.

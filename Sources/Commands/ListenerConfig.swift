@@ -5,27 +5,13 @@ import Shell
 
 /// `listenerconfig` (listenerconfig.md §1–§5, §7): listeners, their certificate, Host Access Table
 /// and Recipient Access Table, and the settings of all listeners.
-public struct ListenerConfigCommand: ShellCommand {
+public struct ListenerConfigCommand: DeclaredCommand {
     public let name = "listenerconfig"
     public let summary = "Configure and manage public, private or blackhole listeners."
     public let requiresCommit = true
-    public let batchSyntax = ListenerBatch.syntax
-    public let completions = [
-        "list", "new", "edit", "delete", "public", "private", "smtp", "name", "interface", "certificate",
-        "hostaccess", "rcptaccess", "sendergroup", "policy", "default", "move", "print", "clear", "import",
-        "export", "accept", "reject", "relay", "tcprefuse", "--port=", "--domains=", "--relay=", "--policy=",
-        "--comment=", "--hosts=",
-    ]
+    public let grammar = ListenerBatch.grammar()
 
     public init() {}
-
-    public func run(_ arguments: [String], in session: Session) throws {
-        if arguments.isEmpty {
-            try ListenerMenus(session: session).run()
-        } else {
-            try ListenerBatch(session: session).run(arguments)
-        }
-    }
 }
 
 /// The top menu of listenerconfig and its operations NEW, EDIT, DELETE and SETUP.

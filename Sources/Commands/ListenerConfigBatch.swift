@@ -1,12 +1,13 @@
 import ApplianceConfig
 import Shell
 
-/// The batch forms of listenerconfig (listenerconfig.md §7). Success prints nothing except for
-/// `list`, `print`, `export` and certificate warnings; errors are one line after `Usage:`.
+/// The batch forms of listenerconfig (listenerconfig.md §7), declared in `ListenerBatch.grammar`.
+/// Success prints nothing except for `list`, `print`, `export` and certificate warnings; errors are
+/// one line after `Usage:`.
 struct ListenerBatch {
     let session: Session
 
-    static let syntax = [
+    static let usage = [
         "listenerconfig list | delete {name}",
         "listenerconfig new {name} {public|private} {interface} smtp [--port={n}] [--domains={list}|--relay={list}]",
         "listenerconfig edit {name} {name {new} | interface {interface} [--port={n}] | certificate {profile}}",
@@ -18,90 +19,390 @@ struct ListenerBatch {
             + "move {entry} {pos}}",
         "listenerconfig edit {name} hostaccess {print | clear | import {file} | export {file}}",
         "listenerconfig edit {name} rcptaccess {new {pattern} {accept|reject} | delete {pattern} | print}",
+    ]
+
+    static let notes = [
         "",
         "params: --{PRINT key}={value}, e.g. --tls={off|on|required|on_verify|require_verify},",
         "        --max_message_size={bytes|nk|nM}, --use_sb={on|off}; value \"default\" removes an override",
     ]
 
-    private func usage(_ line: Int, _ problem: String) -> ShellError {
-        .invalidInput("Usage: \(Self.syntax[line])\n\(problem)")
+    // MARK: Words
+
+    /// An existing listener, named in any case; the value is its stored name. Tab offers them.
+    static let listener = Positional(
+        "listener",
+        .existing("{name}", { $0.configuration.listeners.map(\.name) }) { "There is no listener named \"\($0)\"." }
+    )
+
+    /// A listener's new name (refusals stand alone, as in the dialog).
+    static let newName = Positional(
+        "name",
+        ValueParser("{name}", standalone: true) { text, context throws(ShellError) in
+            try ListenerText.checkNewName(text, in: context.configuration, renaming: nil).get()
+        }
+    )
+    static let renamed = Positional("new", ValueParser<String>.text("{new}"))
+
+    static let kind = Positional(
+        "kind",
+        ValueParser("{public|private}", candidates: { _ in ["public", "private"] }) { text, _ throws(ShellError) in
+            switch text.lowercased() {
+            case "public": return ListenerKind.public
+            case "private": return ListenerKind.private
+            default: throw .invalidInput("Unknown listener type \"\(text)\"; use public or private.")
+            }
+        }
+    )
+
+    /// An IP interface, named in any case; Tab offers them.
+    static let interface = Positional(
+        "interface",
+        .existing("{interface}", { $0.configuration.interfaces.map(\.name) }) {
+            "There is no IP interface named \"\($0)\"."
+        }
+    )
+
+    /// `smtp`; `qmqp` is known but refused (after the other words were checked).
+    static let transport = Positional(
+        "protocol",
+        ValueParser("smtp", candidates: { _ in ["smtp"] }) { text, _ throws(ShellError) in
+            switch text.lowercased() {
+            case "smtp": return true
+            case "qmqp": return false
+            default: throw .invalidInput("Unknown protocol \"\(text)\"; use smtp.")
+            }
+        }
+    )
+
+    static let port = BatchOption("port", ValueParser<String>.text("{n}"))
+    static let domains = BatchOption("domains", ValueParser<String>.text("{list}"))
+    static let relay = BatchOption("relay", ValueParser<String>.text("{list}"))
+    static let profile = Positional("profile", ValueParser<String>.profileName)
+
+    /// The Host Access Table of the listener named by the words before (for Tab).
+    private static func table(_ context: ArgumentContext) -> HostAccessTable? {
+        guard context.words.count > 1 else { return nil }
+        return ListenerText.listener(named: context.words[1], in: context.configuration)?.hostAccess
+    }
+
+    /// A sender group of the listener's table (checked when the table is known); Tab offers its names.
+    static let group = Positional(
+        "group",
+        .text("{name}") { context in table(context)?.entries.compactMap(\.name) ?? [] }
+    )
+    /// A policy of the listener's table; Tab offers its names.
+    static let policy = Positional(
+        "policy",
+        .text("{name}") { context in table(context)?.policies.map(\.name) ?? [] }
+    )
+    static let newGroup = Positional("group", ValueParser<String>.text("{group}"))
+    static let newPolicy = Positional("policy", ValueParser<String>.text("{p}"))
+    static let hosts = Positional("hosts", ValueParser<String>.text("{hosts}"))
+    static let entry = Positional(
+        "entry",
+        .text("{entry}") { context in table(context)?.entries.compactMap(\.name) ?? [] }
+    )
+    static let position = Positional("position", ValueParser<String>.text("{pos}"))
+    static let action = Positional(
+        "action",
+        ValueParser(
+            "{accept|relay|reject|tcprefuse}",
+            candidates: { _ in ["accept", "relay", "reject", "tcprefuse"] }
+        ) { text, _ throws(ShellError) in
+            let actions: [String: HostAccessAction] = [
+                "accept": .accept, "relay": .relay, "reject": .reject, "tcprefuse": .tcpRefuse,
+            ]
+            guard let action = actions[text.lowercased()] else {
+                throw .invalidInput("Unknown action \"\(text)\"; use accept, relay, reject or tcprefuse.")
+            }
+            return action
+        }
+    )
+    static let policyOption = BatchOption(
+        "policy",
+        .text("{p}") { context in table(context)?.policies.map(\.name) ?? [] }
+    )
+    static let comment = BatchOption("comment", ValueParser<String>.text("{text}"))
+    static let hostsOption = BatchOption("hosts", ValueParser<String>.text("{hosts}"))
+    static let file = Positional("file", ValueParser<String>.configurationFile)
+    static let pattern = Positional(
+        "pattern",
+        .text("{pattern}") { context in
+            guard context.words.count > 1 else { return [] }
+            let listener = ListenerText.listener(named: context.words[1], in: context.configuration)
+            return listener?.recipientAccess.map(\.pattern) ?? []
+        }
+    )
+    static let accept = Positional(
+        "action",
+        ValueParser("{accept|reject}", candidates: { _ in ["accept", "reject"] }) { text, _ throws(ShellError) in
+            switch text.lowercased() {
+            case "accept": return true
+            case "reject": return false
+            default: throw .invalidInput("Unknown action \"\(text)\"; use accept or reject.")
+            }
+        }
+    )
+
+    /// The mail flow parameters (`--tls=…`, `--max_message_size=…`), one option per PRINT key.
+    static let parameters = MailFlowParameters.Key.allCases.map { BatchOption($0.rawValue, .text("{value}")) }
+    static let parameterParts = parameters.map { FormPart.option($0) }
+
+    /// Applies the parameter options given to `parameters`.
+    static func apply(_ values: BatchValues, to parameters: inout MailFlowParameters, allowReset: Bool) throws {
+        var options: [String: String] = [:]
+        for (key, option) in zip(MailFlowParameters.Key.allCases, Self.parameters) {
+            if let value = values[option] { options[key.rawValue] = value }
+        }
+        try PolicyParametersDialog.apply(options: options, to: &parameters, allowReset: allowReset)
+    }
+
+    /// The index of the named sender group of `table`, or a refusal naming it.
+    static func groupIndex(_ name: String, in table: HostAccessTable) throws -> Int {
+        guard case .entry(let index) = try HostAccessOperations.target(name, in: table).get() else {
+            throw ShellError.actionFailed("There is no sender group \"\(name)\".")
+        }
+        return index
+    }
+
+    /// The named policy of `table` (`$NAME` or `NAME`), or a refusal naming it.
+    static func policy(_ name: String, in table: HostAccessTable) throws -> MailFlowPolicy {
+        guard let policy = table.policy(named: name) else {
+            throw ShellError.actionFailed("There is no policy \"$\(name)\".")
+        }
+        return policy
+    }
+
+    // MARK: Keywords
+
+    static func editWhat(_ word: String) -> FormPart {
+        FormPart.keyword(
+            word,
+            missing: "Give the listener and what to edit.",
+            unknown: { "Unknown edit operation \"\($0)\"." }
+        )
+    }
+    static let hostAccess = editWhat("hostaccess")
+    static let recipientAccess = editWhat("rcptaccess")
+    static func hostAccessOperation(_ word: String) -> FormPart {
+        FormPart.keyword(
+            word,
+            missing: "Give a hostaccess operation.",
+            unknown: { "Unknown hostaccess operation \"\($0)\"." }
+        )
+    }
+    static func recipientAccessOperation(_ word: String) -> FormPart {
+        FormPart.keyword(
+            word,
+            missing: "Give a rcptaccess operation.",
+            unknown: { "Unknown rcptaccess operation \"\($0)\"." }
+        )
+    }
+    static func kindOf(_ word: String, _ missing: String) -> FormPart {
+        FormPart.keyword(word, missing: missing, unknown: { _ in missing })
+    }
+
+    // MARK: Grammar
+
+    static func grammar() -> Grammar {
+        Grammar(
+            "listenerconfig",
+            notes: notes,
+            wording: Grammar.Wording(subcommandUsage: usage[0]),
+            interactive: { session in try ListenerMenus(session: session).run() },
+            Form("list", usage: usage[0]) { _, session in
+                session.dialog.lines(ListenerText.list(session.configuration))
+            },
+            Form(
+                "new",
+                usage: usage[1],
+                .argument(newName),
+                .argument(kind),
+                .argument(interface),
+                .argument(transport),
+                .option(port),
+                .option(domains),
+                .option(relay)
+            ) { values, session in
+                try ListenerBatch(session: session).new(values)
+            },
+            Form("edit", usage: usage[2], .argument(listener), editWhat("name"), .argument(renamed)) {
+                values,
+                session in
+                let name = values[listener]
+                let newName = try ListenerText.checkNewName(values[renamed], in: session.configuration, renaming: name)
+                    .get()
+                ListenerEditor(session: session, name: name).update { $0.name = newName }
+            },
+            Form(
+                "edit",
+                usage: usage[2],
+                .argument(listener),
+                editWhat("interface"),
+                .argument(interface),
+                .option(port)
+            ) {
+                values,
+                session in
+                try ListenerBatch(session: session).moveTo(values)
+            },
+            Form("edit", usage: usage[2], .argument(listener), editWhat("certificate"), .argument(profile)) {
+                values,
+                session in
+                ListenerBatch(session: session).certificate(values)
+            },
+            hostAccessForm(
+                3,
+                "new",
+                [kindOf("sendergroup", "Give sendergroup or policy.")],
+                [
+                    .argument(newGroup), .argument(hosts), .option(policyOption), .option(comment),
+                ]
+            ) { try $0.newGroup($1) },
+            hostAccessForm(
+                4,
+                "new",
+                [kindOf("policy", "Give sendergroup or policy.")],
+                [
+                    .argument(newPolicy), .argument(action),
+                ] + parameterParts
+            ) { try $0.newPolicy($1) },
+            hostAccessForm(
+                5,
+                "edit",
+                [kindOf("sendergroup", "Give sendergroup or policy and its name.")],
+                [
+                    .argument(group), .option(hostsOption), .option(policyOption), .option(comment),
+                ]
+            ) { try $0.editGroup($1) },
+            hostAccessForm(
+                5,
+                "edit",
+                [kindOf("policy", "Give sendergroup or policy and its name.")],
+                [.argument(policy)] + parameterParts
+            ) { try $0.editPolicy($1) },
+            hostAccessForm(6, "default", [], parameterParts) { try $0.editDefault($1) },
+            hostAccessForm(
+                6,
+                "delete",
+                [kindOf("sendergroup", "Give sendergroup or policy and its name.")],
+                [.argument(group)]
+            ) { try $0.deleteGroup($1) },
+            hostAccessForm(
+                6,
+                "delete",
+                [kindOf("policy", "Give sendergroup or policy and its name.")],
+                [.argument(policy)]
+            ) { try $0.deletePolicy($1) },
+            hostAccessForm(6, "move", [], [.argument(entry), .argument(position)]) { try $0.move($1) },
+            hostAccessForm(7, "print", [], []) { batch, values in
+                try batch.hostAccess(values) { table, _ in
+                    batch.session.page(HostAccessText.print(table))
+                    return nil
+                }
+            },
+            hostAccessForm(7, "clear", [], []) { batch, values in
+                try batch.hostAccess(values) { table, listener in HostAccessOperations.clear(table, kind: listener.kind)
+                }
+            },
+            hostAccessForm(7, "import", [], [.argument(file)]) { batch, values in
+                try batch.hostAccess(values) { table, _ in
+                    try HostAccessOperations.importTable(values[file], defaults: table.defaults, session: batch.session)
+                }
+            },
+            hostAccessForm(7, "export", [], [.argument(file)]) { batch, values in
+                try batch.hostAccess(values) { table, _ in
+                    try HostAccessOperations.exportTable(table, to: values[file], session: batch.session)
+                    return nil
+                }
+            },
+            recipientAccessForm("new", [.argument(pattern), .argument(accept)]) { table, values in
+                let pattern = try RecipientAccessOperations.checkNewPattern(values[pattern], in: table).get()
+                return RecipientAccessOperations.add(
+                    RecipientAccessEntry(pattern: pattern, accept: values[accept]),
+                    to: table
+                )
+            },
+            recipientAccessForm("delete", [.argument(pattern)]) { table, values in
+                let index = try RecipientAccessOperations.find(values[pattern], in: table).get()
+                return try RecipientAccessOperations.delete(index, from: table).get()
+            },
+            Form("edit", usage: usage[8], .argument(listener), recipientAccess, recipientAccessOperation("print")) {
+                values,
+                session in
+                try ListenerBatch(session: session).recipientAccess(values) { table in
+                    session.page(RecipientAccessText.print(table))
+                    return nil
+                }
+            },
+            Form("delete", usage: usage[0], .argument(listener)) { values, session in
+                let name = values[listener]
+                session.stage { $0.listeners.removeAll { $0.name == name } }
+            }
+        )
+    }
+
+    /// `edit {listener} hostaccess {operation} …` with usage line `line`.
+    private static func hostAccessForm(
+        _ line: Int,
+        _ operation: String,
+        _ keywords: [FormPart],
+        _ parts: [FormPart],
+        body: @escaping @Sendable (ListenerBatch, BatchValues) throws -> Void
+    ) -> Form {
+        Form(
+            "edit",
+            usage: usage[line],
+            parts: [.argument(listener), hostAccess, hostAccessOperation(operation)] + keywords + parts
+        ) {
+            values,
+            session in
+            try body(ListenerBatch(session: session), values)
+        }
+    }
+
+    /// `edit {listener} rcptaccess {operation} …`, staging the table `change` returns.
+    private static func recipientAccessForm(
+        _ operation: String,
+        _ parts: [FormPart],
+        change: @escaping @Sendable ([RecipientAccessEntry], BatchValues) throws -> [RecipientAccessEntry]
+    ) -> Form {
+        Form(
+            "edit",
+            usage: usage[8],
+            parts: [.argument(listener), recipientAccess, recipientAccessOperation(operation)] + parts
+        ) {
+            values,
+            session in
+            try ListenerBatch(session: session).recipientAccess(values) { try change($0, values) }
+        }
     }
 
     private var dialog: Dialog { session.dialog }
     private var configuration: ApplianceConfiguration { session.configuration }
 
-    func run(_ arguments: [String]) throws {
-        let words = ["list", "new", "edit", "delete"]
-        let subcommand: String
-        switch Dialog.match(arguments[0], among: words) {
-        case .found(let index): subcommand = words[index]
-        case .ambiguous(let names):
-            throw usage(0, "Ambiguous subcommand \"\(arguments[0])\": \(names.joined(separator: ", ")).")
-        case .none: throw usage(0, "Unknown subcommand \"\(arguments[0])\".")
-        }
-        let rest = Array(arguments.dropFirst())
-        switch subcommand {
-        case "list":
-            guard rest.isEmpty else { throw usage(0, "Unexpected argument \"\(rest[0])\".") }
-            dialog.lines(ListenerText.list(configuration))
-        case "delete":
-            guard rest.count == 1 else { throw usage(0, "Give the name of one listener.") }
-            let name = try listenerName(rest[0])
-            session.stage { $0.listeners.removeAll { $0.name == name } }
-        case "new":
-            try new(rest)
-        default:
-            try edit(rest)
-        }
-    }
+    // MARK: new and edit
 
-    private func listenerName(_ text: String) throws(ShellError) -> String {
-        guard let listener = ListenerText.listener(named: text, in: configuration) else {
-            throw .actionFailed("There is no listener named \"\(text)\".")
+    private func new(_ values: BatchValues) throws {
+        guard values[Self.transport] else { throw ShellError.invalidInput(ListenerText.qmqpRefused) }
+        let kind = values[Self.kind]
+        let interface = values[Self.interface]
+        let given = values[Self.port]
+        let port = try ListenerText.checkPort(given ?? "25", interface: interface, in: configuration, except: nil)
+            .mapError(Self.option("port", given)).get()
+        if kind == .public && values[Self.relay] != nil {
+            throw Grammar.Misuse("--relay applies to private listeners only.")
         }
-        return listener.name
-    }
-
-    // MARK: new
-
-    private func new(_ arguments: [String]) throws {
-        let args = try BatchArguments(arguments, valued: ["port", "domains", "relay"])
-        guard args.positional.count == 4 else {
-            throw usage(1, "Give the name, the type, the interface and the protocol.")
+        if kind == .private && values[Self.domains] != nil {
+            throw Grammar.Misuse("--domains applies to public listeners only.")
         }
-        let name = try ListenerText.checkNewName(args.positional[0], in: configuration, renaming: nil).get()
-        let kind: ListenerKind
-        switch args.positional[1].lowercased() {
-        case "public": kind = .public
-        case "private": kind = .private
-        default: throw usage(1, "Unknown listener type \"\(args.positional[1])\"; use public or private.")
-        }
-        guard let interface = ListenerText.interface(named: args.positional[2], in: configuration) else {
-            throw ShellError.actionFailed("There is no IP interface named \"\(args.positional[2])\".")
-        }
-        switch args.positional[3].lowercased() {
-        case "smtp": break
-        case "qmqp": throw ShellError.invalidInput(ListenerText.qmqpRefused)
-        default: throw usage(1, "Unknown protocol \"\(args.positional[3])\"; use smtp.")
-        }
-        let port = try ListenerText.checkPort(
-            args.options["port"] ?? "25",
-            interface: interface.name,
-            in: configuration,
-            except: nil
-        ).mapError(Self.option("port", args.options["port"])).get()
-        if kind == .public && args.options["relay"] != nil {
-            throw usage(1, "--relay applies to private listeners only.")
-        }
-        if kind == .private && args.options["domains"] != nil {
-            throw usage(1, "--domains applies to public listeners only.")
-        }
-        let domains = try ListenerText.checkDomains(args.options["domains"] ?? "").get()
-        let hosts = try ListenerText.checkHosts(args.options["relay"] ?? "").get()
+        let domains = try ListenerText.checkDomains(values[Self.domains] ?? "").get()
+        let hosts = try ListenerText.checkHosts(values[Self.relay] ?? "").get()
         let listener = ListenerText.makeListener(
-            name: name,
+            name: values[Self.newName],
             kind: kind,
-            interface: interface.name,
+            interface: interface,
             port: port,
             domains: domains,
             relayHosts: hosts,
@@ -118,190 +419,133 @@ struct ListenerBatch {
         }
     }
 
-    // MARK: edit
+    private func moveTo(_ values: BatchValues) throws {
+        let editor = ListenerEditor(session: session, name: values[Self.listener])
+        guard let listener = editor.listener else { return }
+        let interface = values[Self.interface]
+        let given = values[Self.port]
+        let port = try ListenerText.checkPort(
+            given ?? String(listener.port),
+            interface: interface,
+            in: configuration,
+            except: listener.name
+        ).mapError(Self.option("port", given)).get()
+        editor.update {
+            $0.interface = interface
+            $0.port = port
+        }
+    }
 
-    private func edit(_ arguments: [String]) throws {
-        guard arguments.count >= 2 else { throw usage(2, "Give the listener and what to edit.") }
-        let name = try listenerName(arguments[0])
-        let editor = ListenerEditor(session: session, name: name)
-        let rest = Array(arguments.dropFirst(2))
-        let words = ["name", "interface", "certificate", "hostaccess", "rcptaccess"]
-        guard case .found(let index) = Dialog.match(arguments[1], among: words) else {
-            throw usage(2, "Unknown edit operation \"\(arguments[1])\".")
-        }
-        switch words[index] {
-        case "name":
-            guard rest.count == 1 else { throw usage(2, "Give the new name.") }
-            let newName = try ListenerText.checkNewName(rest[0], in: configuration, renaming: name).get()
-            editor.update { $0.name = newName }
-        case "interface":
-            let args = try BatchArguments(rest, valued: ["port"])
-            guard args.positional.count == 1 else { throw usage(2, "Give the interface.") }
-            guard let interface = ListenerText.interface(named: args.positional[0], in: configuration),
-                let listener = editor.listener
-            else { throw ShellError.actionFailed("There is no IP interface named \"\(args.positional[0])\".") }
-            let port = try ListenerText.checkPort(
-                args.options["port"] ?? String(listener.port),
-                interface: interface.name,
-                in: configuration,
-                except: name
-            ).mapError(Self.option("port", args.options["port"])).get()
-            editor.update {
-                $0.interface = interface.name
-                $0.port = port
-            }
-        case "certificate":
-            guard rest.count == 1 else { throw usage(2, "Give the certificate profile.") }
-            guard let profile = configuration.certificate(named: rest[0]), let listener = editor.listener else {
-                throw ShellError.actionFailed(CertificateProfileText.missing(rest[0]))
-            }
-            editor.update { $0.certificate = profile.name }
-            let warnings = ListenerText.certificateWarnings(
-                profile: profile.name,
-                interface: listener.interface,
-                in: configuration
-            )
-            if !warnings.isEmpty { dialog.lines(warnings) }
-        case "hostaccess":
-            try hostAccess(rest, editor: editor)
-        default:
-            try recipientAccess(rest, editor: editor)
-        }
+    private func certificate(_ values: BatchValues) {
+        let editor = ListenerEditor(session: session, name: values[Self.listener])
+        guard let listener = editor.listener else { return }
+        let profile = values[Self.profile]
+        editor.update { $0.certificate = profile }
+        let warnings = ListenerText.certificateWarnings(
+            profile: profile,
+            interface: listener.interface,
+            in: configuration
+        )
+        if !warnings.isEmpty { dialog.lines(warnings) }
     }
 
     // MARK: hostaccess
 
-    private func hostAccess(_ arguments: [String], editor: ListenerEditor) throws {
-        guard let listener = editor.listener, let first = arguments.first else {
-            throw usage(3, "Give a hostaccess operation.")
+    /// Runs `change` on the listener's Host Access Table and stages the table it returns (nil: no change).
+    private func hostAccess(
+        _ values: BatchValues,
+        _ change: (HostAccessTable, Listener) throws -> HostAccessTable?
+    ) throws {
+        let editor = ListenerEditor(session: session, name: values[Self.listener])
+        guard let listener = editor.listener else { return }
+        guard let changed = try change(listener.hostAccess, listener) else { return }
+        editor.update { $0.hostAccess = changed }
+    }
+
+    private func newGroup(_ values: BatchValues) throws {
+        try hostAccess(values) { table, _ in
+            let group = try HostAccessOperations.checkGroupName(values[Self.newGroup], in: table, except: nil).get()
+            let hosts = try ListenerText.checkHosts(values[Self.hosts]).get()
+            let behavior = try values[Self.policyOption].map { try Self.behavior($0, in: table) } ?? .action(.accept)
+            let entry = HostAccessEntry(
+                name: group,
+                members: hosts,
+                behavior: behavior,
+                comment: values[Self.comment].flatMap { $0.isEmpty ? nil : $0 }
+            )
+            return HostAccessOperations.add(entry, to: table)
         }
-        let table = listener.hostAccess
-        let words = ["new", "edit", "default", "delete", "move", "print", "clear", "import", "export"]
-        guard case .found(let index) = Dialog.match(first, among: words) else {
-            throw usage(3, "Unknown hostaccess operation \"\(first)\".")
-        }
-        let rest = Array(arguments.dropFirst())
-        let stage = { (changed: HostAccessTable) in editor.update { $0.hostAccess = changed } }
-        let params = PolicyParametersDialog.optionNames
-        switch words[index] {
-        case "new":
-            let args = try BatchArguments(rest, valued: params.union(["policy", "comment"]))
-            guard let kind = args.positional.first?.lowercased(), ["sendergroup", "policy"].contains(kind) else {
-                throw usage(3, "Give sendergroup or policy.")
-            }
-            if kind == "sendergroup" {
-                guard args.positional.count == 3 else { throw usage(3, "Give the group name and its hosts.") }
-                guard Set(args.options.keys).isSubset(of: ["policy", "comment"]) else {
-                    throw usage(3, "A sender group takes --policy and --comment only.")
-                }
-                let group = try HostAccessOperations.checkGroupName(args.positional[1], in: table, except: nil).get()
-                let hosts = try ListenerText.checkHosts(args.positional[2]).get()
-                let behavior = try args.options["policy"].map { try Self.behavior($0, in: table) } ?? .action(.accept)
-                let entry = HostAccessEntry(
-                    name: group,
-                    members: hosts,
-                    behavior: behavior,
-                    comment: args.options["comment"].flatMap { $0.isEmpty ? nil : $0 }
-                )
-                stage(HostAccessOperations.add(entry, to: table))
-            } else {
-                guard args.positional.count == 3 else { throw usage(4, "Give the policy name and its action.") }
-                guard args.options["policy"] == nil, args.options["comment"] == nil else {
-                    throw usage(4, "A policy takes parameter options only.")
-                }
-                let name = try HostAccessOperations.checkPolicyName(args.positional[1], in: table, except: nil).get()
-                let actions: [String: HostAccessAction] = [
-                    "accept": .accept, "relay": .relay, "reject": .reject, "tcprefuse": .tcpRefuse,
-                ]
-                guard let action = actions[args.positional[2].lowercased()] else {
-                    throw usage(4, "Unknown action \"\(args.positional[2])\"; use accept, relay, reject or tcprefuse.")
-                }
-                var parameters = MailFlowParameters()
-                try PolicyParametersDialog.apply(options: args.options, to: &parameters, allowReset: true)
-                var changed = table
-                changed.policies.append(MailFlowPolicy(name: name, action: action, parameters: parameters))
-                stage(changed)
-            }
-        case "edit":
-            let args = try BatchArguments(rest, valued: params.union(["hosts", "policy", "comment"]))
-            guard args.positional.count == 2, ["sendergroup", "policy"].contains(args.positional[0].lowercased())
-            else { throw usage(5, "Give sendergroup or policy and its name.") }
-            if args.positional[0].lowercased() == "sendergroup" {
-                guard Set(args.options.keys).isSubset(of: ["hosts", "policy", "comment"]) else {
-                    throw usage(5, "A sender group takes --hosts, --policy and --comment only.")
-                }
-                guard case .entry(let index) = try HostAccessOperations.target(args.positional[1], in: table).get()
-                else { throw ShellError.actionFailed("There is no sender group \"\(args.positional[1])\".") }
-                var entry = table.entries[index]
-                if let hosts = args.options["hosts"] {
-                    entry.members = try ListenerText.checkHosts(hosts).get()
-                    if entry.name == nil && entry.members.isEmpty {
-                        throw usage(5, "An entry without a name needs a host.")
-                    }
-                }
-                if let policy = args.options["policy"] { entry.behavior = try Self.behavior(policy, in: table) }
-                if let comment = args.options["comment"] { entry.comment = comment.isEmpty ? nil : comment }
-                stage(HostAccessOperations.replace(index, with: entry, in: table))
-            } else {
-                guard args.options["hosts"] == nil, args.options["policy"] == nil, args.options["comment"] == nil else {
-                    throw usage(5, "A policy takes parameter options only.")
-                }
-                guard let policy = table.policy(named: args.positional[1]) else {
-                    throw ShellError.actionFailed("There is no policy \"$\(args.positional[1])\".")
-                }
-                var changed = policy
-                try PolicyParametersDialog.apply(options: args.options, to: &changed.parameters, allowReset: true)
-                stage(HostAccessOperations.replacePolicy(policy.name, with: changed, in: table))
-            }
-        case "default":
-            let args = try BatchArguments(rest, valued: params)
-            guard args.positional.isEmpty else { throw usage(6, "Unexpected argument \"\(args.positional[0])\".") }
+    }
+
+    private func newPolicy(_ values: BatchValues) throws {
+        try hostAccess(values) { table, _ in
+            let name = try HostAccessOperations.checkPolicyName(values[Self.newPolicy], in: table, except: nil).get()
+            var parameters = MailFlowParameters()
+            try Self.apply(values, to: &parameters, allowReset: true)
             var changed = table
-            try PolicyParametersDialog.apply(options: args.options, to: &changed.defaults, allowReset: false)
-            stage(changed)
-        case "delete":
-            guard rest.count == 2, ["sendergroup", "policy"].contains(rest[0].lowercased()) else {
-                throw usage(6, "Give sendergroup or policy and its name.")
-            }
-            let target: HostAccessOperations.Target
-            if rest[0].lowercased() == "policy" {
-                guard let policy = table.policy(named: rest[1]) else {
-                    throw ShellError.actionFailed("There is no policy \"$\(rest[1])\".")
+            changed.policies.append(MailFlowPolicy(name: name, action: values[Self.action], parameters: parameters))
+            return changed
+        }
+    }
+
+    private func editGroup(_ values: BatchValues) throws {
+        try hostAccess(values) { table, _ in
+            let index = try Self.groupIndex(values[Self.group], in: table)
+            var entry = table.entries[index]
+            if let hosts = values[Self.hostsOption] {
+                entry.members = try ListenerText.checkHosts(hosts).get()
+                if entry.name == nil && entry.members.isEmpty {
+                    throw Grammar.Misuse("An entry without a name needs a host.")
                 }
-                target = .policy(policy.name)
-            } else {
-                guard case .entry(let index) = try HostAccessOperations.target(rest[1], in: table).get() else {
-                    throw ShellError.actionFailed("There is no sender group \"\(rest[1])\".")
-                }
-                target = .entry(index)
             }
-            stage(try HostAccessOperations.delete(target, from: table).get())
-        case "move":
-            guard rest.count == 2 else { throw usage(6, "Give the entry and its new position.") }
-            guard case .entry(let index) = try HostAccessOperations.target(rest[0], in: table).get() else {
-                throw usage(6, "Policies have no position; give a sender group.")
+            if let policy = values[Self.policyOption] { entry.behavior = try Self.behavior(policy, in: table) }
+            if let comment = values[Self.comment] { entry.comment = comment.isEmpty ? nil : comment }
+            return HostAccessOperations.replace(index, with: entry, in: table)
+        }
+    }
+
+    private func editPolicy(_ values: BatchValues) throws {
+        try hostAccess(values) { table, _ in
+            let policy = try Self.policy(values[Self.policy], in: table)
+            var changed = policy
+            try Self.apply(values, to: &changed.parameters, allowReset: true)
+            return HostAccessOperations.replacePolicy(policy.name, with: changed, in: table)
+        }
+    }
+
+    private func editDefault(_ values: BatchValues) throws {
+        try hostAccess(values) { table, _ in
+            var changed = table
+            try Self.apply(values, to: &changed.defaults, allowReset: false)
+            return changed
+        }
+    }
+
+    private func deleteGroup(_ values: BatchValues) throws {
+        try hostAccess(values) { table, _ in
+            let index = try Self.groupIndex(values[Self.group], in: table)
+            return try HostAccessOperations.delete(.entry(index), from: table).get()
+        }
+    }
+
+    private func deletePolicy(_ values: BatchValues) throws {
+        try hostAccess(values) { table, _ in
+            let policy = try Self.policy(values[Self.policy], in: table)
+            return try HostAccessOperations.delete(.policy(policy.name), from: table).get()
+        }
+    }
+
+    private func move(_ values: BatchValues) throws {
+        try hostAccess(values) { table, _ in
+            guard case .entry(let index) = try HostAccessOperations.target(values[Self.entry], in: table).get() else {
+                throw Grammar.Misuse("Policies have no position; give a sender group.")
             }
             let range = 1...table.entries.count
-            guard let position = Int(rest[1]), range.contains(position) else {
-                throw ShellError.invalidInput(
-                    "Invalid position \"\(rest[1])\". \(ListenerText.complaint(range))"
-                )
+            let text = values[Self.position]
+            guard let position = Int(text), range.contains(position) else {
+                throw ShellError.invalidInput("Invalid position \"\(text)\". \(ListenerText.complaint(range))")
             }
-            stage(HostAccessOperations.move(index, to: position - 1, in: table))
-        case "print":
-            guard rest.isEmpty else { throw usage(7, "Unexpected argument \"\(rest[0])\".") }
-            session.page(HostAccessText.print(table))
-        case "clear":
-            guard rest.isEmpty else { throw usage(7, "Unexpected argument \"\(rest[0])\".") }
-            stage(HostAccessOperations.clear(table, kind: listener.kind))
-        case "import":
-            guard rest.count == 1 else { throw usage(7, "Give the file name.") }
-            let file = try ConfigurationFolder.checkName(rest[0]).get()
-            stage(try HostAccessOperations.importTable(file, defaults: table.defaults, session: session))
-        default:
-            guard rest.count == 1 else { throw usage(7, "Give the file name.") }
-            let file = try ConfigurationFolder.checkName(rest[0]).get()
-            try HostAccessOperations.exportTable(table, to: file, session: session)
+            return HostAccessOperations.move(index, to: position - 1, in: table)
         }
     }
 
@@ -315,42 +559,18 @@ struct ListenerBatch {
 
     // MARK: rcptaccess
 
-    private func recipientAccess(_ arguments: [String], editor: ListenerEditor) throws {
-        guard let listener = editor.listener, let first = arguments.first else {
-            throw usage(8, "Give a rcptaccess operation.")
-        }
+    /// Runs `change` on a public listener's Recipient Access Table and stages the table it returns
+    /// (nil: no change).
+    private func recipientAccess(
+        _ values: BatchValues,
+        _ change: ([RecipientAccessEntry]) throws -> [RecipientAccessEntry]?
+    ) throws {
+        let editor = ListenerEditor(session: session, name: values[Self.listener])
+        guard let listener = editor.listener else { return }
         guard listener.kind == .public else {
             throw ShellError.actionFailed("Listener \"\(listener.name)\" is private and has no Recipient Access Table.")
         }
-        let table = listener.recipientAccess
-        let rest = Array(arguments.dropFirst())
-        let words = ["new", "delete", "print"]
-        guard case .found(let index) = Dialog.match(first, among: words) else {
-            throw usage(8, "Unknown rcptaccess operation \"\(first)\".")
-        }
-        switch words[index] {
-        case "new":
-            guard rest.count == 2 else { throw usage(8, "Give the domain and accept or reject.") }
-            let pattern = try RecipientAccessOperations.checkNewPattern(rest[0], in: table).get()
-            let accept: Bool
-            switch rest[1].lowercased() {
-            case "accept": accept = true
-            case "reject": accept = false
-            default: throw usage(8, "Unknown action \"\(rest[1])\"; use accept or reject.")
-            }
-            let changed = RecipientAccessOperations.add(
-                RecipientAccessEntry(pattern: pattern, accept: accept),
-                to: table
-            )
-            editor.update { $0.recipientAccess = changed }
-        case "delete":
-            guard rest.count == 1 else { throw usage(8, "Give the domain.") }
-            let index = try RecipientAccessOperations.find(rest[0], in: table).get()
-            let changed = try RecipientAccessOperations.delete(index, from: table).get()
-            editor.update { $0.recipientAccess = changed }
-        default:
-            guard rest.isEmpty else { throw usage(8, "Unexpected argument \"\(rest[0])\".") }
-            session.page(RecipientAccessText.print(table))
-        }
+        guard let changed = try change(listener.recipientAccess) else { return }
+        editor.update { $0.recipientAccess = changed }
     }
 }

@@ -72,6 +72,8 @@ struct StatusReport {
     var queue: [QueuedMessage]
     var gauges: HostGauges
     var recent: [MailLogEvent.Kind: [Double]]
+    /// Whether Postfix's master runs (nil: unknown).
+    var postfixRunning: Bool?
 
     static func gather(_ link: any GatewayLink, _ session: Session) throws -> StatusReport {
         let state = try GatewayNotRunning.require(link, session)
@@ -97,7 +99,8 @@ struct StatusReport {
                 path: data + "/logs/mail_logs/mail.current",
                 clock: session.clock,
                 since: session.clock.now().addingTimeInterval(-15 * 60)
-            )
+            ),
+            postfixRunning: link.postfixRunning(session.environment.dataDirectory)
         )
     }
 
@@ -192,7 +195,7 @@ struct StatusReport {
             )
         )
         lines.append(
-            Self.head("System status:", state.failure == nil ? "Online" : "Online (configuration not applied)")
+            Self.head("System status:", systemStatus)
         )
         if let oldest = queue.map(\.arrivalTime).min() {
             lines.append(Self.head("Oldest Message:", Self.age(now.timeIntervalSince1970 - oldest)))
@@ -210,6 +213,12 @@ struct StatusReport {
         lines.append("")
         lines += gatewayLines()
         return lines
+    }
+
+    /// `Online`; `Offline` while Postfix is down (esa serve starts it again with back-off).
+    var systemStatus: String {
+        if postfixRunning == false { return "Offline (Postfix is not running; esa serve restarts it)" }
+        return state.failure == nil ? "Online" : "Online (the last commit was not applied)"
     }
 
     private func counters(detail: Bool) -> [String] {

@@ -41,6 +41,9 @@ public final class LibEditConsole: Console {
     private let output: Int32
     private let idleTimeout: Duration?
     private let historyFile: String?
+    /// How a command line goes into the history (and its file): a passphrase typed on it is masked
+    /// (ssh.md §3). The session sets it to the interpreter's `loggable`.
+    public var historyEntry: (String) -> String = { $0 }
     private let editor: OpaquePointer
     private let history: OpaquePointer
     private let inputStream: UnsafeMutablePointer<FILE>
@@ -272,7 +275,7 @@ public final class LibEditConsole: Console {
     }
 
     private func remember(_ line: String) {
-        var entry = Substring(line)
+        var entry = Substring(historyEntry(line))
         while let last = entry.last, last.isWhitespace { entry = entry.dropLast() }
         guard !entry.isEmpty else { return }
         _ = esa_history_enter(history, String(entry))

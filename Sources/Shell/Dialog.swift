@@ -323,7 +323,13 @@ public final class Dialog {
     /// Reads a multi-line paste after `prompt` (printed as a block), ended by a line holding only `.`.
     /// Limits: 64 KiB per line (checked by the console), 1 MiB in all.
     public func paste(_ prompt: String) throws -> String {
-        block([prompt])
+        try paste([prompt], until: ".")
+    }
+
+    /// Reads a multi-line paste after the lines of `prompt`, ended by a line holding only `end`
+    /// (`""`: an empty line, as sshconfig's key paste). Same limits as ``paste(_:)``.
+    public func paste(_ prompt: [String], until end: String) throws -> String {
+        block(prompt)
         var text = ""
         var total = 0
         while true {
@@ -341,7 +347,7 @@ public final class Dialog {
                 throw ShellError.invalidInput(Self.message(for: problem))
             }
             let trimmed = line.trimmingTrailing(["\r", " ", "\t"])
-            if trimmed == "." { return text }
+            if trimmed == end { return text }
             total += line.utf8.count + 1
             if total > 1024 * 1024 { throw ShellError.invalidInput("Input too long.") }
             text += trimmed + "\n"

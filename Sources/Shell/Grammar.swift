@@ -5,10 +5,14 @@ import ApplianceConfig
 public struct ArgumentContext: Sendable {
     public let configuration: ApplianceConfiguration
     public let commandNames: [String]
+    /// The words typed after the command name (before the one being completed), so that a name can
+    /// be offered from the object an earlier word chose (a listener's sender groups).
+    public var words: [String]
 
-    public init(configuration: ApplianceConfiguration, commandNames: [String] = []) {
+    public init(configuration: ApplianceConfiguration, commandNames: [String] = [], words: [String] = []) {
         self.configuration = configuration
         self.commandNames = commandNames
+        self.words = words
     }
 }
 
@@ -43,9 +47,27 @@ public struct ValueParser<Value: Sendable>: Sendable {
 }
 
 extension ValueParser where Value == String {
-    /// The word as typed.
-    public static func text(_ placeholder: String) -> ValueParser<String> {
-        ValueParser(placeholder) { text, _ throws(ShellError) in text }
+    /// The word as typed (checked later, against what other words chose); Tab offers `candidates`.
+    public static func text(
+        _ placeholder: String,
+        candidates: @escaping @Sendable (ArgumentContext) -> [String] = { _ in [] }
+    ) -> ValueParser<String> {
+        ValueParser(placeholder, candidates: candidates) { text, _ throws(ShellError) in text }
+    }
+
+    /// One of the names `names` lists (ignoring case); the value is the name as listed, and a name
+    /// not listed is refused with `missing(word)`. Tab offers the names.
+    public static func existing(
+        _ placeholder: String,
+        _ names: @escaping @Sendable (ArgumentContext) -> [String],
+        missing: @escaping @Sendable (String) -> String
+    ) -> ValueParser<String> {
+        ValueParser(placeholder, candidates: names) { text, context throws(ShellError) in
+            guard let name = names(context).first(where: { $0.caseInsensitiveCompare(text) == .orderedSame }) else {
+                throw .actionFailed(missing(text))
+            }
+            return name
+        }
     }
 
     /// One of `words` (ignoring case, unique prefixes accepted), returned as declared.
@@ -467,7 +489,11 @@ public struct Grammar: Sendable {
             return
         }
         let (form, rest) = try choose(words)
-        let context = ArgumentContext(configuration: session.configuration, commandNames: session.registry.allNames)
+        let context = ArgumentContext(
+            configuration: session.configuration,
+            commandNames: session.registry.allNames,
+            words: words
+        )
         let arguments = try parse(rest, form, context)
         do {
             try form.body(arguments, session)
@@ -659,6 +685,8 @@ public struct Grammar: Sendable {
     /// Completion of the word being typed (`partial`) after the words before it: subcommands,
     /// keywords, options, and the names the arguments' parsers offer from `context`.
     public func complete(after words: [String], partial: String, in context: ArgumentContext) -> [String] {
+        var context = context
+        context.words = words
         let lower = partial.lowercased()
         func matching(_ candidates: [String]) -> [String] {
             Self.unique(candidates).filter { $0.lowercased().hasPrefix(lower) }

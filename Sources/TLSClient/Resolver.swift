@@ -163,6 +163,12 @@ public enum Resolver {
         return String(decoding: host.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
+    /// An address literal in its usual short form (`0:0:0:0:0:0:0:1` → `::1`); nil when it is none.
+    public static func canonical(_ text: String) -> String? {
+        guard let address = SocketAddress(text, port: 0) else { return nil }
+        return address.withPointer { numeric($0, $1) }
+    }
+
     /// Whether `text` is an IPv4 or IPv6 address literal.
     public static func isAddress(_ text: String) -> Bool { SocketAddress(text, port: 0) != nil }
 
@@ -177,6 +183,9 @@ public enum Resolver {
 
 /// An IPv4 or IPv6 socket address built from a literal.
 struct SocketAddress {
+    /// `SOCK_STREAM` (declared here: the release build does not see it from TLSProbe.swift).
+    static let streamType = Int32(SOCK_STREAM.rawValue)
+
     private let storage: sockaddr_storage
     let length: socklen_t
     let family: Int32

@@ -1,4 +1,3 @@
-import CResolv
 import Certificates
 import OpenSSLSupport
 
@@ -255,7 +254,7 @@ final class SMTPConnection {
 
     static func open(address: String, port: Int, timeout: Int) -> Result<SMTPConnection, Failure> {
         guard let target = SocketAddress(address, port: port) else { return .failure(Failure(reason: "bad address")) }
-        let fd = socket(target.family, Int32(SOCK_STREAM.rawValue), 0)
+        let fd = socket(target.family, SocketAddress.streamType, 0)
         guard fd >= 0 else { return .failure(Failure(reason: String(cString: strerror(errno)))) }
         let flags = fcntl(fd, F_GETFL)
         _ = fcntl(fd, F_SETFL, flags | O_NONBLOCK)

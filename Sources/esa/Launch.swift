@@ -174,6 +174,8 @@ struct Launch {
         }
         let interpreter = Interpreter(session: session)
         interpreter.continueOnError = continueOnError
+        // A passphrase typed on a command line never reaches the history file.
+        (console as? LibEditConsole)?.historyEntry = { [interpreter] line in interpreter.loggable(line) }
         let auditLog = access == .writable ? directory.openAuditLog() : nil
         if let auditLog {
             interpreter.audit = { line, status in
@@ -198,7 +200,9 @@ struct Launch {
 
         let status: ExitStatus
         switch mode {
-        case .interactive: status = interpreter.runInteractive()
+        case .interactive:
+            // ssh.md §3: an expired passphrase is changed before the banner.
+            status = ExpiredPassphrase.changeAtLogin(session) ?? interpreter.runInteractive()
         case .script: status = interpreter.runScript()
         case .exec: status = interpreter.runCommands(Words.commandList(commands ?? ""))
         }

@@ -1134,6 +1134,51 @@ enum BadInputCatalogue {
             "Invalid prefix length \"200\". Enter a number from 1 to 128.",
             4
         ),
+        entry(
+            101,
+            "status",
+            "esa serve is not running",
+            "status\n",
+            line: 1,
+            "The mail gateway is not running (start it with \"esa serve\").",
+            3
+        ),
+        entry(
+            102,
+            "delivernow",
+            "a domain that is no DNS name",
+            "delivernow exa_mple..com\n",
+            line: 1,
+            "Usage: delivernow {domain|all}\nInvalid domain name: \"exa_mple..com\".",
+            4
+        ),
+        entry(
+            103,
+            "hoststatus",
+            "an option instead of a domain",
+            "hoststatus -x\n",
+            line: 1,
+            "Usage: hoststatus {domain}\nInvalid domain name: \"-x\".",
+            4
+        ),
+        entry(
+            104,
+            "tlsverify",
+            "a port out of range",
+            "tlsverify example.com mx.example.com:99999\n",
+            line: 1,
+            "Usage: tlsverify {domain} [{host}[:{port}]]\nInvalid port in \"mx.example.com:99999\": use a number from 1 to 65535.",
+            4
+        ),
+        entry(
+            105,
+            "mailconfig",
+            "an address with two @",
+            "mailconfig admin@@example.com\n",
+            line: 1,
+            "Usage: mailconfig {addresses} [{1|2}]\nInvalid email address: \"admin@@example.com\".",
+            4
+        ),
     ]
 
     // MARK: The table of Docs/Errors.md

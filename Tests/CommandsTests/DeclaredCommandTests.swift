@@ -51,6 +51,45 @@ import Testing
         #expect(Self.complete("destconfig setup --send") == ["--send_tls_req_alert="])
     }
 
+    @Test func listenerWordsCompleteFromTheListenerTheLineNames() {
+        #expect(Self.complete("listenerconfig ") == ["list", "new", "edit", "delete"])
+        #expect(Self.complete("listenerconfig edit ") == ["IncomingMail"])
+        #expect(
+            Self.complete("listenerconfig edit IncomingMail ")
+                == ["name", "interface", "certificate", "hostaccess", "rcptaccess"]
+        )
+        #expect(
+            Self.complete("listenerconfig edit IncomingMail hostaccess ")
+                == ["new", "edit", "default", "delete", "move", "print", "clear", "import", "export"]
+        )
+        #expect(Self.complete("listenerconfig edit IncomingMail hostaccess new ") == ["sendergroup", "policy"])
+        #expect(Self.complete("listenerconfig edit IncomingMail hostaccess edit sendergroup W") == ["WHITELIST"])
+        #expect(
+            Self.complete("listenerconfig edit incomingmail hostaccess delete policy T") == ["THROTTLED", "TRUSTED"]
+        )
+        #expect(
+            Self.complete("listenerconfig edit IncomingMail hostaccess new policy P ") == [
+                "accept", "relay", "reject", "tcprefuse",
+            ]
+        )
+        #expect(
+            Self.complete("listenerconfig edit IncomingMail hostaccess default --max_m").contains("--max_message_size=")
+        )
+        #expect(Self.complete("listenerconfig edit IncomingMail certificate ") == ["Demo"])
+        #expect(Self.complete("listenerconfig new Second public ") == ["Management"])
+        #expect(Self.complete("listenerconfig edit IncomingMail rcptaccess new example.com ") == ["accept", "reject"])
+    }
+
+    @Test func usersAndRolesComplete() {
+        var configuration = TestFactory.configuration
+        configuration.users.append(
+            ApplianceUser(name: "ops", fullName: "Ops", role: .operator, passphraseHash: "x")
+        )
+        #expect(Self.complete("userconfig ") == ["add", "new", "delete", "list"])
+        #expect(Self.complete("userconfig delete o", configuration) == ["ops"])
+        #expect(Self.complete("userconfig add ro \"Read Only\" r") == ["readonly"])
+    }
+
     @Test func helpListsTheDeclaredForms() throws {
         let shell = try TestShell()
         let result = try shell.run("help alertconfig\n")
@@ -81,6 +120,8 @@ import Testing
             saveconfig 1 more
             setttymode 0
             interfaceconfig new Lab 10.0.0.5/24
+            userconfig add ro "Read Only" superuser Watch-7-Tower
+            passwd now
 
             """,
             continueOnError: true
@@ -100,6 +141,10 @@ import Testing
             Missing {0|1}.
             line 5: \(interfaceUsage)
             Missing {hostname}.
+            line 6: Usage: userconfig add {user} {full name} {role} [{passphrase}] | userconfig new {user} [{full name}] {role} | userconfig delete {user} | userconfig list
+            Unknown role "superuser": use admin, operator, readonly or guest.
+            line 7: Usage: passwd
+            Unexpected argument "now".
 
             """
         )

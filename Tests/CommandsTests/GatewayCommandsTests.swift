@@ -303,3 +303,29 @@ import Testing
         #expect(access("resetcounters") == .configure)
     }
 }
+
+extension GatewayCommandsTests {
+    @Test func statusSaysOfflineWhilePostfixIsDownAndWhenACommitWasNotApplied() throws {
+        let up = FakeGateway.running()
+        let down = FakeGateway(state: up.state, postfixUp: false)
+        let offline = try down.shell().exec("status")
+        #expect(
+            offline.output.contains(
+                "\nSystem status:                 Offline (Postfix is not running; esa serve restarts it)\n"
+            )
+        )
+        var failed = try #require(up.state)
+        failed.revision = 3
+        failed.failure = "postfix check: bad parameter"
+        let notApplied = try FakeGateway(state: failed).shell().exec("status")
+        #expect(
+            notApplied.output.contains("\nSystem status:                 Online (the last commit was not applied)\n")
+        )
+        #expect(
+            notApplied.output.contains(
+                "\n  Revision 3 was not applied (Tue Sep 22 08:00:10 2026 UTC): postfix check: bad parameter\n"
+                    + "  The previous configuration keeps running.\n"
+            )
+        )
+    }
+}

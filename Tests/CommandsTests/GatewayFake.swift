@@ -4,6 +4,7 @@ import Gateway
 import MailLog
 import Shell
 import Synchronization
+import TLSClient
 import TestSupport
 
 /// A gateway for transcript tests: a fixed state (nil = `esa serve` not running), a queue, fixed
@@ -22,11 +23,14 @@ final class FakeGateway: GatewayLink {
 
     let state: GatewayState?
     let messages: [QueuedMessage]
+    /// What `postfixRunning` answers.
+    let postfixUp: Bool?
     private let recorded = Mutex(Recorded())
 
-    init(state: GatewayState?, queue: [QueuedMessage] = []) {
+    init(state: GatewayState?, queue: [QueuedMessage] = [], postfixUp: Bool? = true) {
         self.state = state
         self.messages = queue
+        self.postfixUp = postfixUp
     }
 
     /// `esa serve` running revision 2 since 08:00 (test clock), IncomingMail bound, Other not.
@@ -81,6 +85,20 @@ final class FakeGateway: GatewayLink {
             outboundConnections: 2,
             queueDiskFreeKilobytes: 71_303_168
         )
+    }
+
+    func postfixRunning(_ dataDirectory: URL) -> Bool? { postfixUp }
+
+    func outboundConnections(to addresses: Set<String>) -> (current: Int, pending: Int) {
+        addresses.contains("192.0.2.25") ? (1, 0) : (0, 0)
+    }
+
+    func mailHosts(_ domain: String) -> Result<[MailHost], ResolveFailure> {
+        guard domain == "example.com" else { return .failure(ResolveFailure("the domain does not exist")) }
+        return .success([
+            MailHost(preference: 10, host: "mx1.example.com", addresses: ["192.0.2.25", "2001:db8::25"]),
+            MailHost(preference: 20, host: "mx2.example.com", addresses: []),
+        ])
     }
 
     /// A shell whose gateway commands use this fake.

@@ -99,6 +99,31 @@ struct InteractiveTerminalTests {
         #expect(try second.waitForExit() == 0)
     }
 
+    /// ssh.md §3: a passphrase on a batch command line is masked in the history and its file.
+    @Test("a batch passphrase never reaches the history")
+    func batchPassphraseIsMaskedInTheHistory() throws {
+        let directory = try Self.dataDirectory()
+        let (terminal, _) = try Self.start(dataDirectory: directory)
+        terminal.send("userconfig add carol \"Carol Example\" readonly Tide-4-Lantern\r")
+        try terminal.expect(Self.prompt)
+        terminal.send("history\r")
+        let shown = try terminal.expect(Self.prompt)
+        #expect(shown.contains("userconfig add carol \"Carol Example\" readonly *****"), "\(shown)")
+        #expect(!shown.contains("Tide-4-Lantern"))
+        terminal.send("clearchanges\r")
+        try terminal.expect("? [Y]> ")
+        terminal.send("y\r")
+        try terminal.expect(Self.prompt)
+        terminal.send(Self.ctrlD)
+        #expect(try terminal.waitForExit() == 0)
+        let name = try #require(
+            try FileManager.default.contentsOfDirectory(atPath: directory).first { $0.hasPrefix("history-") }
+        )
+        let file = try String(contentsOfFile: directory + "/" + name, encoding: .utf8)
+        #expect(file.contains("carol"))
+        #expect(!file.contains("Tide-4-Lantern"))
+    }
+
     @Test("the pager stops a long output at rows - 1 lines; a key continues, q stops")
     func pager() throws {
         let (terminal, _) = try Self.start(dataDirectory: Self.dataDirectory(), rows: 8)

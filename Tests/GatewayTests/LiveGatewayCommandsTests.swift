@@ -6,7 +6,8 @@ import Testing
 
 /// The shell's gateway commands against a real `esa serve` and Postfix (root; a namespace of its own,
 /// `gc-…`): `status` and `status detail` show a deferred message, `delivernow` releases it at once
-/// (the retry timers are long), `mailconfig` mails through the gateway, `tlsverify` finds the MX
+/// (the retry timers are long), `mailconfig` mails through the gateway, `hoststatus` shows what the
+/// mail log counted and the MX records, `tlsverify` finds the MX
 /// through the system resolver (dnsmasq in the namespace).
 @Suite(.serialized) struct LiveGatewayCommandsTests {
     /// `esa --data-dir {data} -c {commands}`, inside the namespace (its resolver) when asked.
@@ -94,6 +95,23 @@ import Testing
             contents(mxLog).contains("< Subject: Configuration file esa-")
         }
         #expect(contents(mxLog).contains("< Content-Disposition: attachment; filename=\"esa-"))
+
+        // hoststatus: both deliveries, the MX from dnsmasq, the destination's level.
+        var hostStatus = ""
+        try waitUntil("the mail log counts both deliveries to late.test", timeout: .seconds(30)) {
+            hostStatus = try Self.esa(run, "hoststatus late.test", inNamespace: true).output
+            return hostStatus.contains("\n  Delivered Recipients                2\n")
+        }
+        for line in [
+            "Host mail status for: 'late.test'", "Host up/down:         up", "  10  mx.late.test", "      127.0.0.3",
+            "  Destination TLS level:   Preferred", "  Last host connected:     mx.late.test (127.0.0.3)",
+            "Oldest Message                 No Messages",
+        ] {
+            #expect(hostStatus.contains("\n\(line)\n"), "\(line)\n\(hostStatus)")
+        }
+        let noRecord = try Self.esa(run, "hoststatus example.org", inNamespace: true)
+        #expect(noRecord.status == 3)
+        #expect(noRecord.output.contains("line 1: No record of host: example.org"))
 
         // tlsverify late.test: the MX from dnsmasq, the MX's refusal of STARTTLS.
         let verified = try Self.esa(run, "tlsverify late.test", inNamespace: true)

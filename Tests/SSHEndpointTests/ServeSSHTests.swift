@@ -75,6 +75,84 @@ struct ServeSSHTests {
         try run.stop()
     }
 
+    /// ssh.md §3: a key added with `sshconfig userkey new` logs in once committed, not before.
+    @Test(
+        .enabled(if: SSHEndpointTests.clientInstalled, "needs Debian's openssh-client (Scripts/bootstrap installs it)")
+    )
+    func publicKeyLoginAfterSSHConfigNewAndCommit() async throws {
+        let run = try ServeRun(port: 22423, users: "userconfig add bob \"Bob Example\" operator \(Self.passphrase)")
+        defer { run.tearDown() }
+        let key = run.folder.appendingPathComponent("id_ecdsa").path
+        let keygen = try EndpointHarness.run(
+            "/usr/bin/ssh-keygen",
+            ["-q", "-t", "ecdsa", "-b", "256", "-N", "", "-C", "bob@ci", "-f", key]
+        )
+        #expect(keygen.status == 0, "\(keygen.stderr)")
+        let publicKey = try String(contentsOfFile: key + ".pub", encoding: .utf8)
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(try run.keyLogin("bob", key: key).status == 255)
+
+        let staged = try run.esa("sshconfig userkey new bob \"\(publicKey)\"")
+        #expect(staged.status == 0, "\(staged.stderr)")
+        // Staged only (that shell ended without commit): still no login.
+        #expect(try run.keyLogin("bob", key: key).status == 255)
+
+        let committed = try run.esa("sshconfig userkey new bob \"\(publicKey)\"; commit \"bob's key\"")
+        #expect(committed.status == 0, "\(committed.stderr)")
+        let login = try run.keyLogin("bob", key: key)
+        #expect(login.status == 0, "\(login.stderr)")
+        #expect(login.stdout.contains("Current Version"))
+
+        let removed = try run.esa("sshconfig userkey delete bob 1; commit \"no key\"")
+        #expect(removed.status == 0, "\(removed.stderr)")
+        #expect(try run.keyLogin("bob", key: key).status == 255)
+        try run.stop()
+    }
+
+    /// ssh.md §3: the factory admin (passphrase `ironport`, to be changed) logging in on a terminal
+    /// changes it before the banner with `Old Password:`, `New Password:`, `Retype New Password:`;
+    /// a wrong old one ends the login.
+    @Test(
+        .enabled(if: SSHEndpointTests.clientInstalled, "needs Debian's openssh-client (Scripts/bootstrap installs it)")
+    )
+    func anExpiredPassphraseIsChangedAtLoginBeforeTheBanner() async throws {
+        let run = try ServeRun(port: 22424, users: "userconfig add bob \"Bob Example\" operator \(Self.passphrase)")
+        defer { run.tearDown() }
+        let wrong = try PseudoTerminal(executable: "/usr/bin/ssh", arguments: run.options + ["-tt", "admin@127.0.0.1"])
+        try wrong.expect("admin@127.0.0.1's password: ")
+        wrong.send("ironport\r")
+        try wrong.expect("Old Password: ")
+        wrong.send("not-ironport\r")
+        let refused = try wrong.expect("Old passphrase did not match.")
+        #expect(!refused.contains("Welcome"))
+        #expect(try wrong.waitForExit() == 3)
+
+        let login = try PseudoTerminal(executable: "/usr/bin/ssh", arguments: run.options + ["-tt", "admin@127.0.0.1"])
+        try login.expect("admin@127.0.0.1's password: ")
+        login.send("ironport\r")
+        let before = try login.expect("Old Password: ")
+        #expect(!before.contains("Welcome"))
+        login.send("ironport\r")
+        try login.expect("New Password: ")
+        login.send("Fresh-9-Harbor\r")
+        try login.expect("Retype New Password: ")
+        login.send("Fresh-9-Harbor\r")
+        try login.expect("Passphrase changed.")
+        try login.expect("Welcome to the esa Email Security Appliance Shell")
+        try login.expect("> ")
+        login.send("version\r")
+        let version = try login.expect("Current Version")
+        #expect(!version.contains("change the default passphrase"))
+        login.send("exit\r")
+        #expect(try login.waitForExit() == 0)
+
+        // The new passphrase logs in; the old one no longer does; nothing is asked any more.
+        #expect(try run.login("admin", "Fresh-9-Harbor", expecting: "Current Version") == 0)
+        #expect(try run.login("admin", "ironport", expecting: "Permission denied") == 255)
+        #expect(!(try run.systemLog().contains("Fresh-9-Harbor")))
+        try run.stop()
+    }
+
     static let passphrase = EndpointHarness.alicePassphrase
 }
 
@@ -121,6 +199,19 @@ final class ServeRun {
         client.send(password + "\r")
         try client.expect(expecting, timeout: .seconds(40))
         return try client.waitForExit(timeout: .seconds(20))
+    }
+
+    /// `ssh -i {key} user@127.0.0.1 {command}` with public-key authentication only, no terminal.
+    func keyLogin(_ user: String, key: String, command: String = "version") throws -> Finished {
+        try EndpointHarness.run(
+            "/usr/bin/ssh",
+            [
+                "-F", "/dev/null", "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null",
+                "-o", "LogLevel=ERROR", "-o", "BatchMode=yes", "-o", "IdentitiesOnly=yes",
+                "-o", "PreferredAuthentications=publickey", "-i", key, "-p", String(port),
+                "\(user)@127.0.0.1", command,
+            ]
+        )
     }
 
     /// `esa --data-dir … -c {commands}`, as another shell would run it.
