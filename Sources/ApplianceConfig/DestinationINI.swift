@@ -46,13 +46,13 @@ public enum DestinationINI {
     ) -> String {
         var sections: [String] = []
         var lines = ["[\(defaultSection)]"]
-        lines.append(line(.ipSortPref, defaults.ipPreferenceValue.iniName))
+        lines.append(line(.ipSortPref, defaults.ipPreference.iniName))
         lines.append(line(.maxHostConcurrency, String(defaults.maxConcurrency)))
         lines.append(line(.maxMessagesPerConnection, String(defaults.maxMessagesPerConnection)))
         lines.append(line(.recipientMinutes, String(defaults.recipientLimitPeriod)))
         lines.append(line(.recipientLimit, String(defaults.recipientLimit)))
-        lines.append(line(.limitType, defaults.limitTypeValue.rawValue))
-        lines.append(line(.limitApply, defaults.limitScopeValue.rawValue))
+        lines.append(line(.limitType, defaults.limitType.rawValue))
+        lines.append(line(.limitApply, defaults.limitApplies.rawValue))
         lines.append(line(.useTLS, String(defaults.tls.number)))
         lines.append(line(.bounceValidation, defaults.bounceVerification ? "1" : "0"))
         if defaults.bounceProfile != DestinationDefaults.bounceProfileName {
@@ -61,15 +61,15 @@ public enum DestinationINI {
         sections.append(lines.joined(separator: "\n"))
         for entry in sorted ? entries.sorted(by: { $0.domain < $1.domain }) : entries {
             var lines = ["[\(entry.domain)]"]
-            if let value = entry.ipPreferenceValue { lines.append(line(.ipSortPref, value.iniName)) }
+            if let value = entry.ipPreference { lines.append(line(.ipSortPref, value.iniName)) }
             if let value = entry.maxConcurrency { lines.append(line(.maxHostConcurrency, String(value))) }
             if let value = entry.maxMessagesPerConnection {
                 lines.append(line(.maxMessagesPerConnection, String(value)))
             }
             if let value = entry.recipientLimitPeriod { lines.append(line(.recipientMinutes, String(value))) }
             if let value = entry.recipientLimit { lines.append(line(.recipientLimit, String(value))) }
-            if let value = entry.limitTypeValue { lines.append(line(.limitType, value.rawValue)) }
-            if let value = entry.limitScopeValue { lines.append(line(.limitApply, value.rawValue)) }
+            if let value = entry.limitType { lines.append(line(.limitType, value.rawValue)) }
+            if let value = entry.limitApplies { lines.append(line(.limitApply, value.rawValue)) }
             if let value = entry.tls { lines.append(line(.useTLS, String(value.number))) }
             if let value = entry.bounceVerification { lines.append(line(.bounceValidation, value ? "1" : "0")) }
             if let value = entry.bounceProfile { lines.append(line(.bounceProfile, value)) }
@@ -191,13 +191,13 @@ public enum DestinationINI {
 
         func apply(to defaults: inout DestinationDefaults) {
             switch self {
-            case .ipPreference(let value): defaults.ipPreferenceValue = value
+            case .ipPreference(let value): defaults.ipPreference = value
             case .concurrency(let value): defaults.maxConcurrency = value
             case .messages(let value): defaults.maxMessagesPerConnection = value
             case .minutes(let value): defaults.recipientLimitPeriod = value
             case .recipients(let value): defaults.recipientLimit = value
-            case .limitType(let value): defaults.limitTypeValue = value
-            case .limitScope(let value): defaults.limitScopeValue = value
+            case .limitType(let value): defaults.limitType = value
+            case .limitScope(let value): defaults.limitApplies = value
             case .tls(let value): defaults.tls = value
             case .bounceVerification(let value): defaults.bounceVerification = value
             case .bounceProfile(let value): defaults.bounceProfile = value
@@ -206,13 +206,13 @@ public enum DestinationINI {
 
         func apply(to entry: inout DestinationEntry) {
             switch self {
-            case .ipPreference(let value): entry.ipPreferenceValue = value
+            case .ipPreference(let value): entry.ipPreference = value
             case .concurrency(let value): entry.maxConcurrency = value
             case .messages(let value): entry.maxMessagesPerConnection = value
             case .minutes(let value): entry.recipientLimitPeriod = value
             case .recipients(let value): entry.recipientLimit = value
-            case .limitType(let value): entry.limitTypeValue = value
-            case .limitScope(let value): entry.limitScopeValue = value
+            case .limitType(let value): entry.limitType = value
+            case .limitScope(let value): entry.limitApplies = value
             case .tls(let value): entry.tls = value
             case .bounceVerification(let value): entry.bounceVerification = value
             case .bounceProfile(let value): entry.bounceProfile = value

@@ -72,7 +72,10 @@ public enum OutboundTLS: String, Sendable, Equatable, Codable, CaseIterable {
 }
 
 /// IP address preference of a destination.
-public enum IPPreference: String, Sendable, Equatable, Codable, CaseIterable {
+public enum IPPreference: String, Sendable, Equatable, CaseIterable, TolerantlyDecoded {
+    /// What an unknown stored value reads as.
+    public static let fallback = IPPreference.ipv4Preferred
+
     case ipv6Preferred = "IPv6 Preferred"
     case ipv6Required = "IPv6 Required"
     case ipv4Preferred = "IPv4 Preferred"
@@ -100,7 +103,10 @@ public enum IPPreference: String, Sendable, Equatable, Codable, CaseIterable {
 }
 
 /// How a rate limit counts: for the whole domain (`host`) or per mail exchanger IP (`MXIP`).
-public enum DestinationLimitType: String, Sendable, Equatable, Codable, CaseIterable {
+public enum DestinationLimitType: String, Sendable, Equatable, CaseIterable, TolerantlyDecoded {
+    /// What an unknown stored value reads as.
+    public static let fallback = DestinationLimitType.host
+
     case host = "host"
     case mxIP = "MXIP"
 
@@ -109,7 +115,10 @@ public enum DestinationLimitType: String, Sendable, Equatable, Codable, CaseIter
 }
 
 /// Where a rate limit applies: system wide or per virtual gateway.
-public enum DestinationLimitScope: String, Sendable, Equatable, Codable, CaseIterable {
+public enum DestinationLimitScope: String, Sendable, Equatable, CaseIterable, TolerantlyDecoded {
+    /// What an unknown stored value reads as.
+    public static let fallback = DestinationLimitScope.system
+
     case system = "system"
     case virtualGateway = "VG"
 
@@ -117,11 +126,26 @@ public enum DestinationLimitScope: String, Sendable, Equatable, Codable, CaseIte
     public var detailLabel: String { self == .system ? "System Wide" : "Per Virtual Gateway" }
 }
 
+/// A setting stored as its raw value (`host`, `VG`, `IPv4 Preferred`), so that stored revisions and
+/// files keep reading: a value this version does not know reads as `fallback` instead of making the
+/// whole configuration unreadable.
+public protocol TolerantlyDecoded: RawRepresentable<String>, Codable {
+    static var fallback: Self { get }
+}
+
+extension TolerantlyDecoded {
+    public init(from decoder: any Decoder) throws {
+        let raw = try decoder.singleValueContainer().decode(String.self)
+        self = Self(rawValue: raw) ?? .fallback
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(rawValue)
+    }
+}
+
 /// One destination controls entry. A nil setting means "use Default".
-///
-/// The limit type, limit scope and IP preference are stored as their raw values (`host`, `VG`,
-/// `IPv4 Preferred`) so that stored revisions and configuration files keep reading; the typed
-/// accessors (`limitTypeValue`, …) are what commands use.
 public struct DestinationEntry: Sendable, Equatable, Codable {
     /// Lower case; `.example.com` means the subdomains of example.com.
     public var domain: String
@@ -131,31 +155,16 @@ public struct DestinationEntry: Sendable, Equatable, Codable {
     public var recipientLimit: Int?
     /// Minutes over which recipients are counted.
     public var recipientLimitPeriod: Int?
-    public var limitType: String?
-    public var limitApplies: String?
+    public var limitType: DestinationLimitType?
+    public var limitApplies: DestinationLimitScope?
     public var tls: OutboundTLS?
     public var bounceVerification: Bool?
     public var bounceProfile: String?
-    public var ipPreference: String?
+    public var ipPreference: IPPreference?
 
     public init(domain: String, tls: OutboundTLS? = nil) {
         self.domain = domain
         self.tls = tls
-    }
-
-    public var limitTypeValue: DestinationLimitType? {
-        get { limitType.flatMap(DestinationLimitType.init(rawValue:)) }
-        set { limitType = newValue?.rawValue }
-    }
-
-    public var limitScopeValue: DestinationLimitScope? {
-        get { limitApplies.flatMap(DestinationLimitScope.init(rawValue:)) }
-        set { limitApplies = newValue?.rawValue }
-    }
-
-    public var ipPreferenceValue: IPPreference? {
-        get { ipPreference.flatMap(IPPreference.init(rawValue:)) }
-        set { ipPreference = newValue?.rawValue }
     }
 
     /// Whether the entry has a rate limit of its own (LIST's "Rate Limiting" column).
@@ -169,12 +178,12 @@ public struct DestinationDefaults: Sendable, Equatable, Codable {
     /// 0 = no limit.
     public var recipientLimit: Int
     public var recipientLimitPeriod: Int
-    public var limitType: String
-    public var limitApplies: String
+    public var limitType: DestinationLimitType
+    public var limitApplies: DestinationLimitScope
     public var tls: OutboundTLS
     public var bounceVerification: Bool
     public var bounceProfile: String
-    public var ipPreference: String
+    public var ipPreference: IPPreference
     /// The certificate offered on every outgoing TLS connection.
     public var outboundCertificate: String?
     /// Send an alert when a delivery to a Required destination fails for lack of TLS.
@@ -189,32 +198,14 @@ public struct DestinationDefaults: Sendable, Equatable, Codable {
         maxMessagesPerConnection = 50
         recipientLimit = 0
         recipientLimitPeriod = 60
-        limitType = DestinationLimitType.host.rawValue
-        limitApplies = DestinationLimitScope.system.rawValue
+        limitType = .host
+        limitApplies = .system
         tls = .no
         bounceVerification = false
         bounceProfile = Self.bounceProfileName
-        ipPreference = IPPreference.ipv4Preferred.rawValue
+        ipPreference = .ipv4Preferred
         self.outboundCertificate = outboundCertificate
         requiredTLSAlert = false
-    }
-
-    /// The limit type; an unknown stored value reads as `host`.
-    public var limitTypeValue: DestinationLimitType {
-        get { DestinationLimitType(rawValue: limitType) ?? .host }
-        set { limitType = newValue.rawValue }
-    }
-
-    /// The limit scope; an unknown stored value reads as `system`.
-    public var limitScopeValue: DestinationLimitScope {
-        get { DestinationLimitScope(rawValue: limitApplies) ?? .system }
-        set { limitApplies = newValue.rawValue }
-    }
-
-    /// The IP preference; an unknown stored value reads as IPv4 Preferred.
-    public var ipPreferenceValue: IPPreference {
-        get { IPPreference(rawValue: ipPreference) ?? .ipv4Preferred }
-        set { ipPreference = newValue.rawValue }
     }
 }
 

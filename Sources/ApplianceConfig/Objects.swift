@@ -66,13 +66,13 @@ extension DestinationEntry: ConfigObject {
     public var settings: [Setting] {
         func show(_ value: CustomStringConvertible?) -> String { value.map { "\($0)" } ?? "default" }
         return [
-            Setting("ip preference", show(ipPreference)),
+            Setting("ip preference", show(ipPreference?.rawValue)),
             Setting("max concurrency", show(maxConcurrency)),
             Setting("max messages per connection", show(maxMessagesPerConnection)),
             Setting("recipient limit", show(recipientLimit)),
             Setting("recipient limit period", show(recipientLimitPeriod)),
-            Setting("limit type", show(limitType)),
-            Setting("limit applies", show(limitApplies)),
+            Setting("limit type", show(limitType?.rawValue)),
+            Setting("limit applies", show(limitApplies?.rawValue)),
             Setting("tls", show(tls?.rawValue)),
             Setting("bounce verification", show(bounceVerification)),
             Setting("bounce profile", show(bounceProfile)),
@@ -144,13 +144,13 @@ extension DestinationDefaults: SettingsGroup {
     public var objectLabel: String { "Default" }
     public var settings: [Setting] {
         [
-            Setting("ip preference", ipPreference),
+            Setting("ip preference", ipPreference.rawValue),
             Setting("max concurrency", String(maxConcurrency)),
             Setting("max messages per connection", String(maxMessagesPerConnection)),
             Setting("recipient limit", String(recipientLimit)),
             Setting("recipient limit period", String(recipientLimitPeriod)),
-            Setting("limit type", limitType),
-            Setting("limit applies", limitApplies),
+            Setting("limit type", limitType.rawValue),
+            Setting("limit applies", limitApplies.rawValue),
             Setting("tls", tls.rawValue),
             Setting("bounce verification", String(bounceVerification)),
             Setting("bounce profile", bounceProfile),

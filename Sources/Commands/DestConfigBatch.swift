@@ -292,13 +292,13 @@ enum DestConfigBatch {
 
         func apply(to entry: inout DestinationEntry) {
             switch self {
-            case .ipPreference(let value): entry.ipPreferenceValue = value
+            case .ipPreference(let value): entry.ipPreference = value
             case .concurrency(let value): entry.maxConcurrency = value
             case .messages(let value): entry.maxMessagesPerConnection = value
             case .recipients(let value): entry.recipientLimit = value
             case .minutes(let value): entry.recipientLimitPeriod = value
-            case .limitType(let value): entry.limitTypeValue = value
-            case .limitScope(let value): entry.limitScopeValue = value
+            case .limitType(let value): entry.limitType = value
+            case .limitScope(let value): entry.limitApplies = value
             case .tls(let value): entry.tls = value
             case .bounceVerification(let value): entry.bounceVerification = value
             case .bounceProfile(let value): entry.bounceProfile = value
@@ -308,13 +308,13 @@ enum DestConfigBatch {
         /// For the Default entry, which has no "use Default" (nil) values.
         func apply(to defaults: inout DestinationDefaults) {
             switch self {
-            case .ipPreference(let value): if let value { defaults.ipPreferenceValue = value }
+            case .ipPreference(let value): if let value { defaults.ipPreference = value }
             case .concurrency(let value): if let value { defaults.maxConcurrency = value }
             case .messages(let value): if let value { defaults.maxMessagesPerConnection = value }
             case .recipients(let value): if let value { defaults.recipientLimit = value }
             case .minutes(let value): if let value { defaults.recipientLimitPeriod = value }
-            case .limitType(let value): if let value { defaults.limitTypeValue = value }
-            case .limitScope(let value): if let value { defaults.limitScopeValue = value }
+            case .limitType(let value): if let value { defaults.limitType = value }
+            case .limitScope(let value): if let value { defaults.limitApplies = value }
             case .tls(let value): if let value { defaults.tls = value }
             case .bounceVerification(let value): if let value { defaults.bounceVerification = value }
             case .bounceProfile(let value): if let value { defaults.bounceProfile = value }

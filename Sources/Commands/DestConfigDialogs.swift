@@ -86,11 +86,11 @@ enum DestConfigDialogs {
         }
 
         if concurrency || recipients {
-            entry.limitTypeValue = try askLimitType(dialog, for: domain, current: entry.limitTypeValue ?? .host)
-            entry.limitScopeValue = try askLimitScope(dialog, current: entry.limitScopeValue ?? .system)
+            entry.limitType = try askLimitType(dialog, for: domain, current: entry.limitType ?? .host)
+            entry.limitApplies = try askLimitScope(dialog, current: entry.limitApplies ?? .system)
         } else {
-            entry.limitTypeValue = nil
-            entry.limitScopeValue = nil
+            entry.limitType = nil
+            entry.limitApplies = nil
         }
 
         if try dialog.yesNo("Do you wish to apply a specific TLS setting for this domain?", default: entry.tls != nil) {
@@ -252,8 +252,8 @@ enum DestConfigDialogs {
         } else {
             defaults.recipientLimit = 0
         }
-        defaults.limitTypeValue = try askLimitType(dialog, for: nil, current: defaults.limitTypeValue)
-        defaults.limitScopeValue = try askLimitScope(dialog, current: defaults.limitScopeValue)
+        defaults.limitType = try askLimitType(dialog, for: nil, current: defaults.limitType)
+        defaults.limitApplies = try askLimitScope(dialog, current: defaults.limitApplies)
         defaults.tls = try askTLS(session, current: defaults.tls)
         defaults.bounceVerification = try askBounceVerification(dialog, current: defaults.bounceVerification)
         defaults.bounceProfile = try askBounceProfile(dialog)
@@ -261,9 +261,9 @@ enum DestConfigDialogs {
         let choice = try dialog.choose(
             ["Select the IP address preference:"],
             items: preferences.map(\.rawValue),
-            default: preferences.firstIndex(of: defaults.ipPreferenceValue) ?? 2
+            default: preferences.firstIndex(of: defaults.ipPreference) ?? 2
         )
-        defaults.ipPreferenceValue = preferences[choice]
+        defaults.ipPreference = preferences[choice]
         let result = defaults
         session.stage { config in
             // The global settings are SETUP's: keep whatever they are now.

@@ -112,8 +112,8 @@ enum DestConfigReports {
         let concurrency = entry.maxConcurrency.map {
             limits(
                 $0,
-                entry.limitTypeValue ?? defaults.limitTypeValue,
-                entry.limitScopeValue ?? defaults.limitScopeValue
+                entry.limitType ?? defaults.limitType,
+                entry.limitApplies ?? defaults.limitApplies
             )
         }
         var recipients = "Default"
@@ -126,7 +126,7 @@ enum DestConfigReports {
         return titled(
             entry.domain,
             [
-                "IP Address Preference: \(entry.ipPreferenceValue?.rawValue ?? "Default")",
+                "IP Address Preference: \(entry.ipPreference?.rawValue ?? "Default")",
                 "Maximum Concurrency: \(concurrency ?? "Default")",
                 "Maximum Messages Per Connection: \(entry.maxMessagesPerConnection.map(String.init) ?? "Default")",
                 "Recipient Limit: \(recipients)",
@@ -142,8 +142,8 @@ enum DestConfigReports {
         titled(
             "Default",
             [
-                "IP Address Preference: \(defaults.ipPreferenceValue.rawValue)",
-                "Maximum Concurrency: \(limits(defaults.maxConcurrency, defaults.limitTypeValue, defaults.limitScopeValue))",
+                "IP Address Preference: \(defaults.ipPreference.rawValue)",
+                "Maximum Concurrency: \(limits(defaults.maxConcurrency, defaults.limitType, defaults.limitApplies))",
                 "Maximum Messages Per Connection: \(defaults.maxMessagesPerConnection)",
                 "Recipient Limit: \(recipientText(defaults.recipientLimit, defaults.recipientLimitPeriod))",
                 "TLS: \(defaults.tls.detailLabel)",

@@ -75,10 +75,13 @@ public struct HostStatusCommand: DeclaredCommand {
             row("Soft Bounced Events", host.softBouncedEvents),
             row("Completed Recipients", host.deliveredRecipients + host.hardBouncedRecipients),
             row("Hard Bounced Recipients", host.hardBouncedRecipients),
+            row("DNS Hard Bounces", host.dnsHardBounces ?? 0, depth: 1),
             row("5XX Hard Bounces", host.fiveXXHardBounces, depth: 1),
             // No content filters: none bounce.
             row("Filter Hard Bounces", 0, depth: 1),
+            row("Other Hard Bounces", host.otherHardBounces ?? 0, depth: 1),
             row("Delivered Recipients", host.deliveredRecipients),
+            row("Deleted Recipients", host.deletedRecipients ?? 0),
             "Gauges:",
             row("Active Recipients", recipients.count),
             row("Unattempted Recipients", recipients.filter { $0.delayReason == nil }.count),

@@ -3,7 +3,7 @@ import Shell
 
 /// `passwd` (also `password`): the logged-in user changes their own passphrase (ssh.md §3). Takes
 /// effect at once, without commit; recorded in the system log.
-public struct PasswdCommand: ShellCommand {
+public struct PasswdCommand: DeclaredCommand {
     public let name = "passwd"
     public let aliases = ["password"]
     public let summary = "Change your passphrase."
@@ -11,10 +11,12 @@ public struct PasswdCommand: ShellCommand {
     public let writesDataDirectory = true
     public let access = CommandAccess.status
 
+    /// No batch form: the passphrases are asked, never typed on the command line.
+    public let grammar = Grammar("passwd", interactive: { try PasswdCommand.change($0) })
+
     public init() {}
 
-    public func run(_ arguments: [String], in session: Session) throws {
-        guard arguments.isEmpty else { throw ShellError.invalidInput("Usage: passwd") }
+    private static func change(_ session: Session) throws {
         guard let user = session.currentUser else {
             throw ShellError.actionFailed(
                 "passwd changes the passphrase of the appliance user of the session (esa --user NAME); "

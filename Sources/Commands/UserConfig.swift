@@ -3,18 +3,12 @@ import Shell
 
 /// `userconfig` (ssh.md §3): the appliance's user accounts, their roles, passphrases and status,
 /// and the account policy. Administrators only; staged, needs commit.
-public struct UserConfigCommand: ShellCommand {
+public struct UserConfigCommand: DeclaredCommand {
     public let name = "userconfig"
     public let summary = "Manage user accounts and connections to external authentication sources."
     public let requiresCommit = true
     public let access = CommandAccess.administer
-    public let batchSyntax = [
-        "userconfig add {user} {full name} {role} [{passphrase}]",
-        "userconfig new {user} [{full name}] {role}",
-        "userconfig delete {user}",
-        "userconfig list",
-    ]
-    public let completions = ["add", "new", "delete", "list"]
+    public let grammar = UserConfigBatch.grammar
 
     public init() {}
 
@@ -22,8 +16,7 @@ public struct UserConfigCommand: ShellCommand {
         case new, edit, delete, policy, passphrase, role, status, external, twoFactor
     }
 
-    public func run(_ arguments: [String], in session: Session) throws {
-        guard arguments.isEmpty else { return try UserConfigBatch.run(arguments, in: session) }
+    static func menu(_ session: Session) throws {
         let items = [
             MenuItem("NEW", "Create a new account.", Operation.new),
             MenuItem("EDIT", "Modify an account.", .edit),

@@ -4,43 +4,70 @@ import Shell
 /// `userconfig add|new|delete|list` for automation. A passphrase left off the command line is asked
 /// (hidden) rather than ever written to a log or history.
 enum UserConfigBatch {
-    static let usage =
-        "Usage: userconfig add {user} {full name} {role} [{passphrase}] | userconfig new {user} [{full name}] {role} "
-        + "| userconfig delete {user} | userconfig list"
+    /// A new user's name (refusals stand alone, as in the dialog).
+    static let newUser = Positional(
+        "user",
+        ValueParser("{user}", standalone: true) { text, context throws(ShellError) in
+            try UserConfigRules.checkNewName(text, in: context.configuration).get()
+        }
+    )
+    /// The full name, or (when it is the last word) the role.
+    static let second = Positional("second", ValueParser<String>.text("{full name}"), missing: "{role}")
+    static let role = Positional.optional(
+        "role",
+        ValueParser<String>.text("{role}") { _ in ["admin", "operator", "readonly", "guest"] }
+    )
+    static let passphraseWord = Positional.optional("passphrase", ValueParser<String>.text("{passphrase}"))
+    /// An existing user, named exactly; Tab offers them.
+    static let user = Positional(
+        "user",
+        ValueParser("{user}", candidates: { $0.configuration.users.map(\.name) }) { text, context throws(ShellError) in
+            guard context.configuration.users.contains(where: { $0.name == text }) else {
+                throw .actionFailed("There is no user \"\(UserAccounts.printable(text))\".")
+            }
+            return text
+        }
+    )
 
-    static func run(_ arguments: [String], in session: Session) throws {
-        let sub = arguments[0].lowercased()
-        let rest = Array(arguments.dropFirst())
-        switch sub {
-        case "add", "new":
-            try add(rest, in: session)
-        case "delete":
-            guard rest.count == 1 else { throw bad("Expected one user name.") }
-            try delete(rest[0], in: session)
-        case "list":
-            guard rest.isEmpty else { throw bad("Unexpected argument \"\(rest[0])\".") }
+    static let grammar = Grammar(
+        "userconfig",
+        style: .joined,
+        wording: Grammar.Wording(unknownSubcommand: { "Unknown subcommand \"\(UserAccounts.printable($0))\"." }),
+        interactive: { try UserConfigCommand.menu($0) },
+        addForm("add", usage: "userconfig add {user} {full name} {role} [{passphrase}]"),
+        addForm("new", usage: "userconfig new {user} [{full name}] {role}"),
+        Form("delete", usage: "userconfig delete {user}", .argument(user)) { values, session in
+            try delete(values[user], in: session)
+        },
+        Form("list", usage: "userconfig list") { _, session in
             session.dialog.block(UserConfigCommand.listing(session.configuration))
-        default:
-            throw bad("Unknown subcommand \"\(UserAccounts.printable(arguments[0]))\".")
+        }
+    )
+
+    /// `add` and its other spelling `new`: the same words, each with its usage line.
+    private static func addForm(_ name: String, usage: String) -> Form {
+        Form(name, usage: usage, .argument(newUser), .argument(second), .argument(role), .argument(passphraseWord)) {
+            values,
+            session in
+            try add(values, in: session)
         }
     }
 
-    private static func bad(_ problem: String) -> ShellError {
-        .invalidInput("\(usage)\n\(problem)")
-    }
-
-    private static func add(_ words: [String], in session: Session) throws {
-        guard (2...4).contains(words.count) else { throw bad("Expected a user, a full name, a role and a passphrase.") }
-        let name = try UserConfigRules.checkNewName(words[0], in: session.configuration).get()
-        let fullName = try UserConfigRules.checkFullName(words.count >= 3 ? words[1] : words[0]).get()
-        let roleWord = words.count == 2 ? words[1] : words[2]
+    /// `add {user} {full name} {role} [{passphrase}]`, or `{user} {role}` (the full name is the user
+    /// name); without a passphrase on the line, it is asked (hidden).
+    private static func add(_ values: BatchValues, in session: Session) throws {
+        let name = values[newUser]
+        let roleWord = values[role] ?? values[second]
+        let fullName = try UserConfigRules.checkFullName(values[role] == nil ? name : values[second]).get()
         guard let role = UserRole(word: roleWord) else {
-            throw bad("Unknown role \"\(UserAccounts.printable(roleWord))\": use admin, operator, readonly or guest.")
+            throw Grammar.Misuse(
+                "Unknown role \"\(UserAccounts.printable(roleWord))\": use admin, operator, readonly or guest."
+            )
         }
         let policy = session.configuration.userPolicy
         let passphrase: String
-        if words.count == 4 {
-            passphrase = words[3]
+        if let given = values[passphraseWord] {
+            passphrase = given
         } else {
             session.dialog.block("Enter the passphrase for \(name).")
             passphrase = try session.dialog.secret("[]> ")
@@ -62,9 +89,7 @@ enum UserConfigBatch {
 
     private static func delete(_ name: String, in session: Session) throws {
         let users = session.configuration.users
-        guard let user = users.first(where: { $0.name == name }) else {
-            throw ShellError.actionFailed("There is no user \"\(UserAccounts.printable(name))\".")
-        }
+        guard let user = users.first(where: { $0.name == name }) else { return }
         if user.name == ApplianceUser.factoryName { throw ShellError.actionFailed("User \(name) cannot be deleted.") }
         if user.name == session.environment.applianceUser {
             throw ShellError.actionFailed("You cannot delete yourself.")

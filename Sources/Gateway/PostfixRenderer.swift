@@ -252,7 +252,7 @@ private struct Renderer {
             "smtp_tls_policy_maps = texthash:\(paths.file("tls_policy"))",
             "smtp_delivery_status_filter = regexp:\(paths.file("delivery_status_filter"))",
             "smtp_destination_concurrency_limit = \(defaults.maxConcurrency)",
-            "smtp_address_preference = \(defaults.ipPreferenceValue.postfixPreference)",
+            "smtp_address_preference = \(defaults.ipPreference.postfixPreference)",
         ]
         if let certificate = defaults.outboundCertificate, let file = chainFile(certificate, service: "outbound") {
             lines.append("smtp_tls_chain_files = \(file)")

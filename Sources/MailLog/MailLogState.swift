@@ -53,6 +53,10 @@ public struct HostRecord: Sendable, Equatable, Codable {
     public var softBouncedEvents = 0
     public var hardBouncedRecipients = 0
     public var fiveXXHardBounces = 0
+    /// Optional: state files written before these were counted per domain have none.
+    public var dnsHardBounces: Int?
+    public var otherHardBounces: Int?
+    public var deletedRecipients: Int?
     public var deliveredRecipients = 0
     public var lastActivity: LogTime?
     /// The last MX host and address connected to.

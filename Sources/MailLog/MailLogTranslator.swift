@@ -317,8 +317,16 @@ public struct MailLogTranslator: Sendable {
 
     private mutating func postsuper(_ line: PostfixLine, _ output: inout MailLogOutput) {
         guard let (qid, rest) = Self.queueID(line.text), rest == "removed" else { return }
+        // Delivery attempts still waiting for their connection's end are over: count them first.
+        flushDeliveries(of: qid, time: line.time, &output)
         if let message = state.messages[qid] {
             state.counters.deletedRecipients += max(message.recipients.count - message.finished.count, 0)
+            for (rid, recipient) in message.recipients.enumerated() where !message.finished.contains(rid) {
+                let domain = Self.domain(of: recipient)
+                var host = state.hosts[domain] ?? HostRecord()
+                host.deletedRecipients = (host.deletedRecipients ?? 0) + 1
+                state.hosts[domain] = host
+            }
         }
         removed(qid: qid, time: line.time, how: "aborted", &output)
     }
@@ -614,8 +622,10 @@ public struct MailLogTranslator: Sendable {
                 host.last5XXTime = time
             } else if head.text.has("Host or domain name not found") {
                 state.counters.dnsHardBounces += rids.count
+                host.dnsHardBounces = (host.dnsHardBounces ?? 0) + rids.count
             } else {
                 state.counters.otherHardBounces += rids.count
+                host.otherHardBounces = (host.otherHardBounces ?? 0) + rids.count
             }
         case "deferred":
             state.counters.softBouncedEvents += 1

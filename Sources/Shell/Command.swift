@@ -140,7 +140,9 @@ public struct CommandRegistry: Sendable {
             guard case .found(let command) = registry.lookup(words[0]) else { return [] }
             let partial = words[words.count - 1]
             if let declared = command as? any DeclaredCommand {
-                let before = words.dropFirst().dropLast().filter { !$0.isEmpty }
+                // The words before, as the interpreter will read them ("Read Only" is one word).
+                let head = String(text.dropLast(partial.count))
+                let before = (Words.split(head) ?? words.dropLast().filter { !$0.isEmpty }).dropFirst()
                 return declared.grammar.complete(after: Array(before), partial: partial, in: context)
             }
             let last = partial.lowercased()

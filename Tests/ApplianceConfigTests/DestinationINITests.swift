@@ -26,9 +26,9 @@ import Testing
         example.maxConcurrency = 100
         example.recipientLimit = 1000
         var partner = DestinationEntry(domain: "a.partner.example")
-        partner.ipPreferenceValue = .ipv6Required
-        partner.limitTypeValue = .mxIP
-        partner.limitScopeValue = .virtualGateway
+        partner.ipPreference = .ipv6Required
+        partner.limitType = .mxIP
+        partner.limitApplies = .virtualGateway
         partner.bounceVerification = true
         partner.bounceProfile = "Default"
         let text = DestinationINI.encode(defaults: DestinationDefaults(), entries: [example, partner])
@@ -60,8 +60,8 @@ import Testing
         defaults.requiredTLSAlert = true
         defaults.maxConcurrency = 42
         defaults.tls = .preferredVerify
-        defaults.ipPreferenceValue = .ipv4Required
-        defaults.limitScopeValue = .virtualGateway
+        defaults.ipPreference = .ipv4Required
+        defaults.limitApplies = .virtualGateway
         defaults.recipientLimit = 900
         defaults.recipientLimitPeriod = 15
         defaults.bounceVerification = true
@@ -102,18 +102,18 @@ import Testing
             """
         let tables = try DestinationINI.decode(text, globals: DestinationDefaults(outboundCertificate: "Demo"))
         var defaults = DestinationDefaults(outboundCertificate: "Demo")
-        defaults.ipPreferenceValue = .ipv6Required
+        defaults.ipPreference = .ipv6Required
         defaults.maxConcurrency = 20
         defaults.maxMessagesPerConnection = 30
         defaults.recipientLimitPeriod = 10
         defaults.recipientLimit = 100
-        defaults.limitTypeValue = .mxIP
+        defaults.limitType = .mxIP
         defaults.tls = .requiredVerify
         defaults.bounceVerification = true
         #expect(tables.defaults == defaults)
         var entry = DestinationEntry(domain: "example.com")
-        entry.limitTypeValue = .mxIP
-        entry.limitScopeValue = .virtualGateway
+        entry.limitType = .mxIP
+        entry.limitApplies = .virtualGateway
         entry.bounceProfile = "Default"
         #expect(tables.entries == [entry])
     }

@@ -57,27 +57,27 @@ private func rich() -> ApplianceConfiguration {
     defaults.maxMessagesPerConnection = 10
     defaults.recipientLimit = 1000
     defaults.recipientLimitPeriod = 30
-    defaults.limitTypeValue = .mxIP
-    defaults.limitScopeValue = .virtualGateway
+    defaults.limitType = .mxIP
+    defaults.limitApplies = .virtualGateway
     defaults.tls = .preferred
     defaults.bounceVerification = true
-    defaults.ipPreferenceValue = .ipv6Required
+    defaults.ipPreference = .ipv6Required
     defaults.requiredTLSAlert = true
     config.destinationDefaults = defaults
     var partner = DestinationEntry(domain: "partner.example.org", tls: .requiredVerify)
     partner.maxConcurrency = 5
     partner.bounceVerification = false
-    partner.ipPreferenceValue = .ipv6Preferred
+    partner.ipPreference = .ipv6Preferred
     var full = DestinationEntry(domain: ".example.net", tls: .no)
     full.maxConcurrency = 1
     full.maxMessagesPerConnection = 2
     full.recipientLimit = 3
     full.recipientLimitPeriod = 4
-    full.limitTypeValue = .host
-    full.limitScopeValue = .system
+    full.limitType = .host
+    full.limitApplies = .system
     full.bounceVerification = true
     full.bounceProfile = "Default"
-    full.ipPreferenceValue = .ipv4Required
+    full.ipPreference = .ipv4Required
     // Not in alphabetical order: the file keeps the configuration's order.
     config.destinations = [partner, DestinationEntry(domain: "plain.example.com"), full]
     config.revocationLists = [
@@ -231,7 +231,7 @@ private func line(of fragment: String, in text: String) -> Int {
 
     @Test func bodyUsesTheSpecElementNames() throws {
         var config = ApplianceConfiguration.factory(demo: nil)
-        config.destinationDefaults.ipPreference = "IPv6 Preferred"
+        config.destinationDefaults.ipPreference = .ipv6Preferred
         let text = try XMLCodec.encode(config, header: header, secrets: .mask)
         let body = text.split(separator: "\n").drop { $0 != "<config>" }.joined(separator: "\n")
         #expect(

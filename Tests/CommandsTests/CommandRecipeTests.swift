@@ -9,16 +9,10 @@ import Testing
     static let root = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
-    /// Commands still parsing their words by hand (issue 9). Porting one removes it from here; the
-    /// test fails if a listed command is declared, so this list only shrinks.
-    static let notYetDeclared: Set<String> = [
-        "passwd", "userconfig",
-    ]
-
-    @Test func everyCommandIsDeclaredOrListedAsNotYetPorted() {
+    /// Every command parses its words through its declared grammar (issue 9): none by hand.
+    @Test func everyCommandIsDeclared() {
         for command in AllCommands.commands {
-            let declared = command is any DeclaredCommand
-            #expect(declared != Self.notYetDeclared.contains(command.name), "\(command.name)")
+            #expect(command is any DeclaredCommand, "\(command.name) parses its words by hand")
         }
     }
 

@@ -80,6 +80,16 @@ import Testing
         #expect(Self.complete("listenerconfig edit IncomingMail rcptaccess new example.com ") == ["accept", "reject"])
     }
 
+    @Test func usersAndRolesComplete() {
+        var configuration = TestFactory.configuration
+        configuration.users.append(
+            ApplianceUser(name: "ops", fullName: "Ops", role: .operator, passphraseHash: "x")
+        )
+        #expect(Self.complete("userconfig ") == ["add", "new", "delete", "list"])
+        #expect(Self.complete("userconfig delete o", configuration) == ["ops"])
+        #expect(Self.complete("userconfig add ro \"Read Only\" r") == ["readonly"])
+    }
+
     @Test func helpListsTheDeclaredForms() throws {
         let shell = try TestShell()
         let result = try shell.run("help alertconfig\n")
@@ -110,6 +120,8 @@ import Testing
             saveconfig 1 more
             setttymode 0
             interfaceconfig new Lab 10.0.0.5/24
+            userconfig add ro "Read Only" superuser Watch-7-Tower
+            passwd now
 
             """,
             continueOnError: true
@@ -129,6 +141,10 @@ import Testing
             Missing {0|1}.
             line 5: \(interfaceUsage)
             Missing {hostname}.
+            line 6: Usage: userconfig add {user} {full name} {role} [{passphrase}] | userconfig new {user} [{full name}] {role} | userconfig delete {user} | userconfig list
+            Unknown role "superuser": use admin, operator, readonly or guest.
+            line 7: Usage: passwd
+            Unexpected argument "now".
 
             """
         )

@@ -38,8 +38,8 @@ import Testing
         let configuration = try shell.store.head().configuration
         var first = DestinationEntry(domain: "example.com")
         first.maxConcurrency = 100
-        first.limitTypeValue = .mxIP
-        first.limitScopeValue = .virtualGateway
+        first.limitType = .mxIP
+        first.limitApplies = .virtualGateway
         first.recipientLimit = 0
         first.recipientLimitPeriod = 5
         var second = DestinationEntry(domain: "other.example", tls: .preferredVerify)
@@ -47,7 +47,7 @@ import Testing
         #expect(configuration.destinations == [first, second])
         var defaults = DestinationDefaults(outboundCertificate: "Demo")
         defaults.tls = .requiredVerify
-        defaults.ipPreferenceValue = .ipv6Preferred
+        defaults.ipPreference = .ipv6Preferred
         defaults.maxMessagesPerConnection = 7
         defaults.requiredTLSAlert = true
         #expect(configuration.destinationDefaults == defaults)

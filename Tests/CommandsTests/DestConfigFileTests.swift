@@ -130,10 +130,10 @@ private func write(_ text: String, _ shell: TestShell, _ name: String) throws {
         let configuration = try shell.store.head().configuration
         #expect(configuration.destinations == [DestinationEntry(domain: "new.example", tls: .requiredVerify)])
         var defaults = DestinationDefaults(outboundCertificate: "Demo")
-        defaults.ipPreferenceValue = .ipv6Preferred
+        defaults.ipPreference = .ipv6Preferred
         defaults.maxConcurrency = 300
         defaults.maxMessagesPerConnection = 20
-        defaults.limitScopeValue = .virtualGateway
+        defaults.limitApplies = .virtualGateway
         defaults.tls = .preferred
         defaults.requiredTLSAlert = true
         #expect(configuration.destinationDefaults == defaults)

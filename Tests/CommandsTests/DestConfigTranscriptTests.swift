@@ -117,8 +117,8 @@ func committedDestinations(_ shell: TestShell) throws -> [DestinationEntry] {
         expected.maxConcurrency = 100
         expected.recipientLimitPeriod = 60
         expected.recipientLimit = 1000
-        expected.limitTypeValue = .host
-        expected.limitScopeValue = .system
+        expected.limitType = .host
+        expected.limitApplies = .system
         #expect(try committedDestinations(shell).last == expected)
     }
 
@@ -365,8 +365,8 @@ func committedDestinations(_ shell: TestShell) throws -> [DestinationEntry] {
         )
         var expected = DestinationEntry(domain: "example.com", tls: .requiredVerify)
         expected.maxConcurrency = 250
-        expected.limitTypeValue = .host
-        expected.limitScopeValue = .virtualGateway
+        expected.limitType = .host
+        expected.limitApplies = .virtualGateway
         #expect(try committedDestinations(shell) == [expected])
     }
 
@@ -539,10 +539,10 @@ func committedDestinations(_ shell: TestShell) throws -> [DestinationEntry] {
         expected.maxMessagesPerConnection = 10
         expected.recipientLimitPeriod = 30
         expected.recipientLimit = 5000
-        expected.limitTypeValue = .mxIP
+        expected.limitType = .mxIP
         expected.tls = .preferred
         expected.bounceVerification = true
-        expected.ipPreferenceValue = .ipv6Preferred
+        expected.ipPreference = .ipv6Preferred
         #expect(defaults == expected)
     }
 

@@ -26,6 +26,7 @@ import Testing
         host.last5XX = "550 5.1.1 <nobody@example.com>: Recipient address rejected"
         host.last5XXTime = LogTime(year: 2026, month: 9, day: 22, hour: 8, minute: 30, second: 5)
         host.up = true
+        host.deletedRecipients = 3
         state.hosts["example.com"] = host
         try MailLogStateFile.save(state, to: CounterMark.statePath(dataDirectory: data))
         try shell.commit { $0.destinations.append(DestinationEntry(domain: "example.com", tls: .requiredVerify)) }
@@ -52,9 +53,12 @@ import Testing
               Soft Bounced Events                 2
               Completed Recipients                1,235
               Hard Bounced Recipients             1
+                DNS Hard Bounces                  0
                 5XX Hard Bounces                  1
                 Filter Hard Bounces               0
+                Other Hard Bounces                0
               Delivered Recipients                1,234
+              Deleted Recipients                  3
             Gauges:
               Active Recipients                   1
               Unattempted Recipients              0

@@ -23,11 +23,11 @@ import Testing
         entry.maxMessagesPerConnection = Int.min
         entry.recipientLimit = -1
         entry.recipientLimitPeriod = 0
-        entry.limitType = ""
-        entry.limitApplies = "system"
+        entry.limitType = .mxIP
+        entry.limitApplies = .virtualGateway
         entry.bounceVerification = false
         entry.bounceProfile = "Default"
-        entry.ipPreference = "IPv4 Only"
+        entry.ipPreference = .ipv6Required
         configuration.destinations = [entry, DestinationEntry(domain: "plain.example.com")]
         configuration.certificateAuthorities.customCertificatesPEM = ["x", "y"]
         configuration.destinationDefaults.requiredTLSAlert = true
@@ -124,4 +124,20 @@ import Testing
         }
     }
 
+}
+
+/// The destination settings are enums stored as their words; a word this version does not know reads
+/// as the setting's fallback instead of making the revision unreadable (issue 9).
+@Suite struct TolerantSettingsTests {
+    @Test func unknownStoredWordsReadAsTheFallback() throws {
+        let json = """
+            {"domain":"a.example","limitType":"per-galaxy","limitApplies":"VG","ipPreference":"IPv9 Only"}
+            """
+        let entry = try JSONDecoder().decode(DestinationEntry.self, from: Data(json.utf8))
+        #expect(entry.limitType == .host)
+        #expect(entry.limitApplies == .virtualGateway)
+        #expect(entry.ipPreference == .ipv4Preferred)
+        let written = String(decoding: try JSONEncoder().encode(entry), as: UTF8.self)
+        #expect(written.contains("\"limitApplies\":\"VG\""))
+    }
 }
