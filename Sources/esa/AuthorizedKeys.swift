@@ -52,9 +52,10 @@ struct SSHAuthorizedKeys: ParsableCommand {
         }
         let configuration: ApplianceConfiguration
         do {
+            let now: @Sendable () -> Date = { Date() }
             let store = try RevisionStore(
                 path: directory.storePath,
-                clock: { Date() },
+                clock: now,
                 createIfMissing: false,
                 readOnly: true,
                 sealer: SecretKeyFile(path: url.appendingPathComponent("secret.key").path)
