@@ -83,6 +83,14 @@ public struct GatewayPart: ServicePart {
                     for await snapshot in context.configurations() {
                         let report = await controller.apply(snapshot)
                         onApply?(report, snapshot.configuration)
+                        // Postfix runs this configuration: what `mailconfig` left in the outbox goes out.
+                        if report.failure == nil {
+                            Outbox.deliver(
+                                dataDirectory: context.dataDirectory.path,
+                                instance: instance,
+                                systemLog: context.systemLog
+                            )
+                        }
                     }
                 }
                 try await group.next()

@@ -6,7 +6,7 @@ import Testing
 
 /// The shell's gateway commands against a real `esa serve` and Postfix (root; a namespace of its own,
 /// `gc-…`): `status` and `status detail` show a deferred message, `delivernow` releases it at once
-/// (the retry timers are long), `mailconfig` mails through the gateway, `hoststatus` shows what the
+/// (the retry timers are long), `mailconfig` mails through the gateway (and from the outbox once it runs), `hoststatus` shows what the
 /// mail log counted and the MX records, `tlsverify` finds the MX
 /// through the system resolver (dnsmasq in the namespace).
 @Suite(.serialized) struct LiveGatewayCommandsTests {
@@ -41,6 +41,13 @@ import Testing
         #expect(before.status == 3)
         #expect(before.output.contains("line 1: The mail gateway is not running (start it with \"esa serve\")."))
 
+        // mailconfig without esa serve: the message waits in the outbox.
+        let waiting = try Self.esa(run, "mailconfig early@late.test")
+        #expect(waiting.status == 0, "\(waiting.output)")
+        #expect(waiting.output.contains("The mail gateway is not running (start it with \"esa serve\")."))
+        let outbox = run.directory.url.path + "/outbox"
+        #expect((try? FileManager.default.contentsOfDirectory(atPath: outbox))?.count == 1)
+
         let revision = try run.commit("late.test in clear if it must") { configuration in
             configuration.destinations.append(DestinationEntry(domain: "late.test", tls: .preferred))
         }
@@ -57,17 +64,25 @@ import Testing
             ]
         )
         #expect(submitted.succeeded, "\(submitted.output)")
-        try waitUntil("the message is deferred", timeout: .seconds(60)) {
-            try Self.queue(run).contains("\"queue_name\": \"deferred\"")
+        // The outbox's message went to Postfix with the first apply; both are deferred.
+        do {
+            try waitUntil("both messages are deferred", timeout: .seconds(60)) {
+                try Self.queue(run).components(separatedBy: "\"queue_name\": \"deferred\"").count == 3
+            }
+        } catch {
+            Issue.record("\(error)\nqueue: \(try Self.queue(run))\nsystem log: \(contents(run.systemLog))")
+            throw error
         }
+        #expect((try? FileManager.default.contentsOfDirectory(atPath: outbox))?.isEmpty == true)
+        #expect(contents(run.systemLog).contains("was handed to the gateway for early@late.test"))
 
         let status = try Self.esa(run, "status detail")
         #expect(status.status == 0, "\(status.output)")
         let lines = status.output.split(separator: "\n").map { String($0) }
         #expect(lines.contains("System status:                 Online"), "\(status.output)")
         #expect(!status.output.contains("Oldest Message:                No Messages"))
-        #expect(lines.contains { $0.hasPrefix("    Attempted Recipients ") && $0.hasSuffix(" 1") }, "\(status.output)")
-        #expect(lines.contains { $0.hasPrefix("    Active Recipients ") && $0.hasSuffix(" 1") })
+        #expect(lines.contains { $0.hasPrefix("    Attempted Recipients ") && $0.hasSuffix(" 2") }, "\(status.output)")
+        #expect(lines.contains { $0.hasPrefix("    Active Recipients ") && $0.hasSuffix(" 2") })
         #expect(lines.contains { $0.hasPrefix("  Configuration revision \(revision) applied ") }, "\(status.output)")
         #expect(
             lines.contains(
@@ -80,8 +95,8 @@ import Testing
         let flushed = try Self.esa(run, "delivernow late.test")
         #expect(flushed.status == 0, "\(flushed.output)")
         #expect(flushed.output.hasSuffix("\nRescheduling all messages to late.test for immediate delivery.\n"))
-        try waitUntil("delivernow delivers the deferred message", timeout: .seconds(60)) {
-            contents(mxLog).contains("< Subject: waiting")
+        try waitUntil("delivernow delivers the deferred messages", timeout: .seconds(60)) {
+            contents(mxLog).contains("< Subject: waiting") && contents(mxLog).contains("< RCPT TO:<early@late.test>")
         }
         try waitUntil("the queue is empty", timeout: .seconds(30)) { try Self.queue(run).isEmpty }
         let empty = try Self.esa(run, "delivernow example.org")
@@ -92,7 +107,7 @@ import Testing
         #expect(mailed.status == 0, "\(mailed.output)")
         #expect(mailed.output.hasSuffix("\nThe configuration file has been sent to admin@late.test.\n"))
         try waitUntil("the configuration file arrives", timeout: .seconds(60)) {
-            contents(mxLog).contains("< Subject: Configuration file esa-")
+            contents(mxLog).components(separatedBy: "< Subject: Configuration file esa-").count == 3
         }
         #expect(contents(mxLog).contains("< Content-Disposition: attachment; filename=\"esa-"))
 
@@ -100,7 +115,7 @@ import Testing
         var hostStatus = ""
         try waitUntil("the mail log counts both deliveries to late.test", timeout: .seconds(30)) {
             hostStatus = try Self.esa(run, "hoststatus late.test", inNamespace: true).output
-            return hostStatus.contains("\n  Delivered Recipients                2\n")
+            return hostStatus.contains("\n  Delivered Recipients                3\n")
         }
         for line in [
             "Host mail status for: 'late.test'", "Host up/down:         up", "  10  mx.late.test", "      127.0.0.3",
