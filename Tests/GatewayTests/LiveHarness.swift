@@ -3,6 +3,7 @@ import Certificates
 import ConfigStore
 import Foundation
 import Gateway
+import Synchronization
 import TestSupport
 import Testing
 
@@ -13,14 +14,18 @@ import Glibc
 /// A network namespace of its own (`gw-t{pid}-{n}`, loopback up, a resolv.conf naming the namespace's
 /// dnsmasq), removed with everything started in it.
 final class LiveNamespace: @unchecked Sendable {
-    nonisolated(unsafe) private static var counter = 0
+    /// Suites run in parallel: each namespace needs its own number.
+    private static let counter = Mutex(0)
     let name: String
     private var children: [ChildProcess] = []
 
     /// `prefix` names the namespace (`{prefix}{pid}-{n}`): each suite keeps to its own.
     init(prefix: String = "gw-t") throws {
-        Self.counter += 1
-        name = "\(prefix)\(getpid())-\(Self.counter)"
+        let number = Self.counter.withLock { counter in
+            counter += 1
+            return counter
+        }
+        name = "\(prefix)\(getpid())-\(number)"
         try Self.must(["/usr/sbin/ip", "netns", "add", name])
         try Self.must(["/usr/sbin/ip", "-n", name, "link", "set", "lo", "up"])
         try FileManager.default.createDirectory(atPath: "/etc/netns/\(name)", withIntermediateDirectories: true)
