@@ -32,7 +32,18 @@ struct AutomationOverEndpointTests {
     )
     func scpUploadThenCertconfigImportAndCommitOverSSHTT() async throws {
         let harness = try await EndpointHarness(port: 22412)
-        defer { harness.shutDownLater() }
+        // Stopped with await, not a blocking defer: this suite runs next to SSHEndpointTests, and two
+        // blocking waits at once would hold every cooperative thread the stop needs.
+        do {
+            try await deploy(harness)
+        } catch {
+            await harness.shutDown()
+            throw error
+        }
+        await harness.shutDown()
+    }
+
+    private func deploy(_ harness: EndpointHarness) async throws {
         let pfx = try Self.pkcs12(in: harness.folder)
         let upload = try harness.scp([pfx.path, "alice@127.0.0.1:/configuration/esacert.pfx"])
         #expect(upload.status == 0, "\(upload.stderr)")
