@@ -27,9 +27,11 @@ let package = Package(
         .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0"),
         .systemLibrary(name: "CResolv"),
 
+        // The one DNS host-name rule (configuration, certificates and commands alike).
+        .target(name: "DomainNames", swiftSettings: strict),
         // Configuration as plain values.
         // libxml2's SAX parser reads configuration files (XMLTree.swift only).
-        .target(name: "ApplianceConfig", dependencies: ["CLibXML2"], swiftSettings: strict),
+        .target(name: "ApplianceConfig", dependencies: ["CLibXML2", "DomainNames"], swiftSettings: strict),
         // Revisions on SQLite.
         .target(
             name: "ConfigStore",
@@ -39,7 +41,7 @@ let package = Package(
         // OpenSSL, owned pointers; only module importing COpenSSL.
         .target(name: "OpenSSLSupport", dependencies: ["COpenSSL"], swiftSettings: strict),
         // C-free certificate API.
-        .target(name: "Certificates", dependencies: ["OpenSSLSupport"], swiftSettings: strict),
+        .target(name: "Certificates", dependencies: ["OpenSSLSupport", "DomainNames"], swiftSettings: strict),
         // tlsverify's SMTP + STARTTLS client and the verify algorithm; the system resolver (MX).
         .target(
             name: "TLSClient",

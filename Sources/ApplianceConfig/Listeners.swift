@@ -1,3 +1,4 @@
+import DomainNames
 import Foundation
 
 /// Public listeners accept mail for the domains of their RAT; private ones relay for their hosts.
@@ -494,13 +495,13 @@ public enum HostAccessMember {
             return (-10...10).contains(low) && (-10...10).contains(high) && low <= high
         }
         if member.hasPrefix("dnslist[") && member.hasSuffix("]") {
-            return HostName.isFullyQualified(String(member.dropFirst(8).dropLast()))
+            return HostnameRules.isFQDN(String(member.dropFirst(8).dropLast()))
         }
         if member.contains(":") { return isIPv6(member) }
         if member.first.map({ $0.isASCII && $0.isNumber }) == true, isIPv4Form(member) { return true }
         let name = member.hasPrefix(".") ? String(member.dropFirst()) : member
         let lastLabel = name.split(separator: ".").last ?? ""
-        return HostName.isFullyQualified(name) && lastLabel.contains(where: \.isLetter)
+        return HostnameRules.isFQDN(name) && lastLabel.contains(where: \.isLetter)
     }
 
     private static func octet(_ text: Substring) -> Int? {

@@ -1,3 +1,4 @@
+import DomainNames
 import Foundation
 
 /// The Recipient Access Table as RCPTACCESS PRINT shows it: each pattern on its own line, followed
@@ -46,7 +47,7 @@ public enum RecipientAccessText {
                 throw HostAccessTextError(line: line, problem: "nothing may follow the ALL entry")
             }
             let domain = body.hasPrefix(".") ? String(body.dropFirst()) : body
-            guard body == "ALL" || HostName.isFullyQualified(domain) else {
+            guard body == "ALL" || HostnameRules.isFQDN(domain) else {
                 throw HostAccessTextError(line: line, problem: "invalid domain \"\(body)\"")
             }
             if entries.contains(where: { $0.pattern.caseInsensitiveCompare(body) == .orderedSame }) {

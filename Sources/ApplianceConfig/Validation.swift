@@ -1,25 +1,4 @@
-/// Host name rules shared by every command (certconfig.md §8 row 6).
-public enum HostName {
-    /// 2–127 labels of 1–63 letters, digits or hyphens, no hyphen at either end of a label,
-    /// at most 253 characters; with `allowWildcard`, an optional leading `*.`.
-    public static func isFullyQualified(_ name: String, allowWildcard: Bool = false) -> Bool {
-        var body = Substring(name)
-        if allowWildcard && body.hasPrefix("*.") { body = body.dropFirst(2) }
-        guard !body.isEmpty, body.utf8.count <= 253 else { return false }
-        let labels = body.split(separator: ".", omittingEmptySubsequences: false)
-        guard (2...127).contains(labels.count) else { return false }
-        for label in labels {
-            guard (1...63).contains(label.utf8.count), label.first != "-", label.last != "-" else { return false }
-            for byte in label.utf8 {
-                let ok =
-                    (byte >= 0x61 && byte <= 0x7a) || (byte >= 0x41 && byte <= 0x5a) || (byte >= 0x30 && byte <= 0x39)
-                    || byte == 0x2d
-                guard ok else { return false }
-            }
-        }
-        return true
-    }
-}
+import DomainNames
 
 /// A problem found by `validate()`: `Error: {section}: {object}: {problem}`.
 public struct ValidationIssue: Sendable, Equatable, CustomStringConvertible {
@@ -42,7 +21,7 @@ extension ApplianceConfiguration {
     /// certificate commands.
     public func validate() -> [ValidationIssue] {
         var issues: [ValidationIssue] = []
-        if !HostName.isFullyQualified(hostname) {
+        if !HostnameRules.isFQDN(hostname) {
             issues.append(.init(section: "sethostname", object: hostname, problem: "invalid host name"))
         }
         func checkProfile(_ name: String?, section: String, object: String) {
@@ -71,7 +50,7 @@ extension ApplianceConfiguration {
                     )
                 )
             }
-            if !HostName.isFullyQualified(interface.hostname) {
+            if !HostnameRules.isFQDN(interface.hostname) {
                 issues.append(
                     .init(
                         section: "interfaceconfig",

@@ -1,4 +1,5 @@
 import ApplianceConfig
+import DomainNames
 import Shell
 
 /// `alertconfig` (other-commands.md §5): who receives email alerts of which class and severity, and
@@ -186,7 +187,7 @@ public struct AlertConfigCommand: DeclaredCommand {
 enum EmailAddress {
     static func isValid(_ text: String) -> Bool {
         let parts = text.split(separator: "@", omittingEmptySubsequences: false)
-        guard parts.count == 2, HostName.isFullyQualified(String(parts[1])) else { return false }
+        guard parts.count == 2, HostnameRules.isFQDN(String(parts[1])) else { return false }
         let local = parts[0]
         let specials = Set("!#$%&'*+/=?^_`{|}~-")
         guard (1...64).contains(local.utf8.count), local.first != ".", local.last != ".", !local.contains("..")

@@ -1,4 +1,5 @@
 import ApplianceConfig
+import DomainNames
 import Shell
 
 /// Choosing the certificate profile of a service (HTTPS of an interface, LDAP, web security):
@@ -144,7 +145,7 @@ enum InterfaceValues {
 
     /// An interface host name: a fully qualified name, stored in lower case.
     static func hostname(_ text: String) -> Result<String, ShellError> {
-        guard HostName.isFullyQualified(text) else {
+        guard HostnameRules.isFQDN(text) else {
             return .failure(
                 .invalidInput(
                     "Invalid hostname \"\(text)\". Enter a fully qualified host name, such as mail.example.com."

@@ -292,7 +292,7 @@ enum ListenerText {
         var domains: [String] = []
         for item in commaList(text) {
             let body = item.hasPrefix(".") ? String(item.dropFirst()) : item
-            guard HostName.isFullyQualified(body) else {
+            guard HostnameRules.isFQDN(body) else {
                 return .failure(
                     .invalidInput(
                         "Invalid domain \"\(item)\". Enter host names such as example.com or partial host names "

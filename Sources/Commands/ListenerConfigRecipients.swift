@@ -1,4 +1,5 @@
 import ApplianceConfig
+import DomainNames
 import Shell
 
 /// listenerconfig EDIT → RCPTACCESS (listenerconfig.md §3): the Recipient Access Table, ending with `ALL`.
@@ -102,7 +103,7 @@ enum RecipientAccessOperations {
     /// A host name or partial host name not yet in the table.
     static func checkNewPattern(_ text: String, in table: [RecipientAccessEntry]) -> Result<String, ShellError> {
         let body = text.hasPrefix(".") ? String(text.dropFirst()) : text
-        guard HostName.isFullyQualified(body) else {
+        guard HostnameRules.isFQDN(body) else {
             return .failure(
                 .invalidInput(
                     "Invalid domain \"\(text)\". Enter host names such as example.com or partial host names "

@@ -1,4 +1,5 @@
 import ApplianceConfig
+import DomainNames
 import Shell
 
 /// `sethostname` (other-commands.md §1). The prompt shows the new name once it is committed.
@@ -32,7 +33,7 @@ public struct SetHostnameCommand: DeclaredCommand {
     }
 
     static func check(_ text: String) -> Result<String, ShellError> {
-        guard HostName.isFullyQualified(text) else {
+        guard HostnameRules.isFQDN(text) else {
             return .failure(
                 .invalidInput(
                     "Invalid hostname \"\(text)\". Enter a fully qualified host name, such as mail.example.com."

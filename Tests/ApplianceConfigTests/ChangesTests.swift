@@ -1,4 +1,5 @@
 import ApplianceConfig
+import DomainNames
 import Foundation
 import Testing
 
@@ -126,13 +127,13 @@ private func sample() -> ApplianceConfiguration {
 
 @Suite struct ValidationTests {
     @Test(arguments: ["mail.example.com", "a.b", "x-1.example.org"])
-    func validHostNames(_ name: String) { #expect(HostName.isFullyQualified(name)) }
+    func validHostNames(_ name: String) { #expect(HostnameRules.isFQDN(name)) }
 
     @Test(arguments: ["example", "-a.example.com", "a-.example.com", "a..b", "mail_1.example.com", "", "*.example.com"])
-    func invalidHostNames(_ name: String) { #expect(!HostName.isFullyQualified(name)) }
+    func invalidHostNames(_ name: String) { #expect(!HostnameRules.isFQDN(name)) }
 
     @Test func wildcardOnlyWhereAllowed() {
-        #expect(HostName.isFullyQualified("*.example.com", allowWildcard: true))
+        #expect(HostnameRules.isFQDN("*.example.com", allowWildcard: true))
     }
 
     @Test func bindingToAMissingProfileIsAnError() {

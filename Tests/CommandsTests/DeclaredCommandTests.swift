@@ -1,5 +1,6 @@
 import ApplianceConfig
 import Commands
+import DomainNames
 import Shell
 import TestSupport
 import Testing
@@ -148,5 +149,31 @@ import Testing
 
             """
         )
+    }
+}
+
+/// One DNS-name rule (issue 9): the configuration's host names follow the same rule as certificate
+/// names, so an all-digit last label (an IPv4 address) is a host name for neither.
+@Suite struct OneHostNameRuleTests {
+    @Test func anAllDigitLastLabelIsRefusedEverywhere() throws {
+        let shell = try TestShell()
+        let result = try shell.run(
+            """
+            sethostname mail.example.123
+            interfaceconfig new Lab 10.0.0.5/24 192.168.1.2
+
+            """,
+            continueOnError: true
+        )
+        expectTranscript(
+            result.errorOutput,
+            """
+            line 1: Invalid hostname "mail.example.123". Enter a fully qualified host name, such as mail.example.com.
+            line 2: Invalid hostname "192.168.1.2". Enter a fully qualified host name, such as mail.example.com.
+
+            """
+        )
+        #expect(!HostnameRules.isFQDN("mail.example.123") && !HostnameRules.isFQDN("192.168.1.2"))
+        #expect(HostnameRules.isFQDN("mail.example.com") && HostnameRules.isFQDN("*.example.com", allowWildcard: true))
     }
 }

@@ -1,10 +1,11 @@
-/// Host name syntax checks (certconfig.md §8 row 6).
+/// The host-name rule of the whole appliance (certconfig.md §8 row 6): host names of the
+/// configuration, certificate names and the names commands look up all follow it.
 public enum HostnameRules {
     /// Whether `name` is a fully qualified domain name: 2–127 labels of 1–63 ASCII letters, digits
     /// or hyphens, no hyphen at either end of a label, at most 253 characters in all, optionally
     /// preceded by `*.` when `allowWildcard` (the rest must then be an FQDN itself). The last label
     /// must not be all digits, so that IPv4 addresses are not taken for names.
-    public static func isFQDN(_ name: String, allowWildcard: Bool) -> Bool {
+    public static func isFQDN(_ name: String, allowWildcard: Bool = false) -> Bool {
         isDNSName(name, allowWildcard: allowWildcard, minimumLabels: 2)
     }
 
