@@ -140,6 +140,6 @@ extension ApplianceConfiguration {
 
     /// The certificate profile with this name, ignoring case.
     public func certificate(named name: String) -> CertificateProfileRecord? {
-        certificates.first { $0.name.caseInsensitiveCompare(name) == .orderedSame }
+        certificates.first { ProfileName(name).names($0.name) }
     }
 }

@@ -53,7 +53,7 @@ struct CertificateBinding: Equatable {
 
     /// The bindings that use `name` (ignoring case).
     static func uses(of name: String, in config: ApplianceConfiguration) -> [CertificateBinding] {
-        all(in: config).filter { $0.profile?.caseInsensitiveCompare(name) == .orderedSame }
+        all(in: config).filter { ProfileName(name).names($0.profile) }
     }
 }
 
@@ -81,7 +81,7 @@ enum CertConfigServices {
     /// DELETE: refused for Demo and for a profile in use; asks before removing.
     static func delete(_ session: Session) throws {
         let profile = try CertConfigSupport.chooseProfile(session, "Select the certificate you wish to delete:")
-        if profile.name.caseInsensitiveCompare(ApplianceConfiguration.demoProfileName) == .orderedSame {
+        if ProfileName(profile.name).isDemo {
             throw ShellError.actionFailed("The Demo certificate cannot be deleted.")
         }
         let uses = CertificateBinding.uses(of: profile.name, in: session.configuration)
@@ -98,7 +98,7 @@ enum CertConfigServices {
             )
         else { return }
         session.stage { config in
-            config.certificates.removeAll { $0.name.caseInsensitiveCompare(profile.name) == .orderedSame }
+            config.certificates.removeAll { ProfileName(profile.name).names($0.name) }
         }
         session.dialog.block(["Certificate profile \"\(profile.name)\" deleted."])
     }

@@ -15,7 +15,7 @@ enum CertificateRules {
 
     /// Whether `profile` is the Demo profile.
     static func isDemo(_ profile: String?) -> Bool {
-        profile?.caseInsensitiveCompare(ApplianceConfiguration.demoProfileName) == .orderedSame
+        ProfileName.demo.names(profile)
     }
 
     /// The Common Name followed by the DNS subject alternative names, without repeats.

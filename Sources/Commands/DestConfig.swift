@@ -143,7 +143,7 @@ enum DestConfigText {
     /// Whether the global outbound certificate is the Demo one.
     static func usesDemo(_ configuration: ApplianceConfiguration) -> Bool {
         guard let name = configuration.destinationDefaults.outboundCertificate else { return false }
-        return name.caseInsensitiveCompare(ApplianceConfiguration.demoProfileName) == .orderedSame
+        return ProfileName(name).isDemo
     }
 
     static func invalidDomain(_ text: String) -> ShellError {

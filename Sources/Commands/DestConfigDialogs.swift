@@ -293,7 +293,7 @@ enum DestConfigDialogs {
             } ?? 0
         let choice = try dialog.choose(["Please choose the certificate to apply:"], items: names, default: currentIndex)
         let certificate = names[choice]
-        let isDemo = certificate.caseInsensitiveCompare(ApplianceConfiguration.demoProfileName) == .orderedSame
+        let isDemo = ProfileName(certificate).isDemo
         if isDemo && !wasDemo { dialog.block(DestConfigText.demoWarning) }
         let alert = try dialog.yesNo(
             "Do you want to send an alert when a required TLS connection fails?",

@@ -36,7 +36,7 @@ enum ServiceCertificateChoice {
 
     /// Prints the Demo warning when `name` is the Demo profile.
     static func warnIfDemo(_ name: String, in session: Session) {
-        if name.caseInsensitiveCompare(ApplianceConfiguration.demoProfileName) == .orderedSame {
+        if ProfileName(name).isDemo {
             session.dialog.block(demoWarning)
         }
     }

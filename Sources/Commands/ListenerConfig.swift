@@ -117,7 +117,7 @@ struct ListenerMenus {
         if try dialog.yesNo("Would you like to change the default host access policy?", default: false) {
             listener.hostAccess.defaults = try PolicyParametersDialog(
                 dialog: dialog,
-                demoCertificate: listener.certificate == ApplianceConfiguration.demoProfileName
+                demoCertificate: ProfileName.demo.names(listener.certificate)
             ).defaults(listener.hostAccess.defaults)
         }
         let created = listener

@@ -195,7 +195,7 @@ struct HostAccessEditor {
         }
     }
 
-    private var isDemo: Bool { listener.listener?.certificate == ApplianceConfiguration.demoProfileName }
+    private var isDemo: Bool { ProfileName.demo.names(listener.listener?.certificate) }
 
     // MARK: DELETE, MOVE, DEFAULT, CLEAR
 

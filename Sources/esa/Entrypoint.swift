@@ -14,7 +14,7 @@ struct Esa: AsyncParsableCommand {
             2 I/O error, 3 an action failed, 4 invalid input, 64 a bad option.
             """,
         version: "esa \(ApplianceInfo.version)",
-        subcommands: [Serve.self]
+        subcommands: [Serve.self, SSHAuthorizedKeys.self]
     )
 
     @OptionGroup var data: DataDirectoryOption
@@ -55,11 +55,21 @@ struct Esa: AsyncParsableCommand {
         }
     }
 
+    /// Under a forced command (`command=` of `esa ssh-authorized-keys`, `ForceCommand`) sshd runs
+    /// `esa --user NAME` and passes what the client asked for in `SSH_ORIGINAL_COMMAND`: run it like
+    /// `-c` (scp included). An interactive login has none.
+    var forcedCommand: String? {
+        guard script == nil, let original = ProcessInfo.processInfo.environment["SSH_ORIGINAL_COMMAND"],
+            !original.isEmpty
+        else { return nil }
+        return original
+    }
+
     func run() throws {
         let launch = Launch(
             dataDirectory: dataDir,
             user: user,
-            commands: commands,
+            commands: commands ?? forcedCommand,
             script: script,
             continueOnError: continueOnError,
             idleTimeoutMinutes: idleTimeout,

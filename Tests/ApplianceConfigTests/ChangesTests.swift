@@ -150,3 +150,18 @@ private func sample() -> ApplianceConfiguration {
         #expect(sample().validate().isEmpty)
     }
 }
+
+/// Profile names compare ignoring case everywhere (issue 9): one value type does the folding.
+@Suite struct ProfileNameTests {
+    @Test func profileNamesFoldCaseButShowAsStored() {
+        #expect(ProfileName("DEMO").isDemo)
+        #expect(ProfileName.demo.names("demo") && !ProfileName.demo.names(nil) && !ProfileName.demo.names("Demo2"))
+        #expect(Set([ProfileName("Mail_Example"), ProfileName("mail_example")]).count == 1)
+        #expect(ProfileName("Mail_Example").description == "Mail_Example")
+        var configuration = ApplianceConfiguration.factory(demo: nil)
+        configuration.certificates.append(
+            CertificateProfileRecord(name: "Mail_Example", certificatePEM: "", privateKeyPEM: "")
+        )
+        #expect(configuration.certificate(named: "MAIL_EXAMPLE")?.name == "Mail_Example")
+    }
+}
