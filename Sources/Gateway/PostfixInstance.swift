@@ -48,6 +48,27 @@ public struct PostfixInstance: Sendable {
         }
     }
 
+    /// Postfix's daemons open files under the data directory as the `postfix` user, so every folder
+    /// above it must let other users pass (`o+x`). The first one that does not, or nil; the message
+    /// says what to do (a data directory under /root fails this way).
+    public static func unreachableReason(dataDirectory: String) -> String? {
+        let postfixUID = getpwnam("postfix")?.pointee.pw_uid
+        var ancestor = ""
+        let components = dataDirectory.split(separator: "/").dropLast()
+        for component in [""] + components.map(String.init) {
+            ancestor = component.isEmpty ? "/" : (ancestor == "/" ? "/" : ancestor + "/") + component
+            var info = stat()
+            guard stat(ancestor, &info) == 0 else { continue }
+            if info.st_mode & 0o001 == 0 && info.st_uid != postfixUID {
+                let mode = String(info.st_mode & 0o777, radix: 8)
+                return "Postfix (user postfix) cannot reach the data directory \(dataDirectory): \(ancestor) is "
+                    + "closed to other users (mode \(mode)). Use a data directory outside it (--data-dir /srv/esa) "
+                    + "or run chmod o+x \(ancestor)."
+            }
+        }
+        return nil
+    }
+
     static func makeDirectory(_ path: String, mode: mode_t) throws {
         if mkdir(path, mode) != 0 && errno != EEXIST { throw GatewayError.io(path, errno) }
     }
@@ -61,7 +82,13 @@ public struct PostfixInstance: Sendable {
         var names: Set<String> = []
         for file in rendered.files {
             names.insert(file.name)
-            try writeAtomically(directory + "/" + file.name, file.contents, mode: file.secret ? 0o600 : 0o644)
+            let path = directory + "/" + file.name
+            let mode: mode_t = file.secret ? 0o600 : 0o644
+            // An unchanged file keeps its modification time: Postfix's commands wait until main.cf
+            // has been left alone for a second or two before they read it, which would hold every
+            // reload after a commit that changed only a certificate.
+            if Self.holds(path, file.contents, mode: mode) { continue }
+            try writeAtomically(path, file.contents, mode: mode)
         }
         for folder in ["", "certs/"] {
             guard let entries = try? FileManager.default.contentsOfDirectory(atPath: directory + "/" + folder) else {
@@ -71,6 +98,16 @@ public struct PostfixInstance: Sendable {
                 unlink(directory + "/" + folder + entry)
             }
         }
+    }
+
+    /// Whether `path` already has exactly `contents` and `mode`.
+    static func holds(_ path: String, _ contents: String, mode: mode_t) -> Bool {
+        var info = stat()
+        guard stat(path, &info) == 0, info.st_mode & 0o7777 == mode,
+            info.st_size == off_t(contents.utf8.count),
+            let data = FileManager.default.contents(atPath: path)
+        else { return false }
+        return data.elementsEqual(contents.utf8)
     }
 
     /// Writes `contents` to `path` through a temporary file and a rename.

@@ -133,6 +133,11 @@ struct Serve: AsyncParsableCommand {
         } catch {
             return fail("The configuration store cannot be opened: \(error).", .ioError)
         }
+        if gatewayProblem == nil, let unreachable = PostfixInstance.unreachableReason(dataDirectory: url.path) {
+            guard sshListen != nil else { return fail(unreachable, .actionFailed) }
+            say("the gateway does not run: \(unreachable) Only the SSH endpoint runs.")
+            gatewayProblem = unreachable
+        }
         let esa = dataDir == nil ? "esa" : "esa --data-dir \(url.path)"
         let watcher = StoreWatcher(store: store)
         let context = ServiceContext(dataDirectory: url, clock: clock, watcher: watcher)

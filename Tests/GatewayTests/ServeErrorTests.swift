@@ -44,6 +44,25 @@ import Glibc
         #expect(outcome.status == 3)
     }
 
+    @Test func aDataDirectoryPostfixCannotReachIsNamedInOneLineAndExits3() throws {
+        guard try LiveGateway.available() else { return }
+        guard let binary = EsaBinary.url else { throw EsaProcess.NotBuilt() }
+        let parent = try TemporaryDirectory()
+        chmod(parent.url.path, 0o700)
+        let data = parent.url.path + "/esa"
+        let outcome = try ChildProcess.run(
+            [binary.path, "serve", "--ssh", "off", "--data-dir", data],
+            timeout: .seconds(30)
+        )
+        #expect(
+            outcome.output
+                == "esa: Postfix (user postfix) cannot reach the data directory \(data): \(parent.url.path) is closed "
+                + "to other users (mode 700). Use a data directory outside it (--data-dir /srv/esa) or run chmod o+x "
+                + "\(parent.url.path).\n"
+        )
+        #expect(outcome.status == 3)
+    }
+
     /// What `220` the listener on 127.0.0.1:2525 says.
     static func banner(_ run: LiveGatewayRun) throws -> String {
         let probe = try run.namespace.run(
