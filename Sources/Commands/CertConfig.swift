@@ -151,10 +151,17 @@ enum CertConfigSupport {
     }
 
     /// Numbered choice of a profile (EDIT, EXPORT, DELETE).
-    static func chooseProfile(_ session: Session, _ question: String) throws -> CertificateProfileRecord {
+    /// A numbered choice of the profiles; with `skippingDemo`, an empty answer takes the first profile
+    /// that is not Demo (DELETE: the default is never the one that cannot be deleted).
+    static func chooseProfile(
+        _ session: Session,
+        _ question: String,
+        skippingDemo: Bool = false
+    ) throws -> CertificateProfileRecord {
         let profiles = session.configuration.certificates
         guard !profiles.isEmpty else { throw ShellError.actionFailed("There are no certificate profiles.") }
-        let index = try session.dialog.choose([question], items: profiles.map(\.name))
+        let preferred = skippingDemo ? profiles.firstIndex { !ProfileName($0.name).isDemo } : nil
+        let index = try session.dialog.choose([question], items: profiles.map(\.name), default: preferred ?? 0)
         return profiles[index]
     }
 

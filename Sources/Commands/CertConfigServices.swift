@@ -80,7 +80,11 @@ enum CertConfigServices {
 
     /// DELETE: refused for Demo and for a profile in use; asks before removing.
     static func delete(_ session: Session) throws {
-        let profile = try CertConfigSupport.chooseProfile(session, "Select the certificate you wish to delete:")
+        let profile = try CertConfigSupport.chooseProfile(
+            session,
+            "Select the certificate you wish to delete:",
+            skippingDemo: true
+        )
         if ProfileName(profile.name).isDemo {
             throw ShellError.actionFailed("The Demo certificate cannot be deleted.")
         }

@@ -73,7 +73,7 @@ enum DestConfigDialogs {
                     default: entry.recipientLimitPeriod ?? 60
                 ),
                 let limit = try dialog.askNumber(
-                    ["Enter the max number of recipients per \(minutes) minutes for \"\(domain)\"."],
+                    ["Enter the max number of recipients per \(counted(minutes, "minute")) for \"\(domain)\"."],
                     range: 1...DestinationLimits.recipients.upperBound,
                     default: entry.recipientLimit.flatMap { $0 > 0 ? $0 : nil }
                 )
@@ -242,7 +242,9 @@ enum DestConfigDialogs {
                     default: defaults.recipientLimitPeriod
                 ),
                 let limit = try dialog.askNumber(
-                    ["Enter the max number of recipients per \(minutes) minutes for the default destination."],
+                    [
+                        "Enter the max number of recipients per \(counted(minutes, "minute")) for the default destination."
+                    ],
                     range: 1...DestinationLimits.recipients.upperBound,
                     default: defaults.recipientLimit > 0 ? defaults.recipientLimit : nil
                 )

@@ -160,7 +160,7 @@ enum DestConfigReports {
     }
 
     private static func recipientText(_ limit: Int, _ minutes: Int) -> String {
-        limit == 0 ? "None" : "\(limit) per \(minutes) minutes"
+        limit == 0 ? "None" : "\(limit) per \(counted(minutes, "minute"))"
     }
 }
 

@@ -1,6 +1,7 @@
 import ApplianceConfig
 import Certificates
 import Shell
+import Synchronization
 import TLSClient
 
 /// `tlsverify` (other-commands.md §7): whether delivery to a domain would pass the Verify algorithm
@@ -111,7 +112,7 @@ public struct TLSVerifyCommand: DeclaredCommand {
                 keyPEM: profile.privateKeyPEM
             )
         }
-        let probe = TLSProbe(
+        var probe = TLSProbe(
             domain: domain,
             host: destination.host,
             port: destination.port,
@@ -122,8 +123,24 @@ public struct TLSVerifyCommand: DeclaredCommand {
             now: session.clock.now(),
             stepTimeout: timeout
         )
+        // Ctrl-C (the interrupt flag) stops the probe while it waits for the peer.
+        let interrupt = InterruptLatch()
+        probe.isCancelled = { interrupt.seen }
         let console = session.console
         let verified = probe.run { line in console.write(TerminalSafe.escaped(line) + "\n") }
+        if interrupt.seen { throw DialogAbort.interrupted }
         guard verified else { throw ShellError.actionFailed("TLS verification for \(domain) failed.") }
+    }
+}
+
+/// Remembers a Ctrl-C once taken from `Interrupts` (which clears its flag when read).
+final class InterruptLatch: Sendable {
+    private let taken = Mutex(false)
+
+    var seen: Bool {
+        taken.withLock { taken in
+            if !taken && Interrupts.take() { taken = true }
+            return taken
+        }
     }
 }

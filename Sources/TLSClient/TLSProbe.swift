@@ -33,6 +33,9 @@ public struct TLSProbe: Sendable {
     public var now: Date
     /// The limit of each step (connect, each reply, the handshake).
     public var stepTimeout: Int
+    /// Asked while waiting for the peer (every 200 ms): true stops the probe at once, silently
+    /// (Ctrl-C). The TLS handshake itself is bounded by `stepTimeout` only.
+    public var isCancelled: @Sendable () -> Bool = { false }
 
     public init(
         domain: String,
@@ -56,9 +59,15 @@ public struct TLSProbe: Sendable {
         self.stepTimeout = stepTimeout
     }
 
-    /// Runs every step; true when the peer's certificate verified.
+    /// Runs every step; true when the peer's certificate verified. After a cancellation it returns
+    /// false without the closing line.
     public func run(emit: (String) -> Void) -> Bool {
-        let verified = steps(emit: emit)
+        var cancelled = false
+        let verified = steps { line in
+            if isCancelled() { cancelled = true }
+            if !cancelled { emit(line) }
+        }
+        if cancelled || isCancelled() { return false }
         if !verified { emit("") }
         emit("TLS verification completed.")
         return verified
@@ -86,7 +95,7 @@ public struct TLSProbe: Sendable {
         // TCP.
         emit("Connecting to \(address) on port \(port).")
         let connection: SMTPConnection
-        switch SMTPConnection.open(address: address, port: port, timeout: stepTimeout) {
+        switch SMTPConnection.open(address: address, port: port, timeout: stepTimeout, isCancelled: isCancelled) {
         case .success(let opened): connection = opened
         case .failure(let failure):
             emit("Failed to connect to \(address) on port \(port): \(failure.reason).")
@@ -243,16 +252,44 @@ final class SMTPConnection {
 
     let descriptor: Int32
     let localAddress: String
+    let timeout: Int
+    let isCancelled: @Sendable () -> Bool
     private var buffer: [UInt8] = []
     private(set) var lastReply: Reply?
     private var failure: String?
 
-    private init(descriptor: Int32, localAddress: String) {
+    private init(descriptor: Int32, localAddress: String, timeout: Int, isCancelled: @escaping @Sendable () -> Bool) {
         self.descriptor = descriptor
         self.localAddress = localAddress
+        self.timeout = timeout
+        self.isCancelled = isCancelled
     }
 
-    static func open(address: String, port: Int, timeout: Int) -> Result<SMTPConnection, Failure> {
+    /// Waits until `descriptor` is ready for `events`, in 200 ms slices asking `isCancelled`; false
+    /// after `seconds` or a cancellation.
+    static func wait(
+        _ descriptor: Int32,
+        for events: Int32,
+        seconds: Int,
+        isCancelled: @Sendable () -> Bool
+    ) -> Bool {
+        let deadline = ContinuousClock.now + .seconds(seconds)
+        while ContinuousClock.now < deadline {
+            if isCancelled() { return false }
+            var poller = pollfd(fd: descriptor, events: Int16(events), revents: 0)
+            let ready = poll(&poller, 1, 200)
+            if ready > 0 { return true }
+            if ready < 0 && errno != EINTR { return false }
+        }
+        return false
+    }
+
+    static func open(
+        address: String,
+        port: Int,
+        timeout: Int,
+        isCancelled: @escaping @Sendable () -> Bool
+    ) -> Result<SMTPConnection, Failure> {
         guard let target = SocketAddress(address, port: port) else { return .failure(Failure(reason: "bad address")) }
         let fd = socket(target.family, SocketAddress.streamType, 0)
         guard fd >= 0 else { return .failure(Failure(reason: String(cString: strerror(errno)))) }
@@ -265,9 +302,7 @@ final class SMTPConnection {
             return .failure(Failure(reason: reason))
         }
         if started != 0 {
-            var poller = pollfd(fd: fd, events: Int16(POLLOUT), revents: 0)
-            let ready = poll(&poller, 1, Int32(timeout * 1000))
-            guard ready > 0 else {
+            guard wait(fd, for: Int32(POLLOUT), seconds: timeout, isCancelled: isCancelled) else {
                 Glibc.close(fd)
                 return .failure(Failure(reason: "no answer within \(timeout) seconds"))
             }
@@ -290,7 +325,14 @@ final class SMTPConnection {
                 getsockname(fd, address, &localLength) == 0 ? Resolver.numeric(address, localLength) : nil
             }
         }
-        return .success(SMTPConnection(descriptor: fd, localAddress: localText ?? "unknown"))
+        return .success(
+            SMTPConnection(
+                descriptor: fd,
+                localAddress: localText ?? "unknown",
+                timeout: timeout,
+                isCancelled: isCancelled
+            )
+        )
     }
 
     func close() { Glibc.close(descriptor) }
@@ -349,6 +391,10 @@ final class SMTPConnection {
             }
             guard buffer.count < 65_536 else {
                 failure = "the server sent a line longer than 64 KiB"
+                return nil
+            }
+            guard Self.wait(descriptor, for: Int32(POLLIN), seconds: timeout, isCancelled: isCancelled) else {
+                failure = isCancelled() ? "interrupted" : "no answer within the time limit"
                 return nil
             }
             var chunk = [UInt8](repeating: 0, count: 4096)

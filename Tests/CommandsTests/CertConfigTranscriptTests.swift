@@ -260,7 +260,7 @@ import Testing
                 Select the certificate you wish to delete:
                 1. Demo
                 2. spare
-                [1]> 2
+                [2]> 2
 
                 Are you sure you want to delete the certificate profile "spare"? [N]> y
 
@@ -271,6 +271,22 @@ import Testing
         )
         #expect(result.status == .success)
         #expect(try shell.store.head().configuration.certificate(named: "spare") == nil)
+    }
+
+    /// DELETE's choice never defaults to Demo, which cannot be deleted (issue 9): an empty answer
+    /// takes the first other profile.
+    @Test func deleteDefaultsToAProfileThatCanBeDeleted() throws {
+        let shell = try TestShell()
+        _ = try shell.run(
+            "certconfig\ncertificate\nnew\nspare\nspare.example.com\nO\nOU\nL\nST\nUS\n\n4\n\nn\n\n\n\ncommit \"x\"\n"
+        )
+        let result = try shell.run("certconfig\ncertificate\ndelete\n\ny\n\n\ncommit \"deleted\"\n")
+        #expect(result.output.contains("2. spare\n[2]> \n"), "\(result.output)")
+        #expect(result.status == .success)
+        #expect(try shell.store.head().configuration.certificate(named: "spare") == nil)
+        // With Demo alone, the choice offers it (and DELETE refuses it, as before).
+        let alone = try shell.run("certconfig\ncertificate\ndelete\n\n")
+        #expect(alone.errorOutput == "line 4: The Demo certificate cannot be deleted.\n")
     }
 
     @Test func batchFormsListPrintAndExpiring() throws {

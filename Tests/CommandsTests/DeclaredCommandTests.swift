@@ -177,3 +177,17 @@ import Testing
         #expect(HostnameRules.isFQDN("mail.example.com") && HostnameRules.isFQDN("*.example.com", allowWildcard: true))
     }
 }
+
+/// Singular and plural (issue 9): a one-minute recipient period reads "1 minute".
+@Suite struct RecipientPeriodWordingTests {
+    @Test func oneMinuteIsSingular() throws {
+        let shell = try TestShell()
+        let result = try shell.run(
+            "destconfig new a.example --recipient_limit=10 --recipient_minutes=1\n"
+                + "destconfig new b.example --recipient_limit=10 --recipient_minutes=2\n"
+                + "destconfig detail a.example\ndestconfig detail b.example\nclearchanges\n"
+        )
+        #expect(result.output.contains("Recipient Limit: 10 per 1 minute\n"), "\(result.output)")
+        #expect(result.output.contains("Recipient Limit: 10 per 2 minutes\n"), "\(result.output)")
+    }
+}

@@ -1,0 +1,67 @@
+import Foundation
+import Synchronization
+import TLSClient
+import Testing
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Ctrl-C while `tlsverify` waits for a silent peer: the probe stops at once, without its closing line.
+@Suite struct TLSProbeCancelTests {
+    /// A socket listening on 127.0.0.1 (26000–26099) that never accepts: connects succeed, nothing is said.
+    static func silentListener() throws -> (descriptor: Int32, port: Int) {
+        for port in (26_000...26_099).reversed() {
+            let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+            var address = sockaddr_in()
+            address.sin_family = sa_family_t(AF_INET)
+            address.sin_port = in_port_t(UInt16(port).bigEndian)
+            address.sin_addr.s_addr = inet_addr("127.0.0.1")
+            let bound = withUnsafePointer(to: &address) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                    bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+                }
+            }
+            if bound == 0 && listen(fd, 4) == 0 { return (fd, port) }
+            close(fd)
+        }
+        throw CancelError()
+    }
+
+    struct CancelError: Error {}
+
+    @Test func aCancelledProbeStopsWhileWaitingForTheGreeting() throws {
+        let listener = try Self.silentListener()
+        defer { close(listener.descriptor) }
+        let asked = Mutex(0)
+        var probe = TLSProbe(
+            domain: "example.test",
+            host: "127.0.0.1",
+            port: listener.port,
+            heloName: "gw.test",
+            identity: nil,
+            anchors: [],
+            revocationLists: [],
+            now: Date(timeIntervalSince1970: 1_790_067_600),
+            stepTimeout: 30
+        )
+        // Cancelled once the probe has waited for the greeting twice (about 400 ms).
+        probe.isCancelled = {
+            asked.withLock {
+                $0 += 1
+                return $0 > 6
+            }
+        }
+        var lines: [String] = []
+        let started = ContinuousClock.now
+        let verified = probe.run { lines.append($0) }
+        #expect(!verified)
+        #expect(ContinuousClock.now - started < .seconds(10), "stopped long before the 30 s step limit")
+        #expect(
+            lines == [
+                "Connecting to 127.0.0.1 on port \(listener.port).",
+                "Connected to 127.0.0.1 from interface 127.0.0.1.", "Checking TLS connection.",
+            ]
+        )
+    }
+}
