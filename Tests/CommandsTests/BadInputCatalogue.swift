@@ -1179,6 +1179,24 @@ enum BadInputCatalogue {
             "Usage: mailconfig {addresses} [{1|2}]\nInvalid email address: \"admin@@example.com\".",
             4
         ),
+        entry(
+            106,
+            "sshconfig",
+            "a public key whose data is not base64",
+            "sshconfig userkey new admin \"ssh-ed25519 AAAAnotbase64\"\n",
+            line: 1,
+            "SSH key does not appear to be valid.",
+            4
+        ),
+        entry(
+            107,
+            "sshconfig",
+            "a key for a user who does not exist",
+            "sshconfig userkey new nobody \"ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl\"\n",
+            line: 1,
+            "There is no user \"nobody\".",
+            3
+        ),
     ]
 
     // MARK: The table of Docs/Errors.md
