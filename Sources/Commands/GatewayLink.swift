@@ -254,7 +254,11 @@ public struct PostfixLink: GatewayLink {
             throw .actionFailed("Unable to send the message: \(Self.sendmail) cannot be started.")
         }
         let collected = OutputCollector()
-        let reader = Thread { collected.set(output.fileHandleForReading.readDataToEndOfFile()) }
+        let reader = Thread {
+            // A broken pipe leaves the output short: the exit status still decides, and the
+            // message names what was read.
+            collected.set(Data((try? FileOutput.readToEnd(output.fileHandleForReading.fileDescriptor)) ?? []))
+        }
         reader.start()
         try? input.fileHandleForWriting.write(contentsOf: Data(message.utf8))
         try? input.fileHandleForWriting.close()
