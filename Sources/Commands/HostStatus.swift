@@ -34,7 +34,7 @@ public struct HostStatusCommand: DeclaredCommand {
         )
     }
 
-    public init(link: any GatewayLink = PostfixLink()) { self.link = link }
+    public init(link: any GatewayLink = ServeLink()) { self.link = link }
 
     static func show(_ domain: String, _ link: any GatewayLink, _ session: Session) throws {
         let data = session.environment.dataDirectory

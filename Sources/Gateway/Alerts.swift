@@ -275,7 +275,12 @@ extension PostfixInstance {
     /// Hands `message` to this instance's Postfix (`sendmail -C {etc} -f {sender} -- {recipient}`);
     /// nil on success, else the cause in one line.
     public func sendmail(_ message: String, sender: String, recipient: String) -> String? {
-        let file = paths.root + "/alert-\(getpid())-\(UInt64.random(in: 0...UInt64.max)).eml"
+        sendmail(message, sender: sender, recipients: [recipient])
+    }
+
+    /// The same for several recipients of one message.
+    public func sendmail(_ message: String, sender: String, recipients: [String]) -> String? {
+        let file = paths.root + "/message-\(getpid())-\(UInt64.random(in: 0...UInt64.max)).eml"
         do {
             try Self.writeAtomically(file, message, mode: 0o600)
         } catch {
@@ -284,7 +289,7 @@ extension PostfixInstance {
         defer { unlink(file) }
         do {
             let outcome = try ChildProcess.run(
-                [Self.sendmailProgram, "-C", paths.configuration, "-f", sender, "-i", "--", recipient],
+                [Self.sendmailProgram, "-C", paths.configuration, "-f", sender, "-i", "--"] + recipients,
                 input: file,
                 timeout: .seconds(30)
             )
