@@ -2,7 +2,7 @@ import Certificates
 import OpenSSLSupport
 
 #if canImport(FoundationEssentials)
-import FoundationEssentials
+import Foundation
 #else
 import Foundation
 #endif
@@ -76,7 +76,7 @@ public struct TLSProbe: Sendable {
     private func steps(emit: (String) -> Void) -> Bool {
         // Where to connect.
         var target = host
-        if host.caseInsensitiveCompare(domain) == .orderedSame && !Resolver.isAddress(host) {
+        if host.lowercased() == domain.lowercased() && !Resolver.isAddress(host) {
             switch Resolver.mx(domain) {
             case .success(let records):
                 if let first = records.first { target = first.host }
