@@ -1,7 +1,7 @@
 // swift-tools-version:6.0
 import PackageDescription
 
-let strict: [SwiftSetting] = [.unsafeFlags(["-warnings-as-errors"])]
+let strict: [SwiftSetting] = [.unsafeFlags(["-warnings-as-errors"]), .enableUpcomingFeature("MemberImportVisibility")]
 
 let package = Package(
     name: "esa",
@@ -82,7 +82,7 @@ let package = Package(
         .target(
             name: "SSHEndpoint",
             dependencies: [
-                "ApplianceConfig", "Passphrases", "Service",
+                "ApplianceConfig", "Passphrases", "Service", "Shell",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOSSH", package: "swift-nio-ssh"),

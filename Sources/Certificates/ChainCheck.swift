@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// Something chain normalisation changed or noticed (certconfig.md §8 row 5).
 public enum ChainNote: Sendable, Equatable {

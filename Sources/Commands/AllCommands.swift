@@ -1,6 +1,6 @@
 import ApplianceConfig
 import Certificates
-import Foundation
+import FoundationEssentials
 import Shell
 
 /// Every command of the shell. Help, `?` and Tab completion are generated from this list.

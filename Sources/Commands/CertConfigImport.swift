@@ -1,6 +1,6 @@
 import ApplianceConfig
 import Certificates
-import Foundation
+import FoundationEssentials
 import Shell
 
 /// IMPORT (§3) and PASTE (§4): a certificate with its key entering the appliance.

@@ -4,7 +4,7 @@ import Shell
 import TLSClient
 
 #if canImport(FoundationEssentials)
-import FoundationEssentials
+import Foundation
 #else
 import Foundation
 #endif

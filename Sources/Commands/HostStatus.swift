@@ -2,6 +2,7 @@ import ApplianceConfig
 import Foundation
 import MailLog
 import Shell
+import TLSClient
 
 /// `hoststatus {domain}` (gateway-commands.md §5): what the mail log knows about deliveries to a
 /// domain, its messages in the queue, its MX hosts and addresses, and (beyond the appliance) the

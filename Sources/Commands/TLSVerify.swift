@@ -103,7 +103,7 @@ public struct TLSVerifyCommand: DeclaredCommand {
         var identity: ClientCertificate?
         if let name = configuration.destinationDefaults.outboundCertificate,
             let profile = configuration.certificates.first(where: {
-                $0.name.caseInsensitiveCompare(name) == .orderedSame
+                $0.name.lowercased() == name.lowercased()
             })
         {
             identity = ClientCertificate(

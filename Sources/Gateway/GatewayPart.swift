@@ -6,7 +6,7 @@ import Shell
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else
-import Foundation
+import FoundationEssentials
 #endif
 
 #if canImport(Glibc)

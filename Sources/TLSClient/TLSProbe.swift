@@ -2,7 +2,7 @@ import Certificates
 import OpenSSLSupport
 
 #if canImport(FoundationEssentials)
-import FoundationEssentials
+import Foundation
 #else
 import Foundation
 #endif
@@ -80,7 +80,7 @@ public struct TLSProbe: Sendable {
     private func steps(emit: (String) -> Void) -> Bool {
         // Where to connect: the MX hosts by preference (a bare domain), else the host itself.
         var targets = [host]
-        if host.caseInsensitiveCompare(domain) == .orderedSame && !Resolver.isAddress(host) {
+        if host.lowercased() == domain.lowercased() && !Resolver.isAddress(host) {
             switch Resolver.mx(domain) {
             case .success(let records):
                 let ordered = records.enumerated().sorted {
