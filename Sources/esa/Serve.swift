@@ -64,12 +64,12 @@ struct Serve: AsyncParsableCommand {
     }
 
     private func fail(_ message: String, _ status: ExitStatus) -> ExitStatus {
-        FileHandle.standardError.write(Data("esa: \(message)\n".utf8))
+        FileOutput.diagnose("esa: \(message)\n")
         return status
     }
 
     private func say(_ line: String) {
-        FileHandle.standardError.write(Data("esa serve: \(line)\n".utf8))
+        FileOutput.diagnose("esa serve: \(line)\n")
     }
 
     func serve() async -> ExitStatus {
@@ -133,18 +133,13 @@ struct Serve: AsyncParsableCommand {
             onApply: { report, configuration in
                 guard first.claim() else { return }
                 for line in LoopbackHint.lines(for: report.unbound, configuration: configuration, esa: esa) {
-                    FileHandle.standardError.write(Data("esa serve: \(line)\n".utf8))
+                    FileOutput.diagnose("esa serve: \(line)\n")
                 }
                 if let failure = report.failure {
-                    FileHandle.standardError.write(
-                        Data("esa serve: revision \(report.revision) was not applied: \(failure)\n".utf8)
-                    )
+                    FileOutput.diagnose("esa serve: revision \(report.revision) was not applied: \(failure)\n")
                 } else {
-                    FileHandle.standardError.write(
-                        Data(
-                            "esa serve: the gateway runs revision \(report.revision); Ctrl-C or SIGTERM stops it.\n"
-                                .utf8
-                        )
+                    FileOutput.diagnose(
+                        "esa serve: the gateway runs revision \(report.revision); Ctrl-C or SIGTERM stops it.\n"
                     )
                 }
             }
@@ -157,7 +152,7 @@ struct Serve: AsyncParsableCommand {
                     executable: Self.runningBinary,
                     lock: { user, failures in AccountLockout.lock(user, in: store, failures: failures) }
                 ) { line in
-                    FileHandle.standardError.write(Data("esa serve: \(line)\n".utf8))
+                    FileOutput.diagnose("esa serve: \(line)\n")
                 }
             )
         }
