@@ -31,7 +31,11 @@ let package = Package(
         .target(name: "DomainNames", swiftSettings: strict),
         // Configuration as plain values.
         // libxml2's SAX parser reads configuration files (XMLTree.swift only).
-        .target(name: "ApplianceConfig", dependencies: ["CLibXML2", "DomainNames"], swiftSettings: strict),
+        .target(
+            name: "ApplianceConfig",
+            dependencies: ["CLibXML2", "DomainNames", "OpenSSLSupport"],
+            swiftSettings: strict
+        ),
         // Revisions on SQLite.
         .target(
             name: "ConfigStore",
