@@ -1,4 +1,5 @@
 import Certificates
+import DomainNames
 import OpenSSLSupport
 
 #if canImport(FoundationEssentials)
@@ -80,7 +81,7 @@ public struct TLSProbe: Sendable {
     private func steps(emit: (String) -> Void) -> Bool {
         // Where to connect: the MX hosts by preference (a bare domain), else the host itself.
         var targets = [host]
-        if host.lowercased() == domain.lowercased() && !Resolver.isAddress(host) {
+        if HostName(host) == HostName(domain) && !Resolver.isAddress(host) {
             switch Resolver.mx(domain) {
             case .success(let records):
                 let ordered = records.enumerated().sorted {
