@@ -1,12 +1,8 @@
+import CResolv
 import Certificates
 import DomainNames
+import FoundationEssentials
 import OpenSSLSupport
-
-#if canImport(FoundationEssentials)
-import Foundation
-#else
-import Foundation
-#endif
 
 #if canImport(Glibc)
 import Glibc
