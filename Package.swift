@@ -124,7 +124,7 @@ let package = Package(
         .testTarget(name: "MailLogTests", dependencies: ["MailLog", "TestSupport"]),
         .testTarget(name: "ShellTests", dependencies: ["Shell", "TestSupport"]),
         .testTarget(name: "SecureCopyTests", dependencies: ["SecureCopy"]),
-        .testTarget(name: "TLSClientTests", dependencies: ["TLSClient"]),
+        .testTarget(name: "TLSClientTests", dependencies: ["TLSClient", "TestSupport"]),
         .testTarget(name: "PassphrasesTests", dependencies: ["Passphrases", "ApplianceConfig"]),
         .testTarget(
             name: "CommandsTests",

@@ -80,6 +80,7 @@ public struct HostStatusCommand: DeclaredCommand {
             row("5XX Hard Bounces", host.fiveXXHardBounces, depth: 1),
             // No content filters: none bounce.
             row("Filter Hard Bounces", 0, depth: 1),
+            row("Expired Hard Bounces", host.expiredHardBounces ?? 0, depth: 1),
             row("Other Hard Bounces", host.otherHardBounces ?? 0, depth: 1),
             row("Delivered Recipients", host.deliveredRecipients),
             row("Deleted Recipients", host.deletedRecipients ?? 0),

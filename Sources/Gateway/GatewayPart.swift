@@ -147,7 +147,9 @@ extension GatewayPart {
                                 now: MailLogWriter.localClock
                             ),
                             settings: MailLogSettings(configuration: snapshot.configuration),
-                            now: MailLogWriter.localClock
+                            now: MailLogWriter.localClock,
+                            // Postfix runs in this process's network namespace: the same routes.
+                            sourceAddress: SourceAddress.route
                         )
                         revision = snapshot.revision
                     } else if snapshot.revision != revision {

@@ -103,35 +103,16 @@ struct Serve: AsyncParsableCommand {
         let store: RevisionStore
         let serial: String
         do {
-            // The same store and identity rules as the shell (Launch): nothing is re-created in a
-            // data directory used before.
             guard try directory.prepare() == .writable else {
                 throw ShellError.io("The data directory \(url.path) is not writable.")
             }
-            let initialised = directory.isInitialised
-            let existingIdentity = try directory.existingIdentity()
-            store = try RevisionStore(
-                path: directory.storePath,
-                clock: clock.now,
-                createIfMissing: !initialised,
-                sealer: SecretKeyFile(path: directory.url.appendingPathComponent("secret.key").path)
-            ) {
-                try FactoryConfiguration.make(now: clock.now())
-            }
-            let identity =
-                try existingIdentity
-                ?? directory.identity(
-                    now: clock.now(),
-                    create: !initialised || store.history(limit: 1).first?.number == 1
-                )
-            serial = identity.serial
+            let opened = try OpenedStore.open(directory, access: .writable, clock: clock)
+            store = opened.store
+            serial = opened.identity.serial
             _ = try store.revertIfDue(now: clock.now())
-        } catch let error as ShellError {
-            return fail(error.message, error.code.status)
-        } catch let error as StoreError {
-            return fail(error.message, .ioError)
         } catch {
-            return fail("The configuration store cannot be opened: \(error).", .ioError)
+            let failure = OpenedStore.failure(error)
+            return fail(failure.message, failure.status)
         }
         if gatewayProblem == nil, let unreachable = PostfixInstance.unreachableReason(dataDirectory: url.path) {
             guard sshListen != nil else { return fail(unreachable, .actionFailed) }
