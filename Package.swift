@@ -1,7 +1,7 @@
 // swift-tools-version:6.0
 import PackageDescription
 
-let strict: [SwiftSetting] = [.unsafeFlags(["-warnings-as-errors"])]
+let strict: [SwiftSetting] = [.unsafeFlags(["-warnings-as-errors"]), .enableUpcomingFeature("MemberImportVisibility")]
 
 let package = Package(
     name: "esa",
@@ -31,7 +31,11 @@ let package = Package(
         .target(name: "DomainNames", swiftSettings: strict),
         // Configuration as plain values.
         // libxml2's SAX parser reads configuration files (XMLTree.swift only).
-        .target(name: "ApplianceConfig", dependencies: ["CLibXML2", "DomainNames"], swiftSettings: strict),
+        .target(
+            name: "ApplianceConfig",
+            dependencies: ["CLibXML2", "DomainNames", "OpenSSLSupport"],
+            swiftSettings: strict
+        ),
         // Revisions on SQLite.
         .target(
             name: "ConfigStore",
@@ -82,7 +86,7 @@ let package = Package(
         .target(
             name: "SSHEndpoint",
             dependencies: [
-                "ApplianceConfig", "Passphrases", "Service",
+                "ApplianceConfig", "Passphrases", "Service", "Shell",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOSSH", package: "swift-nio-ssh"),
@@ -120,7 +124,7 @@ let package = Package(
         .testTarget(name: "MailLogTests", dependencies: ["MailLog", "TestSupport"]),
         .testTarget(name: "ShellTests", dependencies: ["Shell", "TestSupport"]),
         .testTarget(name: "SecureCopyTests", dependencies: ["SecureCopy"]),
-        .testTarget(name: "TLSClientTests", dependencies: ["TLSClient"]),
+        .testTarget(name: "TLSClientTests", dependencies: ["TLSClient", "TestSupport"]),
         .testTarget(name: "PassphrasesTests", dependencies: ["Passphrases", "ApplianceConfig"]),
         .testTarget(
             name: "CommandsTests",

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// Everything the commands of esa configure, as one plain value.
 ///

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// Identity of a configuration object: its section (the command that edits it) and its id.
 public struct ObjectKey: Hashable, Sendable, Comparable {

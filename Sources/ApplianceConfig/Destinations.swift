@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// Outbound TLS level of a destination (destconfig.md §5.2).
 public enum OutboundTLS: String, Sendable, Equatable, Codable, CaseIterable {

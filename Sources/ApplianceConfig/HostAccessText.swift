@@ -124,7 +124,7 @@ public enum HostAccessText {
                         problem: "policy \"\(body)\" must come before the sender groups and entries"
                     )
                 }
-                if policies.contains(where: { $0.name.caseInsensitiveCompare(name) == .orderedSame }) {
+                if policies.contains(where: { $0.name.lowercased() == name.lowercased() }) {
                     throw HostAccessTextError(line: line, problem: "duplicate policy \"\(body)\"")
                 }
                 policies.append(MailFlowPolicy(name: name, action: .accept))
@@ -138,7 +138,7 @@ public enum HostAccessText {
             }
             if body.hasSuffix(":"), HostAccessEntry.isValidGroupName(String(body.dropLast())) {
                 let name = String(body.dropLast())
-                if entries.contains(where: { $0.name?.caseInsensitiveCompare(name) == .orderedSame }) {
+                if entries.contains(where: { $0.name?.lowercased() == name.lowercased() }) {
                     throw HostAccessTextError(line: line, problem: "duplicate sender group \"\(name)\"")
                 }
                 entries.append(HostAccessEntry(name: name, members: [], behavior: .action(.accept)))

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// One setting of a configuration object, as shown by `showchanges`.
 public struct Setting: Sendable, Equatable {

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// A certificate profile as configuration: PEM text only. Parsing and checks live in `Certificates`.
 public struct CertificateProfileRecord: Sendable, Equatable, Codable {

@@ -92,7 +92,7 @@ public enum UserRole: String, Sendable, Equatable, Codable, CaseIterable {
 
     /// Reads `admin`, `Administrator(s)`, `operator`, `readonly`, `Read-Only Operator(s)`, `guest(s)`.
     public init?(word: String) {
-        let key = word.lowercased().replacingOccurrences(of: " ", with: "").replacingOccurrences(of: "-", with: "")
+        let key = String(word.lowercased().filter { $0 != " " && $0 != "-" })
         switch key {
         case "admin", "administrator", "administrators": self = .administrator
         case "operator", "operators": self = .operator

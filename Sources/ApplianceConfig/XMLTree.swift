@@ -1,5 +1,5 @@
 internal import CLibXML2
-import FoundationEssentials
+import Foundation
 
 /// One element of a parsed configuration file, with the line it starts on.
 final class XMLNode {

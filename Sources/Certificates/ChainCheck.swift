@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// Something chain normalisation changed or noticed (certconfig.md §8 row 5).
 public enum ChainNote: Sendable, Equatable {
@@ -8,8 +8,14 @@ public enum ChainNote: Sendable, Equatable {
     case removedRoot(String)
     /// A certificate that is not part of the leaf's chain was dropped (CN).
     case removedUnrelated(String)
+    /// A certificate outside the chain was dropped while the chain misses an issuer: it is not that
+    /// issuer (a sibling of the missing intermediate, say). The CN and the missing issuer's CN.
+    case removedNotTheIssuer(String, missing: String)
     /// The top of the chain is not issued by any trusted certificate (issuer's CN).
     case incomplete(issuer: String)
+    /// The chain reaches the given root (removed: roots are not sent), but no enabled CA list
+    /// holds it: peers that do not trust it cannot verify the chain (root's CN).
+    case untrustedRoot(String)
     /// An intermediate kept in the chain expired on the given date (CN, notAfter).
     case intermediateExpired(String, Date)
 }
@@ -74,19 +80,29 @@ public enum ChainCheck {
                 current = chosen
             }
         }
+        let top = chain.last ?? leaf
+        let isTrusted = top.isSelfSigned || trusted.contains(top) || trusted.contains(where: { top.isIssued(by: $0) })
+        // The issuer the chain lacks: none when it reached a root that was given.
+        let missing = isTrusted || root != nil ? nil : top.issuer.displayName
         for leftover in pool {
             let isReissue = (chain + [leaf]).contains {
                 $0.subject == leftover.subject && $0.hasSamePublicKey(as: leftover)
             }
-            notes.append(
-                isReissue
-                    ? .removedDuplicate(leftover.subject.displayName) : .removedUnrelated(leftover.subject.displayName)
-            )
+            let name = leftover.subject.displayName
+            if isReissue {
+                notes.append(.removedDuplicate(name))
+            } else if let missing {
+                notes.append(.removedNotTheIssuer(name, missing: missing))
+            } else {
+                notes.append(.removedUnrelated(name))
+            }
         }
-
-        let top = chain.last ?? leaf
-        if !top.isSelfSigned && !trusted.contains(top) && !trusted.contains(where: { top.isIssued(by: $0) }) {
-            notes.append(.incomplete(issuer: top.issuer.displayName))
+        if !isTrusted {
+            if let root {
+                notes.append(.untrustedRoot(root.subject.displayName))
+            } else {
+                notes.append(.incomplete(issuer: top.issuer.displayName))
+            }
         }
         for intermediate in chain where intermediate.notAfter < now {
             notes.append(.intermediateExpired(intermediate.subject.displayName, intermediate.notAfter))

@@ -166,8 +166,11 @@ public struct PublicKeyDescription: Sendable, Equatable, CustomStringConvertible
         }
     }
 
-    /// `RSA 2048 bits`, the form used in `Unsupported key: {type} {bits} bits.`
+    /// `RSA 2048 bits`, `EC 256 bits, curve P-256`, `EC 256 bits, curve secp256k1`: the form used
+    /// in `Unsupported key: {type} {bits} bits.`, naming the curve of an EC key (two EC keys of 256
+    /// bits are not alike: P-256 is accepted, secp256k1 is not).
     public var description: String {
-        "\(typeName) \(bits) bits"
+        guard typeName == "EC" else { return "\(typeName) \(bits) bits" }
+        return "EC \(bits) bits, curve \(curveName ?? "with explicit parameters")"
     }
 }

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import OpenSSLSupport
 
 /// A certificate revocation list (X.509 CRL). Holds its DER bytes and one parsed OpenSSL object.

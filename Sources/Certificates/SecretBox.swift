@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import OpenSSLSupport
 
 /// Seals short secrets (private keys in configuration files) with one 32-byte key: AES-256-GCM,

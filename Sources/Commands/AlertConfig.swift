@@ -174,8 +174,8 @@ public struct AlertConfigCommand: DeclaredCommand {
                 .invalidInput("Invalid email address \"\(text)\". Enter an address such as administrator@example.com.")
             )
         }
-        let isSelf = except.map { $0.caseInsensitiveCompare(text) == .orderedSame } ?? false
-        if !isSelf, let existing = alerts.addresses.first(where: { $0.caseInsensitiveCompare(text) == .orderedSame }) {
+        let isSelf = except.map { $0.lowercased() == text.lowercased() } ?? false
+        if !isSelf, let existing = alerts.addresses.first(where: { $0.lowercased() == text.lowercased() }) {
             return .failure(.invalidInput("The address \(existing) already receives alerts."))
         }
         return .success(text)

@@ -1,11 +1,11 @@
 import ApplianceConfig
 import Certificates
-import Foundation
+import FoundationEssentials
 import Shell
 
 /// Every command of the shell. Help, `?` and Tab completion are generated from this list.
 public enum AllCommands {
-    public static let commands: [any ShellCommand] = commands(gateway: PostfixLink())
+    public static let commands: [any ShellCommand] = commands(gateway: ServeLink())
 
     /// Every command, the gateway commands reaching `esa serve` through `gateway` (tests give a fake).
     public static func commands(gateway: any GatewayLink) -> [any ShellCommand] {

@@ -1,6 +1,6 @@
 import ApplianceConfig
 import Certificates
-import Foundation
+import FoundationEssentials
 import Shell
 
 /// `certconfig` (certconfig.md): certificate profiles, the CA lists. Interactive menus, plus the

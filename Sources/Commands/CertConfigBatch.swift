@@ -1,6 +1,6 @@
 import ApplianceConfig
 import Certificates
-import Foundation
+import FoundationEssentials
 import Shell
 
 /// The batch forms of certconfig (§13): `list`, `print`, `expiring [DAYS]` (the grammar is

@@ -34,7 +34,11 @@ enum CertConfigEdit {
             "Name: \(profile.name)",
             "Subject: \(TerminalSafe.escaped(certificate.subject.oneLine))",
             "Issuer: \(certificate.isSelfSigned ? "(self-signed)" : TerminalSafe.escaped(certificate.issuer.oneLine))",
+            "Subject alternative names: \(alternativeNames(certificate))",
             "Valid: \(CertConfigSupport.date(certificate.notBefore)) to \(CertConfigSupport.date(certificate.notAfter))",
+            "Key: \(certificate.publicKeyDescription)",
+            "Serial: \(certificate.serialHex)",
+            "SHA-256 fingerprint: \(certificate.sha256Fingerprint)",
             "Status: \(CertificateList.status(profile, certificate, now: now))",
             "Intermediates: \(profile.intermediatesPEM.count)",
         ]
@@ -46,6 +50,12 @@ enum CertConfigEdit {
             try operation.perform(profile, session)
             return .leave
         }
+    }
+
+    /// The certificate's DNS names, `none` without any (terminal-safe: they come from the file).
+    static func alternativeNames(_ certificate: Certificate) -> String {
+        let names = certificate.subjectAlternativeDNSNames
+        return names.isEmpty ? "none" : names.map { TerminalSafe.escaped($0) }.joined(separator: ", ")
     }
 
     /// The stored CSR, or one made from the key and the current subject and names (renewal, SG-7).
@@ -90,7 +100,21 @@ enum CertConfigEdit {
                 session.dialog.paste("Paste signed certificate in PEM format (end with '.'):")
             )
             try checkMatch(certificates[0], key, profile)
-            certificates += try CertConfigImport.askIntermediates(session)
+            try CertificateChecks.checkLeaf(certificates[0], now: session.clock.now())
+            let given = Array(certificates.dropFirst())
+            if given.isEmpty {
+                certificates += try CertConfigImport.askIntermediates(session)
+            } else if CertificateChecks.missesIntermediate(
+                certificates[0],
+                given,
+                configuration: session.configuration,
+                now: session.clock.now()
+            ) {
+                certificates += try CertConfigImport.askIntermediates(
+                    session,
+                    first: "Do you want to add another intermediate certificate?"
+                )
+            }
         } else {
             let folder = ConfigurationFolder(session)
             guard let file = try folder.askInputName() else { return }

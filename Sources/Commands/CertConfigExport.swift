@@ -1,6 +1,6 @@
 import ApplianceConfig
 import Certificates
-import Foundation
+import FoundationEssentials
 import Shell
 
 /// EXPORT (§7): a passphrase-protected PKCS#12 file in `/configuration`. Stages nothing.

@@ -1,6 +1,6 @@
 import ApplianceConfig
 import Certificates
-import Foundation
+import FoundationEssentials
 import Shell
 
 /// IMPORT (§3) and PASTE (§4): a certificate with its key entering the appliance.
@@ -69,6 +69,8 @@ enum CertConfigImport {
             session.dialog.paste("Paste public certificate in PEM format (end with '.'):")
         )
         let leaf = certificates.removeFirst()
+        // What the certificate alone decides is refused at once, not after the key and questions.
+        try CertificateChecks.checkLeaf(leaf, now: session.clock.now())
         if !certificates.isEmpty {
             session.dialog.block([
                 "Note: \(counted(certificates.count, "additional certificate")) "
@@ -76,7 +78,18 @@ enum CertConfigImport {
             ])
         }
         let key = try readKey(session.dialog.paste("Paste private key in PEM format (end with '.'):"), session)
-        certificates += try askIntermediates(session)
+        try CertificateChecks.checkKey(key, matches: leaf)
+        if certificates.isEmpty {
+            certificates += try askIntermediates(session)
+        } else if CertificateChecks.missesIntermediate(
+            leaf,
+            certificates,
+            configuration: session.configuration,
+            now: session.clock.now()
+        ) {
+            // The paste held a chain that still lacks a link: offer to add it.
+            certificates += try askIntermediates(session, first: "Do you want to add another intermediate certificate?")
+        }
         let checkFQDN = try CertConfigSupport.askFQDNCheck(session)
         let admitted = try CertificateChecks.admit(
             leaf: leaf,
@@ -125,9 +138,12 @@ enum CertConfigImport {
     }
 
     /// The intermediate questions of §4.
-    static func askIntermediates(_ session: Session) throws -> [Certificate] {
+    static func askIntermediates(
+        _ session: Session,
+        first: String = "Do you want to add an intermediate certificate?"
+    ) throws -> [Certificate] {
         var result: [Certificate] = []
-        var question = "Do you want to add an intermediate certificate?"
+        var question = first
         while try session.dialog.yesNo(question, default: false) {
             result += try readCertificates(
                 session.dialog.paste("Paste intermediate certificate in PEM format (end with '.'):")

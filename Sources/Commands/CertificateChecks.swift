@@ -1,6 +1,6 @@
 import ApplianceConfig
 import Certificates
-import Foundation
+import FoundationEssentials
 import Shell
 
 /// A certificate that passed the checks of §8, ready to be stored in a profile.
@@ -39,20 +39,8 @@ enum CertificateChecks {
         now: Date
     ) throws(ShellError) -> AdmittedCertificate {
         var notes: [String] = []
-        // Row 3: key type and size.
-        let description = leaf.publicKeyDescription
-        guard description.isSupported else {
-            throw .actionFailed("Unsupported key: \(description.typeName) \(description.bits) bits.")
-        }
-        // Row 2: the key is the certificate's.
-        guard key.matches(leaf) else { throw .actionFailed("The private key does not match the certificate.") }
-        // Row 4: validity at the injected time.
-        if leaf.notAfter < now {
-            throw .actionFailed("The certificate expired on \(CertConfigSupport.date(leaf.notAfter)).")
-        }
-        if leaf.notBefore > now.addingTimeInterval(300) {
-            throw .actionFailed("The certificate is not valid before \(CertConfigSupport.date(leaf.notBefore)).")
-        }
+        try checkLeaf(leaf, now: now)
+        try checkKey(key, matches: leaf)
         let days = Int(leaf.notAfter.timeIntervalSince(now) / 86_400)
         if days < 30 { notes.append("Warning: the certificate expires in \(counted(days, "day")).") }
         // Row 6: FQDN, only when asked.
@@ -82,12 +70,53 @@ enum CertificateChecks {
         return AdmittedCertificate(certificate: leaf, key: key, intermediates: chain.intermediates, notes: notes)
     }
 
+    /// Rows 3 and 4, the refusals that need only the certificate: a dialog runs them as soon as the
+    /// certificate is given, before asking for anything else.
+    static func checkLeaf(_ leaf: Certificate, now: Date) throws(ShellError) {
+        // Row 3: key type and size.
+        let description = leaf.publicKeyDescription
+        guard description.isSupported else {
+            throw .actionFailed("Unsupported key: \(description).")
+        }
+        // Row 4: validity at the injected time.
+        if leaf.notAfter < now {
+            throw .actionFailed("The certificate expired on \(CertConfigSupport.date(leaf.notAfter)).")
+        }
+        if leaf.notBefore > now.addingTimeInterval(300) {
+            throw .actionFailed("The certificate is not valid before \(CertConfigSupport.date(leaf.notBefore)).")
+        }
+    }
+
+    /// Row 2: the key is the certificate's (run as soon as the key is given).
+    static func checkKey(_ key: PrivateKey, matches leaf: Certificate) throws(ShellError) {
+        guard key.matches(leaf) else { throw .actionFailed("The private key does not match the certificate.") }
+    }
+
+    /// Whether the chain of `leaf` over `candidates` still misses an intermediate (more pasted
+    /// certificates could complete it); a chain that reaches a given root or a trusted CA does not.
+    static func missesIntermediate(
+        _ leaf: Certificate,
+        _ candidates: [Certificate],
+        configuration: ApplianceConfiguration,
+        now: Date
+    ) -> Bool {
+        let trusted = leaf.isSelfSigned ? [] : CertConfigSupport.trustedCertificates(configuration)
+        return ChainCheck.normalise(leaf: leaf, candidates: candidates, trusted: trusted, now: now).notes.contains {
+            if case .incomplete = $0 { return true }
+            return false
+        }
+    }
+
     static func message(_ note: ChainNote) -> String {
         switch note {
         case .removedDuplicate(let cn): "Note: removed duplicate intermediate certificate \"\(cn)\"."
         case .removedRoot(let cn): "Note: removed root certificate \"\(cn)\"."
         case .removedUnrelated(let cn): "Note: removed unrelated certificate \"\(cn)\"."
+        case .removedNotTheIssuer(let cn, let missing):
+            "Note: removed certificate \"\(cn)\": it is not the missing issuer \"\(missing)\"."
         case .incomplete(let issuer): "Warning: the chain is incomplete: no certificate for issuer \"\(issuer)\"."
+        case .untrustedRoot(let cn):
+            "Warning: the root certificate \"\(cn)\" is in no enabled CA list: add it under CERTAUTHORITY to trust the chain."
         case .intermediateExpired(let cn, let date):
             "Warning: intermediate certificate \"\(cn)\" expired on \(CertConfigSupport.date(date))."
         }

@@ -227,7 +227,7 @@ extension CommitMethod {
 public struct SystemLog {
     let dataDirectory: URL
     let clock: ShellClock
-    private var warn: (String) -> Void = { FileHandle.standardError.write(Data($0.utf8)) }
+    private var warn: (String) -> Void = { FileOutput.diagnose($0) }
 
     /// A log for the session lines of the binary (login, logout, batch commands). With `quiet`, a
     /// failed write is not reported: those lines come with every command, and a full disk is

@@ -1,3 +1,4 @@
+import ConfigStore
 import Shell
 
 /// `commitdetail` (commit.md §4): the last commit made in this session.

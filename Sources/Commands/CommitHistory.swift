@@ -1,3 +1,4 @@
+import ConfigStore
 import Shell
 
 /// `commithistory [COUNT]` (commit.md §8.1).

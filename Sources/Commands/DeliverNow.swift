@@ -44,7 +44,7 @@ public struct DeliverNowCommand: DeclaredCommand {
         )
     }
 
-    public init(link: any GatewayLink = PostfixLink()) { self.link = link }
+    public init(link: any GatewayLink = ServeLink()) { self.link = link }
 
     static func dialog(_ link: any GatewayLink, _ session: Session) throws {
         _ = try GatewayNotRunning.require(link, session)

@@ -1,5 +1,5 @@
 import ApplianceConfig
-import Foundation
+import FoundationEssentials
 import Shell
 
 /// The batch forms of destconfig (destconfig.md §9). Success prints nothing, except `list`,

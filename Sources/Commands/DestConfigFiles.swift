@@ -1,5 +1,5 @@
 import ApplianceConfig
-import Foundation
+import FoundationEssentials
 import Shell
 
 /// IMPORT and EXPORT of the INI destination file in /configuration (destconfig.md §10).

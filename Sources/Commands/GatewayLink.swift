@@ -1,8 +1,13 @@
-import Foundation
 import Gateway
 import MailLog
 import Shell
 import TLSClient
+
+#if canImport(FoundationEssentials)
+import Foundation
+#else
+import Foundation
+#endif
 
 #if canImport(Glibc)
 import Glibc
@@ -166,13 +171,13 @@ public enum GatewayNotRunning {
     }
 }
 
-/// The gateway as it runs: `gateway/state.json` written by `esa serve`, its process, and Postfix's
-/// `postqueue` and `sendmail` pointed at the private instance (`-c gateway/etc`). Postfix refuses a
-/// private configuration directory to anyone but root, so these commands need a root shell.
-public struct PostfixLink: GatewayLink {
-    public static let postqueue = "/usr/sbin/postqueue"
-    public static let sendmail = "/usr/sbin/sendmail"
-
+/// The gateway as it runs: `gateway/state.json` written by `esa serve`, its process, and its
+/// control channel (`gateway/control.sock`, `ControlChannel` in module Gateway), through which
+/// `esa serve` runs Postfix's `postqueue` and `sendmail` on the private instance. Postfix lets only
+/// root point those tools at a private configuration directory; going through `esa serve` (which is
+/// root) lets the data directory's owner use them from a shell that is not — and every shell, root
+/// or not, takes the same path.
+public struct ServeLink: GatewayLink {
     public init() {}
 
     func paths(_ dataDirectory: URL) -> GatewayPaths {
@@ -191,47 +196,38 @@ public struct PostfixLink: GatewayLink {
         return state
     }
 
-    private func postqueue(_ dataDirectory: URL, _ arguments: [String], what: String) throws(ShellError) -> String {
-        let outcome: ChildProcess.Outcome
-        do {
-            outcome = try ChildProcess.run(
-                [Self.postqueue, "-c", paths(dataDirectory).configuration] + arguments,
-                timeout: .seconds(60)
-            )
+    /// One request to `esa serve`; `what` names the action in the one-line error.
+    private func ask(_ dataDirectory: URL, _ request: ControlRequest, what: String) throws(ShellError) -> String {
+        let response: ControlResponse
+        do throws(ControlChannelError) {
+            response = try ControlChannel.exchange(request, socketPath: ControlChannel.socketPath(paths(dataDirectory)))
         } catch {
             throw .actionFailed("Unable to \(what): \(error).")
         }
-        guard outcome.succeeded else {
-            throw .actionFailed("Unable to \(what): \(Self.cause(outcome.lastLine)).")
-        }
-        return outcome.output
+        if let failure = response.error { throw .actionFailed("Unable to \(what): \(Self.cause(failure)).") }
+        return response.output
     }
 
-    /// Postfix's message without its program prefix; the root rule said plainly.
+    /// Postfix's message without its program prefix, made safe for a terminal.
     static func cause(_ line: String) -> String {
         var text = line
         for marker in ["fatal: ", "error: ", "warning: "] {
             if let range = text.firstRange(of: marker) { text = String(text[range.upperBound...]) }
-        }
-        if text.contains("unauthorized configuration directory") || text.contains("bad command startup") {
-            return "only root may reach the gateway's Postfix (\(text))"
         }
         while text.hasSuffix(".") { text.removeLast() }
         return TerminalSafe.escaped(text)
     }
 
     public func queue(_ dataDirectory: URL) throws(ShellError) -> [QueuedMessage] {
-        QueuedMessage.parse(try postqueue(dataDirectory, ["-j"], what: "read the mail queue"))
+        QueuedMessage.parse(try ask(dataDirectory, .queue, what: "read the mail queue"))
     }
 
     public func flush(_ dataDirectory: URL, queueIDs: [String]?) throws(ShellError) {
-        guard let queueIDs else {
-            _ = try postqueue(dataDirectory, ["-f"], what: "flush the mail queue")
-            return
-        }
-        for id in queueIDs {
-            _ = try postqueue(dataDirectory, ["-i", id], what: "schedule message \(id)")
-        }
+        _ = try ask(
+            dataDirectory,
+            .flush(queueIDs: queueIDs),
+            what: queueIDs == nil ? "flush the mail queue" : "schedule the messages"
+        )
     }
 
     public func submit(
@@ -240,30 +236,11 @@ public struct PostfixLink: GatewayLink {
         recipients: [String],
         message: String
     ) throws(ShellError) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: Self.sendmail)
-        process.arguments = ["-C", paths(dataDirectory).configuration, "-i", "-f", sender, "--"] + recipients
-        let input = Pipe()
-        let output = Pipe()
-        process.standardInput = input
-        process.standardOutput = output
-        process.standardError = output
-        do {
-            try process.run()
-        } catch {
-            throw .actionFailed("Unable to send the message: \(Self.sendmail) cannot be started.")
-        }
-        let collected = OutputCollector()
-        let reader = Thread { collected.set(output.fileHandleForReading.readDataToEndOfFile()) }
-        reader.start()
-        try? input.fileHandleForWriting.write(contentsOf: Data(message.utf8))
-        try? input.fileHandleForWriting.close()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            let text = String(decoding: collected.wait(), as: UTF8.self)
-            let last = text.split(separator: "\n").last.map(String.init) ?? "exit status \(process.terminationStatus)"
-            throw .actionFailed("Unable to send the message: \(Self.cause(last)).")
-        }
+        _ = try ask(
+            dataDirectory,
+            .submit(sender: sender, recipients: recipients, message: message),
+            what: "send the message"
+        )
     }
 
     public func gauges(_ dataDirectory: URL, listenerPorts: Set<Int>) -> HostGauges {
@@ -296,26 +273,6 @@ public struct PostfixLink: GatewayLink {
                 MailHost(preference: preference, host: host, addresses: (try? Resolver.addresses(host).get()) ?? [])
             }
         )
-    }
-}
-
-/// Collects a pipe's output on another thread.
-final class OutputCollector: @unchecked Sendable {
-    private let condition = NSCondition()
-    private var data: Data?
-
-    func set(_ data: Data) {
-        condition.lock()
-        self.data = data
-        condition.signal()
-        condition.unlock()
-    }
-
-    func wait() -> Data {
-        condition.lock()
-        defer { condition.unlock() }
-        while data == nil { condition.wait() }
-        return data ?? Data()
     }
 }
 

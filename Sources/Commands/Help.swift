@@ -41,7 +41,7 @@ public struct HelpCommand: DeclaredCommand {
         }
         rows.sort { $0.0 < $1.0 }
         return "\n"
-            + rows.map { $0.0.padding(toLength: max(20, $0.0.count + 1), withPad: " ", startingAt: 0) + $0.1 }
+            + rows.map { $0.0 + String(repeating: " ", count: max(20 - $0.0.count, 1)) + $0.1 }
             .joined(separator: "\n") + "\n"
     }
 

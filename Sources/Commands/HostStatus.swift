@@ -2,6 +2,7 @@ import ApplianceConfig
 import Foundation
 import MailLog
 import Shell
+import TLSClient
 
 /// `hoststatus {domain}` (gateway-commands.md §5): what the mail log knows about deliveries to a
 /// domain, its messages in the queue, its MX hosts and addresses, and (beyond the appliance) the
@@ -34,7 +35,7 @@ public struct HostStatusCommand: DeclaredCommand {
         )
     }
 
-    public init(link: any GatewayLink = PostfixLink()) { self.link = link }
+    public init(link: any GatewayLink = ServeLink()) { self.link = link }
 
     static func show(_ domain: String, _ link: any GatewayLink, _ session: Session) throws {
         let data = session.environment.dataDirectory
@@ -79,6 +80,7 @@ public struct HostStatusCommand: DeclaredCommand {
             row("5XX Hard Bounces", host.fiveXXHardBounces, depth: 1),
             // No content filters: none bounce.
             row("Filter Hard Bounces", 0, depth: 1),
+            row("Expired Hard Bounces", host.expiredHardBounces ?? 0, depth: 1),
             row("Other Hard Bounces", host.otherHardBounces ?? 0, depth: 1),
             row("Delivered Recipients", host.deliveredRecipients),
             row("Deleted Recipients", host.deletedRecipients ?? 0),

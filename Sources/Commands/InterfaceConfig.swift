@@ -1,5 +1,5 @@
 import ApplianceConfig
-import Foundation
+import FoundationEssentials
 import Shell
 
 /// `interfaceconfig` (other-commands.md §3): IP interfaces, their SSH and HTTPS services and the

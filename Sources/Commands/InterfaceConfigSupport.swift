@@ -1,5 +1,6 @@
 import ApplianceConfig
 import DomainNames
+import FoundationEssentials
 import Shell
 
 /// Choosing the certificate profile of a service (HTTPS of an interface, LDAP, web security):
@@ -19,7 +20,7 @@ enum ServiceCertificateChoice {
         }
         let defaultIndex =
             current.flatMap { current in
-                names.firstIndex { $0.caseInsensitiveCompare(current) == .orderedSame }
+                names.firstIndex { $0.lowercased() == current.lowercased() }
             } ?? 0
         let index = try session.dialog.choose(question, items: names, default: defaultIndex)
         warnIfDemo(names[index], in: session)

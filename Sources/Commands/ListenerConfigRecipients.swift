@@ -126,7 +126,7 @@ enum RecipientAccessOperations {
             }
             return .success(number - 1)
         }
-        guard let index = table.firstIndex(where: { $0.pattern.caseInsensitiveCompare(text) == .orderedSame }) else {
+        guard let index = table.firstIndex(where: { $0.pattern.lowercased() == text.lowercased() }) else {
             return .failure(.invalidInput("There is no entry \"\(text)\"."))
         }
         return .success(index)

@@ -1,7 +1,7 @@
 import ApplianceConfig
 import Certificates
 import ConfigStore
-import Foundation
+import FoundationEssentials
 import Shell
 
 /// `loadconfig` (other-commands.md §6): replaces the candidate with a configuration file, pasted or

@@ -40,7 +40,7 @@ public struct MailConfigCommand: DeclaredCommand {
         )
     }
 
-    public init(link: any GatewayLink = PostfixLink()) { self.link = link }
+    public init(link: any GatewayLink = ServeLink()) { self.link = link }
 
     /// `a@example.com, b@example.org` → the addresses; each `local@domain`.
     static func parseAddresses(_ text: String) throws(ShellError) -> [String] {

@@ -2,7 +2,7 @@ import ApplianceConfig
 import Shell
 
 #if canImport(FoundationEssentials)
-import FoundationEssentials
+import Foundation
 #else
 import Foundation
 #endif

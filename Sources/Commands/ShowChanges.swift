@@ -1,4 +1,5 @@
 import ApplianceConfig
+import ConfigStore
 import Shell
 
 /// `showchanges` (commit.md §8.2): the pending changes as a semantic diff.

@@ -30,7 +30,7 @@ public struct StatusCommand: DeclaredCommand {
         )
     }
 
-    public init(link: any GatewayLink = PostfixLink()) { self.link = link }
+    public init(link: any GatewayLink = ServeLink()) { self.link = link }
 }
 
 /// `resetcounters`: the Reset column of `status` counts from now (gateway-commands.md §1).

@@ -1,3 +1,4 @@
+import ApplianceConfig
 import Shell
 
 /// `tlslogconfig [on|off]`: whether the mail log adds `tls=` and `result=` fields to its TLS lines

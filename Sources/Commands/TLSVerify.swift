@@ -103,7 +103,7 @@ public struct TLSVerifyCommand: DeclaredCommand {
         var identity: ClientCertificate?
         if let name = configuration.destinationDefaults.outboundCertificate,
             let profile = configuration.certificates.first(where: {
-                $0.name.caseInsensitiveCompare(name) == .orderedSame
+                $0.name.lowercased() == name.lowercased()
             })
         {
             identity = ClientCertificate(
@@ -126,6 +126,7 @@ public struct TLSVerifyCommand: DeclaredCommand {
         // Ctrl-C (the interrupt flag) stops the probe while it waits for the peer.
         let interrupt = InterruptLatch()
         probe.isCancelled = { interrupt.seen }
+        probe.wakeDescriptor = Interrupts.wakeDescriptor
         let console = session.console
         let verified = probe.run { line in console.write(TerminalSafe.escaped(line) + "\n") }
         if interrupt.seen { throw DialogAbort.interrupted }

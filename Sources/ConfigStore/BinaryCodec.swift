@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 // A compact binary encoding for Codable values, several times faster than JSON for a configuration of
 // 10,000 entries. Layout of a value (little-endian):

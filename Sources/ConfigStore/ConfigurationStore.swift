@@ -1,5 +1,5 @@
 import ApplianceConfig
-import Foundation
+import FoundationEssentials
 
 /// The committed configuration as the shell sees it: a numbered history of revisions with one head.
 ///

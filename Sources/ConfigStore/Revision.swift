@@ -1,5 +1,5 @@
 import ApplianceConfig
-import Foundation
+import FoundationEssentials
 
 /// How a revision came to be (`commithistory`'s Method column).
 public enum CommitMethod: String, Sendable, Codable, CaseIterable {

@@ -1,5 +1,5 @@
 import ApplianceConfig
-import Foundation
+import FoundationEssentials
 import GRDB
 
 /// A revision row as stored: its record, how to read its content, and where that content is.

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import GRDB
 
 /// Raw access for tests that damage a store on purpose (corrupt a blob, a checksum). Not for

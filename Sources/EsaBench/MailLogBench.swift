@@ -1,3 +1,4 @@
+import ApplianceConfig
 import Foundation
 import MailLog
 

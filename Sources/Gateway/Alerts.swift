@@ -7,7 +7,7 @@ import Synchronization
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else
-import Foundation
+import FoundationEssentials
 #endif
 
 #if canImport(Glibc)
@@ -150,7 +150,7 @@ public final class AlertSender: Sendable {
     /// Delivers `message` from `sender` to `recipient`; nil on success, else why not.
     public typealias Deliver = @Sendable (_ message: String, _ sender: String, _ recipient: String) -> String?
 
-    private struct Repeat: Sendable {
+    private struct Repeat: Sendable, Equatable {
         var repeats: Int
         var until: Date
     }
@@ -180,12 +180,45 @@ public final class AlertSender: Sendable {
         self.serial = serial
         self.deliver = deliver
         var initial = State()
-        if let statePath, let data = FileManager.default.contents(atPath: statePath),
-            let stages = try? JSONDecoder().decode([String].self, from: data)
-        {
-            initial.sentStages = Set(stages)
+        if let statePath, let data = FileManager.default.contents(atPath: statePath) {
+            if let stored = try? JSONDecoder().decode(Stored.self, from: data) {
+                initial.sentStages = Set(stored.stages)
+                initial.repeats = stored.repeats.mapValues {
+                    Repeat(repeats: $0.repeats, until: Date(timeIntervalSince1970: $0.until))
+                }
+            } else if let stages = try? JSONDecoder().decode([String].self, from: data) {
+                // Written before repeats were kept: the expiry stages alone.
+                initial.sentStages = Set(stages)
+            }
         }
         state = Mutex(initial)
+    }
+
+    /// `gateway/alerts.json`: the expiry stages alerted and, per required-TLS alert key, how often
+    /// it repeated and until when the next one is held back — so a restarted `esa serve` neither
+    /// sends a stage again nor lets a repeat through early.
+    private struct Stored: Codable {
+        struct HeldBack: Codable {
+            var repeats: Int
+            /// Seconds since 1970.
+            var until: Double
+        }
+
+        var stages: [String]
+        var repeats: [String: HeldBack]
+    }
+
+    private func persist(_ state: State) {
+        guard let statePath else { return }
+        let stored = Stored(
+            stages: state.sentStages.sorted(),
+            repeats: state.repeats.mapValues { .init(repeats: $0.repeats, until: $0.until.timeIntervalSince1970) }
+        )
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        if let data = try? encoder.encode(stored) {
+            try? PostfixInstance.writeAtomically(statePath, String(decoding: data, as: UTF8.self), mode: 0o644)
+        }
     }
 
     /// Sends the required-TLS alert for each stopped delivery when destconfig's alert is on.
@@ -211,14 +244,12 @@ public final class AlertSender: Sendable {
         for alert in fresh where send(alert, configuration, suppressRepeats: false).count == recipients.count {
             done.append(alert.key)
         }
-        let stages = state.withLock { state in
+        let snapshot = state.withLock { state in
             state.sentStages.formUnion(done)
-            return state.sentStages.sorted()
+            return state
         }
         guard !done.isEmpty else { return done.count == fresh.count }
-        if let statePath, let data = try? JSONEncoder().encode(stages) {
-            try? PostfixInstance.writeAtomically(statePath, String(decoding: data, as: UTF8.self), mode: 0o644)
-        }
+        persist(snapshot)
         return done.count == fresh.count
     }
 
@@ -235,14 +266,15 @@ public final class AlertSender: Sendable {
         guard !recipients.isEmpty else { return [] }
         let now = clock.now()
         if suppressRepeats {
-            let admitted = state.withLock { state -> Bool in
-                if let last = state.repeats[alert.key], now < last.until { return false }
+            let admitted = state.withLock { state -> State? in
+                if let last = state.repeats[alert.key], now < last.until { return nil }
                 let repeats = state.repeats[alert.key].map { $0.repeats + 1 } ?? 0
                 let interval = AlertRouting.duplicateInterval(afterRepeats: repeats, settings: configuration.alerts)
                 state.repeats[alert.key] = Repeat(repeats: repeats, until: now.addingTimeInterval(Double(interval)))
-                return true
+                return state
             }
-            guard admitted else { return [] }
+            guard let admitted else { return [] }
+            persist(admitted)
         }
         let hostname = configuration.hostname
         let subject = AlertRouting.subject(
@@ -275,7 +307,12 @@ extension PostfixInstance {
     /// Hands `message` to this instance's Postfix (`sendmail -C {etc} -f {sender} -- {recipient}`);
     /// nil on success, else the cause in one line.
     public func sendmail(_ message: String, sender: String, recipient: String) -> String? {
-        let file = paths.root + "/alert-\(getpid())-\(UInt64.random(in: 0...UInt64.max)).eml"
+        sendmail(message, sender: sender, recipients: [recipient])
+    }
+
+    /// The same for several recipients of one message.
+    public func sendmail(_ message: String, sender: String, recipients: [String]) -> String? {
+        let file = paths.root + "/message-\(getpid())-\(UInt64.random(in: 0...UInt64.max)).eml"
         do {
             try Self.writeAtomically(file, message, mode: 0o600)
         } catch {
@@ -284,7 +321,7 @@ extension PostfixInstance {
         defer { unlink(file) }
         do {
             let outcome = try ChildProcess.run(
-                [Self.sendmailProgram, "-C", paths.configuration, "-f", sender, "-i", "--", recipient],
+                [Self.sendmailProgram, "-C", paths.configuration, "-f", sender, "-i", "--"] + recipients,
                 input: file,
                 timeout: .seconds(30)
             )

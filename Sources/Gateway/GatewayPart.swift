@@ -6,7 +6,7 @@ import Shell
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else
-import Foundation
+import FoundationEssentials
 #endif
 
 #if canImport(Glibc)
@@ -74,8 +74,22 @@ public struct GatewayPart: ServicePart {
                 instance.sendmail(message, sender: sender, recipient: recipient)
             }
         )
+        // The control channel: shells that are not root reach Postfix's root-only tools through it.
+        let owner = DataDirectoryOwner.of(context.dataDirectory.path) ?? (geteuid(), getegid())
+        var control: ControlServer?
+        do throws(ControlChannelError) {
+            control = try ControlServer(
+                path: ControlChannel.socketPath(paths),
+                owner: owner.uid,
+                group: owner.gid,
+                handler: { [handler = ControlHandler(instance: instance)] in handler.handle($0) }
+            )
+        } catch {
+            context.systemLog.append("Warning: the gateway's control channel is not available: \(error)")
+        }
         do {
             try await withThrowingTaskGroup(of: Void.self) { group in
+                if let control { group.addTask { await control.run() } }
                 group.addTask { await controller.superviseMaster() }
                 group.addTask { await followMailLog(context, paths: paths, alerts: alerts) }
                 group.addTask { await checkExpiry(context, controller: controller, alerts: alerts) }
@@ -113,7 +127,12 @@ extension GatewayPart {
         var pipeline: MailLogPipeline?
         var revision = 0
         var lastProblem: String?
+        let owner = DataDirectoryOwner.of(data)
+        var round = 0
         while !Task.isCancelled {
+            // What esa serve (root) wrote in logs/ belongs to the data directory's owner (about once a second).
+            if let owner, round % 5 == 0 { DataDirectoryOwner.handOver(data + "/logs", to: owner) }
+            round += 1
             do throws(MailLogError) {
                 if let snapshot = context.latest {
                     if pipeline == nil {
@@ -128,7 +147,9 @@ extension GatewayPart {
                                 now: MailLogWriter.localClock
                             ),
                             settings: MailLogSettings(configuration: snapshot.configuration),
-                            now: MailLogWriter.localClock
+                            now: MailLogWriter.localClock,
+                            // Postfix runs in this process's network namespace: the same routes.
+                            sourceAddress: SourceAddress.route
                         )
                         revision = snapshot.revision
                     } else if snapshot.revision != revision {

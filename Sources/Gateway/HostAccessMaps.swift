@@ -3,7 +3,7 @@ import ApplianceConfig
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else
-import Foundation
+import FoundationEssentials
 #endif
 
 /// A listener's Host Access Table as Postfix access maps (gateway.md §2).

@@ -18,7 +18,7 @@ public enum LoopbackHint {
         for entry in unbound {
             guard let listener = configuration.listeners.first(where: { $0.name == entry.listener }),
                 let interface = configuration.interfaces.first(where: {
-                    $0.name.caseInsensitiveCompare(listener.interface) == .orderedSame
+                    $0.name.lowercased() == listener.interface.lowercased()
                 })
             else { continue }
             let loopback = interface.address.hasPrefix("127.") || interface.address == "::1"

@@ -1,7 +1,7 @@
 import Shell
 
 #if canImport(FoundationEssentials)
-import FoundationEssentials
+import Foundation
 #else
 import Foundation
 #endif

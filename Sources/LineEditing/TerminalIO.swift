@@ -1,3 +1,4 @@
+import CLibEdit
 import Shell
 
 #if canImport(Glibc)

@@ -32,7 +32,8 @@ public final class MailLogPipeline {
         writer: MailLogWriter,
         settings: MailLogSettings,
         now: @escaping @Sendable () -> LogTime,
-        chunkSize: Int = 1 << 20
+        chunkSize: Int = 1 << 20,
+        sourceAddress: (@Sendable (String) -> String?)? = nil
     ) throws(MailLogError) {
         self.postfixLog = postfixLog
         self.statePath = statePath
@@ -42,6 +43,7 @@ public final class MailLogPipeline {
         let state = try MailLogStateFile.load(statePath) ?? MailLogState()
         let today = now()
         translator = MailLogTranslator(settings: settings, state: state, today: (today.year, today.month))
+        translator.sourceAddress = sourceAddress
     }
 
     /// Translates everything appended to Postfix's log since the last call. Returns the events

@@ -56,6 +56,7 @@ public struct HostRecord: Sendable, Equatable, Codable {
     /// Optional: state files written before these were counted per domain have none.
     public var dnsHardBounces: Int?
     public var otherHardBounces: Int?
+    public var expiredHardBounces: Int?
     public var deletedRecipients: Int?
     public var deliveredRecipients = 0
     public var lastActivity: LogTime?

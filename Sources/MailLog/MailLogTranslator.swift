@@ -35,6 +35,9 @@ public struct MailLogTranslator: Sendable {
     public var state: MailLogState
     /// The year and month now: Postfix time stamps have no year; a month after this one is last year's.
     public var today: (year: Int, month: Int)
+    /// The source address of a delivery to a remote address (`SourceAddress.route` in `esa serve`);
+    /// when nil or without an answer, the settings' `outboundAddress`.
+    public var sourceAddress: (@Sendable (String) -> String?)?
     /// The time of the last line read (used by `flush`).
     private var lastTime = LogTime(year: 1970, month: 1, day: 1, hour: 0, minute: 0, second: 0)
 
@@ -113,6 +116,13 @@ public struct MailLogTranslator: Sendable {
                     time,
                     "ICID \(icid) TLS client certificate not verified: \(failure)"
                         + resultField(Self.result(of: failure))
+                )
+            } else if connection.tls == .onVerify || connection.tls == .requireVerify, connection.clientCN == nil {
+                // `Anonymous TLS connection established`: the client presented no certificate.
+                output.info(
+                    time,
+                    "ICID \(icid) TLS client certificate not verified: no certificate presented"
+                        + resultField("certificate-not-trusted")
                 )
             }
         } else if let reason = text.dropPrefix("SSL_accept error from ") {
@@ -300,6 +310,10 @@ public struct MailLogTranslator: Sendable {
             removed(qid: qid, time: line.time, how: "done", &output)
             return
         }
+        if rest.hasPrefix("from=<"), rest.has(", status=expired") {
+            expired(qid: qid, time: line.time, &output)
+            return
+        }
         guard rest.hasPrefix("from=<"), rest.has(", size=") else { return }
         // Back in the active queue: the earlier delivery attempts are over.
         flushDeliveries(of: qid, time: line.time, &output)
@@ -311,6 +325,34 @@ public struct MailLogTranslator: Sendable {
             let size = rest.between(", size=", ",") ?? "0"
             output.info(line.time, "MID \(message.mid) ready \(size) bytes from <\(from)>")
             output.info(line.time, "MID \(message.mid) queued for delivery")
+        }
+        state.messages[qid] = message
+    }
+
+    /// `{qid}: from=<…>, status=expired, returned to sender`: the message waited longer than
+    /// `maximal_queue_lifetime`; every recipient not yet delivered or bounced bounces now (no
+    /// connection: DCID 0), counted as Expired Hard Bounces. The bounce itself follows (`bounce`).
+    private mutating func expired(qid: String, time: LogTime, _ output: inout MailLogOutput) {
+        flushDeliveries(of: qid, time: time, &output)
+        guard var message = state.messages[qid] else { return }
+        let open = message.recipients.indices.filter { !message.finished.contains($0) }
+        guard !open.isEmpty else { return }
+        let ridText = "[" + open.map(String.init).joined(separator: ", ") + "]"
+        output.info(
+            time,
+            "Bounced: DCID 0 MID \(message.mid) to RID \(ridText) - 5.4.7 ('Delivery expired (message too old)')"
+        )
+        message.finished.formUnion(open)
+        state.counters.hardBouncedRecipients += open.count
+        state.counters.expiredHardBounces += open.count
+        state.counters.completedRecipients += open.count
+        for rid in open {
+            let domain = Self.domain(of: message.recipients[rid])
+            var host = state.hosts[domain] ?? HostRecord()
+            host.hardBouncedRecipients += 1
+            host.expiredHardBounces = (host.expiredHardBounces ?? 0) + 1
+            host.lastActivity = time
+            state.hosts[domain] = host
         }
         state.messages[qid] = message
     }
@@ -491,7 +533,7 @@ public struct MailLogTranslator: Sendable {
                 state.relayDCIDs[key] = dcid
                 output.info(
                     time,
-                    "New SMTP DCID \(dcid) interface \(settings.outboundAddress) address \(address) port \(connection.port ?? "25")"
+                    "New SMTP DCID \(dcid) interface \(sourceAddress?(address) ?? settings.outboundAddress) address \(address) port \(connection.port ?? "25")"
                 )
             }
             host.lastHost = connection.host

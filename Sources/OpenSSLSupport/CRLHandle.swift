@@ -1,5 +1,5 @@
 import COpenSSL
-import Foundation
+import FoundationEssentials
 
 /// Owns one `X509_CRL` (a certificate revocation list) and frees it in `deinit`. Immutable after
 /// creation, so it can be read and used for verification from several threads.

@@ -51,7 +51,7 @@ public struct OpenSSLError: Error, Sendable, Equatable, CustomStringConvertible 
     /// The algorithm named by an "unsupported" entry (OpenSSL 3 writes `Algorithm (NAME : 0)`).
     public var unsupportedAlgorithmName: String? {
         for entry in entries {
-            guard let start = entry.data.range(of: "Algorithm (") else {
+            guard let start = entry.data.firstRange(of: "Algorithm (") else {
                 continue
             }
             let rest = entry.data[start.upperBound...]

@@ -113,7 +113,7 @@ public enum PKCS12Support {
         }
         defer { PKCS12_free(p12) }
         // Refused before any key derivation, so an absurd count costs nothing.
-        let iterations = esa_PKCS12_max_iterations(p12)
+        let iterations = PKCS12Inspection.maximumIterations(p12)
         if iterations > maximumIterations { throw .tooManyIterations(iterations) }
 
         // PKCS12_parse insists on a MAC when given a passphrase. A file written without one (`-nomac`)
@@ -136,10 +136,8 @@ public enum PKCS12Support {
             if error.isMACFailure {
                 throw .wrongPassphraseOrDamaged(error)
             }
-            var name = [CChar](repeating: 0, count: 128)
-            if esa_PKCS12_find_unusable_algorithm(p12, &name, Int32(name.count)) == 1 {
-                let text = String(decoding: name.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-                throw .unsupportedAlgorithm(error.unsupportedAlgorithmName ?? text, error)
+            if let name = PKCS12Inspection.unusableAlgorithm(p12) {
+                throw .unsupportedAlgorithm(error.unsupportedAlgorithmName ?? name, error)
             }
             if error.isUnsupportedAlgorithm {
                 throw .unsupportedAlgorithm(error.unsupportedAlgorithmName ?? "unknown", error)

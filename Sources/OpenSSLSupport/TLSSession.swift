@@ -38,18 +38,47 @@ public final class TLSSession: @unchecked Sendable {
 
     /// Performs the client handshake on `socket` (SNI `serverName`, `identity` offered as client
     /// certificate). Throws the drained error queue, or why the connection ended.
+    ///
+    /// With `wait`, the handshake runs on a non-blocking socket and `wait(forWriting)` is called
+    /// whenever OpenSSL needs the peer; it returns false to give up (a time limit, Ctrl-C), which
+    /// ends the handshake at once with `interruptedReason`. The socket is blocking again afterwards.
     public static func connect(
         socket: Int32,
         serverName: String?,
-        identity: TLSIdentity?
+        identity: TLSIdentity?,
+        wait: ((_ forWriting: Bool) -> Bool)? = nil
     ) throws(OpenSSLError) -> TLSSession {
         let session = try make(method: TLS_client_method(), socket: socket, identity: identity)
         if let serverName, !serverName.isEmpty, serverName.contains(where: { $0.isLetter }) {
             _ = esa_SSL_set_tlsext_host_name(session.ssl, serverName)
         }
-        try session.handshake("SSL_connect") { SSL_connect($0) }
-        return session
+        guard let wait else {
+            try session.handshake("SSL_connect") { SSL_connect($0) }
+            return session
+        }
+        let flags = fcntl(socket, F_GETFL)
+        _ = fcntl(socket, F_SETFL, flags | O_NONBLOCK)
+        defer { _ = fcntl(socket, F_SETFL, flags) }
+        while true {
+            OpenSSLError.clearQueue()
+            errno = 0
+            let result = withoutSIGPIPE { SSL_connect(session.ssl) }
+            if result == 1 { return session }
+            let kind = SSL_get_error(session.ssl, result)
+            guard kind == SSL_ERROR_WANT_READ || kind == SSL_ERROR_WANT_WRITE else {
+                throw session.failure("SSL_connect", result)
+            }
+            guard wait(kind == SSL_ERROR_WANT_WRITE) else {
+                throw OpenSSLError(
+                    operation: "SSL_connect",
+                    entries: [.init(library: 0, reason: 0, text: interruptedReason, data: "")]
+                )
+            }
+        }
     }
+
+    /// The reason of a handshake given up by its `wait`.
+    public static let interruptedReason = "the peer did not answer in time"
 
     /// Performs the server handshake on `socket` with `identity`.
     public static func accept(socket: Int32, identity: TLSIdentity) throws(OpenSSLError) -> TLSSession {
@@ -94,9 +123,14 @@ public final class TLSSession: @unchecked Sendable {
         errno = 0
         let result = withoutSIGPIPE { step(ssl) }
         guard result != 1 else { return }
+        throw failure(operation, result)
+    }
+
+    /// Why a handshake step that returned `result` failed: the drained error queue, or what ended it.
+    private func failure(_ operation: String, _ result: Int32) -> OpenSSLError {
         let kind = SSL_get_error(ssl, result)
         let failure = OpenSSLError.drain(operation)
-        if !failure.entries.isEmpty { throw failure }
+        if !failure.entries.isEmpty { return failure }
         let reason: String
         switch kind {
         case SSL_ERROR_SYSCALL where errno == EAGAIN || errno == EWOULDBLOCK:
@@ -106,7 +140,7 @@ public final class TLSSession: @unchecked Sendable {
         default:
             reason = "the connection was closed during the handshake"
         }
-        throw OpenSSLError(operation: operation, entries: [.init(library: 0, reason: 0, text: reason, data: "")])
+        return OpenSSLError(operation: operation, entries: [.init(library: 0, reason: 0, text: reason, data: "")])
     }
 
     /// `TLSv1.3`, `TLSv1.2`.

@@ -1,5 +1,5 @@
 import COpenSSL
-import Foundation
+import FoundationEssentials
 
 /// Owns an `X509_STORE` of trusted certificates and frees it in `deinit`. Only read after creation
 /// (OpenSSL locks the store internally), so one store can verify from several threads.

@@ -1,5 +1,5 @@
 import COpenSSL
-import Foundation
+import FoundationEssentials
 
 /// Owns one `X509` certificate and frees it in `deinit`. Immutable after creation; OpenSSL 3
 /// guards its lazily cached extension data with its own lock, so concurrent reads are safe.

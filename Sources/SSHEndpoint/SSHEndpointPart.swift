@@ -2,6 +2,7 @@ import ApplianceConfig
 import Crypto
 import Passphrases
 import Service
+import Shell
 import Synchronization
 
 #if canImport(Glibc)
@@ -9,7 +10,7 @@ import Glibc
 #endif
 
 #if canImport(FoundationEssentials)
-import FoundationEssentials
+import Foundation
 #else
 import Foundation
 #endif

@@ -2,9 +2,11 @@
 import Glibc
 #endif
 
-/// Writes that fail into an error instead of a trap: standard output on a full disk or a closed
-/// pipe, a log on a full disk. The one place the shell writes to a file descriptor or appends to a
-/// log, so every failed write says what happened ("no space left on the device").
+/// Reads and writes that fail into an error instead of a trap: standard output on a full disk or a
+/// closed pipe, a log on a full disk, a child's output pipe that breaks. The one place the shell
+/// writes to a file descriptor, reads one to its end or appends to a log, so every failure says
+/// what happened ("no space left on the device"). `FileHandle`'s `write(_:)` and
+/// `readDataToEndOfFile()` trap on such errors (a `try!` inside corelibs-foundation): use these.
 public enum FileOutput {
     /// Writes all of `bytes` to `descriptor`, retrying after a signal and after a short write.
     public static func write(_ bytes: some Collection<UInt8>, to descriptor: Int32) throws(ShellError) {
@@ -24,6 +26,32 @@ public enum FileOutput {
     /// Writes `text` to `descriptor`.
     public static func write(_ text: String, to descriptor: Int32) throws(ShellError) {
         try write(Array(text.utf8), to: descriptor)
+    }
+
+    /// Writes `text` to standard output.
+    public static func writeStandardOutput(_ text: String) throws(ShellError) {
+        try write(text, to: STDOUT_FILENO)
+    }
+
+    /// A diagnostic line on standard error, best effort: when standard error itself fails there is
+    /// nowhere left to report it, and the process goes on.
+    public static func diagnose(_ text: String) {
+        try? write(text, to: STDERR_FILENO)
+    }
+
+    /// Reads `descriptor` until end of file, retrying after a signal.
+    public static func readToEnd(_ descriptor: Int32) throws(ShellError) -> [UInt8] {
+        var collected: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 65_536)
+        while true {
+            let count = buffer.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress, $0.count) }
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw ShellError.io(reason(errno))
+            }
+            if count == 0 { return collected }
+            collected += buffer[..<count]
+        }
     }
 
     /// Appends `text` to the file at `path` in one `write` (created owner-only when missing).
@@ -46,6 +74,7 @@ public enum FileOutput {
         case EIO: "input/output error"
         case ENOENT: "no such file or folder"
         case ELOOP: "it is a symbolic link"
+        case EBADF: "the file is not open"
         default: String(cString: strerror(code)).lowercased()
         }
     }

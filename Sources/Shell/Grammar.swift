@@ -63,7 +63,7 @@ extension ValueParser where Value == String {
         missing: @escaping @Sendable (String) -> String
     ) -> ValueParser<String> {
         ValueParser(placeholder, candidates: names) { text, context throws(ShellError) in
-            guard let name = names(context).first(where: { $0.caseInsensitiveCompare(text) == .orderedSame }) else {
+            guard let name = names(context).first(where: { $0.lowercased() == text.lowercased() }) else {
                 throw .actionFailed(missing(text))
             }
             return name

@@ -1,6 +1,6 @@
 import ApplianceConfig
 import ConfigStore
-import Foundation
+import FoundationEssentials
 import Synchronization
 
 /// One administrator's session: the console, the committed revision it started from and its own

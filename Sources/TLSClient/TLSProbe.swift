@@ -2,7 +2,7 @@ import Certificates
 import OpenSSLSupport
 
 #if canImport(FoundationEssentials)
-import FoundationEssentials
+import Foundation
 #else
 import Foundation
 #endif
@@ -34,8 +34,12 @@ public struct TLSProbe: Sendable {
     /// The limit of each step (connect, each reply, the handshake).
     public var stepTimeout: Int
     /// Asked while waiting for the peer (every 200 ms): true stops the probe at once, silently
-    /// (Ctrl-C). The TLS handshake itself is bounded by `stepTimeout` only.
+    /// (Ctrl-C), the TLS handshake included (it runs on a non-blocking socket).
     public var isCancelled: @Sendable () -> Bool = { false }
+    /// A descriptor that becomes readable when `isCancelled` may have turned true (the shell's
+    /// Ctrl-C self-pipe, `Interrupts.wakeDescriptor`), polled beside the socket so a Ctrl-C stops
+    /// the probe at once — during the TLS handshake too; -1 for none (200 ms checks only).
+    public var wakeDescriptor: Int32 = -1
 
     public init(
         domain: String,
@@ -74,33 +78,49 @@ public struct TLSProbe: Sendable {
     }
 
     private func steps(emit: (String) -> Void) -> Bool {
-        // Where to connect.
-        var target = host
-        if host.caseInsensitiveCompare(domain) == .orderedSame && !Resolver.isAddress(host) {
+        // Where to connect: the MX hosts by preference (a bare domain), else the host itself.
+        var targets = [host]
+        if host.lowercased() == domain.lowercased() && !Resolver.isAddress(host) {
             switch Resolver.mx(domain) {
             case .success(let records):
-                if let first = records.first { target = first.host }
+                let ordered = records.enumerated().sorted {
+                    ($0.element.preference, $0.offset) < ($1.element.preference, $1.offset)
+                }
+                if !ordered.isEmpty { targets = ordered.map(\.element.host) }
             case .failure(let failure):
                 emit("Failed to resolve \(domain): \(failure.reason).")
                 return false
             }
         }
-        let address: String
-        switch Resolver.addresses(target) {
-        case .success(let addresses): address = addresses[0]
-        case .failure(let failure):
-            emit("Failed to resolve \(target): \(failure.reason).")
-            return false
+        // TCP: the next address, then the next MX, while connecting fails.
+        var opened: (connection: SMTPConnection, target: String, address: String)?
+        search: for target in targets {
+            let addresses: [String]
+            switch Resolver.addresses(target) {
+            case .success(let found): addresses = found
+            case .failure(let failure):
+                emit("Failed to resolve \(target): \(failure.reason).")
+                continue
+            }
+            for address in addresses {
+                if isCancelled() { return false }
+                emit("Connecting to \(address) on port \(port).")
+                switch SMTPConnection.open(
+                    address: address,
+                    port: port,
+                    timeout: stepTimeout,
+                    wake: wakeDescriptor,
+                    isCancelled: isCancelled
+                ) {
+                case .success(let connection):
+                    opened = (connection, target, address)
+                    break search
+                case .failure(let failure):
+                    emit("Failed to connect to \(address) on port \(port): \(failure.reason).")
+                }
+            }
         }
-        // TCP.
-        emit("Connecting to \(address) on port \(port).")
-        let connection: SMTPConnection
-        switch SMTPConnection.open(address: address, port: port, timeout: stepTimeout, isCancelled: isCancelled) {
-        case .success(let opened): connection = opened
-        case .failure(let failure):
-            emit("Failed to connect to \(address) on port \(port): \(failure.reason).")
-            return false
-        }
+        guard let (connection, target, address) = opened else { return false }
         defer { connection.close() }
         emit("Connected to \(address) from interface \(connection.localAddress).")
         emit("Checking TLS connection.")
@@ -124,11 +144,21 @@ public struct TLSProbe: Sendable {
         // TLS.
         let session: TLSSession
         do throws(OpenSSLError) {
+            // Non-blocking, so that Ctrl-C (the wake descriptor) ends a handshake the peer stalls.
+            let deadline = ContinuousClock.now + .seconds(stepTimeout)
             session = try TLSSession.connect(
                 socket: connection.descriptor,
                 serverName: target,
                 identity: identity?.tlsIdentity
-            )
+            ) { forWriting in
+                SMTPConnection.wait(
+                    connection.descriptor,
+                    for: Int32(forWriting ? POLLOUT : POLLIN),
+                    until: deadline,
+                    wake: wakeDescriptor,
+                    isCancelled: isCancelled
+                )
+            }
         } catch {
             let reason = error.entries.map(\.text).joined(separator: "; ")
             emit("TLS handshake failed: \(reason.isEmpty ? "the handshake failed" : reason).")
@@ -253,33 +283,64 @@ final class SMTPConnection {
     let descriptor: Int32
     let localAddress: String
     let timeout: Int
+    let wake: Int32
     let isCancelled: @Sendable () -> Bool
     private var buffer: [UInt8] = []
     private(set) var lastReply: Reply?
     private var failure: String?
 
-    private init(descriptor: Int32, localAddress: String, timeout: Int, isCancelled: @escaping @Sendable () -> Bool) {
+    private init(
+        descriptor: Int32,
+        localAddress: String,
+        timeout: Int,
+        wake: Int32,
+        isCancelled: @escaping @Sendable () -> Bool
+    ) {
         self.descriptor = descriptor
         self.localAddress = localAddress
         self.timeout = timeout
+        self.wake = wake
         self.isCancelled = isCancelled
     }
 
-    /// Waits until `descriptor` is ready for `events`, in 200 ms slices asking `isCancelled`; false
-    /// after `seconds` or a cancellation.
+    /// Waits until `descriptor` is ready for `events`, in 200 ms slices asking `isCancelled` (at once
+    /// when `wake` becomes readable; its bytes are drained); false after `seconds` or a cancellation.
     static func wait(
         _ descriptor: Int32,
         for events: Int32,
         seconds: Int,
+        wake: Int32 = -1,
         isCancelled: @Sendable () -> Bool
     ) -> Bool {
-        let deadline = ContinuousClock.now + .seconds(seconds)
+        wait(
+            descriptor,
+            for: events,
+            until: ContinuousClock.now + .seconds(seconds),
+            wake: wake,
+            isCancelled: isCancelled
+        )
+    }
+
+    static func wait(
+        _ descriptor: Int32,
+        for events: Int32,
+        until deadline: ContinuousClock.Instant,
+        wake: Int32,
+        isCancelled: @Sendable () -> Bool
+    ) -> Bool {
         while ContinuousClock.now < deadline {
             if isCancelled() { return false }
-            var poller = pollfd(fd: descriptor, events: Int16(events), revents: 0)
-            let ready = poll(&poller, 1, 200)
-            if ready > 0 { return true }
+            var pollers = [
+                pollfd(fd: descriptor, events: Int16(events), revents: 0),
+                pollfd(fd: wake, events: Int16(POLLIN), revents: 0),
+            ]
+            let ready = poll(&pollers, wake >= 0 ? 2 : 1, 200)
             if ready < 0 && errno != EINTR { return false }
+            if ready > 0 && pollers[0].revents != 0 { return true }
+            if wake >= 0 && pollers[1].revents != 0 {
+                var sink = [UInt8](repeating: 0, count: 64)
+                _ = sink.withUnsafeMutableBytes { read(wake, $0.baseAddress, $0.count) }
+            }
         }
         return false
     }
@@ -288,6 +349,7 @@ final class SMTPConnection {
         address: String,
         port: Int,
         timeout: Int,
+        wake: Int32 = -1,
         isCancelled: @escaping @Sendable () -> Bool
     ) -> Result<SMTPConnection, Failure> {
         guard let target = SocketAddress(address, port: port) else { return .failure(Failure(reason: "bad address")) }
@@ -302,7 +364,7 @@ final class SMTPConnection {
             return .failure(Failure(reason: reason))
         }
         if started != 0 {
-            guard wait(fd, for: Int32(POLLOUT), seconds: timeout, isCancelled: isCancelled) else {
+            guard wait(fd, for: Int32(POLLOUT), seconds: timeout, wake: wake, isCancelled: isCancelled) else {
                 Glibc.close(fd)
                 return .failure(Failure(reason: "no answer within \(timeout) seconds"))
             }
@@ -330,6 +392,7 @@ final class SMTPConnection {
                 descriptor: fd,
                 localAddress: localText ?? "unknown",
                 timeout: timeout,
+                wake: wake,
                 isCancelled: isCancelled
             )
         )
@@ -393,7 +456,8 @@ final class SMTPConnection {
                 failure = "the server sent a line longer than 64 KiB"
                 return nil
             }
-            guard Self.wait(descriptor, for: Int32(POLLIN), seconds: timeout, isCancelled: isCancelled) else {
+            guard Self.wait(descriptor, for: Int32(POLLIN), seconds: timeout, wake: wake, isCancelled: isCancelled)
+            else {
                 failure = isCancelled() ? "interrupted" : "no answer within the time limit"
                 return nil
             }

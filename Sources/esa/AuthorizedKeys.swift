@@ -80,7 +80,12 @@ struct SSHAuthorizedKeys: ParsableCommand {
         }
         var text = ""
         for line in Self.lines(for: configuration, esa: program, dataDirectory: url.path) { text += line + "\n" }
-        FileHandle.standardOutput.write(Data(text.utf8))
+        do {
+            try FileOutput.writeStandardOutput(text)
+        } catch {
+            FileOutput.diagnose("esa: the keys cannot be written: \(error.message).\n")
+            return .ioError
+        }
         return .success
     }
 
@@ -99,7 +104,7 @@ struct SSHAuthorizedKeys: ParsableCommand {
     }
 
     private func fail(_ message: String) -> ExitStatus {
-        FileHandle.standardError.write(Data("esa: \(message)\n".utf8))
+        FileOutput.diagnose("esa: \(message)\n")
         return .actionFailed
     }
 }

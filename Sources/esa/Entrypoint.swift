@@ -1,5 +1,5 @@
 import ArgumentParser
-import Foundation
+import FoundationEssentials
 import Shell
 
 /// The `esa` binary: parses its options, picks the console, wires the session.

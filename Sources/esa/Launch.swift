@@ -77,29 +77,11 @@ struct Launch {
         let store: RevisionStore
         let appliance: ApplianceInfo
         do {
-            // In a data directory used before, a missing or damaged store or identity is reported and
-            // nothing is re-created. The store is created first: a first start that stopped before
-            // writing the identity left only the factory revision, and may still write it.
-            let initialised = directory.isInitialised
-            let existingIdentity = try directory.existingIdentity()
-            store = try RevisionStore(
-                path: directory.storePath,
-                clock: clock.now,
-                createIfMissing: !initialised,
-                readOnly: access == .readOnly,
-                sealer: SecretKeyFile(path: directory.url.appendingPathComponent("secret.key").path)
-            ) {
-                try FactoryConfiguration.make(now: clock.now())
-            }
-            let identity =
-                try existingIdentity
-                ?? directory.identity(
-                    now: clock.now(),
-                    create: access == .writable && (!initialised || store.history(limit: 1).first?.number == 1)
-                )
+            let opened = try OpenedStore.open(directory, access: access, clock: clock)
+            store = opened.store
             appliance = ApplianceInfo(
-                serialNumber: identity.serial,
-                installDate: identity.installDate,
+                serialNumber: opened.identity.serial,
+                installDate: opened.identity.installDate,
                 cpuCount: ProcessInfo.processInfo.processorCount,
                 memoryMegabytes: Int(ProcessInfo.processInfo.physicalMemory / 1_048_576)
             )
@@ -108,12 +90,9 @@ struct Launch {
             } else if let reverted = try store.revertIfDue(now: clock.now()) {
                 console.writeError("Commit \(reverted.number - 1) was not confirmed and has been reverted.\n")
             }
-        } catch let error as ShellError {
-            return fail(error.message, error.code.status)
-        } catch let error as StoreError {
-            return fail(error.message, .ioError)
         } catch {
-            return fail("The configuration store cannot be opened: \(error).", .ioError)
+            let failure = OpenedStore.failure(error)
+            return fail(failure.message, failure.status)
         }
 
         if verifyStore {
@@ -226,28 +205,15 @@ struct Launch {
             let access = try directory.prepare()
             transfer.mayUpload = access == .writable
             if let user {
-                // Only the users are needed: an existing store is opened, never created here.
-                let store = try RevisionStore(
-                    path: directory.storePath,
-                    clock: clock.now,
-                    createIfMissing: !directory.isInitialised,
-                    readOnly: access == .readOnly,
-                    sealer: SecretKeyFile(path: directory.url.appendingPathComponent("secret.key").path)
-                ) {
-                    try FactoryConfiguration.make(now: clock.now())
-                }
+                let store = try OpenedStore.store(in: directory, access: access, clock: clock)
                 guard let account = try store.head().configuration.user(named: user), !account.locked else {
                     return transfer.refuse("Access denied for \(user).")
                 }
                 transfer.mayUpload =
                     transfer.mayUpload && account.role.may(.configure) && !account.mustChangePassphrase
             }
-        } catch let error as ShellError {
-            return transfer.refuse(error.message)
-        } catch let error as StoreError {
-            return transfer.refuse(error.message)
         } catch {
-            return transfer.refuse("The configuration store cannot be opened: \(error).")
+            return transfer.refuse(OpenedStore.failure(error).message)
         }
         return transfer.run(line)
     }

@@ -1,6 +1,6 @@
 import Certificates
 import ConfigStore
-import Foundation
+import FoundationEssentials
 import Synchronization
 
 #if canImport(Glibc)

@@ -64,12 +64,12 @@ struct Serve: AsyncParsableCommand {
     }
 
     private func fail(_ message: String, _ status: ExitStatus) -> ExitStatus {
-        FileHandle.standardError.write(Data("esa: \(message)\n".utf8))
+        FileOutput.diagnose("esa: \(message)\n")
         return status
     }
 
     private func say(_ line: String) {
-        FileHandle.standardError.write(Data("esa serve: \(line)\n".utf8))
+        FileOutput.diagnose("esa serve: \(line)\n")
     }
 
     func serve() async -> ExitStatus {
@@ -103,35 +103,16 @@ struct Serve: AsyncParsableCommand {
         let store: RevisionStore
         let serial: String
         do {
-            // The same store and identity rules as the shell (Launch): nothing is re-created in a
-            // data directory used before.
             guard try directory.prepare() == .writable else {
                 throw ShellError.io("The data directory \(url.path) is not writable.")
             }
-            let initialised = directory.isInitialised
-            let existingIdentity = try directory.existingIdentity()
-            store = try RevisionStore(
-                path: directory.storePath,
-                clock: clock.now,
-                createIfMissing: !initialised,
-                sealer: SecretKeyFile(path: directory.url.appendingPathComponent("secret.key").path)
-            ) {
-                try FactoryConfiguration.make(now: clock.now())
-            }
-            let identity =
-                try existingIdentity
-                ?? directory.identity(
-                    now: clock.now(),
-                    create: !initialised || store.history(limit: 1).first?.number == 1
-                )
-            serial = identity.serial
+            let opened = try OpenedStore.open(directory, access: .writable, clock: clock)
+            store = opened.store
+            serial = opened.identity.serial
             _ = try store.revertIfDue(now: clock.now())
-        } catch let error as ShellError {
-            return fail(error.message, error.code.status)
-        } catch let error as StoreError {
-            return fail(error.message, .ioError)
         } catch {
-            return fail("The configuration store cannot be opened: \(error).", .ioError)
+            let failure = OpenedStore.failure(error)
+            return fail(failure.message, failure.status)
         }
         if gatewayProblem == nil, let unreachable = PostfixInstance.unreachableReason(dataDirectory: url.path) {
             guard sshListen != nil else { return fail(unreachable, .actionFailed) }
@@ -152,18 +133,13 @@ struct Serve: AsyncParsableCommand {
             onApply: { report, configuration in
                 guard first.claim() else { return }
                 for line in LoopbackHint.lines(for: report.unbound, configuration: configuration, esa: esa) {
-                    FileHandle.standardError.write(Data("esa serve: \(line)\n".utf8))
+                    FileOutput.diagnose("esa serve: \(line)\n")
                 }
                 if let failure = report.failure {
-                    FileHandle.standardError.write(
-                        Data("esa serve: revision \(report.revision) was not applied: \(failure)\n".utf8)
-                    )
+                    FileOutput.diagnose("esa serve: revision \(report.revision) was not applied: \(failure)\n")
                 } else {
-                    FileHandle.standardError.write(
-                        Data(
-                            "esa serve: the gateway runs revision \(report.revision); Ctrl-C or SIGTERM stops it.\n"
-                                .utf8
-                        )
+                    FileOutput.diagnose(
+                        "esa serve: the gateway runs revision \(report.revision); Ctrl-C or SIGTERM stops it.\n"
                     )
                 }
             }
@@ -176,7 +152,7 @@ struct Serve: AsyncParsableCommand {
                     executable: Self.runningBinary,
                     lock: { user, failures in AccountLockout.lock(user, in: store, failures: failures) }
                 ) { line in
-                    FileHandle.standardError.write(Data("esa serve: \(line)\n".utf8))
+                    FileOutput.diagnose("esa serve: \(line)\n")
                 }
             )
         }

@@ -74,7 +74,12 @@ struct ChainCheckTests {
             now: h.inside
         )
         #expect(result.intermediates == [h.second])
-        #expect(result.notes == [.removedUnrelated("Other Root"), .incomplete(issuer: "Chain Intermediate 1")])
+        #expect(
+            result.notes == [
+                .removedNotTheIssuer("Other Root", missing: "Chain Intermediate 1"),
+                .incomplete(issuer: "Chain Intermediate 1"),
+            ]
+        )
 
         let untrusted = ChainCheck.normalise(
             leaf: h.leaf,
@@ -82,7 +87,28 @@ struct ChainCheckTests {
             trusted: [],
             now: h.inside
         )
-        #expect(untrusted.notes == [.removedRoot("Chain Root"), .incomplete(issuer: "Chain Root")])
+        // The root was given: it is not "missing", it is not trusted (one consistent pair of lines).
+        #expect(untrusted.notes == [.removedRoot("Chain Root"), .untrustedRoot("Chain Root")])
+    }
+
+    @Test("A sibling of the missing intermediate is named as not being the issuer the chain needs")
+    func siblingOfTheMissingIntermediate() throws {
+        let h = try Hierarchy()
+        let sibling = try Certificate(pem: h.rootCA.makeIntermediate(commonName: "Chain Sibling").certificatePEM)
+        // leaf ← second ← first (not given) ← root; the sibling is issued by the root as first is.
+        let result = ChainCheck.normalise(
+            leaf: h.leaf,
+            candidates: [h.second, sibling],
+            trusted: [h.root],
+            now: h.inside
+        )
+        #expect(result.intermediates == [h.second])
+        #expect(
+            result.notes == [
+                .removedNotTheIssuer("Chain Sibling", missing: "Chain Intermediate 1"),
+                .incomplete(issuer: "Chain Intermediate 1"),
+            ]
+        )
     }
 
     @Test("Of two intermediates with the same subject and key, the one expiring last stays")

@@ -250,4 +250,24 @@ struct PKCS12Tests {
         #expect(errorCode { try PKCS12.parse(made.data, passphrase: "wrong") } == .tooManyIterations(1_000_001))
     }
 
+    @Test(
+        "The iteration counts of the MAC and of a PKCS#12 (non-PBES2) key bag are read too",
+        arguments: [
+            ["-keypbe", "NONE", "-certpbe", "NONE"],  // only the MAC derives a key
+            ["-legacy", "-nomac"],  // pbeWithSHA1And3-KeyTripleDES-CBC key bag
+        ]
+    )
+    func iterationCountsOfEveryKind(options: [String]) throws {
+        let chain = try Chain()
+        let scratch = try TemporaryDirectory()
+        let key = try scratch.write("k.pem", chain.keyPEM)
+        let certificate = try scratch.write("c.pem", chain.leaf.pem)
+        let made = try opensslRun(
+            ["pkcs12", "-export", "-inkey", key, "-in", certificate, "-passout", "pass:pw", "-iter", "1000001"]
+                + options
+        )
+        #expect(made.succeeded, "\(made.errorText)")
+        #expect(errorCode { try PKCS12.parse(made.data, passphrase: "pw") } == .tooManyIterations(1_000_001))
+    }
+
 }

@@ -65,7 +65,7 @@ import Testing
             Enter pass phrase for PKCS#12 file: 
 
             Note: removed root certificate "esa Test Root CA".
-            Warning: the chain is incomplete: no certificate for issuer "esa Test Root CA".
+            Warning: the root certificate "esa Test Root CA" is in no enabled CA list: add it under CERTAUTHORITY to trust the chain.
 
             Certificate profile "mail_cert" imported.
                 Subject: CN=mail.example.com
@@ -233,7 +233,75 @@ import Testing
             "certconfig\ncertificate\npaste\nold\n\(expired.certificatePEM).\n\(expired.keyPEM).\nn\n\n"
         )
         #expect(refused.status == .actionFailed)
-        #expect(refused.errorOutput.hasSuffix(": The certificate expired on \(CertConfigSupportDate(old.notAfter)).\n"))
+        // Refused as soon as the certificate is given (its closing "." is the line), before the key.
+        let certificateEnd = 5 + expired.certificatePEM.split(separator: "\n").count
+        #expect(
+            refused.errorOutput
+                == "line \(certificateEnd): The certificate expired on \(CertConfigSupportDate(old.notAfter)).\n"
+        )
+        #expect(!refused.output.contains("Paste private key"))
+    }
+
+    @Test func pasteRefusesAWrongKeyAsSoonAsItIsGiven() throws {
+        let setup = try SigningSetup()
+        let made = try leaf(setup)
+        let other = try leaf(setup)
+        let before = try setup.shell.store.head().configuration
+        let result = try setup.shell.run(
+            "certconfig\ncertificate\npaste\np1\n\(made.certificatePEM).\n\(other.keyPEM).\nn\n\n"
+        )
+        let keyEnd = 6 + made.certificatePEM.split(separator: "\n").count + other.keyPEM.split(separator: "\n").count
+        #expect(result.status == .actionFailed)
+        #expect(result.errorOutput == "line \(keyEnd): The private key does not match the certificate.\n")
+        #expect(!result.output.contains("Do you want to add an intermediate certificate?"))
+        #expect(try setup.shell.store.head().configuration == before)
+    }
+
+    @Test func anUnsupportedCurveIsNamedAndRefusedBeforeTheKeyIsAsked() throws {
+        let shell = try TestShell()
+        // secp256k1: 256 bits like P-256, but not a curve the appliance accepts.
+        let certificatePEM = try OpenSSLCLI.output([
+            "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:secp256k1", "-nodes", "-keyout",
+            "/dev/null", "-subj", "/CN=k1.example.com", "-days", "30",
+        ])
+        let result = try shell.run("certconfig\ncertificate\npaste\nk1\n\(certificatePEM).\n")
+        #expect(result.status == .actionFailed)
+        #expect(
+            result.errorOutput
+                == "line \(5 + certificatePEM.split(separator: "\n").count): Unsupported key: EC 256 bits, curve secp256k1.\n"
+        )
+        #expect(!result.output.contains("Paste private key"))
+    }
+
+    @Test func aPastedChainThatIsCompleteAsksForNoMoreIntermediates() throws {
+        let setup = try SigningSetup()
+        let made = try leaf(setup)
+        // Leaf, issuing CA, root and the issuing CA again: four certificates, the chain complete.
+        let chain =
+            made.certificatePEM + setup.intermediate.certificatePEM + setup.root.certificatePEM
+            + setup.intermediate.certificatePEM
+        let result = try setup.shell.run(
+            "certconfig\ncertificate\npaste\nfour\n\(chain).\n\(made.keyPEM).\n\n\n\ncommit \"four\"\n"
+        )
+        #expect(result.status == .success, "\(result.errorOutput)")
+        #expect(result.output.contains("Note: 3 additional certificates were taken as intermediates."))
+        #expect(!result.output.contains("intermediate certificate? [N]>"))
+        #expect(
+            result.output.contains(
+                """
+                Note: removed duplicate intermediate certificate "esa Test Issuing CA".
+                Note: removed root certificate "esa Test Root CA".
+                Warning: the root certificate "esa Test Root CA" is in no enabled CA list: add it under CERTAUTHORITY to trust the chain.
+                """
+            )
+        )
+        // Only the issuing CA lacks its root: one pasted intermediate alone still asks for another.
+        let partial = try setup.shell.run(
+            "certconfig\ncertificate\npaste\ntwo\n\(made.certificatePEM + setup.intermediate.certificatePEM).\n"
+                + "\(made.keyPEM).\nn\n\n\n\n"
+        )
+        #expect(partial.status == .success, "\(partial.errorOutput)")
+        #expect(partial.output.contains("Do you want to add another intermediate certificate? [N]> n"))
     }
 
     @Test func editInstallsTheSignedCertificateThenExportReadsWithOpenSSL() throws {
@@ -273,6 +341,13 @@ import Testing
             CertConfigText.remaining(leafCertificate, shell.clock.now())
         )
         let pendingCertificate = try Certificate(pem: pending.certificatePEM)
+        // Serial and fingerprint as the openssl tool reads them (`serial=…`, `sha256 Fingerprint=…`).
+        let reading = try OpenSSLCLI.run(
+            ["x509", "-noout", "-serial", "-fingerprint", "-sha256"],
+            input: Array(pending.certificatePEM.utf8)
+        ).text.split(separator: "\n").map { $0.split(separator: "=", maxSplits: 1).map(String.init) }
+        let serial = try #require(reading.first { $0.first == "serial" }?.last)
+        let fingerprint = try #require(reading.first { $0.first == "sha256 Fingerprint" }?.last)
         expectTranscript(
             result.output,
             """
@@ -288,7 +363,11 @@ import Testing
             Name: mail_example
             Subject: C=US, ST=California, L=San Jose, O=Example Inc, OU=IT, CN=mail.example.com
             Issuer: (self-signed)
+            Subject alternative names: mail.example.com
             Valid: \(CertConfigSupportDate(pendingCertificate.notBefore)) to \(CertConfigSupportDate(pendingCertificate.notAfter))
+            Key: EC 256 bits, curve P-256
+            Serial: \(serial)
+            SHA-256 fingerprint: \(fingerprint)
             Status: CSR Pending
             Intermediates: 0
 

@@ -56,6 +56,7 @@ import Testing
                 DNS Hard Bounces                  0
                 5XX Hard Bounces                  1
                 Filter Hard Bounces               0
+                Expired Hard Bounces              0
                 Other Hard Bounces                0
               Delivered Recipients                1,234
               Deleted Recipients                  3

@@ -149,6 +149,34 @@ import Testing
         #expect(counts == [2, 0, 2, 2, 0, 2, 0, 2, 0])
     }
 
+    @Test func aRestartedEsaServeKeepsHoldingBackRepeatsAndTheirDoubling() throws {
+        let fixture = try Fixture()
+        let configuration = Self.configuration()
+        fixture.sender.mailLogEvents([Self.event], configuration: configuration)  // sent; quiet for 300 s
+        #expect(fixture.outbox.recipients.count == 2)
+        func restarted(_ outbox: Outbox) -> AlertSender {
+            AlertSender(
+                statePath: fixture.directory.url.path + "/alerts.json",
+                systemLog: fixture.systemLog,
+                clock: fixture.clock.shellClock,
+                serial: "0123456789ABCDEF",
+                deliver: outbox.deliver
+            )
+        }
+        var counts: [Int] = []
+        func step(_ seconds: Double) {
+            fixture.clock.advance(seconds: seconds)
+            let outbox = Outbox()
+            restarted(outbox).mailLogEvents([Self.event], configuration: configuration)
+            counts.append(outbox.recipients.count)
+        }
+        step(299)  // a new esa serve: still held back
+        step(1)  // 300 s: sent; quiet for 600 s, not 300
+        step(599)  // held back across another restart
+        step(1)  // sent
+        #expect(counts == [0, 2, 0, 2])
+    }
+
     @Test func withTheDestconfigAlertOffOrNoRecipientsNothingIsSent() throws {
         let fixture = try Fixture()
         fixture.sender.mailLogEvents([Self.event], configuration: Self.configuration(alertOn: false))

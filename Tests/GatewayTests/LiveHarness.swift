@@ -85,12 +85,18 @@ final class LiveNamespace: @unchecked Sendable {
     }
 
     /// dnsmasq on 127.0.0.53 answering `mx` (domain → MX host) and `hosts` (host → address).
-    func startDNS(mx: [(String, String)], hosts: [(String, String)], folder: String) throws {
+    /// `preferences`: an MX host's preference when it is not 10.
+    func startDNS(
+        mx: [(String, String)],
+        hosts: [(String, String)],
+        folder: String,
+        preferences: [String: Int] = [:]
+    ) throws {
         var arguments = [
             "/usr/sbin/dnsmasq", "--keep-in-foreground", "--conf-file=/dev/null", "--no-resolv", "--no-hosts",
             "--no-poll", "--listen-address=127.0.0.53", "--bind-interfaces", "--pid-file=", "--user=root",
         ]
-        arguments += mx.map { "--mx-host=\($0.0),\($0.1),10" }
+        arguments += mx.map { "--mx-host=\($0.0),\($0.1),\(preferences[$0.1] ?? 10)" }
         arguments += hosts.map { "--host-record=\($0.0),\($0.1)" }
         try start(arguments, log: folder + "/dnsmasq.log")
         try waitUntil("dnsmasq answers", timeout: .seconds(10)) {

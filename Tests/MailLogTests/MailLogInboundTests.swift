@@ -79,6 +79,9 @@ import Testing
             Nov 30 10:10:01 gw esa/IncomingMail/smtpd[3101]: Untrusted TLS connection established from unknown[127.0.0.31]: TLSv1.3 with cipher TLS_AES_128_GCM_SHA256 (128/128 bits)
             Nov 30 10:10:01 gw esa/IncomingMail/smtpd[3101]: lost connection after EHLO from unknown[127.0.0.31]
             Nov 30 10:10:01 gw esa/IncomingMail/smtpd[3101]: disconnect from unknown[127.0.0.31] ehlo=2 starttls=1 commands=3
+            Nov 30 10:10:02 gw esa/IncomingMail/smtpd[3101]: connect from unknown[127.0.0.32]
+            Nov 30 10:10:02 gw esa/IncomingMail/smtpd[3101]: Anonymous TLS connection established from unknown[127.0.0.32]: TLSv1.3 with cipher TLS_AES_128_GCM_SHA256 (128/128 bits)
+            Nov 30 10:10:02 gw esa/IncomingMail/smtpd[3101]: disconnect from unknown[127.0.0.32] ehlo=2 starttls=1 quit=1 commands=4
             """
         let expected = """
             Mon Nov 30 10:10:00 2026 Info: New SMTP ICID 1 interface Management (127.0.0.1) address 127.0.0.30 reverse dns host unknown verified no
@@ -92,6 +95,11 @@ import Testing
             Mon Nov 30 10:10:01 2026 Info: ICID 2 TLS client certificate not verified: unable to get local issuer certificate
             Mon Nov 30 10:10:01 2026 Info: ICID 2 lost
             Mon Nov 30 10:10:01 2026 Info: ICID 2 close
+            Mon Nov 30 10:10:02 2026 Info: New SMTP ICID 3 interface Management (127.0.0.1) address 127.0.0.32 reverse dns host unknown verified no
+            Mon Nov 30 10:10:02 2026 Info: ICID 3 ACCEPT SG None match ALL SBRS None
+            Mon Nov 30 10:10:02 2026 Info: ICID 3 TLS success protocol TLSv1.3 cipher TLS_AES_128_GCM_SHA256
+            Mon Nov 30 10:10:02 2026 Info: ICID 3 TLS client certificate not verified: no certificate presented
+            Mon Nov 30 10:10:02 2026 Info: ICID 3 close
 
             """
         #expect(Fixtures.translate(postfix, settings: settings).lines == expected)

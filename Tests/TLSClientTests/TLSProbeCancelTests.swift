@@ -1,6 +1,7 @@
 import Foundation
 import Synchronization
 import TLSClient
+import TestSupport
 import Testing
 
 #if canImport(Glibc)
@@ -63,5 +64,51 @@ import Glibc
                 "Connected to 127.0.0.1 from interface 127.0.0.1.", "Checking TLS connection.",
             ]
         )
+    }
+
+    /// Ctrl-C while the peer stalls the TLS handshake: the wake descriptor (the shell's self-pipe)
+    /// ends it at once, long before the step's time limit.
+    @Test func ctrlCDuringAStalledHandshakeStopsTheProbeAtOnce() throws {
+        let server = try SMTPTestServer(.stallHandshake)
+        defer { server.stop() }
+        var ends: [Int32] = [-1, -1]
+        #expect(pipe(&ends) == 0)
+        defer {
+            close(ends[0])
+            close(ends[1])
+        }
+        _ = fcntl(ends[0], F_SETFL, fcntl(ends[0], F_GETFL) | O_NONBLOCK)
+        let pressed = Atomic<Bool>(false)
+        var probe = TLSProbe(
+            domain: "example.test",
+            host: "127.0.0.1",
+            port: server.port,
+            heloName: "gw.test",
+            identity: nil,
+            anchors: [],
+            revocationLists: [],
+            now: Date(timeIntervalSince1970: 1_790_067_600),
+            stepTimeout: 30
+        )
+        probe.isCancelled = { pressed.load(ordering: .relaxed) }
+        probe.wakeDescriptor = ends[0]
+        // "Ctrl-C" once the handshake has begun: the flag, then a byte into the pipe (as the handler does).
+        let writer = ends[1]
+        var lines: [String] = []
+        let started = ContinuousClock.now
+        let verified = probe.run { line in
+            lines.append(line)
+            if line == "Checking TLS connection." {
+                Thread.detachNewThread {
+                    Thread.sleep(forTimeInterval: 0.5)
+                    pressed.store(true, ordering: .relaxed)
+                    var byte: UInt8 = 3
+                    _ = write(writer, &byte, 1)
+                }
+            }
+        }
+        #expect(!verified)
+        #expect(ContinuousClock.now - started < .seconds(10), "stopped long before the 30 s step limit")
+        #expect(lines.last == "Checking TLS connection.", "\(lines)")
     }
 }

@@ -19,6 +19,8 @@ public final class SMTPTestServer: Sendable {
         case rejectSTARTTLS
         /// Says `220` to STARTTLS, then closes the connection.
         case breakHandshake
+        /// Says `220` to STARTTLS, then reads the ClientHello and never answers it.
+        case stallHandshake
     }
 
     public let port: Int
@@ -137,6 +139,12 @@ public final class SMTPTestServer: Sendable {
                     send("454 4.7.0 TLS not available due to local problem\r\n")
                 case .breakHandshake, .noSTARTTLS:
                     send("220 2.0.0 Ready to start TLS\r\n")
+                    return
+                case .stallHandshake:
+                    send("220 2.0.0 Ready to start TLS\r\n")
+                    // Read until the client gives up (the receive limit ends it otherwise).
+                    var chunk = [UInt8](repeating: 0, count: 1024)
+                    while chunk.withUnsafeMutableBytes({ recv(client, $0.baseAddress, $0.count, 0) }) > 0 {}
                     return
                 case .tls:
                     send("220 2.0.0 Ready to start TLS\r\n")

@@ -1,0 +1,28 @@
+import COpenSSL
+
+/// Message digests computed by OpenSSL (the library already linked for certificates), so the project
+/// owns no hash implementation of its own.
+public enum MessageDigest {
+    /// The 32-byte SHA-256 digest of `bytes`.
+    public static func sha256(_ bytes: some Collection<UInt8>) -> [UInt8] {
+        var digest = [UInt8](repeating: 0, count: Int(EVP_MAX_MD_SIZE))
+        var length: UInt32 = 0
+        let status = withContiguousBytes(bytes) { buffer in
+            EVP_Digest(buffer.baseAddress, buffer.count, &digest, &length, EVP_sha256(), nil)
+        }
+        // EVP_Digest with a built-in digest fails only when memory runs out; a digest of the wrong
+        // content would be worse than stopping.
+        precondition(status == 1 && length == 32, "EVP_Digest(SHA-256) failed")
+        return Array(digest.prefix(Int(length)))
+    }
+
+    private static func withContiguousBytes<R>(
+        _ bytes: some Collection<UInt8>,
+        _ body: (UnsafeRawBufferPointer) -> R
+    ) -> R {
+        if let result = bytes.withContiguousStorageIfAvailable({ body(UnsafeRawBufferPointer($0)) }) {
+            return result
+        }
+        return Array(bytes).withUnsafeBytes(body)
+    }
+}
