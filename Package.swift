@@ -137,7 +137,9 @@ let package = Package(
         ),
         .testTarget(
             name: "SSHEndpointTests",
-            dependencies: ["SSHEndpoint", "TestSupport", .product(name: "NIOCore", package: "swift-nio")]
+            dependencies: [
+                "SSHEndpoint", "TestSupport", "Passphrases", .product(name: "NIOCore", package: "swift-nio"),
+            ]
         ),
         .testTarget(name: "EndToEndTests", dependencies: ["TestSupport", "ConfigStore"]),
     ]
