@@ -1,3 +1,4 @@
+import CResolv
 import Certificates
 import OpenSSLSupport
 
