@@ -128,6 +128,7 @@ extension GatewayPart {
         var revision = 0
         var lastProblem: String?
         let owner = DataDirectoryOwner.of(data)
+        let peers = PeerCertificateWatcher(path: PeerCertificateFile.path(paths))
         var round = 0
         var spent = Duration.zero
         while !Task.isCancelled {
@@ -160,6 +161,9 @@ extension GatewayPart {
                     let started = ContinuousClock.now
                     let events = try pipeline?.catchUp()
                     spent = ContinuousClock.now - started
+                    if let hosts = pipeline?.state.hosts {
+                        peers.update(hosts: hosts, helo: snapshot.configuration.hostname)
+                    }
                     if let events, !events.isEmpty {
                         alerts.mailLogEvents(events, configuration: snapshot.configuration)
                         onMailLogEvents?(events)
