@@ -20,10 +20,14 @@ import Testing
         let clock = Mutex(start)
         let asked = Mutex<[String]>([])
         let reachable = Mutex(true)
-        let watcher = PeerCertificateWatcher(path: path, now: { clock.withLock { $0 } }) { address, host, _ in
-            asked.withLock { $0.append("\(host ?? "-") \(address)") }
-            return reachable.withLock { $0 } ? leaf : nil
-        }
+        let watcher = PeerCertificateWatcher(
+            path: path,
+            now: { clock.withLock { $0 } },
+            fetch: { address, host, _ in
+                asked.withLock { $0.append("\(host ?? "-") \(address)") }
+                return reachable.withLock { $0 } ? leaf : nil
+            }
+        )
         var hosts: [String: HostRecord] = [:]
         var a = HostRecord()
         a.peerSubject = "CN=mx.a.test"
