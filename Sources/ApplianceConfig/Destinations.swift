@@ -145,10 +145,11 @@ extension TolerantlyDecoded {
     }
 }
 
-/// One destination controls entry. A nil setting means "use Default".
-public struct DestinationEntry: Sendable, Equatable, Codable {
-    /// Lower case; `.example.com` means the subdomains of example.com.
-    public var domain: String
+/// The ten settings a destination entry has (destconfig.md §2). A nil setting means "use Default";
+/// the Default entry has every one set. `DestinationEntry` and `DestinationDefaults` both hold this
+/// one type, and `resolved(against:)` is the one rule that combines them.
+public struct DestinationSettings: Sendable, Equatable {
+    public var ipPreference: IPPreference?
     public var maxConcurrency: Int?
     public var maxMessagesPerConnection: Int?
     /// 0 = no limit.
@@ -160,30 +161,166 @@ public struct DestinationEntry: Sendable, Equatable, Codable {
     public var tls: OutboundTLS?
     public var bounceVerification: Bool?
     public var bounceProfile: String?
-    public var ipPreference: IPPreference?
+
+    public init(
+        ipPreference: IPPreference? = nil,
+        maxConcurrency: Int? = nil,
+        maxMessagesPerConnection: Int? = nil,
+        recipientLimit: Int? = nil,
+        recipientLimitPeriod: Int? = nil,
+        limitType: DestinationLimitType? = nil,
+        limitApplies: DestinationLimitScope? = nil,
+        tls: OutboundTLS? = nil,
+        bounceVerification: Bool? = nil,
+        bounceProfile: String? = nil
+    ) {
+        self.ipPreference = ipPreference
+        self.maxConcurrency = maxConcurrency
+        self.maxMessagesPerConnection = maxMessagesPerConnection
+        self.recipientLimit = recipientLimit
+        self.recipientLimitPeriod = recipientLimitPeriod
+        self.limitType = limitType
+        self.limitApplies = limitApplies
+        self.tls = tls
+        self.bounceVerification = bounceVerification
+        self.bounceProfile = bounceProfile
+    }
+
+    /// The Default entry of a new appliance (destconfig.md §8): every setting set.
+    public static let factory = DestinationSettings(
+        ipPreference: .ipv4Preferred,
+        maxConcurrency: 500,
+        maxMessagesPerConnection: 50,
+        recipientLimit: 0,
+        recipientLimitPeriod: 60,
+        limitType: .host,
+        limitApplies: .system,
+        tls: .no,
+        bounceVerification: false,
+        bounceProfile: DestinationDefaults.bounceProfileName
+    )
+
+    /// Every setting, for the resolution rule and the test that keeps `factory` complete.
+    static let all: [PartialKeyPath<DestinationSettings> & Sendable] = [
+        \.ipPreference, \.maxConcurrency, \.maxMessagesPerConnection, \.recipientLimit, \.recipientLimitPeriod,
+        \.limitType, \.limitApplies, \.tls, \.bounceVerification, \.bounceProfile,
+    ]
+
+    /// Whether no setting is set (an entry that uses Default throughout).
+    public var isEmpty: Bool { self == DestinationSettings() }
+
+    /// The settings in effect: each one set here wins, each unset one is the Default entry's.
+    public func resolved(against defaults: DestinationDefaults) -> ResolvedDestinationSettings {
+        ResolvedDestinationSettings(own: self, defaults: defaults.controls)
+    }
+}
+
+/// A destination's settings in effect (its own, else the Default entry's, else the factory value):
+/// `resolved.tls` is an `OutboundTLS`, never "use Default".
+@dynamicMemberLookup
+public struct ResolvedDestinationSettings: Sendable, Equatable {
+    /// The entry's own settings (nil: it uses Default).
+    public let own: DestinationSettings
+    let defaults: DestinationSettings
+
+    public subscript<Value>(dynamicMember path: KeyPath<DestinationSettings, Value?>) -> Value {
+        own[keyPath: path] ?? defaults[keyPath: path] ?? DestinationSettings.factory[keyPath: path]!
+    }
+
+    /// Whether this setting is the entry's own (DETAIL shows "Default" otherwise).
+    public func isOwn<Value>(_ path: KeyPath<DestinationSettings, Value?>) -> Bool { own[keyPath: path] != nil }
+}
+
+/// The stored keys of destination settings, one list for the entries and the Default entry: the
+/// encoded revisions keep the flat shape they had before `DestinationSettings` existed.
+enum DestinationCodingKey: String, CodingKey {
+    case domain
+    case maxConcurrency, maxMessagesPerConnection, recipientLimit, recipientLimitPeriod, limitType, limitApplies
+    case tls, bounceVerification, bounceProfile, ipPreference
+    case outboundCertificate, requiredTLSAlert
+}
+
+extension DestinationSettings {
+    init(from c: KeyedDecodingContainer<DestinationCodingKey>) throws {
+        self.init(
+            ipPreference: try c.decodeIfPresent(IPPreference.self, forKey: .ipPreference),
+            maxConcurrency: try c.decodeIfPresent(Int.self, forKey: .maxConcurrency),
+            maxMessagesPerConnection: try c.decodeIfPresent(Int.self, forKey: .maxMessagesPerConnection),
+            recipientLimit: try c.decodeIfPresent(Int.self, forKey: .recipientLimit),
+            recipientLimitPeriod: try c.decodeIfPresent(Int.self, forKey: .recipientLimitPeriod),
+            limitType: try c.decodeIfPresent(DestinationLimitType.self, forKey: .limitType),
+            limitApplies: try c.decodeIfPresent(DestinationLimitScope.self, forKey: .limitApplies),
+            tls: try c.decodeIfPresent(OutboundTLS.self, forKey: .tls),
+            bounceVerification: try c.decodeIfPresent(Bool.self, forKey: .bounceVerification),
+            bounceProfile: try c.decodeIfPresent(String.self, forKey: .bounceProfile)
+        )
+    }
+
+    /// In the order the stored revisions have them (so an unchanged entry encodes to the same bytes).
+    func encode(to c: inout KeyedEncodingContainer<DestinationCodingKey>) throws {
+        try c.encodeIfPresent(maxConcurrency, forKey: .maxConcurrency)
+        try c.encodeIfPresent(maxMessagesPerConnection, forKey: .maxMessagesPerConnection)
+        try c.encodeIfPresent(recipientLimit, forKey: .recipientLimit)
+        try c.encodeIfPresent(recipientLimitPeriod, forKey: .recipientLimitPeriod)
+        try c.encodeIfPresent(limitType, forKey: .limitType)
+        try c.encodeIfPresent(limitApplies, forKey: .limitApplies)
+        try c.encodeIfPresent(tls, forKey: .tls)
+        try c.encodeIfPresent(bounceVerification, forKey: .bounceVerification)
+        try c.encodeIfPresent(bounceProfile, forKey: .bounceProfile)
+        try c.encodeIfPresent(ipPreference, forKey: .ipPreference)
+    }
+}
+
+/// One destination controls entry: a domain and its own settings (`entry.tls` reads and writes
+/// `entry.controls.tls`).
+@dynamicMemberLookup
+public struct DestinationEntry: Sendable, Equatable, Codable {
+    /// Lower case; `.example.com` means the subdomains of example.com.
+    public var domain: String
+    public var controls: DestinationSettings
 
     public init(domain: String, tls: OutboundTLS? = nil) {
         self.domain = domain
-        self.tls = tls
+        self.controls = DestinationSettings(tls: tls)
+    }
+
+    public init(domain: String, controls: DestinationSettings) {
+        self.domain = domain
+        self.controls = controls
+    }
+
+    public subscript<Value>(dynamicMember path: WritableKeyPath<DestinationSettings, Value>) -> Value {
+        get { controls[keyPath: path] }
+        set { controls[keyPath: path] = newValue }
     }
 
     /// Whether the entry has a rate limit of its own (LIST's "Rate Limiting" column).
-    public var hasOwnRateLimit: Bool { maxConcurrency != nil || recipientLimit != nil }
+    public var hasOwnRateLimit: Bool { controls.maxConcurrency != nil || controls.recipientLimit != nil }
+
+    /// The entry's settings in effect.
+    public func resolved(against defaults: DestinationDefaults) -> ResolvedDestinationSettings {
+        controls.resolved(against: defaults)
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: DestinationCodingKey.self)
+        domain = try c.decode(String.self, forKey: .domain)
+        controls = try DestinationSettings(from: c)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: DestinationCodingKey.self)
+        try c.encode(domain, forKey: .domain)
+        try controls.encode(to: &c)
+    }
 }
 
 /// The Default destination entry and the global outbound settings of `destconfig SETUP`.
+/// `defaults.tls` is the Default entry's level (never "use Default").
+@dynamicMemberLookup
 public struct DestinationDefaults: Sendable, Equatable, Codable {
-    public var maxConcurrency: Int
-    public var maxMessagesPerConnection: Int
-    /// 0 = no limit.
-    public var recipientLimit: Int
-    public var recipientLimitPeriod: Int
-    public var limitType: DestinationLimitType
-    public var limitApplies: DestinationLimitScope
-    public var tls: OutboundTLS
-    public var bounceVerification: Bool
-    public var bounceProfile: String
-    public var ipPreference: IPPreference
+    /// The Default entry; a setting left unset reads as its factory value.
+    public var controls: DestinationSettings
     /// The certificate offered on every outgoing TLS connection.
     public var outboundCertificate: String?
     /// Send an alert when a delivery to a Required destination fails for lack of TLS.
@@ -194,18 +331,66 @@ public struct DestinationDefaults: Sendable, Equatable, Codable {
 
     /// The factory values (destconfig.md §8).
     public init(outboundCertificate: String? = nil) {
-        maxConcurrency = 500
-        maxMessagesPerConnection = 50
-        recipientLimit = 0
-        recipientLimitPeriod = 60
-        limitType = .host
-        limitApplies = .system
-        tls = .no
-        bounceVerification = false
-        bounceProfile = Self.bounceProfileName
-        ipPreference = .ipv4Preferred
+        controls = .factory
         self.outboundCertificate = outboundCertificate
         requiredTLSAlert = false
+    }
+
+    public subscript<Value>(dynamicMember path: WritableKeyPath<DestinationSettings, Value?>) -> Value {
+        get { controls[keyPath: path] ?? DestinationSettings.factory[keyPath: path]! }
+        set { controls[keyPath: path] = newValue }
+    }
+
+    /// The Default entry's settings in effect.
+    public var resolved: ResolvedDestinationSettings { DestinationSettings().resolved(against: self) }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: DestinationCodingKey.self)
+        // Every setting was stored; one missing (a damaged or hand-made revision) takes the factory value.
+        controls = try DestinationSettings(from: c).resolved(against: DestinationDefaults()).complete
+        outboundCertificate = try c.decodeIfPresent(String.self, forKey: .outboundCertificate)
+        requiredTLSAlert = try c.decode(Bool.self, forKey: .requiredTLSAlert)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: DestinationCodingKey.self)
+        try resolved.complete.encode(to: &c)
+        try c.encodeIfPresent(outboundCertificate, forKey: .outboundCertificate)
+        try c.encode(requiredTLSAlert, forKey: .requiredTLSAlert)
+    }
+}
+
+extension ResolvedDestinationSettings {
+    /// Every setting set, to its value in effect.
+    public var complete: DestinationSettings {
+        DestinationSettings(
+            ipPreference: self.ipPreference,
+            maxConcurrency: self.maxConcurrency,
+            maxMessagesPerConnection: self.maxMessagesPerConnection,
+            recipientLimit: self.recipientLimit,
+            recipientLimitPeriod: self.recipientLimitPeriod,
+            limitType: self.limitType,
+            limitApplies: self.limitApplies,
+            tls: self.tls,
+            bounceVerification: self.bounceVerification,
+            bounceProfile: self.bounceProfile
+        )
+    }
+}
+
+extension ApplianceConfiguration {
+    /// The entry that governs delivery to `domain` (destconfig.md §2): `example.com` matches that
+    /// domain, `.example.com` its subdomains; the most specific entry wins. Nil: the Default entry.
+    public func destinationEntry(forDomain domain: String) -> DestinationEntry? {
+        for candidate in DestinationLimits.matchingNames(forDomain: domain) {
+            if let entry = destinations.first(where: { $0.domain == candidate }) { return entry }
+        }
+        return nil
+    }
+
+    /// The settings in effect for delivery to `domain`: the most specific entry's own, else Default's.
+    public func destinationSettings(forDomain domain: String) -> ResolvedDestinationSettings {
+        (destinationEntry(forDomain: domain)?.controls ?? DestinationSettings()).resolved(against: destinationDefaults)
     }
 }
 
@@ -231,5 +416,19 @@ public enum DestinationLimits {
             guard ok else { return nil }
         }
         return text.lowercased()
+    }
+
+    /// The entry names that can govern `domain`, most specific first: `a.b.example`,
+    /// `.b.example`, `.example`.
+    public static func matchingNames(forDomain domain: String) -> [String] {
+        let name = domain.lowercased()
+        var names = [name]
+        var rest = Substring(name)
+        while let dot = rest.firstIndex(of: ".") {
+            rest = rest[dot...]
+            names.append(String(rest))
+            rest = rest.dropFirst()
+        }
+        return names
     }
 }

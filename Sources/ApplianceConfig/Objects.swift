@@ -63,8 +63,13 @@ extension NetworkInterface: ConfigObject {
 extension DestinationEntry: ConfigObject {
     public var objectID: String { domain.lowercased() }
     public var objectLabel: String { domain }
-    public var settings: [Setting] {
-        func show(_ value: CustomStringConvertible?) -> String { value.map { "\($0)" } ?? "default" }
+    public var settings: [Setting] { controls.shown(unset: "default") }
+}
+
+extension DestinationSettings {
+    /// The settings as change lines show them, in display order; `unset` for one that uses Default.
+    func shown(unset: String) -> [Setting] {
+        func show(_ value: CustomStringConvertible?) -> String { value.map { "\($0)" } ?? unset }
         return [
             Setting("ip preference", show(ipPreference?.rawValue)),
             Setting("max concurrency", show(maxConcurrency)),
@@ -143,17 +148,7 @@ extension CertificateAuthoritySettings: SettingsGroup {
 extension DestinationDefaults: SettingsGroup {
     public var objectLabel: String { "Default" }
     public var settings: [Setting] {
-        [
-            Setting("ip preference", ipPreference.rawValue),
-            Setting("max concurrency", String(maxConcurrency)),
-            Setting("max messages per connection", String(maxMessagesPerConnection)),
-            Setting("recipient limit", String(recipientLimit)),
-            Setting("recipient limit period", String(recipientLimitPeriod)),
-            Setting("limit type", limitType.rawValue),
-            Setting("limit applies", limitApplies.rawValue),
-            Setting("tls", tls.rawValue),
-            Setting("bounce verification", String(bounceVerification)),
-            Setting("bounce profile", bounceProfile),
+        resolved.complete.shown(unset: "default") + [
             Setting("outbound certificate", outboundCertificate ?? "none"),
             Setting("required tls alert", requiredTLSAlert ? "on" : "off"),
         ]

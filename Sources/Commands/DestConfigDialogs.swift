@@ -53,7 +53,7 @@ enum DestConfigDialogs {
                 let value = try dialog.askNumber(
                     ["Enter the max concurrency limit for \"\(domain)\"."],
                     range: DestinationLimits.concurrency,
-                    default: entry.maxConcurrency ?? defaults.maxConcurrency
+                    default: entry.resolved(against: defaults).maxConcurrency
                 )
             else { return false }
             entry.maxConcurrency = value
@@ -266,14 +266,9 @@ enum DestConfigDialogs {
             default: preferences.firstIndex(of: defaults.ipPreference) ?? 2
         )
         defaults.ipPreference = preferences[choice]
-        let result = defaults
-        session.stage { config in
-            // The global settings are SETUP's: keep whatever they are now.
-            var merged = result
-            merged.outboundCertificate = config.destinationDefaults.outboundCertificate
-            merged.requiredTLSAlert = config.destinationDefaults.requiredTLSAlert
-            config.destinationDefaults = merged
-        }
+        let controls = defaults.controls
+        // The global settings are SETUP's: they stay whatever they are now.
+        session.stage { config in config.destinationDefaults.controls = controls }
     }
 
     // MARK: SETUP

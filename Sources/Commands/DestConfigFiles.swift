@@ -17,10 +17,8 @@ enum DestConfigFiles {
         let text = try ConfigurationFolder(session).readText(name, what: "a destination table")
         let tables = try DestinationINI.decode(text, globals: session.configuration.destinationDefaults)
         session.stage { config in
-            var defaults = tables.defaults
-            defaults.outboundCertificate = config.destinationDefaults.outboundCertificate
-            defaults.requiredTLSAlert = config.destinationDefaults.requiredTLSAlert
-            config.destinationDefaults = defaults
+            // The global settings stay.
+            config.destinationDefaults.controls = tables.defaults.controls
             config.destinations = DestinationINI.ordered(tables.entries, like: config.destinations)
         }
     }

@@ -109,19 +109,13 @@ enum DestConfigReports {
 
     /// The details of a domain entry; "Default" where it uses the Default entry's value.
     private static func describe(_ entry: DestinationEntry, _ defaults: DestinationDefaults) -> [String] {
-        let concurrency = entry.maxConcurrency.map {
-            limits(
-                $0,
-                entry.limitType ?? defaults.limitType,
-                entry.limitApplies ?? defaults.limitApplies
-            )
-        }
+        let resolved = entry.resolved(against: defaults)
+        let concurrency =
+            resolved.isOwn(\.maxConcurrency)
+            ? limits(resolved.maxConcurrency, resolved.limitType, resolved.limitApplies) : nil
         var recipients = "Default"
-        if entry.recipientLimit != nil || entry.recipientLimitPeriod != nil {
-            recipients = recipientText(
-                entry.recipientLimit ?? defaults.recipientLimit,
-                entry.recipientLimitPeriod ?? defaults.recipientLimitPeriod
-            )
+        if resolved.isOwn(\.recipientLimit) || resolved.isOwn(\.recipientLimitPeriod) {
+            recipients = recipientText(resolved.recipientLimit, resolved.recipientLimitPeriod)
         }
         return titled(
             entry.domain,

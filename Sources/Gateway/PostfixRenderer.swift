@@ -276,9 +276,12 @@ private struct Renderer {
         }
     }
 
+    /// One line per destination entry with its level in effect (its own, else Default's), so that
+    /// Postfix's most-specific-match lookup finds the entry destconfig says governs a domain.
     func tlsPolicy() -> [String] {
-        configuration.destinations.compactMap { entry in
-            entry.tls.map { "\(entry.domain) \(PostfixRenderer.policyWord($0))" }
+        let defaults = configuration.destinationDefaults
+        return configuration.destinations.map { entry in
+            "\(entry.domain) \(PostfixRenderer.policyWord(entry.resolved(against: defaults).tls))"
         }
     }
 

@@ -53,7 +53,7 @@ public struct MailLogSettings: Sendable, Equatable {
         }
         var destinations: [String: OutboundTLS] = [:]
         for entry in configuration.destinations {
-            if let tls = entry.tls { destinations[entry.domain.lowercased()] = tls }
+            destinations[entry.domain.lowercased()] = entry.resolved(against: configuration.destinationDefaults).tls
         }
         self.init(
             listeners: listeners,
@@ -64,16 +64,11 @@ public struct MailLogSettings: Sendable, Equatable {
         )
     }
 
-    /// The TLS level of delivery to `domain`: its own entry, else the nearest `.parent` entry,
-    /// else the default.
+    /// The TLS level of delivery to `domain`: the level in effect of the most specific entry
+    /// (`ApplianceConfiguration.destinationSettings(forDomain:)`'s rule), else the default.
     public func tlsLevel(forDomain domain: String) -> OutboundTLS {
-        let name = domain.lowercased()
-        if let level = destinations[name] { return level }
-        var rest = Substring(name)
-        while let dot = rest.firstIndex(of: ".") {
-            rest = rest[dot...]
-            if let level = destinations[String(rest)] { return level }
-            rest = rest.dropFirst()
+        for name in DestinationLimits.matchingNames(forDomain: domain) {
+            if let level = destinations[name] { return level }
         }
         return defaultTLS
     }

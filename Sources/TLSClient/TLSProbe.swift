@@ -1,12 +1,7 @@
 import CResolv
 import Certificates
+import FoundationEssentials
 import OpenSSLSupport
-
-#if canImport(FoundationEssentials)
-import Foundation
-#else
-import Foundation
-#endif
 
 #if canImport(Glibc)
 import Glibc
