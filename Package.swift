@@ -33,7 +33,7 @@ let package = Package(
         // libxml2's SAX parser reads configuration files (XMLTree.swift only).
         .target(
             name: "ApplianceConfig",
-            dependencies: ["CLibXML2", "DomainNames", "OpenSSLSupport"],
+            dependencies: ["CLibXML2", "DomainNames", "OpenSSLSupport", "Certificates"],
             swiftSettings: strict
         ),
         // Revisions on SQLite.
@@ -137,7 +137,9 @@ let package = Package(
         ),
         .testTarget(
             name: "SSHEndpointTests",
-            dependencies: ["SSHEndpoint", "TestSupport", .product(name: "NIOCore", package: "swift-nio")]
+            dependencies: [
+                "SSHEndpoint", "TestSupport", "Passphrases", .product(name: "NIOCore", package: "swift-nio"),
+            ]
         ),
         .testTarget(name: "EndToEndTests", dependencies: ["TestSupport", "ConfigStore"]),
     ]

@@ -153,7 +153,8 @@ enum UserAccounts {
 
 /// Failed passphrase checks: logged with the address, slowed down after three failures from one
 /// address, and the account locked after the policy's number of failures (ssh.md §3). The counts
-/// live in the data directory (`logs/auth-failures.json`), so separate sessions share them.
+/// are the data directory's one record of failed logins (`LoginFailures`, `logs/auth-failures.json`),
+/// shared with other sessions and with the embedded endpoint of `esa serve`.
 struct LoginGuard {
     let session: Session
 
@@ -165,14 +166,17 @@ struct LoginGuard {
         return client.split(separator: " ").first.map(String.init) ?? "127.0.0.1"
     }
 
+    private var failures: LoginFailures { LoginFailures(dataDirectory: session.environment.dataDirectory.path) }
+
     /// Verifies `typed` against the user's hash; on failure logs, waits, may lock, and throws `failure`.
     func check(_ typed: String, for user: ApplianceUser, failure: String) throws {
         let address = Self.address
+        let failures = self.failures
         if Passphrase.verify(typed, against: user.passphraseHash) {
-            record(address: address, user: user.name, failed: false)
+            failures.succeeded(address: address, user: user.name)
             return
         }
-        let (byAddress, byUser) = record(address: address, user: user.name, failed: true)
+        let (byAddress, byUser) = failures.failed(address: address, user: user.name)
         SystemLog(session).append(
             "Warning: \(SystemLog.pid): User \(user.name) failed authentication from \(address)"
         )
@@ -184,6 +188,7 @@ struct LoginGuard {
                 if let index = config.users.firstIndex(where: { $0.name == name }) { config.users[index].locked = true }
             }
             if locked != nil {
+                failures.forget(user: name)
                 SystemLog(session).append(
                     "Warning: \(SystemLog.pid): User \(name) locked after \(byUser) failed logins"
                 )
@@ -193,39 +198,13 @@ struct LoginGuard {
         if wait > 0 { sleep(UInt32(wait)) }
         throw ShellError.actionFailed(failure)
     }
-
-    private var file: URL { session.environment.dataDirectory.appendingPathComponent("logs/auth-failures.json") }
-
-    private struct Counts: Codable {
-        var addresses: [String: Int] = [:]
-        var users: [String: Int] = [:]
-    }
-
-    /// Updates the counts; returns the failures now counted for the address and for the user.
-    @discardableResult
-    private func record(address: String, user: String, failed: Bool) -> (Int, Int) {
-        var counts = (try? JSONDecoder().decode(Counts.self, from: Data(contentsOf: file))) ?? Counts()
-        if failed {
-            counts.addresses[address, default: 0] += 1
-            counts.users[user, default: 0] += 1
-        } else {
-            counts.addresses[address] = nil
-            counts.users[user] = nil
-        }
-        if let data = try? JSONEncoder().encode(counts) {
-            try? PrivateFile.write(data, to: file, shownAs: "logs/auth-failures.json")
-        }
-        return (counts.addresses[address] ?? 0, counts.users[user] ?? 0)
-    }
 }
 
 /// How long a failed login from one address is answered late (ssh.md §3).
 public enum LoginDelay {
     /// Seconds to wait after the `count`-th consecutive failure from one address: none for the first
     /// three, then 1, 2, 4 … up to 30.
-    public static func after(_ count: Int) -> Int {
-        count <= 3 ? 0 : min(30, 1 << min(count - 4, 5))
-    }
+    public static func after(_ count: Int) -> Int { LoginFailures.delaySeconds(afterFailures: count) }
 }
 
 /// Locking an account from outside a shell session: `esa serve`'s SSH endpoint after too many failed

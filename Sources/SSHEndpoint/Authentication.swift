@@ -1,6 +1,7 @@
 import NIOCore
 import NIOPosix
 import NIOSSH
+import Passphrases
 import Synchronization
 
 #if canImport(Glibc)
@@ -34,48 +35,25 @@ extension SSHUserDirectory {
 /// Failed password logins per client address (ssh.md §3): the answer to the 4th failure and every
 /// later one from the same address comes after a delay that doubles (1 s, 2 s, 4 s … at most
 /// 30 s). An address is forgotten after 15 minutes without a failure, or after a successful login.
+/// The counts are kept in `record`: `esa serve` gives it the data directory's record of failed
+/// logins, which the shell (the OpenSSH route) shares, so a restart or another route counts on.
 public final class LoginThrottle: Sendable {
-    private struct Entry {
-        var failures: Int
-        var last: UInt64
-    }
+    public let record: LoginFailures
 
-    /// Failures answered at once before the delay starts.
-    public static let freeFailures = 3
-    public static let maximumDelaySeconds = 30
-    static let forgetAfterNanoseconds: UInt64 = 15 * 60 * 1_000_000_000
-
-    private let entries = Mutex<[String: Entry]>([:])
-    private let now: @Sendable () -> UInt64
-
-    /// - Parameter now: a monotonic clock in nanoseconds (injected by tests).
-    public init(now: @escaping @Sendable () -> UInt64 = { NIODeadline.now().uptimeNanoseconds }) {
-        self.now = now
+    /// - Parameter record: where failures are counted (by default in memory, for this endpoint only).
+    public init(record: LoginFailures = LoginFailures(path: nil)) {
+        self.record = record
     }
 
     /// Records a failure from `address`; returns how long to wait before answering it.
     public func failed(from address: String) -> TimeAmount {
-        let time = now()
-        let failures = entries.withLock { entries in
-            var entry = entries[address] ?? Entry(failures: 0, last: time)
-            if time &- entry.last > Self.forgetAfterNanoseconds { entry.failures = 0 }
-            entry.failures += 1
-            entry.last = time
-            entries[address] = entry
-            // Keep the table small: drop addresses that have been quiet long enough.
-            if entries.count > 4096 {
-                entries = entries.filter { time &- $0.value.last <= Self.forgetAfterNanoseconds }
-            }
-            return entry.failures
-        }
-        guard failures > Self.freeFailures else { return .zero }
-        let exponent = min(failures - Self.freeFailures - 1, 5)
-        return .seconds(Int64(min(1 << exponent, Self.maximumDelaySeconds)))
+        let count = record.failed(address: address, user: nil).address
+        return .seconds(Int64(LoginFailures.delaySeconds(afterFailures: count)))
     }
 
     /// A successful login from `address` clears its failures.
     public func succeeded(from address: String) {
-        _ = entries.withLock { $0.removeValue(forKey: address) }
+        record.succeeded(address: address, user: nil)
     }
 }
 
@@ -117,35 +95,41 @@ final class UserAuthentication: NIOSSHServerUserAuthenticationDelegate, Sendable
             let directory = self.directory
             let address = self.address
             let log = self.log
-            pool.runIfActive(eventLoop: loop) {
-                let good = directory.verifyPassword(password.password, user: user)
-                if good {
+            let throttle = self.throttle
+            // The check, the record of failures (a file) and the lock all run on the pool; the answer
+            // to a failure waits on the event loop.
+            pool.runIfActive(eventLoop: loop) { () -> TimeAmount? in
+                if directory.verifyPassword(password.password, user: user) {
                     directory.loginSucceeded(user: user)
-                } else {
-                    log("Warning: PID \(getpid()): User \(Self.printable(user)) failed authentication from \(address)")
-                    directory.passwordFailed(user: user, address: address)
+                    throttle.succeeded(from: address)
+                    return nil
                 }
-                return good
+                log("Warning: PID \(getpid()): User \(Self.printable(user)) failed authentication from \(address)")
+                directory.passwordFailed(user: user, address: address)
+                return throttle.failed(from: address)
             }.whenComplete { result in
-                if case .success(true) = result {
+                switch result {
+                case .success(nil):
                     self.succeed(user, responsePromise)
-                } else {
-                    let delay = self.throttle.failed(from: self.address)
-                    if delay == .zero {
-                        responsePromise.succeed(.failure)
-                    } else {
-                        loop.scheduleTask(in: delay) { responsePromise.succeed(.failure) }
-                    }
+                case .success(let delay?) where delay > .zero:
+                    loop.scheduleTask(in: delay) { responsePromise.succeed(.failure) }
+                default:
+                    responsePromise.succeed(.failure)
                 }
             }
         case .publicKey(let offered):
             // NIOSSH has checked the signature; what is left is whether the key belongs to the user.
             let directory = self.directory
+            let address = self.address
+            let throttle = self.throttle
             pool.runIfActive(eventLoop: loop) {
                 let known = directory.publicKeys(user: user).contains { line in
                     (try? NIOSSHPublicKey(openSSHPublicKey: line)) == offered.publicKey
                 }
-                if known { directory.loginSucceeded(user: user) }
+                if known {
+                    directory.loginSucceeded(user: user)
+                    throttle.succeeded(from: address)
+                }
                 return known
             }.whenComplete { result in
                 if case .success(true) = result {
@@ -160,7 +144,6 @@ final class UserAuthentication: NIOSSHServerUserAuthenticationDelegate, Sendable
     }
 
     private func succeed(_ user: String, _ promise: EventLoopPromise<NIOSSHUserAuthenticationOutcome>) {
-        throttle.succeeded(from: address)
         authenticated.withLock { $0 = user }
         promise.succeed(.success)
     }

@@ -20,22 +20,26 @@ import Foundation
 /// `sshconfig` keys; a locked user logs in with neither. The configuration is read afresh at every
 /// login, so a commit in any shell counts from the next login on.
 ///
-/// Failed logins per user: after the account policy's number (`userconfig POLICY`, 5 by default)
-/// in a row, `lock` is asked to lock the account (a commit of its own); a successful login starts
-/// the count again.
+/// Failed logins per user are counted in `failures` (the data directory's record, shared with the
+/// shell): after the account policy's number (`userconfig POLICY`, 5 by default) in a row, `lock` is
+/// asked to lock the account (a commit of its own); a successful login or the lock starts the count
+/// again.
 public final class CommittedUsers: SSHUserDirectory, Sendable {
     private let configuration: @Sendable () -> ApplianceConfiguration?
     private let lock: @Sendable (_ user: String, _ failures: Int) -> Bool
-    private let failures = Mutex<[String: Int]>([:])
+    private let failures: LoginFailures
 
     /// - Parameters:
     ///   - configuration: the newest committed configuration.
+    ///   - failures: the record of failed logins (normally the data directory's).
     ///   - lock: locks a user after too many failed logins; true when the lock was committed.
     public init(
         configuration: @escaping @Sendable () -> ApplianceConfiguration?,
+        failures: LoginFailures = LoginFailures(path: nil),
         lock: @escaping @Sendable (_ user: String, _ failures: Int) -> Bool = { _, _ in false }
     ) {
         self.configuration = configuration
+        self.failures = failures
         self.lock = lock
     }
 
@@ -58,18 +62,15 @@ public final class CommittedUsers: SSHUserDirectory, Sendable {
     }
 
     public func passwordFailed(user: String, address: String) {
-        // Only existing, available accounts are counted (a stranger's names would grow the table).
+        // Only existing, available accounts are counted (a stranger's names would grow the record).
         guard let config = configuration(), let account = config.user(named: user), !account.locked else { return }
-        let count = failures.withLock { table in
-            table[user, default: 0] += 1
-            return table[user] ?? 0
-        }
+        let count = failures.failed(address: nil, user: user).user
         guard count >= config.userPolicy.maximumFailures else { return }
-        if lock(user, count) { _ = failures.withLock { $0.removeValue(forKey: user) } }
+        if lock(user, count) { failures.forget(user: user) }
     }
 
     public func loginSucceeded(user: String) {
-        _ = failures.withLock { $0.removeValue(forKey: user) }
+        failures.succeeded(address: nil, user: user)
     }
 }
 
@@ -99,20 +100,25 @@ public struct SSHEndpointPart: ServicePart {
     }
 
     public func run(_ context: ServiceContext) async throws {
+        // The data directory's record of failed logins, shared with the shell (the OpenSSH route).
+        let failures = LoginFailures(dataDirectory: context.dataDirectory.path)
         let endpoint = SSHEndpoint(
             configuration: .init(
                 listen: listen,
                 hostKeyFolder: context.dataDirectory.appendingPathComponent("ssh").path,
                 command: SessionCommand(executable: executable, dataDirectory: context.dataDirectory.path),
-                users: CommittedUsers(configuration: { context.current?.configuration }) { user, failures in
-                    guard lock(user, failures) else { return false }
+                users: CommittedUsers(configuration: { context.current?.configuration }, failures: failures) {
+                    user,
+                    count in
+                    guard lock(user, count) else { return false }
                     context.systemLog.append(
-                        "Warning: PID \(getpid()): User \(user) locked after \(failures) failed logins"
+                        "Warning: PID \(getpid()): User \(user) locked after \(count) failed logins"
                     )
                     return true
                 },
                 log: { context.systemLog.append($0) }
-            )
+            ),
+            throttle: LoginThrottle(record: failures)
         )
         try await endpoint.run { port, hostKeys in
             let fingerprints = hostKeys.publicKeys.map(Self.fingerprint).joined(separator: ", ")

@@ -15,7 +15,7 @@ struct SSHAuthorizedKeys: ParsableCommand {
             sshd_config: AuthorizedKeysCommand /usr/local/bin/esa ssh-authorized-keys --data-dir /var/lib/esa \
             --account esa %u. For the system account named by --account, prints one authorized_keys line \
             per key of every available appliance user, forced to 'esa --data-dir D --user NAME'; for any \
-            other account, nothing. Locked users get no lines. See Docs/SSH.md.
+            other account, no keys (a line on stderr says so) and status 0. Locked users get no lines. See Docs/SSH.md.
             """
     )
 
@@ -36,7 +36,15 @@ struct SSHAuthorizedKeys: ParsableCommand {
     }
 
     private func print() -> ExitStatus {
-        guard systemUser == account else { return .success }
+        guard systemUser == account else {
+            // sshd reads no keys from an empty output; a status of 0 keeps its log free of a failed
+            // command at every login of other accounts. stderr tells an admin trying it by hand.
+            FileOutput.diagnose(
+                "esa: No appliance users log in as the system account \(TerminalSafe.escaped(systemUser)) "
+                    + "(they log in as \(TerminalSafe.escaped(account)), --account); no keys printed.\n"
+            )
+            return .success
+        }
         let url =
             data.dataDir.map { URL(fileURLWithPath: $0, isDirectory: true).standardizedFileURL }
             ?? DataDirectory.defaultURL()

@@ -29,6 +29,14 @@ struct BadInputEntry: Sendable, CustomTestStringConvertible {
     let message: String
     /// The exit status of the piped run (nil for terminal entries, which stay in the session).
     let status: Int32?
+    /// Lines added to the catalogue's setup before its commit (appliance users, for instance).
+    var setup = ""
+    /// The appliance user the session runs as (`esa --user NAME`); nil for the local operator.
+    var user: String? = nil
+
+    /// Whether the session may stage changes (the staged-view check stages a host name first): not
+    /// a Read-Only Operator, nor the factory admin before the passphrase change.
+    var stages: Bool { user != "rita" && user != "admin" }
 
     var testDescription: String { "#\(id) \(command): \(badInput)" }
 
@@ -166,6 +174,8 @@ enum BadInputCatalogue {
         _ input: String,
         prefix: String = "",
         via channel: BadInputChannel = .shell,
+        setup: String = "",
+        user: String? = nil,
         line: Int,
         _ message: String,
         _ status: Int32
@@ -179,8 +189,38 @@ enum BadInputCatalogue {
             input: Array(input.utf8),
             line: line,
             message: message,
-            status: status
+            status: status,
+            setup: setup,
+            user: user
         )
+    }
+
+    /// Appliance users for the entries of userconfig, passwd and sshconfig that need them (setup
+    /// lines): `alice`, Administrator, and `rita`, Read-Only Operator, both with passphrase
+    /// `Xq7-mK2-pL9`.
+    static let users = """
+        userconfig add alice "Alice Example" admin Xq7-mK2-pL9
+        userconfig add rita "Rita Example" readonly Xq7-mK2-pL9
+
+        """
+
+    /// The users, and the factory `admin` locked: `alice` is the last available Administrator.
+    static let lastAdministrator =
+        users + """
+            userconfig
+            status
+            admin
+            2
+
+
+            """
+
+    /// The catalogue's setup with an entry's own lines before the commit.
+    static func setupText(for entry: BadInputEntry) -> String {
+        guard !entry.setup.isEmpty else { return setup }
+        let commit = "commit \"setup\"\n"
+        precondition(setup.hasSuffix(commit))
+        return String(setup.dropLast(commit.count)) + entry.setup + commit
     }
 
     static func bytes(
@@ -1195,6 +1235,401 @@ enum BadInputCatalogue {
             "sshconfig userkey new nobody \"ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl\"\n",
             line: 1,
             "There is no user \"nobody\".",
+            3
+        ),
+        entry(
+            108,
+            "sshconfig",
+            "a key whose type word does not match its data",
+            "sshconfig userkey new admin \"ssh-rsa AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl\"\n",
+            line: 1,
+            "SSH key does not appear to be valid. The key's type does not match its data.",
+            4
+        ),
+        entry(
+            109,
+            "sshconfig",
+            "an RSA key of 1024 bits",
+            "sshconfig userkey new admin \"ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAAAgQDZtoMr8Kpi8gH4xp3V8Np4GCLbDFJPs3yaOMlB6qvOEKRzPWrHcvnUVf1l0tmrYwEcvyly4LsiMzruCk32fXZc5QhodQBi9xWoMcBdHd5e5h9mact6/GTV1oGRDyFuRxVp8U6q7yRHg0mEnw5kWf1/JkxFSgdkLU69/2QbCefnWQ==\"\n",
+            line: 1,
+            "SSH key does not appear to be valid. RSA keys need at least 2048 bits.",
+            4
+        ),
+        entry(
+            110,
+            "sshconfig",
+            "a DSA key",
+            "sshconfig userkey new admin \"ssh-dss AAAAB3NzaC1kc3MAAAACAAE=\"\n",
+            line: 1,
+            "SSH key does not appear to be valid. Use an ed25519, ECDSA or RSA (2048 bits or more) key, not ssh-dss.",
+            4
+        ),
+        entry(
+            111,
+            "sshconfig",
+            "a key the user has already",
+            "sshconfig userkey new admin \"ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl ops@laptop\"\n",
+            prefix:
+                "sshconfig userkey new admin \"ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl ops@laptop\"\n",
+            line: 2,
+            "This key is already installed for admin.",
+            3
+        ),
+        entry(
+            112,
+            "sshconfig",
+            "`userkey new` without the key",
+            "sshconfig userkey new admin\n",
+            line: 1,
+            "Usage: sshconfig userkey new {user} \"{public key}\"\nMissing the public key.",
+            4
+        ),
+        entry(
+            113,
+            "sshconfig",
+            "`userkey delete` for a user without keys",
+            "sshconfig userkey delete admin 1\n",
+            line: 1,
+            "No keys are installed for admin.",
+            3
+        ),
+        entry(
+            114,
+            "sshconfig",
+            "`userkey delete` of a key number the user does not have",
+            "sshconfig userkey delete admin 2\n",
+            prefix:
+                "sshconfig userkey new admin \"ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl ops@laptop\"\n",
+            line: 2,
+            "There is no key 2 for admin.",
+            3
+        ),
+        entry(
+            115,
+            "sshconfig",
+            "`userkey delete` with a word for the key number",
+            "sshconfig userkey delete admin first\n",
+            line: 1,
+            "Usage: sshconfig userkey delete {user} {n}\nNot a key number: \"first\".",
+            4
+        ),
+        entry(
+            116,
+            "sshconfig",
+            "USERKEY NEW: a pasted key that is not valid",
+            "sshconfig\nuserkey\nnew\nssh-ed25519 AAAAnotbase64\n\n",
+            line: 5,
+            "SSH key does not appear to be valid.",
+            4
+        ),
+        entry(
+            117,
+            "sshconfig",
+            "USERKEY DELETE: the user has no keys",
+            "sshconfig\nuserkey\ndelete\n",
+            line: 3,
+            "No keys are installed for admin.",
+            3
+        ),
+        entry(
+            118,
+            "sshconfig",
+            "USERKEY PRINT: the user has no keys",
+            "sshconfig\nuserkey\nprint\n",
+            line: 3,
+            "No keys are installed for admin.",
+            3
+        ),
+        entry(
+            119,
+            "sshconfig",
+            "USERKEY DELETE: a key number out of range",
+            "sshconfig\nuserkey\ndelete\n5\n",
+            prefix:
+                "sshconfig userkey new admin \"ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl ops@laptop\"\n",
+            line: 5,
+            "Please enter a number from 1 to 1.",
+            4
+        ),
+        entry(
+            120,
+            "sshconfig",
+            "a Read-Only Operator (`esa --user rita`)",
+            "sshconfig\n",
+            setup: users,
+            user: "rita",
+            line: 1,
+            "You are not in the correct access group to use this command.",
+            3
+        ),
+        entry(
+            121,
+            "userconfig",
+            "`add` with a user name in capitals",
+            "userconfig add Bob \"Bob Example\" operator Xq7-mK2-pL9\n",
+            line: 1,
+            "Invalid user name \"Bob\": use lower-case letters, digits, \"_\", \".\" and \"-\", starting with a letter, at most 32 characters.",
+            4
+        ),
+        entry(
+            122,
+            "userconfig",
+            "`add` of a user that exists",
+            "userconfig add admin \"Admin\" operator Xq7-mK2-pL9\n",
+            line: 1,
+            "User admin already exists.",
+            4
+        ),
+        entry(
+            123,
+            "userconfig",
+            "`add` with a full name of 129 characters",
+            "userconfig add bob \"BBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBB\" operator Xq7-mK2-pL9\n",
+            line: 1,
+            "Invalid full name: at most 128 characters, no quotes or control characters.",
+            4
+        ),
+        entry(
+            124,
+            "userconfig",
+            "`add` with an unknown role",
+            "userconfig add bob \"Bob Example\" boss Xq7-mK2-pL9\n",
+            line: 1,
+            "Usage: userconfig add {user} {full name} {role} [{passphrase}] | userconfig new {user} [{full name}] {role} | userconfig delete {user} | userconfig list\nUnknown role \"boss\": use admin, operator, readonly or guest.",
+            4
+        ),
+        entry(
+            125,
+            "userconfig",
+            "`add` with a passphrase of 4 characters",
+            "userconfig add bob \"Bob Example\" operator Ab-1\n",
+            line: 1,
+            "The passphrase must be at least 8 characters long.",
+            4
+        ),
+        entry(
+            126,
+            "userconfig",
+            "`add` with a passphrase holding `aaa`",
+            "userconfig add bob \"Bob Example\" operator Xq7-aaa-pL9\n",
+            line: 1,
+            "The passphrase must not contain three or more repetitive or sequential characters.",
+            4
+        ),
+        entry(
+            127,
+            "userconfig",
+            "`add` with the user name inside the passphrase",
+            "userconfig add bobby \"Bob Example\" operator Q7-bobby-x9\n",
+            line: 1,
+            "The passphrase must not be a username or one of its variations.",
+            4
+        ),
+        entry(
+            128,
+            "userconfig",
+            "`add` asking the passphrase: the two differ",
+            "userconfig add bob \"Bob Example\" operator\nXq7-mK2-pL9\nXq7-mK2-pL8\n",
+            line: 3,
+            "The passphrases do not match.",
+            4
+        ),
+        entry(
+            129,
+            "userconfig",
+            "`delete` of a user who does not exist",
+            "userconfig delete nobody\n",
+            line: 1,
+            "There is no user \"nobody\".",
+            3
+        ),
+        entry(
+            130,
+            "userconfig",
+            "`delete` of the factory admin",
+            "userconfig delete admin\n",
+            line: 1,
+            "User admin cannot be deleted.",
+            3
+        ),
+        entry(
+            131,
+            "userconfig",
+            "`delete` of oneself (`esa --user alice`)",
+            "userconfig delete alice\n",
+            setup: users,
+            user: "alice",
+            line: 1,
+            "You cannot delete yourself.",
+            3
+        ),
+        entry(
+            132,
+            "userconfig",
+            "DELETE of the last available Administrator",
+            "userconfig\ndelete\nalice\n",
+            setup: lastAdministrator,
+            line: 3,
+            "The last Administrator cannot be deleted.",
+            3
+        ),
+        entry(
+            133,
+            "userconfig",
+            "an unknown subcommand",
+            "userconfig frob\n",
+            line: 1,
+            "Usage: userconfig add {user} {full name} {role} [{passphrase}] | userconfig new {user} [{full name}] {role} | userconfig delete {user} | userconfig list\nUnknown subcommand \"frob\".",
+            4
+        ),
+        entry(
+            134,
+            "userconfig",
+            "NEW: a user name with a space",
+            "userconfig\nnew\nbob smith\n",
+            line: 3,
+            "Invalid user name \"bob smith\": use lower-case letters, digits, \"_\", \".\" and \"-\", starting with a letter, at most 32 characters.",
+            4
+        ),
+        entry(
+            135,
+            "userconfig",
+            "NEW: a full name with quotes",
+            "userconfig\nnew\nbob\nBob \"the\" Builder\n",
+            line: 4,
+            "Invalid full name: at most 128 characters, no quotes or control characters.",
+            4
+        ),
+        entry(
+            136,
+            "userconfig",
+            "NEW: an empty passphrase",
+            "userconfig\nnew\nbob\nBob Example\n2\nn\n\n",
+            line: 7,
+            "A passphrase is required.",
+            4
+        ),
+        entry(
+            137,
+            "userconfig",
+            "NEW: a wrong passphrase of one's own (`esa --user alice`)",
+            "userconfig\nnew\nwrong-passphrase\n",
+            setup: users,
+            user: "alice",
+            line: 3,
+            "Incorrect passphrase.",
+            3
+        ),
+        entry(
+            138,
+            "userconfig",
+            "EDIT of the factory admin",
+            "userconfig\nedit\nadmin\n",
+            line: 3,
+            "User admin cannot be modified.",
+            3
+        ),
+        entry(
+            139,
+            "userconfig",
+            "EDIT of a user who does not exist",
+            "userconfig\nedit\nnobody\n",
+            line: 3,
+            "There is no user \"nobody\".",
+            4
+        ),
+        entry(
+            140,
+            "userconfig",
+            "EDIT: the last available Administrator made an Operator",
+            "userconfig\nedit\nalice\n\n2\n",
+            setup: lastAdministrator,
+            line: 5,
+            "The last Administrator cannot be given another role.",
+            3
+        ),
+        entry(
+            141,
+            "userconfig",
+            "STATUS: locking oneself (`esa --user alice`)",
+            "userconfig\nstatus\nalice\nXq7-mK2-pL9\n2\n",
+            setup: users,
+            user: "alice",
+            line: 5,
+            "You cannot lock yourself.",
+            3
+        ),
+        entry(
+            142,
+            "userconfig",
+            "STATUS: locking the last available Administrator",
+            "userconfig\nstatus\nalice\n2\n",
+            setup: lastAdministrator,
+            line: 4,
+            "The last Administrator cannot be locked.",
+            3
+        ),
+        entry(
+            143,
+            "passwd",
+            "the local operator (no `--user`)",
+            "passwd\n",
+            line: 1,
+            "passwd changes the passphrase of the appliance user of the session (esa --user NAME); use userconfig PASSPHRASE to set another user's.",
+            3
+        ),
+        entry(
+            144,
+            "passwd",
+            "a wrong old passphrase (`esa --user alice`)",
+            "passwd\nnot-the-passphrase\n",
+            setup: users,
+            user: "alice",
+            line: 2,
+            "Old passphrase did not match.",
+            3
+        ),
+        entry(
+            145,
+            "passwd",
+            "a new passphrase of 5 characters",
+            "passwd\nXq7-mK2-pL9\nn\nFr-42\n",
+            setup: users,
+            user: "alice",
+            line: 4,
+            "The passphrase must be at least 8 characters long.",
+            4
+        ),
+        entry(
+            146,
+            "passwd",
+            "the new passphrase typed differently",
+            "passwd\nXq7-mK2-pL9\nn\nFresh-42-Gate\nFresh-42-Gat\n",
+            setup: users,
+            user: "alice",
+            line: 5,
+            "The passphrases do not match.",
+            4
+        ),
+        entry(
+            147,
+            "passwd",
+            "an empty new passphrase",
+            "passwd\nXq7-mK2-pL9\nn\n\n",
+            setup: users,
+            user: "alice",
+            line: 4,
+            "A passphrase is required.",
+            4
+        ),
+        entry(
+            148,
+            "shell",
+            "any command but passwd as the factory admin before the change",
+            "sethostname mail.example.com\n",
+            user: "admin",
+            line: 1,
+            "You must change the default passphrase before using this command. Use the passwd command.",
             3
         ),
     ]

@@ -9,7 +9,7 @@ import Testing
 @Suite("Bad-input catalogue")
 struct BadInputCatalogueTests {
     /// A shell whose store holds the catalogue's setup (revision 2) and whose /configuration holds its files.
-    static func prepared() throws -> TestShell {
+    static func prepared(_ entry: BadInputEntry? = nil) throws -> TestShell {
         let shell = try TestShell()
         let folder = shell.directory.url.appendingPathComponent("configuration")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
@@ -25,9 +25,10 @@ struct BadInputCatalogueTests {
         for name in BadInputCatalogue.fifos {
             #expect(mkfifo(folder.appendingPathComponent(name).path, 0o600) == 0)
         }
-        let setup = try shell.run(BadInputCatalogue.setup)
+        let setup = try shell.run(entry.map(BadInputCatalogue.setupText(for:)) ?? BadInputCatalogue.setup)
         #expect(setup.status == .success, "setup failed: \(setup.errorOutput)")
         #expect(try shell.store.head().info.number == 2)
+        shell.applianceUser = entry?.user
         return shell
     }
 
@@ -51,6 +52,7 @@ struct BadInputCatalogueTests {
             return (result.output, result.errorOutput, result.status.rawValue)
         case .binary, .terminal:
             var arguments = ["--data-dir", shell.directory.url.path]
+            if let user = shell.applianceUser { arguments += ["--user", user] }
             if continueOnError { arguments.append("--continue-on-error") }
             let result = try EsaProcess.run(arguments, input: bytes, environment: EsaProcess.environment(user: "admin"))
             return (result.stdout, result.stderr, result.status)
@@ -61,7 +63,7 @@ struct BadInputCatalogueTests {
 
     @Test("the message, the exit status, the committed and the staged configuration", arguments: piped)
     func badInput(_ entry: BadInputEntry) throws {
-        let shell = try Self.prepared()
+        let shell = try Self.prepared(entry)
         let committed = try shell.store.head()
         let prefix = Array(entry.prefix.utf8)
 
@@ -80,7 +82,9 @@ struct BadInputCatalogueTests {
         // Nothing staged was lost or added: after a staged change, the bad input leaves the session's
         // changes exactly as they are without it.
         let staged = Array(BadInputCatalogue.staged.utf8)
-        if entry.endsInsideDialog {
+        if !entry.stages {
+            // This user cannot stage anything: there is no staged view to keep.
+        } else if entry.endsInsideDialog {
             guard entry.channel == .shell else { return }  // the binary's session ends with the input
             let text = String(decoding: entry.input, as: UTF8.self)
             let first = String(text.prefix { $0 != "\n" })

@@ -61,4 +61,50 @@ import Testing
         #expect(changed.status == 0, "\(changed.stderr)")
         #expect(changed.stdout.contains("Changes committed: "))
     }
+
+    /// `esa ssh-authorized-keys` (OpenSSH's AuthorizedKeysCommand): the carrying account gets each
+    /// user's key forced to `--user NAME`; any other account gets no keys and status 0 (sshd reads
+    /// an empty list and logs no failed command), with one line on stderr naming the account.
+    @Test func authorizedKeysForAnotherAccountPrintNoKeysAndSaySo() throws {
+        let data = try TemporaryDirectory()
+        let key = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl ops@laptop"
+        let made = try EsaProcess.run([
+            "--data-dir", data.url.path, "-c",
+            "userconfig add ops \"Ops\" operator Watch-7-Tower; sshconfig userkey new ops \"\(key)\"; commit keys",
+        ])
+        #expect(made.status == 0, "\(made.stderr)")
+        let keys = ["ssh-authorized-keys", "--data-dir", data.url.path, "--esa", "/usr/local/bin/esa"]
+
+        let carried = try EsaProcess.run(keys + ["esa"])
+        #expect(carried.status == 0)
+        #expect(carried.stderr.isEmpty)
+        #expect(
+            carried.stdout
+                == "restrict,pty,command=\"'/usr/local/bin/esa' --data-dir '\(data.url.path)' --user ops\" \(key)\n"
+        )
+
+        let other = try EsaProcess.run(keys + ["www-data"])
+        #expect(other.status == 0)
+        #expect(other.stdout.isEmpty)
+        #expect(
+            other.stderr
+                == "esa: No appliance users log in as the system account www-data (they log in as esa, --account); "
+                + "no keys printed.\n"
+        )
+        // A name sshd passes is shown escaped, never with its control characters.
+        let odd = try EsaProcess.run(keys + ["x\u{1b}[2Jy"])
+        #expect(odd.status == 0 && odd.stdout.isEmpty)
+        #expect(odd.stderr.hasPrefix("esa: No appliance users log in as the system account x\\x1b[2Jy "))
+
+        // A path that cannot be quoted in a forced command is refused, nothing printed.
+        let quoted = try EsaProcess.run([
+            "ssh-authorized-keys", "--data-dir", data.url.path, "--esa", "/opt/it's/esa", "esa",
+        ])
+        #expect(quoted.status == 3)
+        #expect(quoted.stdout.isEmpty)
+        #expect(
+            quoted.stderr
+                == "esa: The path /opt/it's/esa cannot be put in a forced command (a quote or control character).\n"
+        )
+    }
 }

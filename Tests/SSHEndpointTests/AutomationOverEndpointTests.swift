@@ -55,16 +55,7 @@ struct AutomationOverEndpointTests {
         )
         let banner = try session.expect("example.com> ")
         #expect(banner.contains("Welcome to the esa Email Security Appliance Shell"))
-        for (answer, next) in [
-            ("certconfig", "[]> "), ("certificate", "[]> "), ("import", "> "), ("mail_cert", "> "),
-            ("esacert.pfx", "]> "), ("y", "Enter pass phrase for PKCS#12 file: "), ("secret", "[]> "), ("", "[]> "),
-            ("", "example.com> "), ("commit \"imported\"", "Changes committed: "),
-        ] {
-            session.send(answer + "\r")
-            try session.expect(next, timeout: .seconds(20))
-        }
-        // The pause of ssh.md §4: the prompt comes after the commit line, in a write of its own.
-        try session.expect("example.com> ")
+        try Self.importAndCommit(on: session)
         session.send("exit\r")
         #expect(try session.waitForExit() == 0)
 
@@ -76,5 +67,62 @@ struct AutomationOverEndpointTests {
         let download = try harness.scp(["alice@127.0.0.1:/configuration/esacert.pfx", back.path])
         #expect(download.status == 0, "\(download.stderr)")
         #expect(try Data(contentsOf: back) == Data(contentsOf: pfx))
+
+        // certconfig EXPORT of the imported profile (the second, after Demo) into /configuration,
+        // answered over ssh exec; then `scp -O` fetches the export, byte for byte the file on disk.
+        let exported = try harness.ssh(
+            "certconfig",
+            input: "certificate\nexport\n2\nmail_export.p12\nexport-pass\nexport-pass\nn\n\n\n"
+        )
+        #expect(exported.status == 0, "\(exported.stderr)")
+        try Self.downloadMatchesExport(
+            named: "mail_export.p12",
+            in: harness.dataDirectory,
+            into: harness.folder,
+            passphrase: "export-pass"
+        ) { try harness.scp($0) }
+    }
+
+    /// At the prompt of an interactive session: certconfig IMPORT of `esacert.pfx` (passphrase
+    /// `secret`) as profile `mail_cert`, then commit, the prompt coming after `Changes committed`.
+    static func importAndCommit(on session: PseudoTerminal) throws {
+        for (answer, next) in [
+            ("certconfig", "[]> "), ("certificate", "[]> "), ("import", "> "), ("mail_cert", "> "),
+            ("esacert.pfx", "]> "), ("y", "Enter pass phrase for PKCS#12 file: "), ("secret", "[]> "), ("", "[]> "),
+            ("", "example.com> "), ("commit \"imported\"", "Changes committed: "),
+        ] {
+            session.send(answer + "\r")
+            try session.expect(next, timeout: .seconds(20))
+        }
+        // The pause of ssh.md §4: the prompt comes after the commit line, in a write of its own.
+        try session.expect("example.com> ")
+    }
+
+    /// `scp -O {user}@127.0.0.1:/configuration/{name} {local}` through `scp`, compared byte for byte
+    /// with the export on disk; the download opens with the export's passphrase and holds a
+    /// certificate (for `commonName` when given) and its key.
+    static func downloadMatchesExport(
+        named name: String,
+        in data: URL,
+        into folder: URL,
+        user: String = "alice",
+        passphrase: String,
+        commonName: String? = "mail.example.com",
+        scp: ([String]) throws -> Finished
+    ) throws {
+        let onDisk = try Data(contentsOf: data.appendingPathComponent("configuration/\(name)"))
+        #expect(onDisk.count > 1000)
+        let local = folder.appendingPathComponent("downloaded-\(name)")
+        let download = try scp(["\(user)@127.0.0.1:/configuration/\(name)", local.path])
+        #expect(download.status == 0, "\(download.stderr)")
+        #expect(download.stdout.isEmpty)
+        #expect(try Data(contentsOf: local) == onDisk)
+        let opened = try OpenSSLCLI.run(["pkcs12", "-in", local.path, "-passin", "pass:\(passphrase)", "-noenc"])
+        #expect(opened.succeeded, "\(opened.errorText)")
+        #expect(opened.text.contains("-----BEGIN CERTIFICATE-----"))
+        if let commonName {
+            #expect(opened.text.contains("CN=\(commonName)") || opened.text.contains("CN = \(commonName)"))
+        }
+        #expect(opened.text.contains("-----BEGIN PRIVATE KEY-----"))
     }
 }

@@ -41,7 +41,13 @@ final class EndpointHarness {
     static let alicePassphrase = "Xq7-mK2-pL9"
 
     /// Ports of this helper: 22400–22499 (each test its own).
-    init(port: Int, executable: String? = nil, users: ((String) -> TestUsers)? = nil) async throws {
+    /// - Parameter setup: more commands (`; `-separated) committed with alice, such as other users.
+    init(
+        port: Int,
+        executable: String? = nil,
+        setup: String = "",
+        users: ((String) -> TestUsers)? = nil
+    ) async throws {
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("esa-endpoint-\(UUID().uuidString)")
         dataDirectory = folder.appendingPathComponent("data")
         try FileManager.default.createDirectory(at: dataDirectory, withIntermediateDirectories: true)
@@ -59,7 +65,8 @@ final class EndpointHarness {
         // The session's `esa --user alice` runs as the committed appliance user alice.
         let added = try EsaProcess.run([
             "--data-dir", dataDirectory.path, "-c",
-            "userconfig add alice \"Alice Example\" admin \(Self.alicePassphrase); commit \"alice\"",
+            "userconfig add alice \"Alice Example\" admin \(Self.alicePassphrase); \(setup)\(setup.isEmpty ? "" : "; ")"
+                + "commit \"alice\"",
         ])
         guard added.status == 0 else { throw HarnessError("adding alice failed: \(added.stderr)") }
         let log = self.log

@@ -40,7 +40,7 @@ struct OpenSSHRouteTests {
         return false
     }
 
-    @Test func sshExecAndScpBothWaysThroughSSHDWithEachUsersKey() throws {
+    @Test func sshExecAndScpBothWaysThroughSSHDWithEachUsersKey() async throws {
         guard Self.available() else { return }
         guard let esa = EsaBinary.url?.resolvingSymlinksInPath().path else { throw EsaProcess.NotBuilt() }
         // sshd wants its AuthorizedKeysCommand in folders only root can write: not /tmp.
@@ -81,7 +81,7 @@ struct OpenSSHRouteTests {
         let other = try EsaProcess.run(["ssh-authorized-keys", "--data-dir", data, "--account", "root", "www-data"])
         #expect(other.status == 0 && other.stdout.isEmpty)
 
-        let sshd = try PrivateSSHD(folder: folder, esa: esa, data: data, port: Self.port)
+        let sshd = try await PrivateSSHD(folder: folder, esa: esa, data: data, port: Self.port)
         defer { sshd.stop() }
 
         // ssh exec: the key decides the appliance user; exit statuses come back as `esa -c` gives them.
@@ -97,15 +97,25 @@ struct OpenSSHRouteTests {
         let log = try String(contentsOfFile: data + "/logs/system.log", encoding: .utf8)
         #expect(log.contains("User alice executed batch command: version"))
 
-        // An interactive session on a terminal: the banner, a prompt, exit.
+        // As automation does it: scp -O of a PKCS#12 into /configuration, then an interactive session
+        // on a terminal (banner, certconfig IMPORT, commit with the prompt after the pause, exit).
+        let pfx = try AutomationOverEndpointTests.pkcs12(in: folder)
+        let uploaded = try sshd.scp(key: alice, [pfx.path, "root@127.0.0.1:/configuration/esacert.pfx"])
+        #expect(uploaded.status == 0, "\(uploaded.stderr)")
         let terminal = try PseudoTerminal(
             executable: "/usr/bin/ssh",
             arguments: sshd.options + ["-tt", "-i", alice, "-p", String(Self.port), "root@127.0.0.1"]
         )
-        try terminal.expect("Welcome to the esa Email Security Appliance Shell")
-        try terminal.expect("> ")
+        let banner = try terminal.expect("> ")
+        #expect(banner.contains("Welcome to the esa Email Security Appliance Shell"))
+        try AutomationOverEndpointTests.importAndCommit(on: terminal)
         terminal.send("exit\r")
         #expect(try terminal.waitForExit() == 0)
+        let listed2 = try sshd.ssh(key: alice, "certconfig list")
+        #expect(
+            listed2.stdout.contains("mail_cert") && listed2.stdout.contains("mail.example.com"),
+            "\(listed2.stdout)"
+        )
 
         // scp -O upload (0600, same bytes) and download, as automation does it.
         let payload = (0..<4096).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ 7) }
@@ -128,6 +138,57 @@ struct OpenSSHRouteTests {
         let readOnly = try sshd.scp(key: rita, [source.path, "root@127.0.0.1:/configuration/rita.p12"])
         #expect(readOnly.status != 0, "\(readOnly.stderr)")
         #expect(!FileManager.default.fileExists(atPath: data + "/configuration/rita.p12"))
+
+        // certconfig EXPORT (the Demo profile) into /configuration over ssh exec, then the export
+        // downloaded with scp -O, byte for byte the file on disk.
+        let exported = try sshd.ssh(
+            key: alice,
+            "certconfig",
+            input: "certificate\nexport\n1\ndemo_export.p12\nexport-pass\nexport-pass\nn\n\n\n"
+        )
+        #expect(exported.status == 0, "\(exported.stderr)")
+        try AutomationOverEndpointTests.downloadMatchesExport(
+            named: "demo_export.p12",
+            in: URL(fileURLWithPath: data),
+            into: folder,
+            user: "root",
+            passphrase: "export-pass",
+            commonName: nil
+        ) { try sshd.scp(key: rita, $0) }
+
+        // Public-key login after sshconfig NEW + commit: sshd asks esa ssh-authorized-keys at every
+        // login, so a key counts once committed, not while only staged.
+        let otto = folder.appendingPathComponent("otto").path
+        let made = try EndpointHarness.run("/usr/bin/ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-f", otto])
+        #expect(made.status == 0, "\(made.stderr)")
+        let ottoPublic = try String(contentsOfFile: otto + ".pub", encoding: .utf8).trimmingCharacters(in: .newlines)
+        let staged = try EsaProcess.run([
+            "--data-dir", data, "-c",
+            "userconfig add otto \"Otto\" operator \(pass); sshconfig userkey new otto \"\(ottoPublic)\"",
+        ])
+        #expect(staged.status == 0, "\(staged.stderr)")
+        #expect(try sshd.ssh(key: otto, "version").status == 255)
+        let committed = try EsaProcess.run([
+            "--data-dir", data, "-c",
+            "userconfig add otto \"Otto\" operator \(pass); sshconfig userkey new otto \"\(ottoPublic)\"; commit \"otto\"",
+        ])
+        #expect(committed.status == 0, "\(committed.stderr)")
+        let ottoLogin = try sshd.ssh(key: otto, "version")
+        #expect(ottoLogin.status == 0, "\(ottoLogin.stderr)")
+        #expect(ottoLogin.stdout.contains("Current Version"))
+
+        // 50 concurrent exec sessions through sshd, each the same as esa -c gives it.
+        let direct = try EsaProcess.run(["--data-dir", data, "--user", "alice", "-c", "version; nosuchcommand"])
+        let running = try (0..<50).map { _ in
+            try RunningProgram(
+                "/usr/bin/ssh",
+                sshd.options + ["-i", alice, "-p", String(Self.port), "root@127.0.0.1", "version; nosuchcommand"]
+            )
+        }
+        for result in running.map({ $0.finish() }) {
+            #expect(result.stdout == direct.stdout, "\(result.stderr)")
+            #expect(result.status == direct.status, "\(result.stderr)")
+        }
     }
 }
 
@@ -137,7 +198,7 @@ final class PrivateSSHD {
     let sshd: PseudoTerminal
     let port: Int
 
-    init(folder: URL, esa: String, data: String, port: Int) throws {
+    init(folder: URL, esa: String, data: String, port: Int) async throws {
         self.port = port
         let hostKey = folder.appendingPathComponent("ssh_host_ed25519_key").path
         let made = try EndpointHarness.run("/usr/bin/ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-f", hostKey])
@@ -156,6 +217,7 @@ final class PrivateSSHD {
         UsePAM no
         PermitRootLogin prohibit-password
         LogLevel VERBOSE
+        MaxStartups 100:30:200
 
         """.appending(OpenSSHRouteTests.fragment(account: "root", keysCommand: keys))
             .write(to: config, atomically: true, encoding: .utf8)
@@ -165,8 +227,20 @@ final class PrivateSSHD {
         guard check.status == 0 else { throw HarnessError("sshd -t: \(check.stderr)") }
 
         // On a terminal of its own (posix_spawn): Foundation's Process would block its reaper on sshd.
-        sshd = try PseudoTerminal(executable: "/usr/sbin/sshd", arguments: ["-D", "-e", "-f", config.path])
-        try sshd.expect("Server listening on 127.0.0.1 port \(port).", timeout: .seconds(20))
+        // Its log goes to a file (-E), not to that terminal, which nobody reads once it listens: a
+        // full terminal buffer would stop sshd at its next log line.
+        let log = folder.appendingPathComponent("sshd.log").path
+        sshd = try PseudoTerminal(executable: "/usr/sbin/sshd", arguments: ["-D", "-E", log, "-f", config.path])
+        let deadline = ContinuousClock.now + .seconds(20)
+        while !((try? String(contentsOfFile: log, encoding: .utf8)) ?? "").contains(
+            "Server listening on 127.0.0.1 port \(port)."
+        ) {
+            guard ContinuousClock.now < deadline else {
+                kill(sshd.pid, SIGTERM)
+                throw HarnessError("sshd did not start: \((try? String(contentsOfFile: log, encoding: .utf8)) ?? "")")
+            }
+            try await Task.sleep(for: .milliseconds(50))
+        }
     }
 
     var options: [String] {
@@ -176,8 +250,12 @@ final class PrivateSSHD {
         ]
     }
 
-    func ssh(key: String, _ command: String) throws -> Finished {
-        try EndpointHarness.run("/usr/bin/ssh", options + ["-i", key, "-p", String(port), "root@127.0.0.1", command])
+    func ssh(key: String, _ command: String, input: String = "") throws -> Finished {
+        try EndpointHarness.run(
+            "/usr/bin/ssh",
+            options + ["-i", key, "-p", String(port), "root@127.0.0.1", command],
+            input: input
+        )
     }
 
     func scp(key: String, _ arguments: [String]) throws -> Finished {

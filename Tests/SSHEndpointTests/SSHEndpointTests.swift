@@ -153,6 +153,46 @@ struct SSHEndpointTests {
         #expect(refused.stderr.contains("scp: "))
     }
 
+    /// ssh.md §2, §3: a Read-Only Operator logged in at the endpoint is refused at staging (exec) and
+    /// at upload (scp -O), and may download.
+    @Test(.enabled(if: clientInstalled, "needs Debian's openssh-client (Scripts/bootstrap installs it)"))
+    func aReadOnlyOperatorIsRefusedAtStagingAndAtUpload() async throws {
+        let harness = try await EndpointHarness(
+            port: 22413,
+            setup: "userconfig add rita \"Rita Example\" readonly \(EndpointHarness.alicePassphrase)"
+        ) { key in TestUsers(keys: ["rita": [key]]) }
+        do {
+            let staged = try harness.ssh("version; sethostname rita.example.com", user: "rita")
+            #expect(staged.status == 3)
+            #expect(staged.stdout.contains("Current Version"))
+            #expect(staged.stderr == "line 2: You are not in the correct access group to use this command.\n")
+
+            let local = harness.folder.appendingPathComponent("rita.p12")
+            try Data("not really a bundle\n".utf8).write(to: local)
+            let upload = try harness.scp([local.path, "rita@127.0.0.1:/configuration/rita.p12"])
+            #expect(upload.status != 0)
+            #expect(upload.stderr.contains("scp: /configuration/rita.p12: Permission denied"), "\(upload.stderr)")
+            let stored = harness.dataDirectory.appendingPathComponent("configuration/rita.p12").path
+            #expect(!FileManager.default.fileExists(atPath: stored))
+
+            try FileManager.default.createDirectory(
+                at: harness.dataDirectory.appendingPathComponent("configuration"),
+                withIntermediateDirectories: true
+            )
+            try Data("readable\n".utf8).write(
+                to: harness.dataDirectory.appendingPathComponent("configuration/notes.txt")
+            )
+            let back = harness.folder.appendingPathComponent("notes.txt")
+            let download = try harness.scp(["rita@127.0.0.1:/configuration/notes.txt", back.path])
+            #expect(download.status == 0, "\(download.stderr)")
+            #expect(try Data(contentsOf: back) == Data("readable\n".utf8))
+        } catch {
+            await harness.shutDown()
+            throw error
+        }
+        await harness.shutDown()
+    }
+
     @Test(.enabled(if: clientInstalled, "needs Debian's openssh-client (Scripts/bootstrap installs it)"))
     func passwordLoginWorksAndUnknownKeysAreRefused() async throws {
         let harness = try await EndpointHarness(port: 22406)

@@ -153,6 +153,51 @@ struct ServeSSHTests {
         try run.stop()
     }
 
+    /// ssh.md §3: one record of failed logins for every route, kept in the data directory: failures
+    /// in the shell (the OpenSSH route: `passwd`'s old passphrase) and at the endpoint add up per
+    /// address (the slowdown) and per user (the lockout), and a restart of `esa serve` forgets none.
+    @Test(
+        .enabled(if: SSHEndpointTests.clientInstalled, "needs Debian's openssh-client (Scripts/bootstrap installs it)")
+    )
+    func failedLoginsAreCountedAcrossRoutesAndRestarts() async throws {
+        let run = try ServeRun(port: 22425, users: "userconfig add bob \"Bob Example\" operator \(Self.passphrase)")
+        defer { run.tearDown() }
+        // The shell route as sshd starts it: SSH_CLIENT names the client's address.
+        var environment = ProcessInfo.processInfo.environment
+        environment["SSH_CLIENT"] = "127.0.0.1 50000 22"
+        func wrongOldPassphrase() throws -> Duration {
+            let start = ContinuousClock.now
+            let result = try EsaProcess.run(
+                ["--data-dir", run.data, "--user", "bob", "-c", "passwd"],
+                input: "not-bobs-passphrase\n",
+                environment: environment
+            )
+            #expect(result.status == 3)
+            #expect(result.stderr == "line 1: Old passphrase did not match.\n", "\(result.stderr)")
+            return ContinuousClock.now - start
+        }
+
+        // 1st and 2nd failure in the shell, 3rd at the endpoint: none is slowed down yet.
+        _ = try wrongOldPassphrase()
+        _ = try wrongOldPassphrase()
+        #expect(try run.login("bob", "wrong-3-pass", expecting: "Permission denied") == 255)
+
+        // esa serve restarts: the 4th failure from the address (at the endpoint) is answered 1 s late.
+        try run.restart()
+        let start = ContinuousClock.now
+        #expect(try run.login("bob", "wrong-4-pass", expecting: "Permission denied") == 255)
+        #expect(ContinuousClock.now - start >= .seconds(1))
+
+        // The 5th, in the shell: 2 s late, and bob's fifth failure in a row locks the account.
+        #expect(try wrongOldPassphrase() >= .seconds(2))
+        let log = try run.systemLog()
+        #expect(log.contains("User bob locked after 5 failed logins\n"), "\(log)")
+        #expect(try run.login("bob", Self.passphrase, expecting: "Permission denied") == 255)
+        let record = try String(contentsOfFile: run.data + "/logs/auth-failures.json", encoding: .utf8)
+        #expect(!record.contains("wrong") && !record.contains(Self.passphrase))
+        try run.stop()
+    }
+
     static let passphrase = EndpointHarness.alicePassphrase
 }
 
@@ -162,9 +207,9 @@ final class ServeRun {
     let folder: URL
     let data: String
     let port: Int
-    let serve: PseudoTerminal
+    private(set) var serve: PseudoTerminal
     /// The announcement line of the endpoint.
-    let announced: String
+    private(set) var announced: String
 
     init(port: Int, users: String) throws {
         guard let esa = EsaBinary.url?.path else { throw EsaProcess.NotBuilt() }
@@ -173,12 +218,23 @@ final class ServeRun {
         self.port = port
         let added = try EsaProcess.run(["--data-dir", data, "-c", "\(users); commit \"users\""])
         guard added.status == 0 else { throw HarnessError("adding users failed: \(added.stderr)") }
-        // The endpoint announces itself on the terminal once it listens.
-        serve = try PseudoTerminal(
+        (serve, announced) = try Self.start(esa: esa, data: data, port: port)
+    }
+
+    /// The endpoint announces itself on the terminal once it listens.
+    private static func start(esa: String, data: String, port: Int) throws -> (PseudoTerminal, String) {
+        let serve = try PseudoTerminal(
             executable: esa,
             arguments: ["serve", "--data-dir", data, "--ssh", "127.0.0.1:\(port)", "--no-gateway"]
         )
-        announced = try serve.expect("(host keys SHA256:", timeout: .seconds(20))
+        return (serve, try serve.expect("(host keys SHA256:", timeout: .seconds(20)))
+    }
+
+    /// Stops `esa serve` (SIGTERM) and starts it again on the same data directory and port.
+    func restart() throws {
+        try stop()
+        guard let esa = EsaBinary.url?.path else { throw EsaProcess.NotBuilt() }
+        (serve, announced) = try Self.start(esa: esa, data: data, port: port)
     }
 
     var options: [String] {
