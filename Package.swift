@@ -33,7 +33,7 @@ let package = Package(
         // libxml2's SAX parser reads configuration files (XMLTree.swift only).
         .target(
             name: "ApplianceConfig",
-            dependencies: ["CLibXML2", "DomainNames", "OpenSSLSupport"],
+            dependencies: ["CLibXML2", "DomainNames", "OpenSSLSupport", "Certificates"],
             swiftSettings: strict
         ),
         // Revisions on SQLite.

@@ -21,6 +21,11 @@ public struct ConfigChange: Sendable, Equatable {
         case added
         case removed
         case modified(setting: String, old: String, new: String)
+        /// A setting of an object just added (listed under its `+` line).
+        case described(setting: String, value: String)
+        /// A member of a list inside the object appeared (with its fields) or disappeared.
+        case memberAdded(list: String, member: String, fields: String)
+        case memberRemoved(list: String, member: String)
     }
 
     public var key: ObjectKey
@@ -34,6 +39,10 @@ public struct ConfigChange: Sendable, Equatable {
         case .added: "+ \(key.section): \(label)"
         case .removed: "- \(key.section): \(label)"
         case .modified(let setting, let old, let new): "\(key.section): \(label) \(setting): \(old) -> \(new)"
+        case .described(let setting, let value): "\(key.section): \(label) \(setting): \(value)"
+        case .memberAdded(let list, let member, let fields):
+            "\(key.section): \(label) \(list): + \(member)" + (fields.isEmpty ? "" : " (\(fields))")
+        case .memberRemoved(let list, let member): "\(key.section): \(label) \(list): - \(member)"
         }
     }
 }
@@ -98,6 +107,9 @@ extension SectionDescriptor {
                     let key = ObjectKey(section: name, id: item.objectID)
                     guard let previous = oldMap[item.objectID] else {
                         changes.append(ConfigChange(key: key, label: item.objectLabel, kind: .added))
+                        changes += SettingDiff.described(item.settings).map {
+                            ConfigChange(key: key, label: item.objectLabel, kind: $0)
+                        }
                         continue
                     }
                     if previous != item {
@@ -140,7 +152,7 @@ extension SectionDescriptor {
             },
             changedSettings: { a, b, id in
                 guard let x = find(a, id), let y = find(b, id) else { return [] }
-                return zip(x.settings, y.settings).filter { $0.value != $1.value }.map(\.0.name)
+                return SettingDiff.changedNames(x.settings, y.settings)
             },
             label: { config, id in find(config, id)?.objectLabel }
         )
@@ -168,28 +180,184 @@ extension SectionDescriptor {
             sameObject: { a, b, _ in a[keyPath: path] == b[keyPath: path] },
             transplant: { target, source, _ in target[keyPath: path] = source[keyPath: path] },
             changedSettings: { a, b, _ in
-                zip(a[keyPath: path].settings, b[keyPath: path].settings).filter { $0.value != $1.value }.map(\.0.name)
+                SettingDiff.changedNames(a[keyPath: path].settings, b[keyPath: path].settings)
             },
             label: { config, _ in config[keyPath: path].objectLabel }
         )
     }
 
+    /// One line per changed setting; an object that differs in a field no setting shows still gets
+    /// a line naming the field (`SettingDiff.unlisted`), so no change is ever silent.
     private static func settingChanges<T: ConfigObject>(key: ObjectKey, label: String, old: T, new: T) -> [ConfigChange]
     {
-        var changes: [ConfigChange] = []
-        for (before, after) in zip(old.settings, new.settings) where before.value != after.value {
-            let shownOld = before.isSecret ? "*****" : before.value
-            let shownNew = after.isSecret ? "*****" : after.value
-            changes.append(
-                ConfigChange(
-                    key: key,
-                    label: label,
-                    kind: .modified(setting: before.name, old: shownOld, new: shownNew)
+        var kinds = SettingDiff.changes(old.settings, new.settings)
+        if kinds.isEmpty && old != new { kinds = SettingDiff.unlisted(old, new) }
+        return kinds.map { ConfigChange(key: key, label: label, kind: $0) }
+    }
+}
+
+/// Compares the settings of two versions of one object by name.
+enum SettingDiff {
+    /// The change lines from `old` to `new`: changed values, members of lists added or removed (one
+    /// line each, with their fields), and a list's order when members kept on both sides moved.
+    static func changes(_ old: [Setting], _ new: [Setting]) -> [ConfigChange.Kind] {
+        let oldByName = Dictionary(old.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        let newByName = Dictionary(new.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        func memberKey(_ member: Setting.Member) -> String { member.list + "\u{0}" + member.name }
+        let oldMembers = Set(old.compactMap { $0.member.map(memberKey) })
+        let newMembers = Set(new.compactMap { $0.member.map(memberKey) })
+        var result: [ConfigChange.Kind] = []
+        var announced = Set<String>()
+        for setting in new {
+            if let member = setting.member, !oldMembers.contains(memberKey(member)) {
+                guard announced.insert(memberKey(member)).inserted else { continue }
+                let fields = new.filter { $0.member.map(memberKey) == memberKey(member) }
+                    .compactMap { field in field.member.map { "\($0.field) \(field.shown)" } }
+                result.append(
+                    .memberAdded(list: member.list, member: member.name, fields: fields.joined(separator: ", "))
                 )
+                continue
+            }
+            guard let previous = oldByName[setting.name] else {
+                result.append(.modified(setting: setting.name, old: "none", new: setting.shown))
+                continue
+            }
+            if let order = setting.order, let previousOrder = previous.order {
+                let kept = Set(order).intersection(previousOrder)
+                if order.filter(kept.contains) != previousOrder.filter(kept.contains) {
+                    result.append(.modified(setting: setting.name, old: previous.value, new: setting.value))
+                }
+                continue
+            }
+            if previous.value != setting.value {
+                result.append(.modified(setting: setting.name, old: previous.shown, new: setting.shown))
+            }
+        }
+        var removed = Set<String>()
+        for setting in old where newByName[setting.name] == nil {
+            if let member = setting.member, !newMembers.contains(memberKey(member)) {
+                if removed.insert(memberKey(member)).inserted {
+                    result.append(.memberRemoved(list: member.list, member: member.name))
+                }
+                continue
+            }
+            result.append(.modified(setting: setting.name, old: setting.shown, new: "none"))
+        }
+        return result
+    }
+
+    /// The names of the settings that differ (for conflict reports).
+    static func changedNames(_ old: [Setting], _ new: [Setting]) -> [String] {
+        changes(old, new).map { kind in
+            switch kind {
+            case .modified(let setting, _, _), .described(let setting, _): setting
+            case .memberAdded(let list, let member, _), .memberRemoved(let list, let member): "\(list) \(member)"
+            case .added, .removed: ""
+            }
+        }
+    }
+
+    /// The lines under a new object's `+` line: its settings that say something (not a default,
+    /// `none` or empty, not a secret, not the members of its tables).
+    static func described(_ settings: [Setting]) -> [ConfigChange.Kind] {
+        settings.filter { setting in
+            setting.describesNewObject && !setting.isSecret && !["", "none", "default"].contains(setting.value)
+        }.map { .described(setting: $0.name, value: $0.value) }
+    }
+
+    /// The fields that differ when no setting does (a field the settings do not list yet): each named
+    /// by its path in the encoded object, secrets masked. Never empty for objects that differ.
+    static func unlisted<T: ConfigObject>(_ old: T, _ new: T) -> [ConfigChange.Kind] {
+        let before = flatten(encoded(old))
+        let after = flatten(encoded(new))
+        let paths = Set(before.keys).union(after.keys).filter { before[$0] != after[$0] }.sorted()
+        let kinds: [ConfigChange.Kind] = paths.map { path in
+            let secret = ["key", "secret", "password", "passphrase", "hash"].contains {
+                path.lowercased().contains($0)
+            }
+            return .modified(
+                setting: path,
+                old: secret ? "*****" : before[path] ?? "none",
+                new: secret ? "*****" : after[path] ?? "none"
             )
         }
-        return changes
+        return kinds.isEmpty ? [.modified(setting: "other settings", old: "…", new: "changed")] : kinds
     }
+
+    private static func encoded<T: ConfigObject>(_ object: T) -> JSONLeaf? {
+        guard let encodable = object as? any Encodable,
+            let data = try? JSONEncoder().encode(AnyEncodable(encodable))
+        else { return nil }
+        return try? JSONDecoder().decode(JSONLeaf.self, from: data)
+    }
+
+    /// `a.b[2].c` → the value's text, for every leaf of a decoded JSON value.
+    private static func flatten(_ value: JSONLeaf?, _ path: String = "") -> [String: String] {
+        switch value {
+        case .object(let dictionary):
+            var result: [String: String] = [:]
+            for (key, inner) in dictionary {
+                result.merge(flatten(inner, path.isEmpty ? key : "\(path).\(key)")) { first, _ in first }
+            }
+            return result
+        case .array(let array):
+            var result: [String: String] = [:]
+            for (index, inner) in array.enumerated() {
+                result.merge(flatten(inner, "\(path)[\(index)]")) { first, _ in first }
+            }
+            return result
+        case .text(let text):
+            return [path: text]
+        case nil, .null:
+            return [path: "none"]
+        }
+    }
+}
+
+/// A decoded JSON value, leaves as text (for naming the fields that differ).
+private indirect enum JSONLeaf: Decodable {
+    case object([String: JSONLeaf])
+    case array([JSONLeaf])
+    case text(String)
+    case null
+
+    init(from decoder: any Decoder) throws {
+        if let container = try? decoder.container(keyedBy: AnyKey.self) {
+            var object: [String: JSONLeaf] = [:]
+            for key in container.allKeys { object[key.stringValue] = try container.decode(JSONLeaf.self, forKey: key) }
+            self = .object(object)
+        } else if var container = try? decoder.unkeyedContainer() {
+            var array: [JSONLeaf] = []
+            while !container.isAtEnd { array.append(try container.decode(JSONLeaf.self)) }
+            self = .array(array)
+        } else {
+            let single = try decoder.singleValueContainer()
+            if single.decodeNil() {
+                self = .null
+            } else if let flag = try? single.decode(Bool.self) {
+                self = .text(flag ? "true" : "false")
+            } else if let number = try? single.decode(Int.self) {
+                self = .text(String(number))
+            } else if let number = try? single.decode(Double.self) {
+                self = .text(String(number))
+            } else {
+                self = .text(try single.decode(String.self))
+            }
+        }
+    }
+
+    private struct AnyKey: CodingKey {
+        var stringValue: String
+        var intValue: Int? { nil }
+        init(stringValue: String) { self.stringValue = stringValue }
+        init?(intValue: Int) { nil }
+    }
+}
+
+private struct AnyEncodable: Encodable {
+    let value: any Encodable
+    init(_ value: any Encodable) { self.value = value }
+    func encode(to encoder: any Encoder) throws { try value.encode(to: encoder) }
 }
 
 /// The parts of two lists between their longest common prefix and suffix: the only places where

@@ -1,3 +1,4 @@
+internal import Certificates
 import FoundationEssentials
 
 /// One setting of a configuration object, as shown by `showchanges`.
@@ -5,12 +6,47 @@ public struct Setting: Sendable, Equatable {
     public var name: String
     public var value: String
     public var isSecret: Bool
+    /// Set when the setting belongs to a member of a keyed list inside the object (a policy or a
+    /// sender group of a Host Access Table): a member that appears or disappears is one line
+    /// (`hostaccess: + policy PARTNER_TLS`), not one line per field.
+    public var member: Member?
+    /// Set for the order of a list: the members in order. A change shows only when members present on
+    /// both sides changed places (adding or removing one is its own line).
+    public var order: [String]?
+    /// Whether the line of a new object lists this setting (tables of many settings do not).
+    public var describesNewObject: Bool
 
-    public init(_ name: String, _ value: String, secret: Bool = false) {
+    /// A member of a keyed list: the list (`hostaccess`), the member (`policy PARTNER_TLS`) and the
+    /// field of this setting (`tls`).
+    public struct Member: Sendable, Equatable {
+        public var list: String
+        public var name: String
+        public var field: String
+    }
+
+    public init(_ name: String, _ value: String, secret: Bool = false, describesNewObject: Bool = true) {
         self.name = name
         self.value = value
         self.isSecret = secret
+        self.describesNewObject = describesNewObject
     }
+
+    /// The field `field` of member `member` of list `list`, named `{list} {member} {field}`.
+    public static func member(_ list: String, _ member: String, _ field: String, _ value: String) -> Setting {
+        var setting = Setting("\(list) \(member) \(field)", value, describesNewObject: false)
+        setting.member = Member(list: list, name: member, field: field)
+        return setting
+    }
+
+    /// The order of the members of a list.
+    public static func order(_ name: String, _ members: [String]) -> Setting {
+        var setting = Setting(name, members.joined(separator: ", "), describesNewObject: false)
+        setting.order = members
+        return setting
+    }
+
+    /// The value as a change line shows it.
+    var shown: String { isSecret ? "*****" : value }
 }
 
 /// The unit of change, of conflict detection and of rebase: a profile, an interface, a destination
@@ -29,11 +65,12 @@ extension CertificateProfileRecord: ConfigObject {
     public var objectLabel: String { "certificate profile \"\(name)\"" }
     public var settings: [Setting] {
         [
-            Setting("certificate", PEMDigest.describe(certificatePEM)),
+            Setting("certificate", PEMDigest.describeCertificate(certificatePEM)),
             Setting("private key", privateKeyPEM, secret: true),
             Setting(
                 "intermediates",
-                intermediatesPEM.isEmpty ? "none" : intermediatesPEM.map(PEMDigest.describe).joined(separator: ", ")
+                intermediatesPEM.isEmpty
+                    ? "none" : intermediatesPEM.map(PEMDigest.describeCertificate).joined(separator: "; ")
             ),
             Setting("signing request", signingRequestPEM.map(PEMDigest.describe) ?? "none"),
         ]
@@ -43,7 +80,7 @@ extension CertificateProfileRecord: ConfigObject {
 extension RevocationListRecord: ConfigObject {
     public var objectID: String { name.lowercased() }
     public var objectLabel: String { "CRL \"\(name)\"" }
-    public var settings: [Setting] { [Setting("content", PEMDigest.describe(pem))] }
+    public var settings: [Setting] { [Setting("content", PEMDigest.describeRevocationList(pem))] }
 }
 
 extension NetworkInterface: ConfigObject {
@@ -95,24 +132,67 @@ extension Listener: ConfigObject {
             Setting("port", String(port)),
             Setting("certificate", certificate ?? "none"),
             Setting("max connections", String(maxConnections)),
-            Setting("host access table", hostAccess.summary),
-            Setting(
-                "recipient access table",
-                recipientAccess.map { "\($0.pattern) \($0.accept ? "ACCEPT" : "REJECT")" }.joined(separator: ", ")
-            ),
-        ]
+        ] + hostAccess.settings + Self.settings(of: recipientAccess)
+    }
+
+    /// One member per recipient pattern (`rcptaccess: + .example.com (action ACCEPT)`), and their order.
+    static func settings(of table: [RecipientAccessEntry]) -> [Setting] {
+        table.map { Setting.member("rcptaccess", $0.pattern, "action", $0.accept ? "ACCEPT" : "REJECT") }
+            + [.order("rcptaccess order", table.map(\.pattern))]
     }
 }
 
 extension HostAccessTable {
-    /// A one-line description for change lines: counts and a digest of the whole table.
-    public var summary: String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = .sortedKeys
-        let data = (try? encoder.encode(self)) ?? Data()
-        let groups = entries.filter { $0.name != nil }.count
-        return "\(policies.count) policies, \(groups) sender groups, \(entries.count - groups) inline entries, digest "
-            + String(SHA256.hex(of: Array(data)).prefix(12))
+    /// The table as settings: each default parameter (`hostaccess default tls`), each policy and
+    /// sender group as a member with its fields, the order of the sender groups, and the behaviour
+    /// of hosts no group matches.
+    public var settings: [Setting] {
+        var result: [Setting] = []
+        for key in MailFlowParameters.Key.allCases {
+            var setting = Setting("hostaccess default \(key.rawValue)", Self.show(defaults.value(key)))
+            setting.describesNewObject = false
+            result.append(setting)
+        }
+        for policy in policies {
+            let member = "policy \(policy.name)"
+            result.append(.member("hostaccess", member, "action", policy.action.rawValue))
+            for key in MailFlowParameters.Key.allCases {
+                guard let value = policy.parameters.value(key) else { continue }
+                result.append(.member("hostaccess", member, key.rawValue, Self.show(value)))
+            }
+        }
+        for (name, entry) in zip(entryNames, entries) {
+            result.append(.member("hostaccess", name, "hosts", entry.members.joined(separator: ", ")))
+            result.append(.member("hostaccess", name, "policy", Self.show(entry.behavior)))
+            if let comment = entry.comment { result.append(.member("hostaccess", name, "comment", comment)) }
+        }
+        result.append(.order("hostaccess order", entryNames))
+        var all = Setting("hostaccess ALL", Self.show(self.all))
+        all.describesNewObject = false
+        result.append(all)
+        return result
+    }
+
+    /// How change lines name the entries: `sender group RELAYLIST`, or an unnamed entry by its hosts.
+    var entryNames: [String] {
+        entries.map { entry in
+            entry.name.map { "sender group \($0)" } ?? "entry \(entry.members.joined(separator: ", "))"
+        }
+    }
+
+    static func show(_ value: MailFlowParameters.Value?) -> String {
+        switch value {
+        case .number(let number): String(number)
+        case .word(let word): word
+        case nil: "default"
+        }
+    }
+
+    static func show(_ behavior: HostAccessBehavior) -> String {
+        switch behavior {
+        case .policy(let name): "$\(name)"
+        case .action(let action): action.rawValue
+        }
     }
 }
 
@@ -139,7 +219,7 @@ extension CertificateAuthoritySettings: SettingsGroup {
             Setting(
                 "custom certificates",
                 customCertificatesPEM.isEmpty
-                    ? "none" : customCertificatesPEM.map(PEMDigest.describe).joined(separator: ", ")
+                    ? "none" : customCertificatesPEM.map(PEMDigest.describeCertificate).joined(separator: "; ")
             ),
         ]
     }
@@ -209,5 +289,33 @@ public enum PEMDigest {
     /// `PEM 1a2b3c4d5e6f` — the first 12 hex digits of the SHA-256 of the text.
     public static func describe(_ pem: String) -> String {
         "PEM " + String(SHA256.hex(of: Array(pem.utf8)).prefix(12))
+    }
+
+    /// What an admin recognises a certificate by: `"CN=mail.example.com" issued by "CN=R3, O=Let's
+    /// Encrypt", expires Feb 28 12:00:00 2027 GMT` (the PEM digest when the text does not parse).
+    public static func describeCertificate(_ pem: String) -> String {
+        guard let certificate = try? Certificate(pem: pem) else { return describe(pem) }
+        let issuer = certificate.isSelfSigned ? "self-signed" : "issued by \"\(certificate.issuer.oneLine)\""
+        return "\"\(certificate.subject.oneLine)\" \(issuer), expires \(expiry(certificate.notAfter))"
+    }
+
+    /// A CRL by its issuer, its revoked count and its dates (the PEM digest when it does not parse):
+    /// `issued by "CN=Corp CA", 3 revoked, updated Feb 01 00:00:00 2027 GMT`.
+    public static func describeRevocationList(_ pem: String) -> String {
+        guard let list = try? RevocationList(pem: pem) else { return describe(pem) }
+        let count = list.revokedSerials.count
+        return "issued by \"\(list.issuer.oneLine)\", \(count) revoked, updated \(expiry(list.lastUpdate))"
+            + (list.nextUpdate.map { ", next update \(expiry($0))" } ?? "")
+    }
+
+    /// `Feb 28 12:00:00 2027 GMT`, the certificate date form of certconfig.
+    static func expiry(_ date: Date) -> String {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC") ?? calendar.timeZone
+        let parts = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
+        let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+        func two(_ value: Int?) -> String { (value ?? 0) < 10 ? "0\(value ?? 0)" : "\(value ?? 0)" }
+        return "\(months[max(0, min(11, (parts.month ?? 1) - 1))]) \(two(parts.day)) "
+            + "\(two(parts.hour)):\(two(parts.minute)):\(two(parts.second)) \(parts.year ?? 0) GMT"
     }
 }

@@ -140,7 +140,11 @@ public enum CommitFlow {
         if let comment = givenComment, let problem = commentProblem(comment) { throw problem }
         let comment =
             try givenComment
-            ?? dialog.ask(["Please enter some comments describing your changes:"], required: false) { text in
+            ?? dialog.ask(
+                ["Please enter some comments describing your changes:"],
+                required: false,
+                questionMarkIsData: true
+            ) { text in
                 commentProblem(text).map { .failure($0) } ?? .success(text)
             } ?? ""
         let rollbackPoint =

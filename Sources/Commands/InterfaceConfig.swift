@@ -94,6 +94,12 @@ public struct InterfaceConfigCommand: DeclaredCommand {
         if let message = Self.deleteRefusal(interface, in: session.configuration) {
             return try MenuRefusal.refuse(message, in: session)
         }
+        guard
+            try session.dialog.yesNo(
+                "Are you sure you want to delete the interface \"\(interface.name)\"?",
+                default: false
+            )
+        else { return }
         session.stage { Self.remove(interface, from: &$0) }
     }
 

@@ -208,6 +208,13 @@ enum ListenerText {
         "Please enter a number from \(range.lowerBound) to \(range.upperBound)."
     }
 
+    /// The complaint of a size question: the range in the answer's own form, and the suffixes.
+    static func sizeComplaint(_ range: ClosedRange<Int>) -> String {
+        "Please enter a size from \(PolicyParametersDialog.size(range.lowerBound)) to "
+            + "\(PolicyParametersDialog.size(range.upperBound)): a number of bytes, or a number with a trailing "
+            + "k (kilobytes) or M (megabytes), such as 10M."
+    }
+
     /// `Currently configured listeners:` and one line each, or `No listeners configured.`
     static func list(_ configuration: ApplianceConfiguration) -> [String] {
         guard !configuration.listeners.isEmpty else { return ["No listeners configured."] }

@@ -460,6 +460,21 @@ struct ListenerBatch {
         guard let listener = editor.listener else { return }
         guard let changed = try change(listener.hostAccess, listener) else { return }
         editor.update { $0.hostAccess = changed }
+        // As the menu does: TLS turned on for a listener that presents Demo gets the Demo warning.
+        if CertificateRules.isDemo(listener.certificate) && Self.enablesTLS(from: listener.hostAccess, to: changed) {
+            dialog.lines(CertificateRules.demoWarning)
+        }
+    }
+
+    /// Whether `new` offers TLS where `old` did not: its defaults, or a policy (new, or one whose
+    /// effective level went from Off to another).
+    static func enablesTLS(from old: HostAccessTable, to new: HostAccessTable) -> Bool {
+        func offers(_ parameters: MailFlowParameters?) -> Bool { (parameters?.tls ?? .off) != .off }
+        if offers(new.defaults) && !offers(old.defaults) { return true }
+        return new.policies.contains { policy in
+            offers(policy.parameters.applied(over: new.defaults))
+                && !offers(old.policy(named: policy.name)?.parameters.applied(over: old.defaults))
+        }
     }
 
     private func newGroup(_ values: BatchValues) throws {

@@ -126,7 +126,8 @@ struct HostAccessEditor {
         let comment = try dialog.ask(
             ["Enter a comment for this sender group."],
             default: current?.comment,
-            required: false
+            required: false,
+            questionMarkIsData: true
         ) { .success($0) }
         let entry = HostAccessEntry(
             name: name,

@@ -30,7 +30,7 @@ struct PolicyParametersDialog {
 
         func number(_ key: Key, _ question: String, size: Bool = false) throws {
             guard let range = key.range, case .number(let current)? = effective.value(key) else { return }
-            let complaint = ListenerText.complaint(range)
+            let complaint = size ? ListenerText.sizeComplaint(range) : ListenerText.complaint(range)
             let answer = try dialog.ask(
                 [question],
                 default: size ? Self.size(current) : String(current),
@@ -192,7 +192,9 @@ struct PolicyParametersDialog {
                 let value = key == .maxMessageSize ? parseSize(text) : Int(text)
                 guard let value, range.contains(value) else {
                     throw .invalidInput(
-                        "Invalid value for --\(key.rawValue): \"\(text)\". \(ListenerText.complaint(range))"
+                        "Invalid value for --\(key.rawValue): \"\(text)\". "
+                            + (key == .maxMessageSize
+                                ? ListenerText.sizeComplaint(range) : ListenerText.complaint(range))
                     )
                 }
                 parameters.set(key, .number(value))

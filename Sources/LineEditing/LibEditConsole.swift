@@ -156,6 +156,11 @@ public final class LibEditConsole: Console {
         return TerminalIO.windowSize(output)?.rows
     }
 
+    public var columns: Int? {
+        guard Self.isTerminal(output) else { return nil }
+        return TerminalIO.windowSize(output)?.columns
+    }
+
     public func write(_ text: String) { TerminalIO.writeText(text, to: output) }
 
     public func writeError(_ text: String) { TerminalIO.writeText(text, to: 2) }

@@ -60,6 +60,9 @@ public protocol Console: AnyObject {
     var isInteractive: Bool { get }
     /// Lines per page for the pager, or nil to never page.
     var pageRows: Int? { get }
+    /// The width of the terminal in characters, or nil when output is not a terminal (scripts and
+    /// pipes get long lines whole).
+    var columns: Int? { get }
     /// Prints `prompt` (exactly, no newline) and reads one line without its line ending.
     /// Non-interactive consoles echo the consumed line after the prompt (secrets excepted).
     func read(prompt: String, kind: InputKind, completer: Completer) -> InputEvent
@@ -82,6 +85,7 @@ public protocol Console: AnyObject {
 }
 
 extension Console {
+    public var columns: Int? { nil }
     public var historyLines: [String] { [] }
     public func flush() {}
     public var outputFailure: ShellError? { nil }

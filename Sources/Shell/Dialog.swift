@@ -42,7 +42,16 @@ public final class Dialog {
 
     /// Prints lines as one block, preceded by one empty line (shell.md §3).
     public func block(_ lines: [String]) {
-        emit("\n" + lines.map { $0 + "\n" }.joined())
+        emit("\n" + fitted(lines).map { $0 + "\n" }.joined())
+    }
+
+    /// On a terminal, `Warning:` and `Note:` lines wider than it are wrapped between words, so a long
+    /// warning is not cut mid-word by the terminal. Scripts and pipes get every line whole.
+    private func fitted(_ lines: [String]) -> [String] {
+        guard console.isInteractive, let width = console.columns, width >= 20 else { return lines }
+        return lines.flatMap { line in
+            line.hasPrefix("Warning: ") || line.hasPrefix("Note: ") ? TextWrap.wrap(line, width: width) : [line]
+        }
     }
 
     /// Prints lines as one block, preceded by one empty line.
@@ -50,7 +59,7 @@ public final class Dialog {
 
     /// Prints lines with no empty line before them.
     public func lines(_ lines: [String]) {
-        emit(lines.map { $0 + "\n" }.joined())
+        emit(fitted(lines).map { $0 + "\n" }.joined())
     }
 
     /// Prints lines with no empty line before them.
@@ -162,11 +171,14 @@ public final class Dialog {
     /// Empty input takes the default; with no default, a required question returns nil (the caller
     /// abandons its operation) and an optional one returns "".
     /// `validate` returns the value or a one-line complaint.
+    /// `?` alone prints `help` (or, without one, what Enter alone does) and asks again, unless
+    /// `questionMarkIsData` (a comment, where `?` is text like any other; shell.md §15.1).
     public func ask<Value>(
         _ question: [String],
         default defaultValue: String? = nil,
         required: Bool = true,
         help: String? = nil,
+        questionMarkIsData: Bool = false,
         completer: Completer = .none,
         validate: (String) -> Result<Value, ShellError>
     ) throws -> Value? {
@@ -174,8 +186,8 @@ public final class Dialog {
         let prompt = "[\(defaultValue ?? "")]> "
         while true {
             var answer = try readLine(prompt, kind: .answer, completer: completer).trimmingSpaces
-            if answer == "?", let help {
-                emit(help + "\n")
+            if answer == "?" && !questionMarkIsData {
+                emit((help ?? Self.enterAloneHelp(default: defaultValue, required: required)) + "\n")
                 continue
             }
             if answer.isEmpty {
@@ -190,6 +202,19 @@ public final class Dialog {
             case .failure(let error): try reject(error.message)
             }
         }
+    }
+
+    /// The help of a free-text question that has no help of its own: what Enter alone does.
+    static func enterAloneHelp(default defaultValue: String?, required: Bool) -> String {
+        let alone =
+            if let defaultValue {
+                "Enter alone keeps \"\(TerminalSafe.escaped(defaultValue))\"."
+            } else if required {
+                "Enter alone cancels the operation."
+            } else {
+                "Enter alone leaves it empty."
+            }
+        return "Type the answer to the question above. " + alone
     }
 
     /// Asks a free-text question (see `ask(_:default:required:validate:)`) that takes the text as is.
@@ -225,6 +250,14 @@ public final class Dialog {
         let prompt = defaultValue.map { "[\($0)]> " } ?? "> "
         while true {
             var answer = try readLine(prompt, kind: .answer).trimmingSpaces
+            if answer == "?" {
+                emit(
+                    "Type the answer to the question above. "
+                        + (defaultValue.map { "Enter alone keeps \"\(TerminalSafe.escaped($0))\"." }
+                            ?? "An answer is required.") + "\n"
+                )
+                continue
+            }
             if answer.isEmpty {
                 guard let defaultValue else { continue }
                 answer = defaultValue

@@ -39,11 +39,9 @@ struct SSHAuthorizedKeys: ParsableCommand {
         guard systemUser == account else {
             // sshd reads no keys from an empty output; a status of 0 keeps its log free of a failed
             // command at every login of other accounts. stderr tells an admin trying it by hand.
-            FileHandle.standardError.write(
-                Data(
-                    ("esa: No appliance users log in as the system account \(TerminalSafe.escaped(systemUser)) "
-                        + "(they log in as \(TerminalSafe.escaped(account)), --account); no keys printed.\n").utf8
-                )
+            FileOutput.diagnose(
+                "esa: No appliance users log in as the system account \(TerminalSafe.escaped(systemUser)) "
+                    + "(they log in as \(TerminalSafe.escaped(account)), --account); no keys printed.\n"
             )
             return .success
         }

@@ -64,6 +64,10 @@ enum CRLText {
         let crl = try s.ca.makeCRL(revoking: [s.leafPEM])
         try s.write("corp_ca.pem", crl)
         let result = try s.shell.run("certconfig\ncrl\nnew\ncorp_ca.pem\n\n\n\nshowchanges\ncommit \"corp CRL\"\n")
+        let given = try RevocationList(fileContents: crl)
+        let dates =
+            "updated \(CertConfigSupportDate(given.lastUpdate))"
+            + (given.nextUpdate.map { ", next update \(CertConfigSupportDate($0))" } ?? "")
         expectTranscript(
             result.output,
             """
@@ -83,6 +87,7 @@ enum CRLText {
             ironport.example.com> showchanges
 
             + certconfig: CRL "corp_ca"
+            certconfig: CRL "corp_ca" content: issued by "\(CRLText.issuer)", 1 revoked, \(dates)
             ironport.example.com> commit "corp CRL"
 
             Changes committed: Tue Sep 22 09:00:00 2026 UTC
@@ -276,7 +281,12 @@ enum CRLText {
 
     @Test func theSameCRLTwiceIsRefused() throws {
         let s = try CRLSetup()
-        try s.write("corp_ca.pem", try s.ca.makeCRL())
+        let crl = try s.ca.makeCRL()
+        try s.write("corp_ca.pem", crl)
+        let given = try RevocationList(fileContents: crl)
+        let dates =
+            "updated \(CertConfigSupportDate(given.lastUpdate))"
+            + (given.nextUpdate.map { ", next update \(CertConfigSupportDate($0))" } ?? "")
         let result = try s.shell.run(
             "certconfig\ncrl\nnew\ncorp_ca.pem\n\nnew\ncorp_ca.pem\n\n\nshowchanges\n",
             continueOnError: true
@@ -293,7 +303,9 @@ enum CRLText {
         )
         #expect(
             result.output.hasSuffix(
-                "ironport.example.com> showchanges\n\n+ certconfig: CRL \"corp_ca\"\nironport.example.com> "
+                "ironport.example.com> showchanges\n\n+ certconfig: CRL \"corp_ca\"\n"
+                    + "certconfig: CRL \"corp_ca\" content: issued by \"\(CRLText.issuer)\", 0 revoked, \(dates)\n"
+                    + "ironport.example.com> "
             )
         )
     }

@@ -205,7 +205,8 @@ import Testing
     @Test func deleteAnUnusedInterface() throws {
         let shell = try TestShell()
         let result = try shell.run(
-            "interfaceconfig new Backup 10.9.9.9/16 backup.example.com\ninterfaceconfig\ndelete\n2\n\ncommit \"x\"\n"
+            "interfaceconfig new Backup 10.9.9.9/16 backup.example.com\ninterfaceconfig\ndelete\n2\n\n\n"
+                + "interfaceconfig\ndelete\n2\ny\n\ncommit \"x\"\n"
         )
         #expect(
             result.output.contains(
@@ -218,6 +219,26 @@ import Testing
 
                 Enter the number of the interface you wish to delete.
                 []> 2
+
+                Are you sure you want to delete the interface "Backup"? [N]> 
+
+                Currently configured interfaces:
+                1. Management (192.168.42.42/24: ironport.example.com)
+                2. Backup (10.9.9.9/16: backup.example.com)
+
+                \(Self.menu)
+                ironport.example.com> interfaceconfig
+
+                Currently configured interfaces:
+                1. Management (192.168.42.42/24: ironport.example.com)
+                2. Backup (10.9.9.9/16: backup.example.com)
+
+                \(Self.menu)delete
+
+                Enter the number of the interface you wish to delete.
+                []> 2
+
+                Are you sure you want to delete the interface "Backup"? [N]> y
 
                 Currently configured interfaces:
                 1. Management (192.168.42.42/24: ironport.example.com)

@@ -148,10 +148,15 @@ public final class TestShell {
 final class ScriptedTerminal: Console {
     private let lines: StreamConsole
 
-    init(_ lines: StreamConsole) { self.lines = lines }
+    init(_ lines: StreamConsole, columns: Int? = nil) {
+        self.lines = lines
+        self.columns = columns
+    }
 
     let isInteractive = true
     let pageRows: Int? = nil
+    /// The terminal's width (nil: unknown, nothing is wrapped).
+    let columns: Int?
     func read(prompt: String, kind: InputKind, completer: Completer) -> InputEvent {
         lines.read(prompt: prompt, kind: kind, completer: completer)
     }
@@ -164,14 +169,15 @@ final class ScriptedTerminal: Console {
 extension TestShell {
     /// Runs `input` as typed on a terminal (without the banner and the line editor): errors are shown
     /// on standard output, rejected answers asked again, refused menu operations return to the menu.
-    public func terminal(_ input: String) throws -> RunResult {
+    /// `columns` is the width the terminal reports.
+    public func terminal(_ input: String, columns: Int? = nil) throws -> RunResult {
         let output = Output()
         let stream = StreamConsole(
             source: MemorySource(input),
             output: { output.append(stdout: $0) },
             errorOutput: { output.append(stderr: $0) }
         )
-        let console = ScriptedTerminal(stream)
+        let console = ScriptedTerminal(stream, columns: columns)
         let session = try Session(
             console: console,
             environment: ShellEnvironment(
