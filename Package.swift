@@ -78,7 +78,7 @@ let package = Package(
         // The data plane: the private Postfix instance of `esa serve` (rendering, apply, supervision).
         .target(
             name: "Gateway",
-            dependencies: ["ApplianceConfig", "Certificates", "Service", "Shell", "MailLog"],
+            dependencies: ["ApplianceConfig", "Certificates", "Service", "Shell", "MailLog", "TLSClient"],
             swiftSettings: strict
         ),
         // The embedded SSH endpoint (ssh.md §1): NIOSSH server, host keys, authentication against

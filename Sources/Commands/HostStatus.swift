@@ -1,5 +1,6 @@
 import ApplianceConfig
 import Foundation
+import Gateway
 import MailLog
 import Shell
 import TLSClient
@@ -133,7 +134,18 @@ public struct HostStatusCommand: DeclaredCommand {
         lines.append("TLS:")
         lines.append("  Destination TLS level:   \(level.detailLabel)")
         lines.append("  Last TLS result:         \(host.lastTLSResult ?? "none")")
-        lines.append("  Peer certificate:        \(host.peerSubject ?? "none")")
+        var peer = host.peerSubject.map(TerminalSafe.escaped) ?? "none"
+        if let subject = host.peerSubject,
+            let record = PeerCertificateFile.load(
+                PeerCertificateFile.path(GatewayPaths(dataDirectory: data.standardizedFileURL.path))
+            )[domain],
+            record.subject == subject
+        {
+            let notAfter = Date(timeIntervalSince1970: record.notAfter)
+            peer += notAfter < clock.now() ? ", expired " : ", expires "
+            peer += clock.appliance(notAfter)
+        }
+        lines.append("  Peer certificate:        \(peer)")
         if let last = host.lastHost ?? host.lastAddress {
             lines.append("  Last host connected:     \(last)" + (host.lastAddress.map { " (\($0))" } ?? ""))
         }

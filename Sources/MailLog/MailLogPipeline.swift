@@ -67,6 +67,8 @@ public final class MailLogPipeline {
             offset = 0
             translator.state.inputIdentity = identity
         }
+        // Nothing new (the last call flushed everything it read): no buffer, no state to save.
+        if UInt64(info.st_size) == offset { return [] }
         var events: [MailLogEvent] = []
         var chunk = [UInt8](repeating: 0, count: chunkSize)
         var carry: [UInt8] = []

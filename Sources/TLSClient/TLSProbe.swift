@@ -470,3 +470,57 @@ final class SMTPConnection {
         }
     }
 }
+
+extension TLSProbe {
+    /// The certificate an SMTP server presents after STARTTLS (its leaf), or nil when it cannot be
+    /// had within `timeout` seconds per step — no verification, nothing sent after the handshake
+    /// but QUIT. `esa serve` uses it to learn the expiry of the peers it delivers to (Postfix logs
+    /// the peer's subject, not its dates).
+    public static func peerCertificate(
+        address: String,
+        port: Int,
+        serverName: String?,
+        heloName: String,
+        timeout: Int = 10
+    ) -> Certificate? {
+        guard
+            case .success(let connection) = SMTPConnection.open(
+                address: address,
+                port: port,
+                timeout: timeout,
+                isCancelled: { false }
+            )
+        else { return nil }
+        defer { connection.close() }
+        guard let greeting = connection.readReply(), greeting.code == 220 else { return nil }
+        connection.send("EHLO \(heloName)")
+        guard let ehlo = connection.readReply(), ehlo.code == 250,
+            ehlo.lines.dropFirst().contains(where: { $0.uppercased().hasPrefix("STARTTLS") })
+        else { return nil }
+        connection.send("STARTTLS")
+        guard let ready = connection.readReply(), ready.code == 220 else { return nil }
+        let deadline = ContinuousClock.now + .seconds(timeout)
+        guard
+            let session = try? TLSSession.connect(
+                socket: connection.descriptor,
+                serverName: serverName,
+                identity: nil,
+                wait: { forWriting in
+                    SMTPConnection.wait(
+                        connection.descriptor,
+                        for: Int32(forWriting ? POLLOUT : POLLIN),
+                        until: deadline,
+                        wake: -1,
+                        isCancelled: { false }
+                    )
+                }
+            )
+        else { return nil }
+        defer {
+            session.write(Array("QUIT\r\n".utf8))
+            session.shutdown()
+        }
+        guard let der = try? session.peerCertificates.first?.derBytes() else { return nil }
+        return try? Certificate(der: der)
+    }
+}

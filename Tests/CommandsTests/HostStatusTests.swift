@@ -29,6 +29,11 @@ import Testing
         host.deletedRecipients = 3
         state.hosts["example.com"] = host
         try MailLogStateFile.save(state, to: CounterMark.statePath(dataDirectory: data))
+        // What esa serve learnt of mx1's certificate (Tue Mar 2 12:00:00 2027 UTC).
+        try FileManager.default.createDirectory(atPath: data + "/gateway", withIntermediateDirectories: true)
+        try
+            #"{"example.com":{"address":"192.0.2.25","checkedAt":1790067600,"notAfter":1803988800,"subject":"CN=mx1.example.com"}}"#
+            .write(toFile: data + "/gateway/peers.json", atomically: true, encoding: .utf8)
         try shell.commit { $0.destinations.append(DestinationEntry(domain: "example.com", tls: .requiredVerify)) }
         return shell
     }
@@ -85,7 +90,7 @@ import Testing
             TLS:
               Destination TLS level:   Required (Verify)
               Last TLS result:         success protocol TLSv1.3 cipher TLS_AES_256_GCM_SHA384
-              Peer certificate:        CN=mx1.example.com
+              Peer certificate:        CN=mx1.example.com, expires Tue Mar 02 12:00:00 2027 UTC
               Last host connected:     mx1.example.com (192.0.2.25)
             ironport.example.com> 
             """

@@ -347,6 +347,17 @@ import Testing
         // The mail stays queued (deferred), nothing bounced.
         let queue = try namespace.run(["/usr/sbin/postqueue", "-c", run.paths.configuration, "-j"]).output
         #expect(queue.split(separator: "\n").count == deferred.count, "\(queue)")
+
+        // esa serve asked the good MX for its certificate (Postfix logs no dates): hoststatus's expiry.
+        let peers = PeerCertificateFile.path(run.paths)
+        try waitUntil("esa serve knows the good MX's certificate", timeout: .seconds(30)) {
+            PeerCertificateFile.load(peers)["verify.good.test"] != nil
+        }
+        let record = PeerCertificateFile.load(peers)["verify.good.test"]
+        #expect(record?.subject == "CN=mx.good.test" && record?.address == "127.0.0.2", "\(String(describing: record))")
+        // The sink's leaf is valid for 365 days from yesterday.
+        let expiry = Date().addingTimeInterval(364 * 86_400).timeIntervalSince1970
+        #expect(abs((record?.notAfter ?? 0) - expiry) < 600, "\(String(describing: record))")
     }
 }
 

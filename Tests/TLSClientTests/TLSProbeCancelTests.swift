@@ -111,4 +111,30 @@ import Glibc
         #expect(ContinuousClock.now - started < .seconds(10), "stopped long before the 30 s step limit")
         #expect(lines.last == "Checking TLS connection.", "\(lines)")
     }
+
+    /// The certificate an MX presents (esa serve learns its peers' expiry this way); none from an MX
+    /// that refuses STARTTLS.
+    @Test func thePeerCertificateOfAnMXIsFetchedWithItsExpiry() throws {
+        let start = Date(timeIntervalSince1970: 1_790_000_000)
+        let root = try TestCA.makeRoot(commonName: "esa peer root", validFrom: start)
+        let leaf = try root.makeLeaf(commonName: "mx.peer.test", dnsNames: ["mx.peer.test"], days: 90, validFrom: start)
+        let server = try SMTPTestServer(
+            .tls(certificatePEM: leaf.certificatePEM, intermediatesPEM: [], keyPEM: leaf.keyPEM)
+        )
+        defer { server.stop() }
+        let fetched = TLSProbe.peerCertificate(
+            address: "127.0.0.1",
+            port: server.port,
+            serverName: "mx.peer.test",
+            heloName: "gw.test"
+        )
+        #expect(fetched?.subject.commonName == "mx.peer.test")
+        #expect(fetched?.notAfter == start.addingTimeInterval(90 * 86_400))
+        let refusing = try SMTPTestServer(.rejectSTARTTLS)
+        defer { refusing.stop() }
+        #expect(
+            TLSProbe.peerCertificate(address: "127.0.0.1", port: refusing.port, serverName: nil, heloName: "gw.test")
+                == nil
+        )
+    }
 }
