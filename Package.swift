@@ -49,7 +49,7 @@ let package = Package(
         // tlsverify's SMTP + STARTTLS client and the verify algorithm; the system resolver (MX).
         .target(
             name: "TLSClient",
-            dependencies: ["OpenSSLSupport", "Certificates", "CResolv"],
+            dependencies: ["OpenSSLSupport", "Certificates", "CResolv", "DomainNames"],
             swiftSettings: strict
         ),
         // yescrypt passphrase hashes (libcrypt); only module importing CCrypt.
@@ -57,7 +57,7 @@ let package = Package(
         // The legacy scp protocol (ssh.md §2) as pure state machines over bytes.
         .target(name: "SecureCopy", swiftSettings: strict),
         // Console protocol, dialog engine, registry, script runner.
-        .target(name: "Shell", dependencies: ["ConfigStore", "ApplianceConfig"], swiftSettings: strict),
+        .target(name: "Shell", dependencies: ["ConfigStore", "ApplianceConfig", "DomainNames"], swiftSettings: strict),
         // One file per appliance command.
         .target(
             name: "Commands",

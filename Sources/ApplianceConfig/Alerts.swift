@@ -1,3 +1,4 @@
+import DomainNames
 import Foundation
 
 /// Alert classes (other-commands.md §5; names exact).
@@ -80,20 +81,20 @@ extension AlertSeverity {
 extension AlertSettings {
     /// The entries of one address (ignoring case), in configuration order.
     public func entries(for address: String) -> [AlertRecipient] {
-        recipients.filter { $0.address.caseInsensitiveCompare(address) == .orderedSame }
+        recipients.filter { MailAddress(address).names($0.address) }
     }
 
     /// The distinct addresses, in configuration order, as first written.
     public var addresses: [String] {
-        var seen = Set<String>()
-        return recipients.compactMap { seen.insert($0.address.lowercased()).inserted ? $0.address : nil }
+        var seen = Set<MailAddress>()
+        return recipients.compactMap { seen.insert(MailAddress($0.address)).inserted ? $0.address : nil }
     }
 
     /// Sets what `address` receives of `alertClass`: `All` replaces every entry of the address;
     /// another class replaces that class's entry or adds one.
     public mutating func set(_ address: String, alertClass: AlertClass, severity: AlertSeverity) {
         let entry = AlertRecipient(address: address, alertClass: alertClass, severity: severity)
-        func same(_ other: AlertRecipient) -> Bool { other.address.caseInsensitiveCompare(address) == .orderedSame }
+        func same(_ other: AlertRecipient) -> Bool { MailAddress(address).names(other.address) }
         if alertClass == .all {
             if let first = recipients.firstIndex(where: same) {
                 recipients.removeAll(where: same)
@@ -112,13 +113,12 @@ extension AlertSettings {
 
     /// Removes every entry of `address` (ignoring case).
     public mutating func remove(_ address: String) {
-        recipients.removeAll { $0.address.caseInsensitiveCompare(address) == .orderedSame }
+        recipients.removeAll { MailAddress(address).names($0.address) }
     }
 
     /// Renames every entry of `address` to `newAddress`.
     public mutating func rename(_ address: String, to newAddress: String) {
-        for index in recipients.indices
-        where recipients[index].address.caseInsensitiveCompare(address) == .orderedSame {
+        for index in recipients.indices where MailAddress(address).names(recipients[index].address) {
             recipients[index].address = newAddress
         }
     }

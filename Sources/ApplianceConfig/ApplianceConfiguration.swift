@@ -1,3 +1,4 @@
+import DomainNames
 import FoundationEssentials
 
 /// Everything the commands of esa configure, as one plain value.
@@ -140,6 +141,16 @@ extension ApplianceConfiguration {
 
     /// The certificate profile with this name, ignoring case.
     public func certificate(named name: String) -> CertificateProfileRecord? {
-        certificates.first { ProfileName(name).names($0.name) }
+        certificates.first(named: ProfileName(name), by: \.name)
+    }
+
+    /// The interface with this name, ignoring case (a listener's `interface`).
+    public func interface(named name: String) -> NetworkInterface? {
+        interfaces.first(named: InterfaceName(name), by: \.name)
+    }
+
+    /// The listener with this name, ignoring case.
+    public func listener(named name: String) -> Listener? {
+        listeners.first(named: ListenerName(name), by: \.name)
     }
 }

@@ -1,3 +1,5 @@
+import DomainNames
+
 /// A line of a HAT file that could not be read: `Error: line {n}: {problem}` (listenerconfig.md §4.2).
 public typealias HostAccessTextError = TextLineError
 
@@ -124,7 +126,7 @@ public enum HostAccessText {
                         problem: "policy \"\(body)\" must come before the sender groups and entries"
                     )
                 }
-                if policies.contains(where: { $0.name.lowercased() == name.lowercased() }) {
+                if policies.contains(named: PolicyName(name), by: \.name) {
                     throw HostAccessTextError(line: line, problem: "duplicate policy \"\(body)\"")
                 }
                 policies.append(MailFlowPolicy(name: name, action: .accept))
@@ -138,7 +140,7 @@ public enum HostAccessText {
             }
             if body.hasSuffix(":"), HostAccessEntry.isValidGroupName(String(body.dropLast())) {
                 let name = String(body.dropLast())
-                if entries.contains(where: { $0.name?.lowercased() == name.lowercased() }) {
+                if entries.contains(named: SenderGroupName(name), by: \.name) {
                     throw HostAccessTextError(line: line, problem: "duplicate sender group \"\(name)\"")
                 }
                 entries.append(HostAccessEntry(name: name, members: [], behavior: .action(.accept)))

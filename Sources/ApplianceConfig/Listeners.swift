@@ -565,13 +565,13 @@ extension HostAccessTable {
     /// The policy with this name (ignoring case and a leading `$`).
     public func policy(named name: String) -> MailFlowPolicy? {
         let bare = name.hasPrefix("$") ? String(name.dropFirst()) : name
-        return policies.first { $0.name.caseInsensitiveCompare(bare) == .orderedSame }
+        return policies.first(named: PolicyName(bare), by: \.name)
     }
 
     /// The index of the sender group with this name (ignoring case), or of the inline entry whose
     /// member this is.
     public func entryIndex(named name: String) -> Int? {
-        if let index = entries.firstIndex(where: { $0.name?.caseInsensitiveCompare(name) == .orderedSame }) {
+        if let index = entries.firstIndex(where: { SenderGroupName(name).names($0.name) }) {
             return index
         }
         return entries.firstIndex { $0.name == nil && $0.members.contains(name) }

@@ -1,29 +1,32 @@
-/// A certificate profile's name as the appliance compares it: ignoring case (`demo` finds `Demo`),
-/// shown as stored. Every comparison of profile names goes through it, so none can forget to fold
-/// case.
-public struct ProfileName: Sendable, Hashable, CustomStringConvertible, ExpressibleByStringLiteral {
-    /// The name as typed or stored.
-    public let text: String
-    private let folded: String
+import DomainNames
 
-    public init(_ text: String) {
-        self.text = text
-        self.folded = text.lowercased()
-    }
+/// The kinds of names the configuration holds, each folding case (`FoldedName`).
+public enum CertificateProfiles: FoldedNameKind {}
+public enum Listeners: FoldedNameKind {}
+public enum Interfaces: FoldedNameKind {}
+public enum SenderGroups: FoldedNameKind {}
+public enum MailFlowPolicies: FoldedNameKind {}
+public enum RevocationLists: FoldedNameKind {}
+public enum MailAddresses: FoldedNameKind {}
+public enum AccessPatterns: FoldedNameKind {}
 
-    public init(stringLiteral text: String) { self.init(text) }
+/// A certificate profile's name (`demo` finds `Demo`).
+public typealias ProfileName = FoldedName<CertificateProfiles>
+public typealias ListenerName = FoldedName<Listeners>
+public typealias InterfaceName = FoldedName<Interfaces>
+/// A named sender group of a Host Access Table (`WHITELIST`).
+public typealias SenderGroupName = FoldedName<SenderGroups>
+/// A mail flow policy of a Host Access Table, without its `$` (`ACCEPTED`).
+public typealias PolicyName = FoldedName<MailFlowPolicies>
+public typealias RevocationListName = FoldedName<RevocationLists>
+/// An alert recipient's address (mail addresses compare ignoring case here, as the appliance does).
+public typealias MailAddress = FoldedName<MailAddresses>
+/// A Recipient Access Table pattern (`example.com`, `ALL`).
+public typealias AccessPattern = FoldedName<AccessPatterns>
 
+extension FoldedName where Kind == CertificateProfiles {
     /// The factory profile, which cannot be deleted and draws a warning wherever it is chosen.
-    public static let demo = ProfileName(ApplianceConfiguration.demoProfileName)
+    public static var demo: ProfileName { ProfileName(ApplianceConfiguration.demoProfileName) }
 
     public var isDemo: Bool { self == .demo }
-
-    /// Whether `other` (a stored reference such as a listener's certificate; nil: none) names this profile.
-    public func names(_ other: String?) -> Bool { other.map { ProfileName($0) == self } ?? false }
-
-    public var description: String { text }
-
-    public static func == (a: ProfileName, b: ProfileName) -> Bool { a.folded == b.folded }
-
-    public func hash(into hasher: inout Hasher) { hasher.combine(folded) }
 }

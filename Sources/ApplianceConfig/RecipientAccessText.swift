@@ -50,7 +50,7 @@ public enum RecipientAccessText {
             guard body == "ALL" || HostnameRules.isFQDN(domain) else {
                 throw HostAccessTextError(line: line, problem: "invalid domain \"\(body)\"")
             }
-            if entries.contains(where: { $0.pattern.caseInsensitiveCompare(body) == .orderedSame }) {
+            if entries.contains(named: AccessPattern(body), by: \.pattern) {
                 throw HostAccessTextError(line: line, problem: "duplicate entry \"\(body)\"")
             }
             entries.append(RecipientAccessEntry(pattern: body, accept: false))

@@ -73,7 +73,7 @@ extension ApplianceConfiguration {
             if !seenListeners.insert(listener.objectID).inserted {
                 issues.append(.init(section: "listenerconfig", object: label, problem: "duplicate listener name"))
             }
-            if !interfaces.contains(where: { $0.objectID == listener.interface.lowercased() }) {
+            if interface(named: listener.interface) == nil {
                 issues.append(
                     .init(
                         section: "listenerconfig",

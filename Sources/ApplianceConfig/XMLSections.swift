@@ -1,3 +1,4 @@
+import DomainNames
 import Foundation
 
 /// The element layouts of alerts, listeners and the listener settings (other-commands.md §6).
@@ -226,7 +227,7 @@ extension ConfigurationReader {
             guard !name.isEmpty else {
                 throw XMLConfigError(.invalid, line: nameNode.line, problem: "<crl> has an empty <name>")
             }
-            if lists.contains(where: { $0.name.caseInsensitiveCompare(name) == .orderedSame }) {
+            if lists.contains(named: RevocationListName(name), by: \.name) {
                 throw XMLConfigError(.invalid, line: nameNode.line, problem: "duplicate CRL name \"\(name)\"")
             }
             let pemNode = try crl.required("pem")

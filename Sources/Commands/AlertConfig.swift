@@ -174,8 +174,8 @@ public struct AlertConfigCommand: DeclaredCommand {
                 .invalidInput("Invalid email address \"\(text)\". Enter an address such as administrator@example.com.")
             )
         }
-        let isSelf = except.map { $0.lowercased() == text.lowercased() } ?? false
-        if !isSelf, let existing = alerts.addresses.first(where: { $0.lowercased() == text.lowercased() }) {
+        let isSelf = MailAddress(text).names(except)
+        if !isSelf, let existing = alerts.addresses.first(named: MailAddress(text), by: { $0 }) {
             return .failure(.invalidInput("The address \(existing) already receives alerts."))
         }
         return .success(text)

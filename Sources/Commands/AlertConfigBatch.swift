@@ -13,7 +13,7 @@ extension AlertConfigCommand {
     /// An address that receives alerts; Tab offers them.
     static let address = Positional(
         "address",
-        .existing("{address}", { $0.configuration.alerts.addresses }) {
+        .existing("{address}", MailAddress.self, { $0.configuration.alerts.addresses }) {
             "The address \"\($0)\" does not receive alerts."
         }
     )

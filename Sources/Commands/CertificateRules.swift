@@ -1,5 +1,6 @@
 import ApplianceConfig
 import Certificates
+import DomainNames
 import Foundation
 import Shell
 
@@ -22,7 +23,7 @@ enum CertificateRules {
     static func names(of certificate: Certificate) -> [String] {
         var names: [String] = []
         for name in [certificate.subject.commonName].compactMap({ $0 }) + certificate.subjectAlternativeDNSNames
-        where !names.contains(where: { $0.caseInsensitiveCompare(name) == .orderedSame }) {
+        where !names.contains(named: HostName(name), by: { $0 }) {
             names.append(name)
         }
         return names
@@ -51,8 +52,7 @@ enum CertificateRules {
 
     /// The host name of the interface a listener runs on.
     static func interfaceHost(of listener: Listener, in configuration: ApplianceConfiguration) -> String? {
-        configuration.interfaces.first { $0.name.caseInsensitiveCompare(listener.interface) == .orderedSame }?
-            .hostname
+        configuration.interface(named: listener.interface)?.hostname
     }
 
     /// Warnings that do not stop a commit (commit.md §8.3): a bound certificate expired or expiring

@@ -1,4 +1,5 @@
 import ApplianceConfig
+import DomainNames
 import FoundationEssentials
 import Shell
 import Synchronization

@@ -1,4 +1,5 @@
 import ApplianceConfig
+import DomainNames
 import Foundation
 import Shell
 
@@ -286,7 +287,7 @@ enum DestConfigDialogs {
         }
         let currentIndex =
             current.outboundCertificate.flatMap { name in
-                names.firstIndex { $0.caseInsensitiveCompare(name) == .orderedSame }
+                names.firstIndex { ProfileName(name).names($0) }
             } ?? 0
         let choice = try dialog.choose(["Please choose the certificate to apply:"], items: names, default: currentIndex)
         let certificate = names[choice]

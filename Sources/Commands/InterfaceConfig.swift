@@ -1,4 +1,5 @@
 import ApplianceConfig
+import DomainNames
 import FoundationEssentials
 import Shell
 
@@ -206,7 +207,7 @@ public struct InterfaceConfigCommand: DeclaredCommand {
     ) -> [Int: String] {
         guard let interface else { return [:] }
         var ports: [Int: String] = [:]
-        for listener in configuration.listeners where listener.interface.lowercased() == interface.objectID {
+        for listener in configuration.listeners where InterfaceName(interface.name).names(listener.interface) {
             ports[listener.port] = "listener \"\(listener.name)\""
         }
         return ports
@@ -214,7 +215,7 @@ public struct InterfaceConfigCommand: DeclaredCommand {
 
     /// Why `interface` cannot be deleted, or nil.
     static func deleteRefusal(_ interface: NetworkInterface, in configuration: ApplianceConfiguration) -> String? {
-        guard let listener = configuration.listeners.first(where: { $0.interface.lowercased() == interface.objectID })
+        guard let listener = configuration.listeners.first(where: { InterfaceName(interface.name).names($0.interface) })
         else { return nil }
         return "The interface \"\(interface.name)\" is used by listener \"\(listener.name)\"."
     }
@@ -231,7 +232,7 @@ public struct InterfaceConfigCommand: DeclaredCommand {
         configuration.interfaces[index] = edited
         if edited.name != original.name {
             for i in configuration.listeners.indices
-            where configuration.listeners[i].interface.lowercased() == original.objectID {
+            where InterfaceName(original.name).names(configuration.listeners[i].interface) {
                 configuration.listeners[i].interface = edited.name
             }
         }

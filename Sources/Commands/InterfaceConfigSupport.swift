@@ -20,7 +20,7 @@ enum ServiceCertificateChoice {
         }
         let defaultIndex =
             current.flatMap { current in
-                names.firstIndex { $0.lowercased() == current.lowercased() }
+                names.firstIndex { ProfileName(current).names($0) }
             } ?? 0
         let index = try session.dialog.choose(question, items: names, default: defaultIndex)
         warnIfDemo(names[index], in: session)

@@ -1,5 +1,6 @@
 import ApplianceConfig
 import Certificates
+import DomainNames
 import Foundation
 import Shell
 
@@ -229,12 +230,12 @@ enum ListenerText {
 
     /// The listener with this name, ignoring case.
     static func listener(named name: String, in configuration: ApplianceConfiguration) -> Listener? {
-        configuration.listeners.first { $0.name.caseInsensitiveCompare(name) == .orderedSame }
+        configuration.listener(named: name)
     }
 
     /// The interface with this name, ignoring case.
     static func interface(named name: String, in configuration: ApplianceConfiguration) -> NetworkInterface? {
-        configuration.interfaces.first { $0.name.caseInsensitiveCompare(name) == .orderedSame }
+        configuration.interface(named: name)
     }
 
     /// `Management (192.168.42.42/24: ironport.example.com)`
@@ -283,7 +284,7 @@ enum ListenerText {
     ) -> Result<Int, ShellError> {
         guard let port = Int(text), portRange.contains(port) else { return .failure(.invalidInput(portComplaint)) }
         if let other = configuration.listeners.first(where: {
-            $0.name != except && $0.port == port && $0.interface.caseInsensitiveCompare(interface) == .orderedSame
+            $0.name != except && $0.port == port && InterfaceName(interface).names($0.interface)
         }) {
             return .failure(
                 .invalidInput(
@@ -307,7 +308,7 @@ enum ListenerText {
                     )
                 )
             }
-            if !domains.contains(where: { $0.caseInsensitiveCompare(item) == .orderedSame }) {
+            if !domains.contains(named: HostName(item), by: { $0 }) {
                 domains.append(item.lowercased())
             }
         }

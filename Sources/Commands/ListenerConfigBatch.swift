@@ -32,7 +32,9 @@ struct ListenerBatch {
     /// An existing listener, named in any case; the value is its stored name. Tab offers them.
     static let listener = Positional(
         "listener",
-        .existing("{name}", { $0.configuration.listeners.map(\.name) }) { "There is no listener named \"\($0)\"." }
+        .existing("{name}", ListenerName.self, { $0.configuration.listeners.map(\.name) }) {
+            "There is no listener named \"\($0)\"."
+        }
     )
 
     /// A listener's new name (refusals stand alone, as in the dialog).
@@ -58,7 +60,7 @@ struct ListenerBatch {
     /// An IP interface, named in any case; Tab offers them.
     static let interface = Positional(
         "interface",
-        .existing("{interface}", { $0.configuration.interfaces.map(\.name) }) {
+        .existing("{interface}", InterfaceName.self, { $0.configuration.interfaces.map(\.name) }) {
             "There is no IP interface named \"\($0)\"."
         }
     )

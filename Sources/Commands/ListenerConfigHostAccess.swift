@@ -1,4 +1,5 @@
 import ApplianceConfig
+import DomainNames
 import Foundation
 import Shell
 
@@ -301,7 +302,7 @@ enum HostAccessOperations {
                 .invalidInput("Invalid sender group name \"\(name)\". Use letters, digits, \"_\" and \"-\".")
             )
         }
-        if let index = table.entries.firstIndex(where: { $0.name?.caseInsensitiveCompare(name) == .orderedSame }),
+        if let index = table.entries.firstIndex(where: { SenderGroupName(name).names($0.name) }),
             index != except
         {
             return .failure(.invalidInput("A sender group named \"\(table.entries[index].label)\" already exists."))

@@ -112,7 +112,7 @@ enum RecipientAccessOperations {
             )
         }
         let pattern = text.lowercased()
-        if table.contains(where: { $0.pattern.lowercased() == pattern }) {
+        if table.contains(named: AccessPattern(pattern), by: \.pattern) {
             return .failure(.invalidInput("The entry \"\(pattern)\" already exists."))
         }
         return .success(pattern)
@@ -126,7 +126,7 @@ enum RecipientAccessOperations {
             }
             return .success(number - 1)
         }
-        guard let index = table.firstIndex(where: { $0.pattern.lowercased() == text.lowercased() }) else {
+        guard let index = table.firstIndex(where: { AccessPattern(text).names($0.pattern) }) else {
             return .failure(.invalidInput("There is no entry \"\(text)\"."))
         }
         return .success(index)

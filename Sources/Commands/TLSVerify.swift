@@ -102,9 +102,7 @@ public struct TLSVerifyCommand: DeclaredCommand {
         let configuration = session.configuration
         var identity: ClientCertificate?
         if let name = configuration.destinationDefaults.outboundCertificate,
-            let profile = configuration.certificates.first(where: {
-                $0.name.lowercased() == name.lowercased()
-            })
+            let profile = configuration.certificate(named: name)
         {
             identity = ClientCertificate(
                 certificatePEM: profile.certificatePEM,

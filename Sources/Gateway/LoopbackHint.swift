@@ -17,9 +17,7 @@ public enum LoopbackHint {
         var port = 2525
         for entry in unbound {
             guard let listener = configuration.listeners.first(where: { $0.name == entry.listener }),
-                let interface = configuration.interfaces.first(where: {
-                    $0.name.lowercased() == listener.interface.lowercased()
-                })
+                let interface = configuration.interface(named: listener.interface)
             else { continue }
             let loopback = interface.address.hasPrefix("127.") || interface.address == "::1"
             if !loopback && movedInterfaces.insert(interface.name).inserted {

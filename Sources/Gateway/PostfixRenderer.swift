@@ -85,7 +85,7 @@ public enum PostfixRenderer {
     }
 
     static func interface(of listener: Listener, in configuration: ApplianceConfiguration) -> NetworkInterface? {
-        configuration.interfaces.first { $0.name.caseInsensitiveCompare(listener.interface) == .orderedSame }
+        configuration.interface(named: listener.interface)
     }
 
     /// A name safe in a file name (profile names are letters, digits, `_` and `-` already).

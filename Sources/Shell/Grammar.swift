@@ -1,4 +1,5 @@
 import ApplianceConfig
+import DomainNames
 
 /// What a typed parser and a completion see besides the word: the configuration the session works on
 /// (names that must exist) and the command names (`help {command}`).
@@ -55,15 +56,17 @@ extension ValueParser where Value == String {
         ValueParser(placeholder, candidates: candidates) { text, _ throws(ShellError) in text }
     }
 
-    /// One of the names `names` lists (ignoring case); the value is the name as listed, and a name
-    /// not listed is refused with `missing(word)`. Tab offers the names.
-    public static func existing(
+    /// One of the names `names` lists, compared as names of `kind` (`ListenerName.self`: ignoring
+    /// case); the value is the name as listed, and a name not listed is refused with `missing(word)`.
+    /// Tab offers the names.
+    public static func existing<Kind>(
         _ placeholder: String,
+        _ kind: FoldedName<Kind>.Type,
         _ names: @escaping @Sendable (ArgumentContext) -> [String],
         missing: @escaping @Sendable (String) -> String
     ) -> ValueParser<String> {
         ValueParser(placeholder, candidates: names) { text, context throws(ShellError) in
-            guard let name = names(context).first(where: { $0.lowercased() == text.lowercased() }) else {
+            guard let name = names(context).first(named: FoldedName<Kind>(text), by: { $0 }) else {
                 throw .actionFailed(missing(text))
             }
             return name

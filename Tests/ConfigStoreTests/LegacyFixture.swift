@@ -4,6 +4,17 @@ import ApplianceConfig
 /// before and after the typed model (issue 9): its encodings from before are kept in
 /// `LegacyFormatTests`, and must keep decoding to it.
 enum LegacyFixture {
+    /// The factory configuration the fixture starts from.
+    static func factory() -> ApplianceConfiguration {
+        ApplianceConfiguration.factory(demo: demo)
+    }
+
+    static let demo = CertificateProfileRecord(
+        name: "Demo",
+        certificatePEM: "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n",
+        privateKeyPEM: "-----BEGIN PRIVATE KEY-----\nMIIE\n-----END PRIVATE KEY-----"
+    )
+
     static func configuration() -> ApplianceConfiguration {
         var configuration = ApplianceConfiguration.factory(
             demo: CertificateProfileRecord(

@@ -1,0 +1,60 @@
+import ApplianceConfig
+import DomainNames
+import Foundation
+import Testing
+
+/// Names fold case by type (issue 9 step 4): profile, listener, interface, sender group, policy,
+/// CRL and alert address names are compared through `FoldedName`, shown as stored, and stored as
+/// plain text.
+@Suite struct FoldedNameTests {
+    @Test func aNameEqualsItselfInAnyCaseAndShowsAsWritten() {
+        let name = ListenerName("IncomingMail")
+        #expect(name == ListenerName("incomingmail"))
+        #expect(Set([name, ListenerName("INCOMINGMAIL")]).count == 1)
+        #expect("\(name)" == "IncomingMail")
+        #expect(name.names("INCOMINGMAIL"))
+        #expect(!name.names(nil))
+        #expect(ProfileName("demo").isDemo)
+    }
+
+    @Test func aNameIsStoredAsItsTextAlone() throws {
+        let encoded = try JSONEncoder().encode(["a": ProfileName("Partner")])
+        #expect(String(decoding: encoded, as: UTF8.self) == #"{"a":"Partner"}"#)
+        let decoded = try JSONDecoder().decode([String: ProfileName].self, from: encoded)
+        #expect(decoded["a"]?.text == "Partner")
+    }
+
+    @Test func theConfigurationFindsInterfacesListenersAndProfilesIgnoringCase() {
+        var configuration = ApplianceConfiguration.factory(demo: nil)
+        configuration.certificates = [CertificateProfileRecord(name: "Partner", certificatePEM: "", privateKeyPEM: "")]
+        #expect(configuration.interface(named: "MANAGEMENT")?.name == "Management")
+        #expect(configuration.listener(named: "incomingmail")?.name == "IncomingMail")
+        #expect(configuration.certificate(named: "pARTNER")?.name == "Partner")
+        #expect(configuration.interface(named: "Data 1") == nil)
+        // A listener whose interface is written in another case is still on that interface.
+        configuration.listeners[0].interface = "management"
+        #expect(configuration.validate().isEmpty)
+    }
+
+    @Test func alertAddressesFoldCase() {
+        var alerts = AlertSettings()
+        alerts.set("Ops@Example.com", alertClass: .all, severity: .all)
+        alerts.set("ops@example.COM", alertClass: .system, severity: .critical)
+        #expect(alerts.addresses == ["Ops@Example.com"])
+        #expect(alerts.entries(for: "OPS@EXAMPLE.COM").count == 2)
+        alerts.remove("OPS@example.com")
+        #expect(alerts.recipients.isEmpty)
+    }
+
+    @Test func tablesRefuseADuplicateNameInAnotherCase() throws {
+        let hat = HostAccessText.print(.publicDefault)
+        let twice = hat.replacingOccurrences(of: "BLACKLIST:", with: "whitelist:")
+        #expect(throws: HostAccessTextError.self) { try HostAccessText.parse(twice) }
+        #expect(throws: HostAccessTextError.self) {
+            try RecipientAccessText.parse("example.com\n    ACCEPT\nEXAMPLE.COM\n    REJECT\nALL\n    REJECT\n")
+        }
+        let table = HostAccessTable.publicDefault
+        #expect(table.policy(named: "$accepted")?.name == "ACCEPTED")
+        #expect(table.entryIndex(named: "blacklist") == 1)
+    }
+}
