@@ -1,13 +1,8 @@
+import Foundation
 import Gateway
 import MailLog
 import Shell
 import TLSClient
-
-#if canImport(FoundationEssentials)
-import Foundation
-#else
-import Foundation
-#endif
 
 #if canImport(Glibc)
 import Glibc

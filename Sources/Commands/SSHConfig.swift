@@ -1,11 +1,6 @@
 import ApplianceConfig
+import Foundation
 import Shell
-
-#if canImport(FoundationEssentials)
-import Foundation
-#else
-import Foundation
-#endif
 
 /// `sshconfig` (ssh.md §3): the SSH server's algorithms (SSHD) and the users' public keys (USERKEY),
 /// which log in through the embedded endpoint and the OpenSSH route. Staged; needs commit. Keys are

@@ -6,7 +6,7 @@ import Shell
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else
-import FoundationEssentials
+import Foundation
 #endif
 
 #if canImport(Glibc)

@@ -3,7 +3,7 @@ import ApplianceConfig
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else
-import FoundationEssentials
+import Foundation
 #endif
 
 /// A listener's Host Access Table as Postfix access maps (gateway.md §2).

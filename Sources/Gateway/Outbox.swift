@@ -1,10 +1,5 @@
+import Foundation
 import Shell
-
-#if canImport(FoundationEssentials)
-import Foundation
-#else
-import Foundation
-#endif
 
 #if canImport(Glibc)
 import Glibc

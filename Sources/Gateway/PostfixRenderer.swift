@@ -1,10 +1,5 @@
 import ApplianceConfig
-
-#if canImport(FoundationEssentials)
 import Foundation
-#else
-import Foundation
-#endif
 
 /// Settings of the rendering that are not configuration: test knobs and system paths.
 public struct RenderOptions: Sendable, Equatable {

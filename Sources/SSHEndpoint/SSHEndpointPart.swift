@@ -1,5 +1,6 @@
 import ApplianceConfig
 import Crypto
+import Foundation
 import Passphrases
 import Service
 import Shell
@@ -7,12 +8,6 @@ import Synchronization
 
 #if canImport(Glibc)
 import Glibc
-#endif
-
-#if canImport(FoundationEssentials)
-import Foundation
-#else
-import Foundation
 #endif
 
 /// The committed appliance users (ssh.md §3) as the endpoint's user directory: passphrases are

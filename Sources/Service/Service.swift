@@ -6,7 +6,7 @@ import Synchronization
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else
-import FoundationEssentials
+import Foundation
 #endif
 
 /// A committed configuration and its revision number: all a part of `esa serve` ever reads.
