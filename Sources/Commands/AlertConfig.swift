@@ -6,6 +6,7 @@ import Shell
 /// the intervals that suppress duplicate alerts.
 public struct AlertConfigCommand: DeclaredCommand {
     public let name = "alertconfig"
+    public let viewingForms: Set<String> = ["list"]
     public let summary = "Configure email alerts."
     public let requiresCommit = true
     public let grammar = AlertConfigCommand.batchGrammar

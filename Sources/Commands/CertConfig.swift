@@ -7,6 +7,7 @@ import Shell
 /// batch forms `list`, `print` and `expiring [DAYS]` (§13).
 public struct CertConfigCommand: DeclaredCommand {
     public let name = "certconfig"
+    public let viewingForms: Set<String> = ["list", "print", "expiring"]
     public let summary = "Configure security certificates and keys."
     public let requiresCommit = true
 

@@ -8,6 +8,7 @@ import Synchronization
 /// TLS, the Default entry and the global outbound certificate and alert.
 public struct DestConfigCommand: DeclaredCommand {
     public let name = "destconfig"
+    public let viewingForms: Set<String> = ["list", "print", "detail"]
     public let summary = "Configure destination controls, including outgoing TLS."
     public let requiresCommit = true
     /// The domains of the last table a batch `new` saw, so 10,000 lines do not scan 10,000 entries each.

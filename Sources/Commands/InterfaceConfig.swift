@@ -7,6 +7,7 @@ import Shell
 /// certificate profile of each HTTPS service (seed-guide.md SG-17).
 public struct InterfaceConfigCommand: DeclaredCommand {
     public let name = "interfaceconfig"
+    public let viewingForms: Set<String> = ["list"]
     public let summary = "Configure Ethernet IP addresses."
     public let requiresCommit = true
     /// The batch forms (InterfaceConfigBatch.swift); typed alone, the menu of this session.

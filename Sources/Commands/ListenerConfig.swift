@@ -8,6 +8,7 @@ import Shell
 /// and Recipient Access Table, and the settings of all listeners.
 public struct ListenerConfigCommand: DeclaredCommand {
     public let name = "listenerconfig"
+    public let viewingForms: Set<String> = ["list"]
     public let summary = "Configure and manage public, private or blackhole listeners."
     public let requiresCommit = true
     public let grammar = ListenerBatch.grammar()

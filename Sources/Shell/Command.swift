@@ -16,6 +16,9 @@ public protocol ShellCommand: Sendable {
     var completions: [String] { get }
     /// Which roles may run it (ssh.md §3).
     var access: CommandAccess { get }
+    /// The first words of batch forms that only show (`list`, `print`): they need no more than the
+    /// right to view, and run in a read-only data directory, whatever the rest of the command does.
+    var viewingForms: Set<String> { get }
     /// Whether it writes to the data directory without staging anything (`commit`, `passwd`,
     /// `saveconfig`): refused, like every command that stages changes, when the data directory is
     /// read-only.
@@ -36,6 +39,7 @@ extension ShellCommand {
     public var completions: [String] { [] }
     public var hidden: Bool { false }
     public var access: CommandAccess { .configure }
+    public var viewingForms: Set<String> { [] }
     public var writesDataDirectory: Bool { false }
     public func loggable(_ arguments: [String]) -> [String] { arguments }
 }

@@ -228,7 +228,7 @@ public final class Interpreter {
         }
         _ = Interrupts.take()  // a Ctrl-C pressed before this command does not abandon it
         var arguments = Array(words.dropFirst())
-        if let refusal = session.refusal(for: command) {
+        if let refusal = session.refusal(for: command, arguments: arguments) {
             return report(ShellError.actionFailed(refusal))
         }
         if arguments == ["?"] {

@@ -143,15 +143,18 @@ public final class Session {
         return currentUser?.role ?? .guest
     }
 
-    /// The message that refuses `command` for this session, or nil when it may run.
-    public func refusal(for command: any ShellCommand) -> String? {
-        if environment.readOnly, command.requiresCommit || command.writesDataDirectory {
+    /// The message that refuses `command` with these words after its name for this session, or nil
+    /// when it may run. A viewing batch form (`certconfig list`) needs only the right to view.
+    public func refusal(for command: any ShellCommand, arguments: [String] = []) -> String? {
+        let viewing = arguments.first.map { command.viewingForms.contains($0.lowercased()) } ?? false
+        if environment.readOnly, !viewing, command.requiresCommit || command.writesDataDirectory {
             return Self.readOnlyMessage(environment.dataDirectory.path)
         }
         if currentUser?.mustChangePassphrase == true, !["passwd", "exit", "help"].contains(command.name) {
             return Self.changeDefaultMessage
         }
-        return role.may(command.access) ? nil : Self.accessDenied
+        let access = viewing && command.access == .configure ? CommandAccess.view : command.access
+        return role.may(access) ? nil : Self.accessDenied
     }
 
     /// The refusal of a command that would change something in a read-only data directory.

@@ -16,11 +16,21 @@ import Testing
     @Test(arguments: [
         (
             UserRole.guest,
-            ["version": true, "showconfig": false, "sethostname a.example.com": false, "userconfig": false]
+            [
+                "version": true, "showconfig": false, "sethostname a.example.com": false, "userconfig": false,
+                "certconfig list": false, "destconfig detail all": false,
+            ]
         ),
         (
             .readOnlyOperator,
-            ["version": true, "showconfig": true, "sethostname a.example.com": false, "userconfig": false]
+            [
+                "version": true, "showconfig": true, "sethostname a.example.com": false, "userconfig": false,
+                // Viewing batch forms need only the right to view; the rest of the command stages.
+                "certconfig list": true, "certconfig print": true, "destconfig detail all": true,
+                "destconfig list": true, "listenerconfig list": true, "interfaceconfig list": true,
+                "alertconfig list": true, "certconfig": false, "destconfig new x.example.com": false,
+                "listenerconfig delete InboundMail": false,
+            ]
         ),
         (.operator, ["version": true, "showconfig": true, "sethostname a.example.com": true, "userconfig": false]),
         (.administrator, ["version": true, "showconfig": true, "sethostname a.example.com": true, "userconfig": true]),
