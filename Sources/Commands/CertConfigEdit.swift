@@ -1,7 +1,8 @@
 import ApplianceConfig
 import Certificates
-import Foundation
+import FoundationEssentials
 import Shell
+import TextSupport
 
 /// The operations of EDIT (§6).
 enum CertificateEditOperation: Sendable {
@@ -76,7 +77,7 @@ enum CertConfigEdit {
     /// The certificate's DNS names other than its Common Name.
     static func extraNames(_ certificate: Certificate) -> [String] {
         certificate.subjectAlternativeDNSNames.filter {
-            $0.caseInsensitiveCompare(certificate.subject.commonName ?? "") != .orderedSame
+            !$0.equalsIgnoringCase(certificate.subject.commonName ?? "")
         }
     }
 
