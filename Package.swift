@@ -112,7 +112,8 @@ let package = Package(
             linkerSettings: [
                 .unsafeFlags(
                     [
-                        "-use-ld=bfd", "-Xlinker", "-z", "-Xlinker", "pack-relative-relocs", "-Xlinker", "--strip-debug",
+                        "-use-ld=bfd", "-Xlinker", "-z", "-Xlinker", "pack-relative-relocs", "-Xlinker",
+                        "--strip-debug",
                         "-Xlinker", "--no-export-dynamic",
                     ],
                     .when(configuration: .release)
