@@ -1,3 +1,4 @@
+import DomainNames
 import Foundation
 
 /// Why an INI destination file was refused: `Error: line {n}: {problem}` (destconfig.md §10).
@@ -110,7 +111,7 @@ public enum DestinationINI {
                 }
                 let name = text.dropFirst().dropLast().trimmingCharacters(in: .whitespaces)
                 if let section = current, section.isDefault { defaultKeys = section.keys }
-                if name.caseInsensitiveCompare(defaultSection) == .orderedSame {
+                if name.equalsIgnoringASCIICase(defaultSection) {
                     guard defaultLine == nil else {
                         throw DestinationINIError(
                             line: number,
