@@ -132,7 +132,7 @@ enum CertConfigCRL {
     }
 
     private static func sameName(_ a: String, _ b: String) -> Bool {
-        a.equalsIgnoringCase(b)
+        RevocationListName(a) == RevocationListName(b)
     }
 
     private static func describe(_ name: DistinguishedName) -> String {

@@ -2,7 +2,6 @@ import ApplianceConfig
 import Certificates
 import FoundationEssentials
 import Shell
-import TextSupport
 
 /// The operations of EDIT (§6).
 enum CertificateEditOperation: Sendable {
@@ -76,9 +75,7 @@ enum CertConfigEdit {
 
     /// The certificate's DNS names other than its Common Name.
     static func extraNames(_ certificate: Certificate) -> [String] {
-        certificate.subjectAlternativeDNSNames.filter {
-            !$0.equalsIgnoringCase(certificate.subject.commonName ?? "")
-        }
+        certificate.subjectAlternativeDNSNames.filter { !HostName($0).names(certificate.subject.commonName) }
     }
 
     /// CSR: print it, offer to save it.
