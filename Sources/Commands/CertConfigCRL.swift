@@ -131,7 +131,7 @@ enum CertConfigCRL {
     }
 
     private static func sameName(_ a: String, _ b: String) -> Bool {
-        a.caseInsensitiveCompare(b) == .orderedSame
+        RevocationListName(a) == RevocationListName(b)
     }
 
     private static func describe(_ name: DistinguishedName) -> String {

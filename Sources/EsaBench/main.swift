@@ -41,7 +41,7 @@ func commit(
         method: method,
         comment: comment,
         rollbackPoint: true,
-        validate: { $0.validate().map(\.description) }
+        validate: { $0.validate().map { String(describing: $0) } }
     )
     guard case .committed = outcome else { fatalError("benchmark commit did not commit: \(outcome)") }
 }
