@@ -4,11 +4,18 @@ import PackageDescription
 let strict: [SwiftSetting] = [.unsafeFlags(["-warnings-as-errors"])]
 
 // The shipped binaries (Docs/Performance.md, "A lean binary"): linked by GNU ld (gold has no DT_RELR)
-// with their relative relocations packed as DT_RELR (less for the loader to read; the binaries stay
-// position-independent), and no debug sections on disk (the debug build keeps them).
+// with their ~108,000 relative relocations packed as DT_RELR (less for the loader to read; the binaries
+// stay position-independent), and no debug sections on disk (35 MB; the debug build keeps them).
+// `--no-export-dynamic` undoes the `-export-dynamic` of the toolchain's static-stdlib-args.lnk: 25,000
+// of our symbols in the dynamic table (2.3 MB) that nothing looks up, but the runtime's start-up
+// `dladdr` walks.
 let releaseLink: [LinkerSetting] = [
     .unsafeFlags(
-        ["-use-ld=bfd", "-Xlinker", "-z", "-Xlinker", "pack-relative-relocs", "-Xlinker", "--strip-debug"],
+        [
+            "-use-ld=bfd", "-Xlinker", "-z", "-Xlinker", "pack-relative-relocs", "-Xlinker",
+            "--strip-debug",
+            "-Xlinker", "--no-export-dynamic",
+        ],
         .when(configuration: .release)
     )
 ]
@@ -41,11 +48,13 @@ let package = Package(
 
         // The one DNS host-name rule (configuration, certificates and commands alike).
         .target(name: "DomainNames", swiftSettings: strict),
+        // Trimming, padding and printf-style numbers without Foundation's ICU (Docs/Architecture.md).
+        .target(name: "TextSupport", swiftSettings: strict),
         // Configuration as plain values.
         // libxml2's SAX parser reads configuration files (XMLTree.swift only).
         .target(
             name: "ApplianceConfig",
-            dependencies: ["CLibXML2", "DomainNames", "OpenSSLSupport", "Certificates"],
+            dependencies: ["CLibXML2", "DomainNames", "OpenSSLSupport", "Certificates", "TextSupport"],
             swiftSettings: strict
         ),
         // Revisions on SQLite.
@@ -57,7 +66,11 @@ let package = Package(
         // OpenSSL, owned pointers; only module importing COpenSSL.
         .target(name: "OpenSSLSupport", dependencies: ["COpenSSL"], swiftSettings: strict),
         // C-free certificate API.
-        .target(name: "Certificates", dependencies: ["OpenSSLSupport", "DomainNames"], swiftSettings: strict),
+        .target(
+            name: "Certificates",
+            dependencies: ["OpenSSLSupport", "DomainNames", "TextSupport"],
+            swiftSettings: strict
+        ),
         // tlsverify's SMTP + STARTTLS client and the verify algorithm; the system resolver (MX).
         .target(
             name: "TLSClient",
@@ -69,13 +82,17 @@ let package = Package(
         // The legacy scp protocol (ssh.md §2) as pure state machines over bytes.
         .target(name: "SecureCopy", swiftSettings: strict),
         // Console protocol, dialog engine, registry, script runner.
-        .target(name: "Shell", dependencies: ["ConfigStore", "ApplianceConfig", "DomainNames"], swiftSettings: strict),
+        .target(
+            name: "Shell",
+            dependencies: ["ConfigStore", "ApplianceConfig", "DomainNames", "TextSupport"],
+            swiftSettings: strict
+        ),
         // One file per appliance command.
         .target(
             name: "Commands",
             dependencies: [
                 "Shell", "ConfigStore", "ApplianceConfig", "Certificates", "SecureCopy", "Passphrases", "Gateway",
-                "MailLog", "TLSClient",
+                "MailLog", "TLSClient", "TextSupport",
             ],
             swiftSettings: strict
         ),
@@ -90,7 +107,9 @@ let package = Package(
         // The data plane: the private Postfix instance of `esa serve` (rendering, apply, supervision).
         .target(
             name: "Gateway",
-            dependencies: ["ApplianceConfig", "Certificates", "Service", "Shell", "MailLog", "TLSClient"],
+            dependencies: [
+                "ApplianceConfig", "Certificates", "Service", "Shell", "MailLog", "TLSClient", "TextSupport",
+            ],
             swiftSettings: strict
         ),
         // The embedded SSH endpoint (ssh.md §1): NIOSSH server, host keys, authentication against
@@ -133,7 +152,7 @@ let package = Package(
         // Scripts/bench's measurements of the revision store (release builds; not a test).
         .executableTarget(
             name: "esa-bench",
-            dependencies: ["ConfigStore", "ApplianceConfig", "MailLog"],
+            dependencies: ["ConfigStore", "ApplianceConfig", "MailLog", "TextSupport"],
             path: "Sources/EsaBench",
             swiftSettings: strict
         ),
@@ -149,6 +168,7 @@ let package = Package(
         .testTarget(name: "MailLogTests", dependencies: ["MailLog", "TestSupport"]),
         .testTarget(name: "ShellTests", dependencies: ["Shell", "TestSupport"]),
         .testTarget(name: "SecureCopyTests", dependencies: ["SecureCopy"]),
+        .testTarget(name: "TextSupportTests", dependencies: ["TextSupport"]),
         .testTarget(name: "TLSClientTests", dependencies: ["TLSClient", "TestSupport"]),
         .testTarget(name: "PassphrasesTests", dependencies: ["Passphrases", "ApplianceConfig"]),
         .testTarget(

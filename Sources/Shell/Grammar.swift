@@ -334,6 +334,10 @@ public struct Form: Sendable {
     let slots: [Slot]
     let options: [AnyOption]
     let body: @Sendable (BatchValues, Session) throws -> Void
+    /// Derived once from `slots` and `options` (asked for every batch line).
+    let arguments: [AnyArgument]
+    let valuedOptions: Set<String>
+    let flagOptions: Set<String>
 
     public init(
         _ name: String? = nil,
@@ -365,19 +369,15 @@ public struct Form: Sendable {
         }
         self.options = parts.compactMap(\.option)
         self.body = body
-    }
-
-    var arguments: [AnyArgument] {
-        slots.compactMap { slot in
+        self.arguments = slots.compactMap { slot in
             if case .argument(let argument) = slot { return argument }
             return nil
         }
+        self.valuedOptions = Set(options.filter { !$0.isFlag }.map(\.name))
+        self.flagOptions = Set(options.filter(\.isFlag).map(\.name))
     }
 
     func keyword(at slot: Int) -> Keyword? { slot < slots.count ? slots[slot].keyword : nil }
-
-    var valuedOptions: Set<String> { Set(options.filter { !$0.isFlag }.map(\.name)) }
-    var flagOptions: Set<String> { Set(options.filter(\.isFlag).map(\.name)) }
 }
 
 /// A command's batch grammar, declared once: its forms, the help lines after them, and how its
@@ -580,7 +580,7 @@ public struct Grammar: Sendable {
 
     /// The words of `words` that are not options (nor the value of an option given as `--name value`).
     private func positionalWords(_ words: [String], of forms: [Form]) -> [String] {
-        let valued = Set(forms.flatMap(\.valuedOptions))
+        let valued = forms.count == 1 ? forms[0].valuedOptions : Set(forms.flatMap(\.valuedOptions))
         var positional: [String] = []
         var index = 0
         while index < words.count {
@@ -598,6 +598,9 @@ public struct Grammar: Sendable {
     /// The word with its option name in lower case when options ignore case.
     private func normalized(_ word: String) -> String {
         guard wording.caseInsensitiveOptions, word.hasPrefix("--") else { return word }
+        let name = word.utf8.prefix { $0 != UInt8(ascii: "=") }
+        // Most option names are typed in lower case already: no new string then.
+        guard name.contains(where: { $0 >= 0x80 || (0x41...0x5A).contains($0) }) else { return word }
         guard let equals = word.firstIndex(of: "=") else { return word.lowercased() }
         return word[..<equals].lowercased() + word[equals...]
     }

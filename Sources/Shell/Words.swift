@@ -7,47 +7,53 @@ public enum Words {
     /// The line is read scalar by scalar, not by `Character`: a quote, backslash or blank followed by
     /// a combining mark is one grapheme cluster, and must still act as the quote, escape or separator.
     public static func split(_ line: String) -> [String]? {
+        // On the UTF-8 bytes: every byte that means something here is ASCII, and a byte below 0x80 is
+        // never part of a longer scalar, so this is the scalar-by-scalar reading, only without
+        // building each word a scalar at a time (every line of a script passes here twice).
         var words: [String] = []
-        var current = String.UnicodeScalarView()
+        var current: [UInt8] = []
         var inWord = false
-        var quote: Unicode.Scalar?
+        var quote: UInt8?
         var escaped = false
-        for ch in line.unicodeScalars {
+        let backslash = UInt8(ascii: "\\")
+        let doubleQuote = UInt8(ascii: "\"")
+        let singleQuote = UInt8(ascii: "'")
+        for byte in line.utf8 {
             if escaped {
-                current.append(ch)
+                current.append(byte)
                 escaped = false
                 continue
             }
             if let q = quote {
-                if ch == "\\" && q == "\"" {
+                if byte == backslash && q == doubleQuote {
                     escaped = true
-                } else if ch == q {
+                } else if byte == q {
                     quote = nil
                 } else {
-                    current.append(ch)
+                    current.append(byte)
                 }
                 continue
             }
-            switch ch {
-            case "\"", "'":
-                quote = ch
+            switch byte {
+            case doubleQuote, singleQuote:
+                quote = byte
                 inWord = true
-            case "\\":
+            case backslash:
                 escaped = true
                 inWord = true
-            case " ", "\t":
+            case UInt8(ascii: " "), UInt8(ascii: "\t"):
                 if inWord {
-                    words.append(String(current))
-                    current = String.UnicodeScalarView()
+                    words.append(String(decoding: current, as: UTF8.self))
+                    current.removeAll(keepingCapacity: true)
                     inWord = false
                 }
             default:
-                current.append(ch)
+                current.append(byte)
                 inWord = true
             }
         }
         if quote != nil || escaped { return nil }
-        if inWord { words.append(String(current)) }
+        if inWord { words.append(String(decoding: current, as: UTF8.self)) }
         return words
     }
 
@@ -138,10 +144,16 @@ public struct BatchArguments: Sendable, Equatable {
 extension StringProtocol {
     /// The text without leading and trailing spaces, tabs, CR and LF.
     public var trimmingSpaces: String {
-        var scalars = Substring(self).unicodeScalars[...]
-        let blanks: Set<Unicode.Scalar> = [" ", "\t", "\r", "\n"]
-        while let first = scalars.first, blanks.contains(first) { scalars = scalars.dropFirst() }
-        while let last = scalars.last, blanks.contains(last) { scalars = scalars.dropLast() }
-        return String(String.UnicodeScalarView(scalars))
+        // On the UTF-8 bytes: the four blanks are ASCII, and a byte below 0x80 is never part of a
+        // longer scalar, so the slice between them is whole scalars (a script's every line
+        // passes here; the scalar-by-scalar copy this replaced was a seventh of a 10,000-line run).
+        let text = Substring(self)
+        let bytes = text.utf8
+        var start = bytes.startIndex
+        var end = bytes.endIndex
+        func blank(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 || byte == 0x0D || byte == 0x0A }
+        while start < end, blank(bytes[start]) { start = bytes.index(after: start) }
+        while end > start, blank(bytes[bytes.index(before: end)]) { end = bytes.index(before: end) }
+        return String(text.unicodeScalars[start..<end])
     }
 }
