@@ -328,6 +328,31 @@ enum Schema {
         )
     }
 
+    /// The bytes of a revision's first chunk (nil for empty content), checked against its hash, with
+    /// the chunk list checked against the content hash; the other chunks' bytes are not read.
+    static func firstChunk(_ db: Database, _ revision: StoredRevision) throws -> [UInt8]? {
+        let number = revision.info.number
+        func damaged(_ reason: String) -> StoreError {
+            StoreError.damaged(revision: number, lastGood: nil, reason: reason)
+        }
+        guard StoredContent.knownEncodings.contains(revision.encoding) else { throw damaged("unknown encoding") }
+        let statement = try db.cachedStatement(sql: "SELECT hash FROM chunk WHERE id = ?")
+        var hashes: [[UInt8]] = []
+        for id in revision.manifest {
+            guard let hash = try Data.fetchOne(statement, arguments: [id]) else { throw damaged("missing chunk \(id)") }
+            hashes.append([UInt8](hash))
+        }
+        guard StoredContent.contentHash(chunkHashes: hashes) == revision.contentHash else {
+            throw damaged("content checksum mismatch")
+        }
+        guard let id = revision.manifest.first else { return nil }
+        guard let bytes = try Data.fetchOne(db, sql: "SELECT bytes FROM chunk WHERE id = ?", arguments: [id]) else {
+            throw damaged("missing chunk \(id)")
+        }
+        guard SHA256.digest([UInt8](bytes)) == hashes[0] else { throw damaged("chunk \(id) checksum mismatch") }
+        return [UInt8](bytes)
+    }
+
     /// Stores the chunks of `content` that are not stored yet and returns the manifest. A chunk already
     /// stored is compared byte for byte: the commit checks everything the new revision will use, and
     /// a damaged copy is rewritten with the bytes its hash proves right.
