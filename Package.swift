@@ -104,10 +104,16 @@ let package = Package(
             // The shipped binary (Docs/Performance.md, "A lean binary"): linked by GNU ld (gold has no
             // DT_RELR) with its ~108,000 relative relocations packed as DT_RELR (less for the loader to
             // read; the binary stays position-independent), and no debug sections on disk (35 MB; the
-            // debug build keeps them).
+            // debug build keeps them). `--no-export-dynamic` undoes the `-export-dynamic` of the
+            // toolchain's static-stdlib-args.lnk: 25,000 of our symbols in the dynamic table (2.3 MB)
+            // that nothing looks up, but the runtime's start-up `dladdr` walks.
             linkerSettings: [
                 .unsafeFlags(
-                    ["-use-ld=bfd", "-Xlinker", "-z", "-Xlinker", "pack-relative-relocs", "-Xlinker", "--strip-debug"],
+                    [
+                        "-use-ld=bfd", "-Xlinker", "-z", "-Xlinker", "pack-relative-relocs", "-Xlinker",
+                        "--strip-debug",
+                        "-Xlinker", "--no-export-dynamic",
+                    ],
                     .when(configuration: .release)
                 )
             ]

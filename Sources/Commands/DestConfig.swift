@@ -12,10 +12,14 @@ public struct DestConfigCommand: DeclaredCommand {
     public let summary = "Configure destination controls, including outgoing TLS."
     public let requiresCommit = true
     /// The domains of the last table a batch `new` saw, so 10,000 lines do not scan 10,000 entries each.
-    let index = DestinationIndex()
-    public var grammar: Grammar { DestConfigBatch.grammar(index: index) }
+    let index: DestinationIndex
+    /// Built once: a script's every `destconfig` line runs it.
+    public let grammar: Grammar
 
-    public init() {}
+    public init() {
+        index = DestinationIndex()
+        grammar = DestConfigBatch.grammar(index: index)
+    }
 }
 
 /// A memo of the lower-case domains of one destinations table, for the duplicate check of batch

@@ -334,6 +334,10 @@ public struct Form: Sendable {
     let slots: [Slot]
     let options: [AnyOption]
     let body: @Sendable (BatchValues, Session) throws -> Void
+    /// Derived once from `slots` and `options` (asked for every batch line).
+    let arguments: [AnyArgument]
+    let valuedOptions: Set<String>
+    let flagOptions: Set<String>
 
     public init(
         _ name: String? = nil,
@@ -365,19 +369,15 @@ public struct Form: Sendable {
         }
         self.options = parts.compactMap(\.option)
         self.body = body
-    }
-
-    var arguments: [AnyArgument] {
-        slots.compactMap { slot in
+        self.arguments = slots.compactMap { slot in
             if case .argument(let argument) = slot { return argument }
             return nil
         }
+        self.valuedOptions = Set(options.filter { !$0.isFlag }.map(\.name))
+        self.flagOptions = Set(options.filter(\.isFlag).map(\.name))
     }
 
     func keyword(at slot: Int) -> Keyword? { slot < slots.count ? slots[slot].keyword : nil }
-
-    var valuedOptions: Set<String> { Set(options.filter { !$0.isFlag }.map(\.name)) }
-    var flagOptions: Set<String> { Set(options.filter(\.isFlag).map(\.name)) }
 }
 
 /// A command's batch grammar, declared once: its forms, the help lines after them, and how its

@@ -92,6 +92,9 @@ public final class Session {
         candidate = nil
         pendingMethod = nil
         lastCommit = info
+        // Our own commit right after the newest revision we had looked at: no revision came between,
+        // so there is no automatic revert to look for (and no history to read back after a large commit).
+        if info.number == lastSeenRevision + 1 { lastSeenRevision = info.number }
     }
 
     /// Adopts a revision this session committed at once, outside its pending changes (`passwd`):

@@ -138,10 +138,16 @@ public struct BatchArguments: Sendable, Equatable {
 extension StringProtocol {
     /// The text without leading and trailing spaces, tabs, CR and LF.
     public var trimmingSpaces: String {
-        var scalars = Substring(self).unicodeScalars[...]
-        let blanks: Set<Unicode.Scalar> = [" ", "\t", "\r", "\n"]
-        while let first = scalars.first, blanks.contains(first) { scalars = scalars.dropFirst() }
-        while let last = scalars.last, blanks.contains(last) { scalars = scalars.dropLast() }
-        return String(String.UnicodeScalarView(scalars))
+        // On the UTF-8 bytes: the four blanks are ASCII, and a byte below 0x80 is never part of a
+        // longer scalar, so the slice between them is whole scalars (a script's every line
+        // passes here; the scalar-by-scalar copy this replaced was a seventh of a 10,000-line run).
+        let text = Substring(self)
+        let bytes = text.utf8
+        var start = bytes.startIndex
+        var end = bytes.endIndex
+        func blank(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 || byte == 0x0D || byte == 0x0A }
+        while start < end, blank(bytes[start]) { start = bytes.index(after: start) }
+        while end > start, blank(bytes[bytes.index(before: end)]) { end = bytes.index(before: end) }
+        return String(text.unicodeScalars[start..<end])
     }
 }

@@ -435,4 +435,27 @@ import Testing
         #expect(beforeFirstPrompt.contains(notice))
         #expect(output.stdout.components(separatedBy: notice).count == 2, "told once")
     }
+
+    /// A session that commits right after a revert it has not seen yet is still told about the revert
+    /// (its own commit is not the only revision since it last looked); one that commits with nothing
+    /// in between has nothing to be told.
+    @Test func aCommitRightAfterAnUnseenRevertStillGetsTheNotice() throws {
+        let shell = try TestShell()
+        let (first, _, _) = try shell.session(input: "")
+        let (second, _, _) = try shell.session(input: "")
+        let (third, _, _) = try shell.session(input: "")
+        first.stage { $0.hostname = "mail.example.com" }
+        try Commands.CommitFlow.commit(first, comment: "try it", rollbackPoint: true, confirmMinutes: 1)
+        #expect(try first.revertNotices() == [])
+        shell.clock.advance(seconds: 61)
+        #expect(try shell.store.revertIfDue(now: shell.clock.now())?.number == 3)
+        second.stage { $0.destinationDefaults.requiredTLSAlert = true }
+        try Commands.CommitFlow.commit(second, comment: "after the revert", rollbackPoint: true)
+        #expect(try second.revertNotices() == ["Commit 2 was not confirmed and has been reverted."])
+        #expect(try second.revertNotices() == [])
+        _ = try third.revertNotices()
+        third.stage { $0.hostname = "smtp.example.com" }
+        try Commands.CommitFlow.commit(third, comment: "nothing between", rollbackPoint: true)
+        #expect(try third.revertNotices() == [])
+    }
 }

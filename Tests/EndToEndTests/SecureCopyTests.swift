@@ -6,11 +6,7 @@ import Testing
 /// upload a PKCS#12 into /configuration, import it with certconfig, commit; download an export.
 @Suite struct SecureCopyEndToEndTests {
     private func client(_ data: TemporaryDirectory) throws -> SCPClient? {
-        if let reason = SCPClient.unavailable {
-            print("skipped: \(reason)")
-            #expect(ProcessInfo.processInfo.environment["CI"] != "true", "CI must have openssh-client: \(reason)")
-            return nil
-        }
+        guard MachineRequirement.met(unless: [SCPClient.unavailable].compactMap { $0 }) else { return nil }
         return try SCPClient(dataDirectory: data.url)
     }
 

@@ -263,12 +263,8 @@ import Glibc
         )
     }
 
-    static func skip(_ reason: String) -> EsaProcess.Result? {
-        if ProcessInfo.processInfo.environment["CI"] == "true" {
-            Issue.record("a test on a private tmpfs cannot run under CI: \(reason)")
-        } else {
-            print("skipped: test on a private tmpfs: \(reason)")
-        }
+    static func skip(_ reason: String, sourceLocation: SourceLocation = #_sourceLocation) -> EsaProcess.Result? {
+        _ = MachineRequirement.met(unless: ["test on a private tmpfs: " + reason], sourceLocation: sourceLocation)
         return nil
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import Gateway
+import TestSupport
 import Testing
 
 #if canImport(Glibc)
@@ -13,13 +14,6 @@ enum LiveGateway {
         var reasons: [String] = []
         if getuid() != 0 { reasons.append("not root") }
         if !PostfixInstance.isInstalled { reasons.append("Postfix is not installed (Scripts/bootstrap installs it)") }
-        guard !reasons.isEmpty else { return true }
-        let reason = "skipped: " + reasons.joined(separator: ", ")
-        if ProcessInfo.processInfo.environment["CI"] == "true" {
-            Issue.record("Under CI=true this test must run, but it was \(reason)", sourceLocation: sourceLocation)
-        } else {
-            print("◇ \(sourceLocation.fileID):\(sourceLocation.line) \(reason)")
-        }
-        return false
+        return MachineRequirement.met(unless: reasons, sourceLocation: sourceLocation)
     }
 }

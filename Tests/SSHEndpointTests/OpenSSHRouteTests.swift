@@ -30,14 +30,7 @@ struct OpenSSHRouteTests {
             reasons.append("openssh-server is not installed (Scripts/bootstrap installs it)")
         }
         if !SSHEndpointTests.clientInstalled { reasons.append("openssh-client is not installed") }
-        guard !reasons.isEmpty else { return true }
-        let reason = "skipped: " + reasons.joined(separator: ", ")
-        if ProcessInfo.processInfo.environment["CI"] == "true" {
-            Issue.record("Under CI=true this test must run, but it was \(reason)", sourceLocation: sourceLocation)
-        } else {
-            print("◇ \(sourceLocation.fileID):\(sourceLocation.line) \(reason)")
-        }
-        return false
+        return MachineRequirement.met(unless: reasons, sourceLocation: sourceLocation)
     }
 
     @Test func sshExecAndScpBothWaysThroughSSHDWithEachUsersKey() async throws {
