@@ -50,8 +50,12 @@ public struct ConfigChange: Sendable, Equatable {
 /// A setting changed by two sessions differently.
 public struct MergeConflict: Sendable, Equatable {
     public var key: ObjectKey
-    /// `destconfig: example.com tls` — the section, the object and the settings both sides changed.
-    public var description: String
+    /// The section's command (`destconfig`).
+    public var section: String
+    /// How the object is named (`example.com`).
+    public var object: String
+    /// The settings both sides changed, sorted (none: the object as a whole).
+    public var settings: [String]
 }
 
 /// How one section of the configuration is compared and merged.
@@ -423,11 +427,12 @@ extension ApplianceConfiguration {
                         section.changedSettings(base, head, id)
                     )
                     let label = [self, head, base].lazy.compactMap { section.label($0, id) }.first ?? id
-                    let settingList = names.isEmpty ? "" : " " + names.sorted().joined(separator: ", ")
                     conflicts.append(
                         MergeConflict(
                             key: ObjectKey(section: section.name + "#\(position)", id: id),
-                            description: "\(section.name): \(label)\(settingList)"
+                            section: section.name,
+                            object: label,
+                            settings: names.sorted()
                         )
                     )
                     continue

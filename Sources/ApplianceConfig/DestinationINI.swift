@@ -1,3 +1,4 @@
+import DomainNames
 import Foundation
 
 /// Why an INI destination file was refused: `Error: line {n}: {problem}` (destconfig.md §10).
@@ -106,50 +107,41 @@ public enum DestinationINI {
             if text.isEmpty || text.hasPrefix("#") || text.hasPrefix(";") { continue }
             if text.hasPrefix("[") {
                 guard text.hasSuffix("]"), text.count >= 2 else {
-                    throw DestinationINIError(line: number, problem: "a section header must end with \"]\"")
+                    throw DestinationINIError(line: number, .headerNotClosed)
                 }
                 let name = text.dropFirst().dropLast().trimmingCharacters(in: .whitespaces)
                 if let section = current, section.isDefault { defaultKeys = section.keys }
-                if name.caseInsensitiveCompare(defaultSection) == .orderedSame {
+                if name.equalsIgnoringASCIICase(defaultSection) {
                     guard defaultLine == nil else {
-                        throw DestinationINIError(
-                            line: number,
-                            problem: "the [\(defaultSection)] section appears twice"
-                        )
+                        throw DestinationINIError(line: number, .defaultSectionTwice)
                     }
                     defaultLine = number
                     current = (number, defaultSection, true, [])
                     continue
                 }
                 guard let domain = DestinationLimits.normalizedDomain(name) else {
-                    throw DestinationINIError(line: number, problem: "invalid domain name \"\(name)\"")
+                    throw DestinationINIError(line: number, .invalidDomainName(name))
                 }
                 guard seenSections.insert(domain).inserted else {
-                    throw DestinationINIError(line: number, problem: "the section [\(domain)] appears twice")
+                    throw DestinationINIError(line: number, .sectionTwice(domain))
                 }
                 entries.append(DestinationEntry(domain: domain))
                 current = (number, domain, false, [])
                 continue
             }
             guard let equals = text.firstIndex(of: "=") else {
-                throw DestinationINIError(
-                    line: number,
-                    problem: "expected \"[section]\" or \"key = value\", not \"\(text)\""
-                )
+                throw DestinationINIError(line: number, .sectionOrKeyExpected(found: text))
             }
             let name = text[..<equals].trimmingCharacters(in: .whitespaces)
             let value = text[text.index(after: equals)...].trimmingCharacters(in: .whitespaces)
             guard let key = Key(rawValue: name.lowercased()) else {
-                throw DestinationINIError(line: number, problem: "unknown key \"\(name)\"")
+                throw DestinationINIError(line: number, .unknownKey(name))
             }
             guard var section = current else {
-                throw DestinationINIError(line: number, problem: "the key \"\(name)\" is outside any section")
+                throw DestinationINIError(line: number, .keyOutsideSection(name))
             }
             guard section.keys.insert(key).inserted else {
-                throw DestinationINIError(
-                    line: number,
-                    problem: "the key \"\(key.rawValue)\" appears twice in [\(section.name)]"
-                )
+                throw DestinationINIError(line: number, .keyTwice(key: key.rawValue, section: section.name))
             }
             current = section
             let setting = try parse(key, value, line: number)
@@ -161,16 +153,10 @@ public enum DestinationINI {
         }
         if let section = current, section.isDefault { defaultKeys = section.keys }
         guard let defaultLine else {
-            throw DestinationINIError(
-                line: max(lines.count - (lines.last == "" ? 1 : 0), 1),
-                problem: "the [\(defaultSection)] section is missing"
-            )
+            throw DestinationINIError(line: max(lines.count - (lines.last == "" ? 1 : 0), 1), .defaultSectionMissing)
         }
         if let missing = Key.allCases.first(where: { $0 != .bounceProfile && !defaultKeys.contains($0) }) {
-            throw DestinationINIError(
-                line: defaultLine,
-                problem: "the [\(defaultSection)] section lacks the key \"\(missing.rawValue)\""
-            )
+            throw DestinationINIError(line: defaultLine, .defaultKeyMissing(missing.rawValue))
         }
         if !defaultKeys.contains(.bounceProfile) { defaults.bounceProfile = DestinationDefaults.bounceProfileName }
         return DestinationTables(defaults: defaults, entries: entries)
@@ -223,19 +209,12 @@ public enum DestinationINI {
     private static func parse(_ key: Key, _ value: String, line: Int) throws(DestinationINIError) -> Setting {
         func number(_ range: ClosedRange<Int>) throws(DestinationINIError) -> Int {
             guard let number = Int(value), range.contains(number) else {
-                throw DestinationINIError(
-                    line: line,
-                    problem:
-                        "\(key.rawValue) must be a number from \(range.lowerBound) to \(range.upperBound), not \"\(value)\""
-                )
+                throw DestinationINIError(line: line, .numberOutOfRange(key: key.rawValue, range: range, found: value))
             }
             return number
         }
         func oneOf(_ accepted: [String]) -> DestinationINIError {
-            DestinationINIError(
-                line: line,
-                problem: "\(key.rawValue) must be \(accepted.joined(separator: ", ")), not \"\(value)\""
-            )
+            DestinationINIError(line: line, .notOneOf(key: key.rawValue, accepted: accepted, found: value))
         }
         let lower = value.lowercased()
         switch key {
@@ -266,7 +245,7 @@ public enum DestinationINI {
             }
         case .useTLS:
             guard let number = Int(value), let level = OutboundTLS(number: number) else {
-                throw DestinationINIError(line: line, problem: "use_tls must be a number from 0 to 4, not \"\(value)\"")
+                throw DestinationINIError(line: line, .numberOutOfRange(key: "use_tls", range: 0...4, found: value))
             }
             return .tls(level)
         case .bounceValidation:
@@ -277,7 +256,7 @@ public enum DestinationINI {
             }
         case .bounceProfile:
             guard lower == DestinationDefaults.bounceProfileName.lowercased() else {
-                throw DestinationINIError(line: line, problem: "bounce profile \"\(value)\" does not exist")
+                throw DestinationINIError(line: line, .unknownBounceProfile(value))
             }
             return .bounceProfile(DestinationDefaults.bounceProfileName)
         }

@@ -110,24 +110,18 @@ public enum HostAccessText {
 
         private mutating func readHeader(_ body: String, line: Int) throws(HostAccessTextError) {
             if all != nil || isAll {
-                throw HostAccessTextError(line: line, problem: "nothing may follow the ALL entry")
+                throw HostAccessTextError(line: line, .nothingAfterAll)
             }
             if body.hasPrefix("$") {
                 let name = String(body.dropFirst())
                 guard MailFlowPolicy.isValidName(name) else {
-                    throw HostAccessTextError(
-                        line: line,
-                        problem: "invalid policy name \"\(body)\" (use letters, digits and \"_\")"
-                    )
+                    throw HostAccessTextError(line: line, .invalidPolicyName(body))
                 }
                 if sawEntries {
-                    throw HostAccessTextError(
-                        line: line,
-                        problem: "policy \"\(body)\" must come before the sender groups and entries"
-                    )
+                    throw HostAccessTextError(line: line, .policyAfterEntries(body))
                 }
                 if policies.contains(named: PolicyName(name), by: \.name) {
-                    throw HostAccessTextError(line: line, problem: "duplicate policy \"\(body)\"")
+                    throw HostAccessTextError(line: line, .duplicatePolicy(body))
                 }
                 policies.append(MailFlowPolicy(name: name, action: .accept))
                 block = .policy(line: line, hasAction: false, open: false)
@@ -141,14 +135,14 @@ public enum HostAccessText {
             if body.hasSuffix(":"), HostAccessEntry.isValidGroupName(String(body.dropLast())) {
                 let name = String(body.dropLast())
                 if entries.contains(named: SenderGroupName(name), by: \.name) {
-                    throw HostAccessTextError(line: line, problem: "duplicate sender group \"\(name)\"")
+                    throw HostAccessTextError(line: line, .duplicateSenderGroup(name))
                 }
                 entries.append(HostAccessEntry(name: name, members: [], behavior: .action(.accept)))
                 block = .group(line: line, hasBehavior: false)
                 return
             }
             guard HostAccessMember.isValid(body) else {
-                throw HostAccessTextError(line: line, problem: "invalid host \"\(body)\"")
+                throw HostAccessTextError(line: line, .invalidHost(body))
             }
             entries.append(HostAccessEntry(name: nil, members: [body], behavior: .action(.accept)))
             block = .inline(line: line, hasBehavior: false)
@@ -162,7 +156,7 @@ public enum HostAccessText {
         private mutating func readIndented(_ body: String, line: Int) throws(HostAccessTextError) {
             switch block {
             case .none:
-                throw HostAccessTextError(line: line, problem: "indented line outside a policy or sender group")
+                throw HostAccessTextError(line: line, .indentedOutsideBlock)
             case .policy(let start, let hasAction, let open):
                 if open {
                     if body == "}" {
@@ -173,7 +167,7 @@ public enum HostAccessText {
                 } else if hasAction {
                     throw HostAccessTextError(
                         line: line,
-                        problem: "unexpected line after the action of policy \"$\(policies[policies.count - 1].name)\""
+                        .lineAfterPolicyAction(policy: policies[policies.count - 1].name)
                     )
                 } else {
                     var word = body
@@ -183,7 +177,7 @@ public enum HostAccessText {
                         opens = true
                     }
                     guard let action = HostAccessAction(rawValue: word.uppercased()) else {
-                        throw HostAccessTextError(line: line, problem: "unknown action \"\(word)\"")
+                        throw HostAccessTextError(line: line, .unknownAction(word))
                     }
                     policies[policies.count - 1].action = action
                     block = .policy(line: start, hasAction: true, open: opens)
@@ -191,7 +185,7 @@ public enum HostAccessText {
             case .group(let start, let hasBehavior):
                 if hasBehavior {
                     guard HostAccessMember.isValid(body) else {
-                        throw HostAccessTextError(line: line, problem: "invalid host \"\(body)\"")
+                        throw HostAccessTextError(line: line, .invalidHost(body))
                     }
                     entries[entries.count - 1].members.append(body)
                 } else {
@@ -202,20 +196,17 @@ public enum HostAccessText {
                 }
             case .inline(let start, let hasBehavior):
                 if hasBehavior {
-                    throw HostAccessTextError(
-                        line: line,
-                        problem: "unexpected line after the behavior of \"\(entries[entries.count - 1].label)\""
-                    )
+                    throw HostAccessTextError(line: line, .lineAfterBehavior(entries[entries.count - 1].label))
                 }
                 let (behavior, comment) = try readBehavior(body, line: line)
                 entries[entries.count - 1].behavior = behavior
                 entries[entries.count - 1].comment = comment
                 block = .inline(line: start, hasBehavior: true)
             case .all(let start, let hasBehavior):
-                if hasBehavior { throw HostAccessTextError(line: line, problem: "nothing may follow the ALL entry") }
+                if hasBehavior { throw HostAccessTextError(line: line, .nothingAfterAll) }
                 let (behavior, comment) = try readBehavior(body, line: line)
                 if comment != nil {
-                    throw HostAccessTextError(line: line, problem: "the ALL entry takes no comment")
+                    throw HostAccessTextError(line: line, .allTakesNoComment)
                 }
                 all = behavior
                 block = .all(line: start, hasBehavior: true)
@@ -233,10 +224,7 @@ public enum HostAccessText {
                 word = String(body[..<space])
                 let rest = body[space...].trimmingSpaces
                 guard rest.hasPrefix("("), rest.hasSuffix(")"), rest.count >= 2 else {
-                    throw HostAccessTextError(
-                        line: line,
-                        problem: "expected a comment in parentheses after \"\(word)\", found \"\(rest)\""
-                    )
+                    throw HostAccessTextError(line: line, .commentExpected(after: word, found: String(rest)))
                 }
                 let text = String(rest.dropFirst().dropLast()).trimmingSpaces
                 comment = text.isEmpty ? nil : text
@@ -246,13 +234,13 @@ public enum HostAccessText {
             if word.hasPrefix("$") {
                 let name = String(word.dropFirst())
                 guard MailFlowPolicy.isValidName(name) else {
-                    throw HostAccessTextError(line: line, problem: "invalid policy name \"\(word)\"")
+                    throw HostAccessTextError(line: line, .invalidPolicyReference(word))
                 }
                 references.append((line, name))
                 return (.policy(name), comment)
             }
             guard let action = HostAccessAction(rawValue: word.uppercased()) else {
-                throw HostAccessTextError(line: line, problem: "unknown action \"\(word)\"")
+                throw HostAccessTextError(line: line, .unknownAction(word))
             }
             return (.action(action), comment)
         }
@@ -260,12 +248,12 @@ public enum HostAccessText {
         /// `key = value` inside `{ … }`.
         private mutating func readParameter(_ body: String, line: Int) throws(HostAccessTextError) {
             guard let equals = body.firstIndex(of: "=") else {
-                throw HostAccessTextError(line: line, problem: "expected \"key = value\" or \"}\", found \"\(body)\"")
+                throw HostAccessTextError(line: line, .keyValueExpected(found: body))
             }
             let keyText = body[..<equals].trimmingSpaces
             let valueText = body[body.index(after: equals)...].trimmingSpaces
             guard let key = MailFlowParameters.Key(rawValue: keyText) else {
-                throw HostAccessTextError(line: line, problem: "unknown parameter \"\(keyText)\"")
+                throw HostAccessTextError(line: line, .unknownParameter(keyText))
             }
             let value: MailFlowParameters.Value
             if valueText.count >= 2, valueText.hasPrefix("\""), valueText.hasSuffix("\"") {
@@ -273,17 +261,14 @@ public enum HostAccessText {
             } else if let number = Int(valueText) {
                 value = .number(number)
             } else {
-                throw HostAccessTextError(
-                    line: line,
-                    problem: "the value of \"\(keyText)\" must be a number or a quoted string, found \"\(valueText)\""
-                )
+                throw HostAccessTextError(line: line, .parameterValueKind(key: keyText, found: valueText))
             }
             let index = policies.count - 1
             if policies[index].parameters.value(key) != nil {
-                throw HostAccessTextError(line: line, problem: "duplicate parameter \"\(keyText)\"")
+                throw HostAccessTextError(line: line, .duplicateParameter(keyText))
             }
             if let problem = policies[index].parameters.set(key, value) {
-                throw HostAccessTextError(line: line, problem: problem)
+                throw HostAccessTextError(line: line, .parameter(problem))
             }
         }
 
@@ -295,28 +280,22 @@ public enum HostAccessText {
             case .policy(let start, let hasAction, let open):
                 let name = "$" + policies[policies.count - 1].name
                 if open {
-                    throw HostAccessTextError(
-                        line: line,
-                        problem: "the parameters of policy \"\(name)\" are not closed with \"}\""
-                    )
+                    throw HostAccessTextError(line: line, .parametersNotClosed(policy: name))
                 }
-                if !hasAction { throw HostAccessTextError(line: start, problem: "policy \"\(name)\" has no action") }
+                if !hasAction { throw HostAccessTextError(line: start, .policyWithoutAction(name)) }
             case .group(let start, let hasBehavior):
                 if !hasBehavior {
                     throw HostAccessTextError(
                         line: start,
-                        problem: "sender group \"\(entries[entries.count - 1].label)\" has no policy or action"
+                        .senderGroupWithoutBehavior(entries[entries.count - 1].label)
                     )
                 }
             case .inline(let start, let hasBehavior):
                 if !hasBehavior {
-                    throw HostAccessTextError(
-                        line: start,
-                        problem: "entry \"\(entries[entries.count - 1].label)\" has no policy or action"
-                    )
+                    throw HostAccessTextError(line: start, .entryWithoutBehavior(entries[entries.count - 1].label))
                 }
             case .all(let start, let hasBehavior):
-                if !hasBehavior { throw HostAccessTextError(line: start, problem: "ALL has no policy or action") }
+                if !hasBehavior { throw HostAccessTextError(line: start, .allWithoutBehavior) }
                 return
             }
             block = .none
@@ -328,12 +307,12 @@ public enum HostAccessText {
         ) throws(HostAccessTextError) -> HostAccessTable {
             try close(at: lastLine)
             guard let all else {
-                throw HostAccessTextError(line: lastLine, problem: "the table does not end with an ALL entry")
+                throw HostAccessTextError(line: lastLine, .noAllEntry)
             }
             var canonical: [String: String] = [:]
             for policy in policies { canonical[policy.name.uppercased()] = policy.name }
             for reference in references where canonical[reference.name.uppercased()] == nil {
-                throw HostAccessTextError(line: reference.line, problem: "policy \"$\(reference.name)\" is not defined")
+                throw HostAccessTextError(line: reference.line, .undefinedPolicy(reference.name))
             }
             func resolve(_ behavior: HostAccessBehavior) -> HostAccessBehavior {
                 guard case .policy(let name) = behavior, let real = canonical[name.uppercased()] else {

@@ -367,33 +367,22 @@ extension MailFlowParameters {
         }
     }
 
-    /// Sets (or with nil removes) the value of `key`. Returns a one-line problem when the value does
-    /// not fit the key (wrong kind, out of range, unknown word); then nothing changes.
+    /// Sets (or with nil removes) the value of `key`. Returns the problem when the value does not fit
+    /// the key (wrong kind, out of range, unknown word); then nothing changes.
     @discardableResult
-    public mutating func set(_ key: Key, _ value: Value?) -> String? {
+    public mutating func set(_ key: Key, _ value: Value?) -> ParameterProblem? {
         guard let value else {
             clear(key)
             return nil
         }
         switch value {
         case .number(let number):
-            guard let range = key.range else {
-                let words = (key.words ?? []).map { "\"\($0)\"" }.joined(separator: ", ")
-                return "the value of \"\(key.rawValue)\" must be one of \(words)"
-            }
-            guard range.contains(number) else {
-                return
-                    "the value of \"\(key.rawValue)\" must be a number from \(range.lowerBound) to \(range.upperBound)"
-            }
+            guard let range = key.range else { return .wordExpected(key) }
+            guard range.contains(number) else { return .outOfRange(key) }
             setNumber(key, number)
         case .word(let text):
-            guard let words = key.words else {
-                return "the value of \"\(key.rawValue)\" must be a number"
-            }
-            guard words.contains(text) else {
-                return
-                    "the value of \"\(key.rawValue)\" must be one of \(words.map { "\"\($0)\"" }.joined(separator: ", "))"
-            }
+            guard let words = key.words else { return .numberExpected(key) }
+            guard words.contains(text) else { return .unknownWord(key) }
             setWord(key, text)
         }
         return nil

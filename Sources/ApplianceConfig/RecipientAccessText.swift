@@ -24,46 +24,40 @@ public enum RecipientAccessText {
             if indented {
                 guard open != nil else {
                     let problem =
-                        entries.last.map { "unexpected line after the action of \"\($0.pattern)\"" }
-                        ?? "\"\(body)\" must follow a domain"
-                    throw HostAccessTextError(line: line, problem: problem)
+                        entries.last.map { TextLineError.Code.lineAfterPatternAction($0.pattern) }
+                        ?? .actionWithoutPattern(body)
+                    throw HostAccessTextError(line: line, problem)
                 }
                 switch body.uppercased() {
                 case "ACCEPT": entries[entries.count - 1].accept = true
                 case "REJECT": entries[entries.count - 1].accept = false
                 default:
-                    throw HostAccessTextError(line: line, problem: "unknown action \"\(body)\" (ACCEPT or REJECT)")
+                    throw HostAccessTextError(line: line, .unknownRecipientAction(body))
                 }
                 open = nil
                 continue
             }
             if let start = open {
-                throw HostAccessTextError(
-                    line: start,
-                    problem: "\"\(entries[entries.count - 1].pattern)\" has no ACCEPT or REJECT"
-                )
+                throw HostAccessTextError(line: start, .patternWithoutAction(entries[entries.count - 1].pattern))
             }
             if entries.last?.pattern == "ALL" {
-                throw HostAccessTextError(line: line, problem: "nothing may follow the ALL entry")
+                throw HostAccessTextError(line: line, .nothingAfterAll)
             }
             let domain = body.hasPrefix(".") ? String(body.dropFirst()) : body
             guard body == "ALL" || HostnameRules.isFQDN(domain) else {
-                throw HostAccessTextError(line: line, problem: "invalid domain \"\(body)\"")
+                throw HostAccessTextError(line: line, .invalidDomain(body))
             }
             if entries.contains(named: AccessPattern(body), by: \.pattern) {
-                throw HostAccessTextError(line: line, problem: "duplicate entry \"\(body)\"")
+                throw HostAccessTextError(line: line, .duplicateEntry(body))
             }
             entries.append(RecipientAccessEntry(pattern: body, accept: false))
             open = line
         }
         if let start = open {
-            throw HostAccessTextError(
-                line: start,
-                problem: "\"\(entries[entries.count - 1].pattern)\" has no ACCEPT or REJECT"
-            )
+            throw HostAccessTextError(line: start, .patternWithoutAction(entries[entries.count - 1].pattern))
         }
         guard entries.last?.pattern == "ALL" else {
-            throw HostAccessTextError(line: max(lastLine, 1), problem: "the table does not end with an ALL entry")
+            throw HostAccessTextError(line: max(lastLine, 1), .noAllEntry)
         }
         return entries
     }

@@ -59,7 +59,10 @@ public enum SecretMode {
 }
 
 /// Why a configuration file could not be loaded. `description` is the one line the admin sees.
-public struct XMLConfigError: Error, Sendable, Equatable, CustomStringConvertible {
+///
+/// A code, the line and the problem found there as a value carrying the names it is about; the
+/// administrator's wording (`Error: line {n}: {problem}`) is `ErrorPresenter`'s (Shell).
+public struct XMLConfigError: Error, Sendable, Equatable {
     public enum Code: Sendable, Equatable, Hashable {
         /// Not well-formed XML.
         case syntax
@@ -72,19 +75,93 @@ public struct XMLConfigError: Error, Sendable, Equatable, CustomStringConvertibl
     public let code: Code
     /// The line of the file the problem was found on (1-based).
     public let line: Int
-    public let problem: String
+    public let problem: Problem
 
-    public init(_ code: Code, line: Int, problem: String) {
+    public init(_ code: Code, line: Int, _ problem: Problem) {
         self.code = code
         self.line = line
         self.problem = problem
     }
 
-    /// The message for masked (or undecryptable) secrets (**exact**).
-    public static let maskedMessage = "The file contains masked passphrases and cannot be loaded."
+    /// A file with masked (or undecryptable) secrets.
+    public static func maskedSecrets(line: Int) -> XMLConfigError {
+        XMLConfigError(.maskedSecrets, line: line, .maskedSecrets)
+    }
 
-    public var description: String {
-        code == .maskedSecrets ? Self.maskedMessage : "Error: line \(line): \(problem)"
+    /// What is wrong on the line; element names without their angle brackets.
+    public enum Problem: Sendable, Equatable {
+        // Reading the file (code `.syntax`)
+        case ucs4
+        case processingInstructionWithoutData
+        case entityDeclared(String)
+        case endsBefore(element: OpenElement)
+        case noConfigElement
+        case unsupportedEncoding(String)
+        case invalidUTF16
+        case notASCII
+        case parserCannotStart
+        case nestedTooDeep(Int)
+        case parser(ParserProblem)
+        // The configuration it holds (code `.invalid`)
+        case rootElement(String)
+        /// A certificate profile the certificate rules refuse; the reason is theirs (Commands).
+        case certificateProfile(String, reason: String)
+        case demoProfileMissing
+        case validation(ValidationIssue)
+        case invalidNetmask(String)
+        case notAPrivateKey
+        case encryptedAttribute(String)
+        case unknownElement(String, in: String)
+        case unexpectedText(in: String)
+        case repeatedElement(String, in: String)
+        case missingElement(String, in: String)
+        case unexpectedElement(String, in: String)
+        case numberOutOfRange(element: String, range: ClosedRange<Int>, found: String)
+        case notAFlag(element: String, found: String)
+        case cannotRebuild
+        case givenAsJSON(String)
+        case invalidJSON(String)
+        case invalidValue(at: String)
+        case invalidAddress(String)
+        case unknownAlertClass(String)
+        case unknownSeverity(String)
+        case duplicateSecondsOrder
+        case invalidListenerName(String)
+        case listenerType(String)
+        /// A text embedded in the file (HAT, RAT, destination table); the line is the file's.
+        case text(TextLineError.Code)
+        case hostAccessDefaults(ParameterProblem)
+        case emptyRevocationListName
+        case duplicateRevocationListName(String)
+        case notARevocationList(String)
+        case unknownRole(String)
+        case userStatus
+        case noPassphraseHash
+        // Code `.maskedSecrets`
+        case maskedSecrets
+    }
+
+    /// An element still open where the problem was found.
+    public struct OpenElement: Sendable, Equatable {
+        public var name: String
+        public var line: Int
+    }
+
+    /// What libxml2 reported, sorted into the cases an administrator can act on.
+    public enum ParserProblem: Sendable, Equatable {
+        case mismatchedClosingTag(open: OpenElement?)
+        /// The file ends inside `open`; nil: text after the end of `<config>`.
+        case endsEarly(open: OpenElement?)
+        case empty
+        case notXML
+        case invalidCharacter
+        case badEntityReference
+        case malformedTag
+        case malformedAttribute
+        case unfinishedComment
+        case unsupportedEncoding
+        case cdataEnd
+        case other(Int)
     }
 }
 

@@ -4,7 +4,12 @@ import Foundation
 /// Every complaint names the line of the element it is about.
 struct ConfigurationReader {
     /// The line of each object `validate()` may complain about, keyed by section and object label.
-    private var lines: [String: Int] = [:]
+    private var lines: [NoteKey: Int] = [:]
+
+    private struct NoteKey: Hashable {
+        var section: String
+        var object: ValidationIssue.Subject
+    }
     /// When set, a section the file does not have keeps this configuration's value (loadconfig of a
     /// partial file) instead of the empty one.
     var base: ApplianceConfiguration?
@@ -17,8 +22,8 @@ struct ConfigurationReader {
         "destconfig",
     ]
 
-    static func invalid(_ node: XMLNode, _ problem: String) -> XMLConfigError {
-        XMLConfigError(.invalid, line: node.line, problem: problem)
+    static func invalid(_ node: XMLNode, _ problem: XMLConfigError.Problem) -> XMLConfigError {
+        XMLConfigError(.invalid, line: node.line, problem)
     }
 
     mutating func read(
@@ -27,7 +32,7 @@ struct ConfigurationReader {
         checkProfile: (CertificateProfileRecord) -> String?
     ) throws(XMLConfigError) -> ApplianceConfiguration {
         guard root.name == "config" else {
-            throw Self.invalid(root, "the root element is <\(root.name)>, not <config>")
+            throw Self.invalid(root, .rootElement(root.name))
         }
         // Sections without an element layout yet come as JSON (XMLExtraSections).
         let extras = root.children.filter { $0.attributes["format"] == "json" }
@@ -47,7 +52,7 @@ struct ConfigurationReader {
             base.hostname = configuration.hostname
             configuration = base
         }
-        note("sethostname", configuration.hostname, hostnameNode)
+        note("sethostname", .named(configuration.hostname), hostnameNode)
 
         if let node = try config.single("interfaces") {
             let list = try Element(node, allowed: ["interface"])
@@ -63,14 +68,11 @@ struct ConfigurationReader {
             }
             for (profile, node) in zip(configuration.certificates, nodes) {
                 if let problem = checkProfile(profile) {
-                    throw Self.invalid(node, "certificate profile \"\(profile.name)\": \(problem)")
+                    throw Self.invalid(node, .certificateProfile(profile.name, reason: problem))
                 }
             }
             if base != nil && configuration.certificate(named: ApplianceConfiguration.demoProfileName) == nil {
-                throw Self.invalid(
-                    node,
-                    "the \"\(ApplianceConfiguration.demoProfileName)\" certificate profile is missing; it cannot be removed"
-                )
+                throw Self.invalid(node, .demoProfileMissing)
             }
         }
         if let node = try config.single("ca_lists") {
@@ -78,11 +80,11 @@ struct ConfigurationReader {
         }
         if let node = try config.single("ldap_certificate") {
             configuration.ldap.certificate = try Element.name(node)
-            note("ldapconfig", "LDAP", node)
+            note("ldapconfig", .ldap, node)
         }
         if let node = try config.single("tls_log_fields") {
             configuration.logging.tlsFields = try Element.flag(node)
-            note("tlslogconfig", "TLS logging", node)
+            note("tlslogconfig", .tlsLogging, node)
         }
         if let node = try config.single("websecurity") {
             configuration.webSecurity = try readWebSecurity(node)
@@ -115,20 +117,20 @@ struct ConfigurationReader {
         configuration = try XMLExtraSections.decode(extras, into: configuration)
 
         let issues = configuration.validate().map { issue in
-            (line: lines["\(issue.section)|\(issue.object)"] ?? root.line, issue: issue)
+            (line: lines[NoteKey(section: issue.section, object: issue.object)] ?? root.line, issue: issue)
         }
         if let first = issues.min(by: { $0.line < $1.line }) {
-            throw XMLConfigError(.invalid, line: first.line, problem: "\(first.issue.object): \(first.issue.problem)")
+            throw XMLConfigError(.invalid, line: first.line, .validation(first.issue))
         }
         return configuration
     }
 
-    mutating func note(_ section: String, _ object: String, _ node: XMLNode) {
+    mutating func note(_ section: String, _ object: ValidationIssue.Subject, _ node: XMLNode) {
         note(section, object, line: node.line)
     }
 
-    mutating func note(_ section: String, _ object: String, line: Int) {
-        lines["\(section)|\(object)"] = line
+    mutating func note(_ section: String, _ object: ValidationIssue.Subject, line: Int) {
+        lines[NoteKey(section: section, object: object)] = line
     }
 
     private mutating func readInterface(_ node: XMLNode) throws(XMLConfigError) -> NetworkInterface {
@@ -142,7 +144,7 @@ struct ConfigurationReader {
         let netmaskNode = try element.required("netmask")
         let netmask = try Element.value(netmaskNode)
         guard let prefixLength = Netmask.prefixLength(netmask) else {
-            throw Self.invalid(netmaskNode, "invalid netmask \"\(netmask)\"")
+            throw Self.invalid(netmaskNode, .invalidNetmask(netmask))
         }
         let interface = NetworkInterface(
             name: try Element.value(try element.required("interface_name")),
@@ -155,7 +157,7 @@ struct ConfigurationReader {
                 try Element.name(node)
             }
         )
-        note("interfaceconfig", "interface \"\(interface.name)\"", node)
+        note("interfaceconfig", .interface(interface.name), node)
         return interface
     }
 
@@ -172,14 +174,14 @@ struct ConfigurationReader {
             intermediatesPEM: element.all("intermediate").map(\.text),
             signingRequestPEM: try element.single("csr")?.text
         )
-        note("certconfig", name, node)
+        note("certconfig", .named(name), node)
         return profile
     }
 
     /// A secret: masked (refused), or encrypted with this appliance's secret.
     private func readSecret(_ node: XMLNode, open: (String) throws -> String) throws(XMLConfigError) -> String {
         let sealed = node.text.trimmingCharacters(in: .whitespacesAndNewlines)
-        let masked = XMLConfigError(.maskedSecrets, line: node.line, problem: XMLConfigError.maskedMessage)
+        let masked = XMLConfigError.maskedSecrets(line: node.line)
         switch node.attributes["encrypted"]?.lowercased() {
         case "yes"?:
             do {
@@ -191,11 +193,11 @@ struct ConfigurationReader {
             if sealed == XMLCodec.maskedSecret { throw masked }
             // esa never writes a key in clear, but a hand-made file may hold one.
             guard sealed.hasPrefix("-----BEGIN"), sealed.contains("PRIVATE KEY-----") else {
-                throw Self.invalid(node, "<key> holds neither a PEM private key nor an encrypted one")
+                throw Self.invalid(node, .notAPrivateKey)
             }
             return node.text
         case let other?:
-            throw Self.invalid(node, "invalid value \"\(other)\" of the attribute encrypted (yes or no)")
+            throw Self.invalid(node, .encryptedAttribute(other))
         }
     }
 
@@ -217,7 +219,7 @@ struct ConfigurationReader {
         }
         if let node = try element.single("client_certificate") {
             settings.clientCertificate = try Element.name(node)
-            note("websecurityconfig", "web security", node)
+            note("websecurityconfig", .webSecurity, node)
         }
         return settings
     }
@@ -230,14 +232,10 @@ struct Element {
     init(_ node: XMLNode, allowed: [String]) throws(XMLConfigError) {
         self.node = node
         if let unknown = node.children.first(where: { !allowed.contains($0.name) }) {
-            throw XMLConfigError(
-                .invalid,
-                line: unknown.line,
-                problem: "unknown element <\(unknown.name)> in <\(node.name)>"
-            )
+            throw XMLConfigError(.invalid, line: unknown.line, .unknownElement(unknown.name, in: node.name))
         }
         if !node.text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
-            throw XMLConfigError(.invalid, line: node.line, problem: "unexpected text in <\(node.name)>")
+            throw XMLConfigError(.invalid, line: node.line, .unexpectedText(in: node.name))
         }
     }
 
@@ -245,18 +243,14 @@ struct Element {
     func single(_ name: String) throws(XMLConfigError) -> XMLNode? {
         let matches = all(name)
         if matches.count > 1 {
-            throw XMLConfigError(
-                .invalid,
-                line: matches[1].line,
-                problem: "<\(name)> appears more than once in <\(node.name)>"
-            )
+            throw XMLConfigError(.invalid, line: matches[1].line, .repeatedElement(name, in: node.name))
         }
         return matches.first
     }
 
     func required(_ name: String) throws(XMLConfigError) -> XMLNode {
         guard let child = try single(name) else {
-            throw XMLConfigError(.invalid, line: node.line, problem: "<\(node.name)> lacks <\(name)>")
+            throw XMLConfigError(.invalid, line: node.line, .missingElement(name, in: node.name))
         }
         return child
     }
@@ -268,11 +262,7 @@ struct Element {
     /// The trimmed text of a leaf element.
     static func value(_ node: XMLNode) throws(XMLConfigError) -> String {
         if let child = node.children.first {
-            throw XMLConfigError(
-                .invalid,
-                line: child.line,
-                problem: "unexpected element <\(child.name)> in <\(node.name)>"
-            )
+            throw XMLConfigError(.invalid, line: child.line, .unexpectedElement(child.name, in: node.name))
         }
         return node.text.trimmingCharacters(in: .whitespacesAndNewlines)
     }
@@ -289,8 +279,7 @@ struct Element {
             throw XMLConfigError(
                 .invalid,
                 line: node.line,
-                problem:
-                    "<\(node.name)> must be a number from \(range.lowerBound) to \(range.upperBound), not \"\(text)\""
+                .numberOutOfRange(element: node.name, range: range, found: text)
             )
         }
         return number
@@ -306,7 +295,7 @@ struct Element {
         case "1", "yes", "on", "true", "enabled", "enable": return true
         case "0", "no", "off", "false", "disabled", "disable": return false
         default:
-            throw XMLConfigError(.invalid, line: node.line, problem: "<\(node.name)> must be 1 or 0, not \"\(text)\"")
+            throw XMLConfigError(.invalid, line: node.line, .notAFlag(element: node.name, found: text))
         }
     }
 }

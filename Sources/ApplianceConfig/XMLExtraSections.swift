@@ -36,25 +36,21 @@ enum XMLExtraSections {
         do {
             object = try jsonObject(configuration)
         } catch {
-            throw XMLConfigError(.invalid, line: first.line, problem: "the configuration cannot be rebuilt")
+            throw XMLConfigError(.invalid, line: first.line, .cannotRebuild)
         }
         var seen = Set<String>()
         for node in nodes {
             guard seen.insert(node.name).inserted else {
-                throw XMLConfigError(
-                    .invalid,
-                    line: node.line,
-                    problem: "<\(node.name)> appears more than once in <config>"
-                )
+                throw XMLConfigError(.invalid, line: node.line, .repeatedElement(node.name, in: "config"))
             }
             let key = codingKey(node.name)
             guard !structured.contains(key) else {
-                throw XMLConfigError(.invalid, line: node.line, problem: "<\(node.name)> must not be given as JSON")
+                throw XMLConfigError(.invalid, line: node.line, .givenAsJSON(node.name))
             }
             do {
                 object[key] = try JSONSerialization.jsonObject(with: Data(node.text.utf8), options: .fragmentsAllowed)
             } catch {
-                throw XMLConfigError(.invalid, line: node.line, problem: "<\(node.name)> does not hold valid JSON")
+                throw XMLConfigError(.invalid, line: node.line, .invalidJSON(node.name))
             }
         }
         let decoded: ApplianceConfiguration
@@ -63,14 +59,14 @@ enum XMLExtraSections {
             decoded = try JSONDecoder().decode(ApplianceConfiguration.self, from: data)
         } catch let error as DecodingError {
             let (path, line) = describe(error, nodes)
-            throw XMLConfigError(.invalid, line: line, problem: "invalid value at \(path)")
+            throw XMLConfigError(.invalid, line: line, .invalidValue(at: path))
         } catch {
-            throw XMLConfigError(.invalid, line: first.line, problem: "the configuration cannot be rebuilt")
+            throw XMLConfigError(.invalid, line: first.line, .cannotRebuild)
         }
         // A section this version does not know would be dropped silently: refuse it instead.
         let known = (try? jsonObject(decoded)) ?? [:]
         if let unknown = nodes.first(where: { known[codingKey($0.name)] == nil }) {
-            throw XMLConfigError(.invalid, line: unknown.line, problem: "unknown element <\(unknown.name)> in <config>")
+            throw XMLConfigError(.invalid, line: unknown.line, .unknownElement(unknown.name, in: "config"))
         }
         return decoded
     }

@@ -59,11 +59,7 @@ extension ConfigurationReader {
     /// The raw text of an element that holds a text format (no child elements).
     static func embeddedText(_ node: XMLNode) throws(XMLConfigError) -> String {
         if let child = node.children.first {
-            throw XMLConfigError(
-                .invalid,
-                line: child.line,
-                problem: "unexpected element <\(child.name)> in <\(node.name)>"
-            )
+            throw XMLConfigError(.invalid, line: child.line, .unexpectedElement(child.name, in: node.name))
         }
         return node.text
     }
@@ -79,27 +75,17 @@ extension ConfigurationReader {
             let addressNode = try recipient.required("address")
             let address = try Element.value(addressNode)
             guard !address.isEmpty, !address.contains(where: \.isWhitespace) else {
-                throw XMLConfigError(.invalid, line: addressNode.line, problem: "invalid address \"\(address)\"")
+                throw XMLConfigError(.invalid, line: addressNode.line, .invalidAddress(address))
             }
             let classNode = try recipient.required("class")
             let className = try Element.value(classNode)
             guard let alertClass = AlertClass(named: className) else {
-                let names = AlertClass.allCases.map(\.rawValue).joined(separator: ", ")
-                throw XMLConfigError(
-                    .invalid,
-                    line: classNode.line,
-                    problem: "unknown alert class \"\(className)\" (\(names))"
-                )
+                throw XMLConfigError(.invalid, line: classNode.line, .unknownAlertClass(className))
             }
             let severityNode = try recipient.required("severity")
             let severityName = try Element.value(severityNode)
             guard let severity = AlertSeverity(named: severityName) else {
-                let names = AlertSeverity.allCases.map(\.rawValue).joined(separator: ", ")
-                throw XMLConfigError(
-                    .invalid,
-                    line: severityNode.line,
-                    problem: "unknown severity \"\(severityName)\" (\(names))"
-                )
+                throw XMLConfigError(.invalid, line: severityNode.line, .unknownSeverity(severityName))
             }
             alerts.recipients.append(AlertRecipient(address: address, alertClass: alertClass, severity: severity))
         }
@@ -110,11 +96,7 @@ extension ConfigurationReader {
             alerts.maximumDuplicateSeconds = try Element.number(node, in: 1...Int(Int32.max))
         }
         if alerts.maximumDuplicateSeconds < alerts.initialDuplicateSeconds {
-            throw XMLConfigError(
-                .invalid,
-                line: node.line,
-                problem: "<maximum_duplicate_seconds> must not be less than <initial_duplicate_seconds>"
-            )
+            throw XMLConfigError(.invalid, line: node.line, .duplicateSecondsOrder)
         }
         return alerts
     }
@@ -147,20 +129,12 @@ extension ConfigurationReader {
         let nameNode = try element.required("name")
         let name = try Element.value(nameNode)
         guard Listener.isValidName(name) else {
-            throw XMLConfigError(
-                .invalid,
-                line: nameNode.line,
-                problem: "invalid listener name \"\(name)\" (use letters, digits, \"_\", \"-\" and \".\")"
-            )
+            throw XMLConfigError(.invalid, line: nameNode.line, .invalidListenerName(name))
         }
         let typeNode = try element.required("type")
         let typeName = try Element.value(typeNode)
         guard let kind = ListenerKind(rawValue: typeName.lowercased()) else {
-            throw XMLConfigError(
-                .invalid,
-                line: typeNode.line,
-                problem: "<type> must be public or private, not \"\(typeName)\""
-            )
+            throw XMLConfigError(.invalid, line: typeNode.line, .listenerType(typeName))
         }
         var defaults = MailFlowParameters.factoryDefaults
         if let node = try element.single("hat_defaults") {
@@ -172,7 +146,7 @@ extension ConfigurationReader {
         do {
             hostAccess = try HostAccessText.parse(hatText, defaults: defaults)
         } catch {
-            throw XMLConfigError(.invalid, line: Self.fileLine(hatNode, error.line), problem: error.problem)
+            throw XMLConfigError(.invalid, line: Self.fileLine(hatNode, error.line), .text(error.code))
         }
         let ratNode = try element.required("rat")
         let ratText = try Self.embeddedText(ratNode)
@@ -180,7 +154,7 @@ extension ConfigurationReader {
         do {
             recipientAccess = try RecipientAccessText.parse(ratText)
         } catch {
-            throw XMLConfigError(.invalid, line: Self.fileLine(ratNode, error.line), problem: error.problem)
+            throw XMLConfigError(.invalid, line: Self.fileLine(ratNode, error.line), .text(error.code))
         }
         let listener = Listener(
             name: name,
@@ -196,7 +170,7 @@ extension ConfigurationReader {
             hostAccess: hostAccess,
             recipientAccess: recipientAccess
         )
-        note("listenerconfig", "listener \"\(name)\"", node)
+        note("listenerconfig", .listener(name), node)
         return listener
     }
 
@@ -210,7 +184,7 @@ extension ConfigurationReader {
             let text = try Element.value(child)
             let value: MailFlowParameters.Value = Int(text).map { .number($0) } ?? .word(text.lowercased())
             if let problem = defaults.set(key, value) {
-                throw XMLConfigError(.invalid, line: child.line, problem: "<hat_defaults>: \(problem)")
+                throw XMLConfigError(.invalid, line: child.line, .hostAccessDefaults(problem))
             }
         }
         return defaults
@@ -225,19 +199,15 @@ extension ConfigurationReader {
             let nameNode = try crl.required("name")
             let name = try Element.value(nameNode)
             guard !name.isEmpty else {
-                throw XMLConfigError(.invalid, line: nameNode.line, problem: "<crl> has an empty <name>")
+                throw XMLConfigError(.invalid, line: nameNode.line, .emptyRevocationListName)
             }
             if lists.contains(named: RevocationListName(name), by: \.name) {
-                throw XMLConfigError(.invalid, line: nameNode.line, problem: "duplicate CRL name \"\(name)\"")
+                throw XMLConfigError(.invalid, line: nameNode.line, .duplicateRevocationListName(name))
             }
             let pemNode = try crl.required("pem")
             let pem = try Self.embeddedText(pemNode)
             guard pem.contains("-----BEGIN X509 CRL-----") else {
-                throw XMLConfigError(
-                    .invalid,
-                    line: pemNode.line,
-                    problem: "CRL \"\(name)\": <pem> holds no PEM revocation list"
-                )
+                throw XMLConfigError(.invalid, line: pemNode.line, .notARevocationList(name))
             }
             lists.append(RevocationListRecord(name: name, pem: pem))
         }
@@ -254,7 +224,7 @@ extension ConfigurationReader {
             let element = try Element(global, allowed: ["outbound_certificate", "required_tls_alert"])
             if let node = try element.single("outbound_certificate") {
                 globals.outboundCertificate = try Element.name(node)
-                note("destconfig", "global settings", node)
+                note("destconfig", .destinationDefaults, node)
             }
             if let node = try element.single("required_tls_alert") {
                 globals.requiredTLSAlert = try Element.flag(node)
@@ -266,7 +236,7 @@ extension ConfigurationReader {
         do {
             tables = try DestinationINI.decode(text, globals: globals)
         } catch {
-            throw XMLConfigError(.invalid, line: Self.fileLine(tableNode, error.line), problem: error.problem)
+            throw XMLConfigError(.invalid, line: Self.fileLine(tableNode, error.line), .text(error.code))
         }
         // Each domain's complaints name its section header.
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
@@ -274,7 +244,7 @@ extension ConfigurationReader {
             let header = raw.trimmingCharacters(in: .whitespacesAndNewlines)
             guard header.hasPrefix("["), header.hasSuffix("]"), header.count >= 2 else { continue }
             let domain = header.dropFirst().dropLast().trimmingCharacters(in: .whitespaces).lowercased()
-            note("destconfig", domain, line: Self.fileLine(tableNode, index + 1))
+            note("destconfig", .named(domain), line: Self.fileLine(tableNode, index + 1))
         }
         return (tables.defaults, tables.entries)
     }

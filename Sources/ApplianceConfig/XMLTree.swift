@@ -36,26 +36,14 @@ enum XMLTree {
 
     static func parse(_ original: Data) throws(XMLConfigError) -> XMLNode {
         if isUCS4(original) {
-            throw XMLConfigError(
-                .syntax,
-                line: 1,
-                problem: "the file is in UCS-4 (UTF-32), which is not supported; save it as UTF-8 or ISO-8859-1"
-            )
+            throw XMLConfigError(.syntax, line: 1, .ucs4)
         }
         let data = try utf8Document(original)
         if let line = bareProcessingInstructionLine(data) {
-            throw XMLConfigError(
-                .syntax,
-                line: line,
-                problem: "a processing instruction without data (<?name?>) is not supported"
-            )
+            throw XMLConfigError(.syntax, line: line, .processingInstructionWithoutData)
         }
         if let (line, name) = entityDeclaration(data) {
-            throw XMLConfigError(
-                .syntax,
-                line: line,
-                problem: "the entity \"\(name)\" is declared; entities are not supported (write & as &amp;)"
-            )
+            throw XMLConfigError(.syntax, line: line, .entityDeclared(name))
         }
         let builder = TreeBuilder()
         builder.isBlank = data.allSatisfy { [0x20, 0x09, 0x0A, 0x0D].contains($0) }
@@ -66,14 +54,14 @@ enum XMLTree {
             throw XMLConfigError(
                 .syntax,
                 line: max(builder.endLine, open.line),
-                problem: "the file ends before </\(open.name)> (opened on line \(open.line))"
+                .endsBefore(element: .init(name: open.name, line: open.line))
             )
         }
         guard let root = builder.root else {
             throw XMLConfigError(
                 .syntax,
                 line: max(builder.endLine, 1),
-                problem: "the file holds no <config> element"
+                .noConfigElement
             )
         }
         return root
@@ -100,11 +88,7 @@ enum XMLTree {
     static func utf8Document(_ data: Data) throws(XMLConfigError) -> Data {
         var bytes = [UInt8](data)
         let unsupported = { (name: String) in
-            XMLConfigError(
-                .syntax,
-                line: 1,
-                problem: "the encoding \"\(name)\" is not supported; save the file as UTF-8 or ISO-8859-1"
-            )
+            XMLConfigError(.syntax, line: 1, .unsupportedEncoding(name))
         }
         let text: String
         if bytes.starts(with: [0xFF, 0xFE]) || bytes.starts(with: [0xFE, 0xFF]) {
@@ -124,11 +108,11 @@ enum XMLTree {
                 case .scalarValue(let scalar): scalars.append(scalar)
                 case .emptyInput: break decoding
                 case .error:
-                    throw XMLConfigError(.syntax, line: 1, problem: "the file is not valid UTF-16")
+                    throw XMLConfigError(.syntax, line: 1, .invalidUTF16)
                 }
             }
             guard index == bytes.count else {
-                throw XMLConfigError(.syntax, line: 1, problem: "the file is not valid UTF-16")
+                throw XMLConfigError(.syntax, line: 1, .invalidUTF16)
             }
             text = String(scalars)
         } else {
@@ -146,7 +130,7 @@ enum XMLTree {
                 text = String(String.UnicodeScalarView(bytes.map { Unicode.Scalar($0) }))
             case "us-ascii", "ascii":
                 guard bytes.allSatisfy({ $0 < 0x80 }) else {
-                    throw XMLConfigError(.syntax, line: 1, problem: "the file is declared US-ASCII but is not")
+                    throw XMLConfigError(.syntax, line: 1, .notASCII)
                 }
                 text = String(decoding: bytes, as: UTF8.self)
             default:
@@ -311,7 +295,7 @@ private final class TreeBuilder {
         }
         let user = Unmanaged.passUnretained(self).toOpaque()
         guard let context = xmlCreatePushParserCtxt(&handler, user, nil, 0, nil) else {
-            error = XMLConfigError(.syntax, line: 1, problem: "the XML parser cannot start (out of memory)")
+            error = XMLConfigError(.syntax, line: 1, .parserCannotStart)
             return
         }
         self.context = context
@@ -347,11 +331,7 @@ private final class TreeBuilder {
     private func start(_ name: String, attributes: [String: String]) {
         guard error == nil else { return }
         guard stack.count < XMLTree.maximumDepth else {
-            error = XMLConfigError(
-                .syntax,
-                line: max(line, 1),
-                problem: "elements are nested more than \(XMLTree.maximumDepth) levels deep"
-            )
+            error = XMLConfigError(.syntax, line: max(line, 1), .nestedTooDeep(XMLTree.maximumDepth))
             stop()
             return
         }
@@ -377,7 +357,7 @@ private final class TreeBuilder {
 
     private func failed(code: Int) {
         guard error == nil else { return }
-        error = XMLConfigError(.syntax, line: max(line, 1), problem: describe(code))
+        error = XMLConfigError(.syntax, line: max(line, 1), .parser(describe(code)))
         stop()
     }
 
@@ -385,32 +365,21 @@ private final class TreeBuilder {
         if let context { xmlStopParser(context) }
     }
 
-    /// libxml2's `xmlParserErrors` number as a reason an administrator can act on.
-    private func describe(_ code: Int) -> String {
-        let open = stack.last.map { "<\($0.name)> (opened on line \($0.line))" }
+    /// libxml2's `xmlParserErrors` number as a problem an administrator can act on.
+    private func describe(_ code: Int) -> XMLConfigError.ParserProblem {
+        let open = stack.last.map { XMLConfigError.OpenElement(name: $0.name, line: $0.line) }
         switch code {
-        case 76:
-            return open.map { "the closing tag does not match \($0)" } ?? "mismatched closing tag"
-        case 5, 77:
-            return open.map { "the file ends before the end of \($0)" } ?? "text after the end of <config>"
-        case 4:
-            return isBlank ? "the file is empty" : "the file is not XML: it does not start with a tag"
-        case 6, 7, 8, 9, 10:
-            return "invalid character or character reference"
-        case 14, 22, 23, 26, 27:
-            return "undefined or malformed entity reference (write & as &amp;)"
-        case 68, 72, 73, 74:
-            return "malformed tag, or & or < not escaped"
-        case 38, 39, 40, 41, 42, 43, 44:
-            return "malformed attribute"
-        case 45:
-            return "unfinished comment"
-        case 31, 32:
-            return "unsupported character encoding"
-        case 62:
-            return "\"]]>\" is not allowed in text"
-        default:
-            return "malformed XML (parser error \(code))"
+        case 76: return .mismatchedClosingTag(open: open)
+        case 5, 77: return .endsEarly(open: open)
+        case 4: return isBlank ? .empty : .notXML
+        case 6, 7, 8, 9, 10: return .invalidCharacter
+        case 14, 22, 23, 26, 27: return .badEntityReference
+        case 68, 72, 73, 74: return .malformedTag
+        case 38, 39, 40, 41, 42, 43, 44: return .malformedAttribute
+        case 45: return .unfinishedComment
+        case 31, 32: return .unsupportedEncoding
+        case 62: return .cdataEnd
+        default: return .other(code)
         }
     }
 }

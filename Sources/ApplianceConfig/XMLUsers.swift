@@ -65,7 +65,7 @@ enum XMLUsers {
         let roleNode = try element.required("role")
         let roleText = try Element.value(roleNode)
         guard let role = UserRole(word: roleText) else {
-            throw XMLConfigError(.invalid, line: roleNode.line, problem: "unknown role \"\(roleText)\"")
+            throw XMLConfigError(.invalid, line: roleNode.line, .unknownRole(roleText))
         }
         var locked = false
         if let statusNode = try element.single("status") {
@@ -73,7 +73,7 @@ enum XMLUsers {
             case "available", "active": locked = false
             case "locked": locked = true
             default:
-                throw XMLConfigError(.invalid, line: statusNode.line, problem: "<status> must be available or locked")
+                throw XMLConfigError(.invalid, line: statusNode.line, .userStatus)
             }
         }
         return ApplianceUser(
@@ -93,7 +93,7 @@ enum XMLUsers {
     /// Masked: refused like every masked secret; encrypted: opened; plain: a crypt hash (`$…`).
     private static func hash(_ node: XMLNode, open: (String) throws -> String) throws(XMLConfigError) -> String {
         let text = node.text.trimmingCharacters(in: .whitespacesAndNewlines)
-        let masked = XMLConfigError(.maskedSecrets, line: node.line, problem: XMLConfigError.maskedMessage)
+        let masked = XMLConfigError.maskedSecrets(line: node.line)
         if node.attributes["encrypted"]?.lowercased() == "yes" {
             do {
                 return try open(text)
@@ -103,7 +103,7 @@ enum XMLUsers {
         }
         if text == XMLCodec.maskedSecret { throw masked }
         guard text.hasPrefix("$"), !text.contains(" ") else {
-            throw XMLConfigError(.invalid, line: node.line, problem: "<passphrase> holds no passphrase hash")
+            throw XMLConfigError(.invalid, line: node.line, .noPassphraseHash)
         }
         return text
     }

@@ -1,6 +1,6 @@
 import ApplianceConfig
 import Certificates
-import Foundation
+import FoundationEssentials
 import Shell
 
 /// The operations of EDIT (§6).
@@ -75,9 +75,7 @@ enum CertConfigEdit {
 
     /// The certificate's DNS names other than its Common Name.
     static func extraNames(_ certificate: Certificate) -> [String] {
-        certificate.subjectAlternativeDNSNames.filter {
-            $0.caseInsensitiveCompare(certificate.subject.commonName ?? "") != .orderedSame
-        }
+        certificate.subjectAlternativeDNSNames.filter { !HostName($0).names(certificate.subject.commonName) }
     }
 
     /// CSR: print it, offer to save it.

@@ -1,6 +1,6 @@
 import ApplianceConfig
 import ConfigStore
-import Foundation
+import FoundationEssentials
 import Shell
 
 /// `commit` (commit.md §2, §8.3–8.5, §8.7): validate, resolve concurrency, store durably, report.
@@ -71,7 +71,7 @@ public struct CommitCommand: DeclaredCommand {
 public enum CommitFlow {
     /// The checks of commit.md §8.3 as `Error: …` lines.
     public static func validate(_ configuration: ApplianceConfiguration) -> [String] {
-        configuration.validate().map(\.description)
+        configuration.validate().map(ErrorPresenter.message)
     }
 
     /// `commit --check`: what `commit` would do now, storing nothing — the same certificate
@@ -107,7 +107,7 @@ public enum CommitFlow {
                 + "\(session.format(other.date)) in revision \(other.number).",
             "Conflicting settings:",
         ]
-        lines += conflicts.map { "    " + $0.description }
+        lines += conflicts.map { "    " + ErrorPresenter.line($0) }
         lines.append(
             "Your changes are still pending. Use 'showchanges' to review them, 'clearchanges' and enter them again."
         )

@@ -88,7 +88,7 @@ public struct LoadConfigCommand: DeclaredCommand {
     ) throws -> (configuration: ApplianceConfiguration, kept: [String]) {
         let box = try ApplianceSecret.box(session, create: false)
         let open: (String) throws -> String = { sealed in
-            guard let box else { throw ShellError.actionFailed(XMLConfigError.maskedMessage) }
+            guard let box else { throw ShellError.actionFailed(ErrorPresenter.maskedSecretsMessage) }
             return try box.open(sealed)
         }
         let data: Data

@@ -57,3 +57,12 @@ extension Sequence {
 /// Host and domain names (DNS compares them ignoring case).
 public enum HostNames: FoldedNameKind {}
 public typealias HostName = FoldedName<HostNames>
+
+extension StringProtocol {
+    /// Whether this text equals `other` when ASCII letters are folded to lower case (a keyword such
+    /// as `[DEFAULT]`); every other character must match exactly.
+    public func equalsIgnoringASCIICase(_ other: some StringProtocol) -> Bool {
+        @inline(__always) func fold(_ byte: UInt8) -> UInt8 { (0x41...0x5A).contains(byte) ? byte | 0x20 : byte }
+        return utf8.count == other.utf8.count && zip(utf8, other.utf8).allSatisfy { fold($0) == fold($1) }
+    }
+}

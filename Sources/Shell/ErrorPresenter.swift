@@ -17,8 +17,8 @@ public enum ErrorPresenter {
         switch error {
         case let error as ShellError: error
         case let error as StoreError: ShellError(error)
-        case let error as XMLConfigError: ShellError(.actionFailed, error.description)
-        case let error as TextLineError: ShellError(.actionFailed, error.description)
+        case let error as XMLConfigError: ShellError(.actionFailed, message(error))
+        case let error as TextLineError: ShellError(.actionFailed, message(error))
         case let error as any PresentableError: error.presentation
         default: ShellError(.internalError, "Internal error: \(error)")
         }

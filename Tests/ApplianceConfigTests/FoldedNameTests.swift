@@ -57,4 +57,12 @@ import Testing
         #expect(table.policy(named: "$accepted")?.name == "ACCEPTED")
         #expect(table.entryIndex(named: "blacklist") == 1)
     }
+
+    @Test func keywordsFoldOnlyASCIILetters() {
+        #expect("default".equalsIgnoringASCIICase("DEFAULT"))
+        #expect(!"DEFAULT ".equalsIgnoringASCIICase("DEFAULT"))
+        // The Kelvin sign lower-cases to "k" in Unicode; a keyword is ASCII and must be typed as such.
+        #expect(!"\u{212A}EY".equalsIgnoringASCIICase("key"))
+        #expect(!"stra\u{DF}e".equalsIgnoringASCIICase("STRASSE"))
+    }
 }

@@ -1,5 +1,6 @@
 import ApplianceConfig
 import Foundation
+import Shell
 import TestSupport
 import Testing
 
@@ -399,7 +400,7 @@ private func line(of fragment: String, in text: String) -> Int {
         let text = try XMLCodec.encode(rich(), header: header, secrets: .encrypt(seal: fakeSeal))
         let error = try #require(decodeError(text, open: { _ in throw CannotOpen() }))
         #expect(error.code == .maskedSecrets)
-        #expect(error.description == XMLConfigError.maskedMessage)
+        #expect(error.description == ErrorPresenter.maskedSecretsMessage)
     }
 
     @Test func malformedXMLIsRefusedWithItsLine() throws {
@@ -451,7 +452,10 @@ private func line(of fragment: String, in text: String) -> Int {
         )
 
         let port = good.replacingOccurrences(of: "<httpsd_port>443<", with: "<httpsd_port>70000<")
-        #expect(decodeError(port)?.problem == "<httpsd_port> must be a number from 1 to 65535, not \"70000\"")
+        #expect(
+            decodeError(port).map { ErrorPresenter.problem($0.problem) }
+                == "<httpsd_port> must be a number from 1 to 65535, not \"70000\""
+        )
 
         let host = good.replacingOccurrences(of: "<hostname>mail.example.com<", with: "<hostname>mail<")
         #expect(

@@ -192,7 +192,7 @@ import Testing
             return
         }
         #expect(with == theirsInfo)
-        #expect(conflicts.map(\.description) == ["destconfig: example.com tls"])
+        #expect(conflicts.map { [$0.section, $0.object] + $0.settings } == [["destconfig", "example.com", "tls"]])
         #expect(try store.history(limit: 100) == before)
     }
 
