@@ -3,18 +3,36 @@ import PackageDescription
 
 let strict: [SwiftSetting] = [.unsafeFlags(["-warnings-as-errors"])]
 
+// The shipped binaries (Docs/Performance.md, "A lean binary"): linked by GNU ld (gold has no DT_RELR)
+// with their ~108,000 relative relocations packed as DT_RELR (less for the loader to read; the binaries
+// stay position-independent), and no debug sections on disk (35 MB; the debug build keeps them).
+// `--no-export-dynamic` undoes the `-export-dynamic` of the toolchain's static-stdlib-args.lnk: 25,000
+// of our symbols in the dynamic table (2.3 MB) that nothing looks up, but the runtime's start-up
+// `dladdr` walks.
+let releaseLink: [LinkerSetting] = [
+    .unsafeFlags(
+        [
+            "-use-ld=bfd", "-Xlinker", "-z", "-Xlinker", "pack-relative-relocs", "-Xlinker",
+            "--strip-debug",
+            "-Xlinker", "--no-export-dynamic",
+        ],
+        .when(configuration: .release)
+    )
+]
+
 let package = Package(
     name: "esa",
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "esa", targets: ["esa"]),
+        // `esa serve`: the gateway's supervisor and the SSH endpoint; `esa serve` runs it from esa's folder.
+        .executable(name: "esa-serve", targets: ["esa-serve"]),
         // For the fuzz targets in Fuzz/ (a separate package built with sanitizers).
         .library(name: "EsaCore", targets: ["ApplianceConfig", "ConfigStore", "Shell", "Commands", "Certificates"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
-        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
-        // The embedded SSH endpoint of `esa serve` (module SSHEndpoint only).
+        // The embedded SSH endpoint of `esa serve` (module SSHEndpoint, in esa-serve only).
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-nio-ssh", from: "0.15.1"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
@@ -29,6 +47,7 @@ let package = Package(
         .systemLibrary(name: "CCrypt"),
         .systemLibrary(name: "CLibXML2"),
         .systemLibrary(name: "CResolv"),
+        .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
 
         // The one DNS host-name rule (configuration, certificates and commands alike).
         .target(name: "DomainNames", swiftSettings: strict),
@@ -41,12 +60,10 @@ let package = Package(
             dependencies: ["CLibXML2", "DomainNames", "OpenSSLSupport", "Certificates", "TextSupport"],
             swiftSettings: strict + [.unsafeFlags(["-Xcc", "-I/usr/include/libxml2"])]
         ),
+        // The system SQLite: connections, statements, transactions, migrations; only module importing CSQLite.
+        .target(name: "SQLite", dependencies: ["CSQLite"], swiftSettings: strict),
         // Revisions on SQLite.
-        .target(
-            name: "ConfigStore",
-            dependencies: ["ApplianceConfig", .product(name: "GRDB", package: "GRDB.swift")],
-            swiftSettings: strict
-        ),
+        .target(name: "ConfigStore", dependencies: ["ApplianceConfig", "SQLite"], swiftSettings: strict),
         // OpenSSL, owned pointers; only module importing COpenSSL.
         .target(name: "OpenSSLSupport", dependencies: ["COpenSSL"], swiftSettings: strict),
         // C-free certificate API.
@@ -111,29 +128,26 @@ let package = Package(
         ),
         // libedit console; only module importing CLibEdit.
         .target(name: "LineEditing", dependencies: ["Shell", "CLibEdit"], swiftSettings: strict),
+        // The shell. It links none of SwiftNIO, NIOSSH and swift-crypto: `esa serve` is esa-serve.
         .executableTarget(
             name: "esa",
             dependencies: [
-                "Shell", "Commands", "LineEditing", "ConfigStore", "Certificates", "SecureCopy", "Gateway",
-                "Service", "SSHEndpoint", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "Shell", "Commands", "LineEditing", "ConfigStore", "Certificates", "SecureCopy",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict,
-            // The shipped binary (Docs/Performance.md, "A lean binary"): linked by GNU ld (gold has no
-            // DT_RELR) with its ~108,000 relative relocations packed as DT_RELR (less for the loader to
-            // read; the binary stays position-independent), and no debug sections on disk (35 MB; the
-            // debug build keeps them). `--no-export-dynamic` undoes the `-export-dynamic` of the
-            // toolchain's static-stdlib-args.lnk: 25,000 of our symbols in the dynamic table (2.3 MB)
-            // that nothing looks up, but the runtime's start-up `dladdr` walks.
-            linkerSettings: [
-                .unsafeFlags(
-                    [
-                        "-use-ld=bfd", "-Xlinker", "-z", "-Xlinker", "pack-relative-relocs", "-Xlinker",
-                        "--strip-debug",
-                        "-Xlinker", "--no-export-dynamic",
-                    ],
-                    .when(configuration: .release)
-                )
-            ]
+            linkerSettings: releaseLink
+        ),
+        // `esa serve` (the supervisor, the gateway, the SSH endpoint), run by `esa serve` in its place.
+        .executableTarget(
+            name: "esa-serve",
+            dependencies: [
+                "ApplianceConfig", "Commands", "ConfigStore", "Gateway", "Service", "Shell", "SSHEndpoint",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Sources/EsaServe",
+            swiftSettings: strict,
+            linkerSettings: releaseLink
         ),
 
         // Scripts/bench's measurements of the revision store (release builds; not a test).
@@ -150,7 +164,12 @@ let package = Package(
             path: "Tests/TestSupport"
         ),
         .testTarget(name: "ApplianceConfigTests", dependencies: ["ApplianceConfig", "TestSupport"]),
-        .testTarget(name: "ConfigStoreTests", dependencies: ["ConfigStore", "TestSupport"]),
+        .testTarget(
+            name: "ConfigStoreTests",
+            dependencies: ["ConfigStore", "SQLite", "TestSupport"],
+            exclude: ["Fixtures"]
+        ),
+        .testTarget(name: "SQLiteTests", dependencies: ["SQLite", "TestSupport"]),
         .testTarget(name: "CertificatesTests", dependencies: ["Certificates", "TestSupport"]),
         .testTarget(name: "MailLogTests", dependencies: ["MailLog", "TestSupport"]),
         .testTarget(name: "ShellTests", dependencies: ["Shell", "TestSupport"]),

@@ -55,6 +55,15 @@ struct LazyLibrariesTests {
         #expect(loaded.contains("libc.so.6"), "the loader's report was read")
         #expect(Self.loads(loaded, any: Self.libXML2Family) == [])
         #expect(Self.loads(loaded, any: Self.libEditFamily) == [])
+        // The shell links FoundationEssentials only (Docs/Architecture.md, "Imports"): in this dynamically
+        // linked build, Foundation and its ICU would be shared objects of their own.
+        #expect(
+            Self.loads(
+                loaded,
+                any: ["libFoundation.so", "libFoundationInternationalization.so", "lib_FoundationICU.so"]
+            ) == []
+        )
+        #expect(loaded.contains("libFoundationEssentials.so"))
     }
 
     @Test("a piped script loads libxml2 for loadconfig only, and never libedit")
