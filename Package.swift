@@ -14,6 +14,8 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        // OrderedDictionary: the configuration's keyed collections (ApplianceConfig's KeyedList).
+        .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
         // The embedded SSH endpoint of `esa serve` (module SSHEndpoint only).
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-nio-ssh", from: "0.15.1"),
@@ -33,7 +35,10 @@ let package = Package(
         // libxml2's SAX parser reads configuration files (XMLTree.swift only).
         .target(
             name: "ApplianceConfig",
-            dependencies: ["CLibXML2", "DomainNames", "OpenSSLSupport", "Certificates"],
+            dependencies: [
+                "CLibXML2", "DomainNames", "OpenSSLSupport", "Certificates",
+                .product(name: "OrderedCollections", package: "swift-collections"),
+            ],
             swiftSettings: strict
         ),
         // Revisions on SQLite.
