@@ -31,12 +31,14 @@ let package = Package(
 
         // The one DNS host-name rule (configuration, certificates and commands alike).
         .target(name: "DomainNames", swiftSettings: strict),
+        // Trimming, padding and printf-style numbers without Foundation's ICU (Docs/Architecture.md).
+        .target(name: "TextSupport", swiftSettings: strict),
         // Configuration as plain values.
         // libxml2's SAX parser reads configuration files (XMLTree.swift only).
         .target(
             name: "ApplianceConfig",
             dependencies: [
-                "CLibXML2", "DomainNames", "OpenSSLSupport", "Certificates",
+                "CLibXML2", "DomainNames", "OpenSSLSupport", "Certificates", "TextSupport",
                 .product(name: "OrderedCollections", package: "swift-collections"),
             ],
             swiftSettings: strict
@@ -50,7 +52,11 @@ let package = Package(
         // OpenSSL, owned pointers; only module importing COpenSSL.
         .target(name: "OpenSSLSupport", dependencies: ["COpenSSL"], swiftSettings: strict),
         // C-free certificate API.
-        .target(name: "Certificates", dependencies: ["OpenSSLSupport", "DomainNames"], swiftSettings: strict),
+        .target(
+            name: "Certificates",
+            dependencies: ["OpenSSLSupport", "DomainNames", "TextSupport"],
+            swiftSettings: strict
+        ),
         // tlsverify's SMTP + STARTTLS client and the verify algorithm; the system resolver (MX).
         .target(
             name: "TLSClient",
@@ -62,13 +68,17 @@ let package = Package(
         // The legacy scp protocol (ssh.md §2) as pure state machines over bytes.
         .target(name: "SecureCopy", swiftSettings: strict),
         // Console protocol, dialog engine, registry, script runner.
-        .target(name: "Shell", dependencies: ["ConfigStore", "ApplianceConfig", "DomainNames"], swiftSettings: strict),
+        .target(
+            name: "Shell",
+            dependencies: ["ConfigStore", "ApplianceConfig", "DomainNames", "TextSupport"],
+            swiftSettings: strict
+        ),
         // One file per appliance command.
         .target(
             name: "Commands",
             dependencies: [
                 "Shell", "ConfigStore", "ApplianceConfig", "Certificates", "SecureCopy", "Passphrases", "Gateway",
-                "MailLog", "TLSClient",
+                "MailLog", "TLSClient", "TextSupport",
             ],
             swiftSettings: strict
         ),
@@ -83,7 +93,9 @@ let package = Package(
         // The data plane: the private Postfix instance of `esa serve` (rendering, apply, supervision).
         .target(
             name: "Gateway",
-            dependencies: ["ApplianceConfig", "Certificates", "Service", "Shell", "MailLog", "TLSClient"],
+            dependencies: [
+                "ApplianceConfig", "Certificates", "Service", "Shell", "MailLog", "TLSClient", "TextSupport",
+            ],
             swiftSettings: strict
         ),
         // The embedded SSH endpoint (ssh.md §1): NIOSSH server, host keys, authentication against
@@ -129,7 +141,7 @@ let package = Package(
         // Scripts/bench's measurements of the revision store (release builds; not a test).
         .executableTarget(
             name: "esa-bench",
-            dependencies: ["ConfigStore", "ApplianceConfig", "MailLog"],
+            dependencies: ["ConfigStore", "ApplianceConfig", "MailLog", "TextSupport"],
             path: "Sources/EsaBench",
             swiftSettings: strict
         ),
@@ -145,6 +157,7 @@ let package = Package(
         .testTarget(name: "MailLogTests", dependencies: ["MailLog", "TestSupport"]),
         .testTarget(name: "ShellTests", dependencies: ["Shell", "TestSupport"]),
         .testTarget(name: "SecureCopyTests", dependencies: ["SecureCopy"]),
+        .testTarget(name: "TextSupportTests", dependencies: ["TextSupport"]),
         .testTarget(name: "TLSClientTests", dependencies: ["TLSClient", "TestSupport"]),
         .testTarget(name: "PassphrasesTests", dependencies: ["Passphrases", "ApplianceConfig"]),
         .testTarget(

@@ -1,5 +1,6 @@
-import Foundation
+import FoundationEssentials
 import OpenSSLSupport
+import TextSupport
 
 /// An X.509 certificate. Holds its DER bytes and one parsed OpenSSL object, so reading fields
 /// never re-parses. Equal when the DER bytes are equal.
@@ -163,7 +164,7 @@ public enum Validity: Sendable, Equatable {
     case notYetValid
 }
 
-/// Reading and writing PEM armour in Swift (base64 via Foundation).
+/// Reading and writing PEM armour in Swift (base64 via FoundationEssentials).
 enum PEMBlocks {
     /// The decoded bodies of every `-----BEGIN {label}-----` block, in order. Other blocks and text
     /// outside blocks are skipped. An unterminated block, headers or bad base64 throw `.notPEM`.
@@ -174,7 +175,7 @@ enum PEMBlocks {
         var inBlock = false
         var body = ""
         for rawLine in text.split(omittingEmptySubsequences: true, whereSeparator: \.isNewline) {
-            let line = rawLine.trimmingCharacters(in: .whitespaces)
+            let line = rawLine.trimmingWhitespace()
             if inBlock {
                 if line == end {
                     guard let data = Data(base64Encoded: body), !data.isEmpty else {

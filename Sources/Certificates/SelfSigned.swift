@@ -1,5 +1,6 @@
-import Foundation
+import FoundationEssentials
 import OpenSSLSupport
+import TextSupport
 
 /// Self-signed certificates as made by certconfig NEW (certconfig.md §5 "Produced objects").
 public enum SelfSigned {
@@ -74,7 +75,7 @@ enum SubjectAlternativeNames {
             seen.insert(commonName.lowercased())
         }
         for name in extra {
-            let trimmed = name.trimmingCharacters(in: .whitespaces)
+            let trimmed = name.trimmingWhitespace()
             guard HostnameRules.isDNSName(trimmed, allowWildcard: true) else {
                 throw CertificateError(.invalidName(name), detail: "not a DNS name")
             }

@@ -1,7 +1,8 @@
 import ApplianceConfig
 import Certificates
-import Foundation
+import FoundationEssentials
 import Shell
+import TextSupport
 
 /// The operations of the CRL sub-menu (certconfig.md §11).
 enum RevocationListOperation: Sendable {
@@ -125,7 +126,7 @@ enum CertConfigCRL {
 
     /// The file's name without its extension, offered as the default name when it is a valid one.
     private static func suggestedName(_ file: String) -> String? {
-        let stem = (file as NSString).deletingPathExtension
+        let stem = file.deletingPathExtension
         guard !stem.isEmpty, stem.count <= 64, isValidName(stem) else { return nil }
         return stem
     }

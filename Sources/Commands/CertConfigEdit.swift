@@ -1,6 +1,6 @@
 import ApplianceConfig
 import Certificates
-import Foundation
+import FoundationEssentials
 import Shell
 
 /// The operations of EDIT (§6).

@@ -1,7 +1,8 @@
 import ApplianceConfig
 import Certificates
-import Foundation
+import FoundationEssentials
 import Shell
+import TextSupport
 
 /// NEW (§5): a key, a self-signed certificate and a CSR for it.
 enum CertConfigNew {
@@ -105,7 +106,7 @@ enum CertConfigNew {
     }
 
     static func checkDNSNames(_ text: String) -> Result<[String], ShellError> {
-        let names = text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        let names = text.split(separator: ",").map { $0.trimmingWhitespace() }.filter { !$0.isEmpty }
         for name in names where !HostnameRules.isDNSName(name, allowWildcard: true) {
             return .failure(.invalidInput("Invalid DNS name \"\(name)\"."))
         }

@@ -1,7 +1,8 @@
 import ApplianceConfig
 import Certificates
-import Foundation
+import FoundationEssentials
 import Shell
+import TextSupport
 
 /// One service that uses a certificate profile (§9).
 struct CertificateBinding: Equatable {
@@ -69,12 +70,7 @@ enum CertConfigServices {
             + CertificateBinding.all(in: config).map { binding in
                 let profile =
                     binding.profile ?? (binding.service.hasPrefix("Cisco") ? "(provided certificate)" : "(none)")
-                return binding.service.padding(
-                    toLength: max(40, binding.service.count + 1),
-                    withPad: " ",
-                    startingAt: 0
-                )
-                    + profile
+                return binding.service.padded(to: max(40, binding.service.count + 1)) + profile
             }
     }
 

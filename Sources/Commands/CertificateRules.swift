@@ -1,7 +1,7 @@
 import ApplianceConfig
 import Certificates
 import DomainNames
-import Foundation
+import FoundationEssentials
 import Shell
 
 /// The rules every command applies when a certificate is bound to a service: the Demo warning

@@ -1,6 +1,6 @@
 import ApplianceConfig
 import ConfigStore
-import Foundation
+import FoundationEssentials
 import Shell
 
 /// `commit` (commit.md §2, §8.3–8.5, §8.7): validate, resolve concurrency, store durably, report.

@@ -1,6 +1,6 @@
 import ApplianceConfig
 import DomainNames
-import Foundation
+import FoundationEssentials
 import Shell
 
 /// The interactive operations of destconfig that change something (destconfig.md §3–§6).

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import Gateway
 import MailLog
 import Shell
@@ -6,6 +6,7 @@ import TLSClient
 
 #if canImport(Glibc)
 import Glibc
+import TextSupport
 #endif
 
 /// One message of Postfix's queue, as `postqueue -j` describes it.
@@ -250,7 +251,7 @@ public struct ServeLink: GatewayLink {
         guard let data = FileManager.default.contents(atPath: paths(dataDirectory).queue + "/pid/master.pid") else {
             return nil
         }
-        guard let pid = Int32(String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)),
+        guard let pid = Int32(String(decoding: data, as: UTF8.self).trimmingWhitespaceAndNewlines()),
             pid > 0
         else { return false }
         return kill(pid, 0) == 0 || errno == EPERM

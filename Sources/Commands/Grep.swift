@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import Shell
 
 /// `grep`: the lines of a log that match a regular expression (gateway-commands.md §3).
@@ -127,13 +127,13 @@ public struct GrepCommand: DeclaredCommand {
             verb: "grep"
         )
         let lines = search.tailOnly ? file.lastLines(tailLines) : file.allLines()
-        var shown = IndexSet()
+        var shown = [Bool](repeating: false, count: lines.count)
         var matches = 0
         for (index, line) in lines.enumerated() where line.contains(regex) {
             matches += 1
             let low = max(0, index - search.context)
             let high = min(lines.count - 1, index + search.context)
-            shown.insert(integersIn: low...high)
+            for context in low...high { shown[context] = true }
         }
         guard matches > 0 else {
             session.console.write("No results were found\n")
@@ -145,7 +145,7 @@ public struct GrepCommand: DeclaredCommand {
         }
         var output: [String] = []
         var previous: Int?
-        for index in shown {
+        for index in lines.indices where shown[index] {
             if search.context > 0, let previous, index > previous + 1 { output.append("--") }
             output.append(TerminalSafe.escaped(lines[index]))
             previous = index

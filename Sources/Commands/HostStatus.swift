@@ -1,9 +1,10 @@
 import ApplianceConfig
-import Foundation
+import FoundationEssentials
 import Gateway
 import MailLog
 import Shell
 import TLSClient
+import TextSupport
 
 /// `hoststatus {domain}` (gateway-commands.md §5): what the mail log knows about deliveries to a
 /// domain, its messages in the queue, its MX hosts and addresses, and (beyond the appliance) the
@@ -62,10 +63,10 @@ public struct HostStatusCommand: DeclaredCommand {
         let connections = link.outboundConnections(to: addresses.union([host.lastAddress].compactMap { $0 }))
         let clock = session.clock
         func head(_ label: String, _ value: String) -> String {
-            label.padding(toLength: 22, withPad: " ", startingAt: 0) + value
+            label.padded(to: 22) + value
         }
         func row(_ label: String, _ value: Int, depth: Int = 0) -> String {
-            (String(repeating: " ", count: 2 + 2 * depth) + label).padding(toLength: 38, withPad: " ", startingAt: 0)
+            (String(repeating: " ", count: 2 + 2 * depth) + label).padded(to: 38)
                 + StatusReport.grouped(value)
         }
         var lines = [
@@ -95,11 +96,11 @@ public struct HostStatusCommand: DeclaredCommand {
         ]
         let oldest = queued.filter { $0.hasRecipient(in: domain) }.map(\.arrivalTime).min()
         lines.append(
-            "Oldest Message".padding(toLength: 31, withPad: " ", startingAt: 0)
+            "Oldest Message".padded(to: 31)
                 + (oldest.map { StatusReport.age(clock.now().timeIntervalSince1970 - $0) } ?? "No Messages")
         )
         lines.append(
-            "Last Activity".padding(toLength: 31, withPad: " ", startingAt: 0)
+            "Last Activity".padded(to: 31)
                 + (host.lastActivity.map(\.applianceText) ?? "Never")
         )
         lines.append("")

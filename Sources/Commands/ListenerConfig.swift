@@ -1,7 +1,7 @@
 import ApplianceConfig
 import Certificates
 import DomainNames
-import Foundation
+import FoundationEssentials
 import Shell
 
 /// `listenerconfig` (listenerconfig.md §1–§5, §7): listeners, their certificate, Host Access Table

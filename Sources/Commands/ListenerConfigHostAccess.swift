@@ -1,6 +1,6 @@
 import ApplianceConfig
 import DomainNames
-import Foundation
+import FoundationEssentials
 import Shell
 
 /// listenerconfig EDIT → HOSTACCESS (listenerconfig.md §4).

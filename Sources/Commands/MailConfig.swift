@@ -1,6 +1,7 @@
 import Certificates
-import Foundation
+import FoundationEssentials
 import Shell
+import TextSupport
 
 /// `mailconfig {addresses} [{1|2}]` (other-commands.md §6): mails the configuration file of
 /// `saveconfig` as an attachment through the running gateway; without one, the message is written
@@ -44,7 +45,7 @@ public struct MailConfigCommand: DeclaredCommand {
 
     /// `a@example.com, b@example.org` → the addresses; each `local@domain`.
     static func parseAddresses(_ text: String) throws(ShellError) -> [String] {
-        let parts = text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        let parts = text.split(separator: ",").map { $0.trimmingWhitespace() }.filter { !$0.isEmpty }
         guard !parts.isEmpty else { throw .invalidInput("Missing {addresses}.") }
         for address in parts {
             let pieces = address.split(separator: "@", omittingEmptySubsequences: false)

@@ -1,6 +1,7 @@
 import ApplianceConfig
-import Foundation
+import FoundationEssentials
 import Shell
+import TextSupport
 
 /// `sshconfig` (ssh.md §3): the SSH server's algorithms (SSHD) and the users' public keys (USERKEY),
 /// which log in through the embedded endpoint and the OpenSSH route. Staged; needs commit. Keys are
@@ -216,7 +217,7 @@ struct SSHPublicKeyLine {
     static let invalid = "SSH key does not appear to be valid."
 
     init(_ text: String) throws {
-        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        let trimmed = text.trimmingWhitespaceAndNewlines()
         guard let parts = SSHKeyText.parts(trimmed), let blob = Data(base64Encoded: parts.base64) else {
             throw ShellError.invalidInput(Self.invalid)
         }

@@ -1,7 +1,12 @@
-import Foundation
+import FoundationEssentials
 import Gateway
 import MailLog
 import Shell
+import TextSupport
+
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// `status` / `status detail` (gateway-commands.md §1): the head block, the counters of the mail
 /// log (Reset / Uptime / Lifetime), in `detail` the rates of the last 1, 5 and 15 minutes, the gauges
@@ -108,7 +113,7 @@ struct StatusReport {
 
     /// `label` padded to 31 columns, then the value (labels **exact**).
     static func head(_ label: String, _ value: String) -> String {
-        label.padding(toLength: 31, withPad: " ", startingAt: 0) + value
+        label.padded(to: 31) + value
     }
 
     /// A number with thousands separators: `1,234,567`.
@@ -172,7 +177,7 @@ struct StatusReport {
         }
 
         static func pad(_ text: String) -> String {
-            text.count >= labelWidth ? text + " " : text.padding(toLength: labelWidth, withPad: " ", startingAt: 0)
+            text.count >= labelWidth ? text + " " : text.padded(to: labelWidth)
         }
 
         static func right(_ text: String) -> String {
@@ -264,7 +269,7 @@ struct StatusReport {
             ("Message ID (MID)", mail.lastMID), ("Injection Conn. ID (ICID)", mail.lastICID),
             ("Delivery Conn. ID (DCID)", mail.lastDCID),
         ] {
-            lines.append(("    " + label).padding(toLength: 32, withPad: " ", startingAt: 0) + Self.grouped(value))
+            lines.append(("    " + label).padded(to: 32) + Self.grouped(value))
         }
         return lines
     }

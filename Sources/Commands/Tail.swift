@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import Shell
 
 #if canImport(Glibc)
@@ -141,15 +141,22 @@ struct LogFile {
     }
 
     static func read(_ path: String, from offset: Int, count: Int) -> String? {
-        guard let handle = FileHandle(forReadingAtPath: path) else { return nil }
-        defer { try? handle.close() }
-        do {
-            try handle.seek(toOffset: UInt64(offset))
-            guard let data = try handle.read(upToCount: count) else { return nil }
-            return String(decoding: data, as: UTF8.self)
-        } catch {
-            return nil
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { return nil }
+        defer { close(descriptor) }
+        var bytes = [UInt8](repeating: 0, count: count)
+        var filled = 0
+        while filled < count {
+            let got = bytes[filled...].withUnsafeMutableBytes {
+                pread(descriptor, $0.baseAddress, $0.count, off_t(offset + filled))
+            }
+            if got < 0 && errno == EINTR { continue }
+            if got < 0 { return nil }
+            if got == 0 { break }
+            filled += got
         }
+        guard filled > 0 else { return nil }
+        return String(decoding: bytes[..<filled], as: UTF8.self)
     }
 
     /// The last `count` complete lines (read from the file's last 256 KiB at most).

@@ -1,11 +1,12 @@
 import ApplianceConfig
 import ConfigStore
-import Foundation
+import FoundationEssentials
 import Passphrases
 import Shell
 
 #if canImport(Glibc)
 import Glibc
+import TextSupport
 #endif
 
 /// Rules and steps shared by `userconfig`, `passwd` and `sshconfig` (ssh.md §3).
@@ -50,7 +51,7 @@ enum UserAccounts {
         let lower = passphrase.lowercased()
         let name = user.lowercased()
         guard !name.isEmpty else { return false }
-        let core = lower.trimmingCharacters(in: CharacterSet.letters.inverted)
+        let core = lower.trimming(where: { !$0.isLetterOrMark })
         let reversed = String(name.reversed())
         return core == name || core == reversed
             || (name.count >= 3 && (lower.contains(name) || lower.contains(reversed)))

@@ -1,6 +1,12 @@
 import ApplianceConfig
 import ConfigStore
-import Foundation
+import Dispatch
+import FoundationEssentials
+import TextSupport
+
+#if canImport(Glibc)
+import Glibc
+#endif
 
 // Measures the revision store (and, with --maillog, the mail-log translator). Used by Scripts/bench; not part of the test suite.
 //
@@ -49,7 +55,7 @@ func commit(
 func report(_ name: String, _ values: [Double]) {
     let sorted = values.sorted()
     let median = sorted[sorted.count / 2]
-    print(String(format: "%@ %.2f %.2f %.2f", name, median, sorted.first ?? 0, sorted.last ?? 0))
+    print(name + String(printf: " %.2f %.2f %.2f", median, sorted.first ?? 0, sorted.last ?? 0))
 }
 
 /// A data directory `esa` opens as one used before: the store and the identity.
@@ -91,7 +97,7 @@ if let index = arguments.firstIndex(of: "--store-growth"), index + 2 < arguments
     print("stored_one \(try one.fileBytes())")
     print("stored_hundred \(try hundred.fileBytes())")
     print("growth_100_commits \(try hundred.fileBytes() - before)")
-    print(String(format: "commit_100k_median_ms %.2f", times.sorted()[times.count / 2]))
+    print(String(printf: "commit_100k_median_ms %.2f", times.sorted()[times.count / 2]))
     exit(0)
 }
 
@@ -134,6 +140,6 @@ for run in 0..<runs {
     )
 }
 
-print(String(format: "initial_commit_10000 %.2f %.2f %.2f", initial, initial, initial))
+print(String(printf: "initial_commit_10000 %.2f %.2f %.2f", initial, initial, initial))
 report("commit_one_change", commitTimes)
 report("rollback", rollbackTimes)

@@ -1,5 +1,6 @@
-import Foundation
+import FoundationEssentials
 import Shell
+import TextSupport
 
 #if canImport(Glibc)
 import Glibc
@@ -64,7 +65,7 @@ enum Outbox {
 
     /// `a@b`, or the part in angle brackets of `Name <a@b>`; nil when it holds no `@`.
     static func address(_ text: Substring) -> String? {
-        var value = text.trimmingCharacters(in: .whitespaces)
+        var value = text.trimmingWhitespace()
         if let open = value.lastIndex(of: "<"), let close = value.lastIndex(of: ">"), open < close {
             value = String(value[value.index(after: open)..<close])
         }

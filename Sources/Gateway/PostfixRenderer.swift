@@ -1,5 +1,5 @@
 import ApplianceConfig
-import Foundation
+import FoundationEssentials
 
 /// Settings of the rendering that are not configuration: test knobs and system paths.
 public struct RenderOptions: Sendable, Equatable {

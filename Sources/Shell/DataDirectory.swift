@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import TextSupport
 
 #if canImport(Glibc)
 import Glibc
@@ -134,7 +135,7 @@ public struct DataDirectory: Sendable {
                 "The appliance identity \(identityFile.path) is missing; restore it from a backup (nothing was changed)."
             )
         }
-        let serial = (0..<16).map { _ in String(format: "%02X", random()) }.joined()
+        let serial = (0..<16).map { _ in String(printf: "%02X", random()) }.joined()
         let identity = Identity(serialNumber: serial, installDate: now)
         do {
             try JSONEncoder().encode(identity).write(to: identityFile, options: .atomic)
@@ -164,8 +165,19 @@ public struct DataDirectory: Sendable {
         AuditLog(path: auditLog.path, limit: limit)
     }
 
+    /// A failed file operation in the appliance's words ("permission denied").
     static func reason(_ error: any Error) -> String {
-        (error as NSError).localizedFailureReason ?? (error as NSError).localizedDescription
+        if let posix = (error as? CocoaError)?.underlying as? POSIXError {
+            return FileOutput.reason(posix.code.rawValue)
+        }
+        if let posix = error as? POSIXError { return FileOutput.reason(posix.code.rawValue) }
+        switch (error as? CocoaError)?.code {
+        case .fileNoSuchFile?, .fileReadNoSuchFile?: return FileOutput.reason(ENOENT)
+        case .fileWriteNoPermission?, .fileReadNoPermission?: return FileOutput.reason(EACCES)
+        case .fileWriteOutOfSpace?: return FileOutput.reason(ENOSPC)
+        case .fileWriteVolumeReadOnly?: return FileOutput.reason(EROFS)
+        default: return FileOutput.reason(EIO)
+        }
     }
 }
 

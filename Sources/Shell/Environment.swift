@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 #if canImport(Glibc)
 import Glibc
@@ -53,7 +53,7 @@ public struct ShellClock: Sendable {
         case .fixed(let name, let secondsEast):
             seconds += time_t(secondsEast)
             gmtime_r(&seconds, &parts)
-            return Self.strftime(pattern.replacingOccurrences(of: "%Z", with: name), &parts)
+            return Self.strftime(pattern.replacing("%Z", with: name), &parts)
         }
     }
 

@@ -580,7 +580,7 @@ public struct Grammar: Sendable {
 
     /// The words of `words` that are not options (nor the value of an option given as `--name value`).
     private func positionalWords(_ words: [String], of forms: [Form]) -> [String] {
-        let valued = Set(forms.flatMap(\.valuedOptions))
+        let valued = forms.count == 1 ? forms[0].valuedOptions : Set(forms.flatMap(\.valuedOptions))
         var positional: [String] = []
         var index = 0
         while index < words.count {
@@ -598,6 +598,9 @@ public struct Grammar: Sendable {
     /// The word with its option name in lower case when options ignore case.
     private func normalized(_ word: String) -> String {
         guard wording.caseInsensitiveOptions, word.hasPrefix("--") else { return word }
+        let name = word.utf8.prefix { $0 != UInt8(ascii: "=") }
+        // Most option names are typed in lower case already: no new string then.
+        guard name.contains(where: { $0 >= 0x80 || (0x41...0x5A).contains($0) }) else { return word }
         guard let equals = word.firstIndex(of: "=") else { return word.lowercased() }
         return word[..<equals].lowercased() + word[equals...]
     }

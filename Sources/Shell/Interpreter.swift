@@ -1,6 +1,10 @@
 import ApplianceConfig
 import ConfigStore
-import Foundation
+import FoundationEssentials
+
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Runs top-level command lines in a session: interactively, from a script, or from a `-c` list.
 /// All three share `execute(_:)`, so a command behaves the same whichever way it is typed.

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import TextSupport
 
 #if canImport(Glibc)
 import Glibc
@@ -149,7 +150,7 @@ public final class StreamConsole: Console {
     /// The echo of one pasted line: a private key (`-----BEGIN … PRIVATE KEY-----` to its END line)
     /// is shown as `[private key: N lines]` once it ends, never its text.
     private func pasteEcho(_ text: String) -> String {
-        let line = text.trimmingCharacters(in: .whitespaces)
+        let line = text.trimmingWhitespace()
         if line == "." {
             endPrivateKeyEcho()
             return text + "\n"

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import TextSupport
 
 /// The appliance's system log (mail-logs.md §5): `{date} {Level}: {text}` lines appended to one
 /// file in the data directory, by the shell's commits and by `esa serve` alike.
@@ -17,7 +18,7 @@ public struct SystemLogFile: Sendable {
     public func write(_ message: String) throws(ShellError) {
         let line = "\(clock.appliance(clock.now(), zone: false)) \(TerminalSafe.escaped(message))\n"
         try? FileManager.default.createDirectory(
-            atPath: (path as NSString).deletingLastPathComponent,
+            atPath: path.deletingLastPathComponent,
             withIntermediateDirectories: true,
             attributes: [.posixPermissions: 0o700]
         )

@@ -7,47 +7,53 @@ public enum Words {
     /// The line is read scalar by scalar, not by `Character`: a quote, backslash or blank followed by
     /// a combining mark is one grapheme cluster, and must still act as the quote, escape or separator.
     public static func split(_ line: String) -> [String]? {
+        // On the UTF-8 bytes: every byte that means something here is ASCII, and a byte below 0x80 is
+        // never part of a longer scalar, so this is the scalar-by-scalar reading, only without
+        // building each word a scalar at a time (every line of a script passes here twice).
         var words: [String] = []
-        var current = String.UnicodeScalarView()
+        var current: [UInt8] = []
         var inWord = false
-        var quote: Unicode.Scalar?
+        var quote: UInt8?
         var escaped = false
-        for ch in line.unicodeScalars {
+        let backslash = UInt8(ascii: "\\")
+        let doubleQuote = UInt8(ascii: "\"")
+        let singleQuote = UInt8(ascii: "'")
+        for byte in line.utf8 {
             if escaped {
-                current.append(ch)
+                current.append(byte)
                 escaped = false
                 continue
             }
             if let q = quote {
-                if ch == "\\" && q == "\"" {
+                if byte == backslash && q == doubleQuote {
                     escaped = true
-                } else if ch == q {
+                } else if byte == q {
                     quote = nil
                 } else {
-                    current.append(ch)
+                    current.append(byte)
                 }
                 continue
             }
-            switch ch {
-            case "\"", "'":
-                quote = ch
+            switch byte {
+            case doubleQuote, singleQuote:
+                quote = byte
                 inWord = true
-            case "\\":
+            case backslash:
                 escaped = true
                 inWord = true
-            case " ", "\t":
+            case UInt8(ascii: " "), UInt8(ascii: "\t"):
                 if inWord {
-                    words.append(String(current))
-                    current = String.UnicodeScalarView()
+                    words.append(String(decoding: current, as: UTF8.self))
+                    current.removeAll(keepingCapacity: true)
                     inWord = false
                 }
             default:
-                current.append(ch)
+                current.append(byte)
                 inWord = true
             }
         }
         if quote != nil || escaped { return nil }
-        if inWord { words.append(String(current)) }
+        if inWord { words.append(String(decoding: current, as: UTF8.self)) }
         return words
     }
 

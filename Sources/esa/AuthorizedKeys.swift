@@ -1,7 +1,7 @@
 import ApplianceConfig
 import ArgumentParser
 import ConfigStore
-import Foundation
+import FoundationEssentials
 import Shell
 
 /// `esa ssh-authorized-keys {system user}`: OpenSSH's `AuthorizedKeysCommand` (ssh.md §1). One

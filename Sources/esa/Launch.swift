@@ -2,7 +2,8 @@ import ApplianceConfig
 import Certificates
 import Commands
 import ConfigStore
-import Foundation
+import Dispatch
+import FoundationEssentials
 import LineEditing
 import SecureCopy
 import Shell

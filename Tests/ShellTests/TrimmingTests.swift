@@ -24,4 +24,16 @@ import Testing
     @Test func aCombiningMarkAfterALeadingSpaceIsKept() {
         #expect(Array(" \u{301}a".trimmingSpaces.unicodeScalars) == ["\u{301}", "a"])
     }
+
+    /// Splitting reads scalars, not characters: a quote or blank followed by a combining mark still
+    /// acts as one, and characters outside ASCII (escaped, quoted or bare) arrive whole.
+    @Test func splittingKeepsCharactersOutsideASCIIWhole() {
+        #expect(
+            Words.split("commit \"caf\u{E9} \u{1F600}\" na\u{EF}ve") == ["commit", "caf\u{E9} \u{1F600}", "na\u{EF}ve"]
+        )
+        #expect(Words.split("a \\\u{E9}b") == ["a", "\u{E9}b"])
+        #expect(Words.split("\"\u{301}x\" y") == ["\u{301}x", "y"])
+        #expect(Words.split("a \u{301}b") == ["a", "\u{301}b"])
+        #expect(Words.split("'\u{E9}") == nil)
+    }
 }
