@@ -3,11 +3,30 @@ import PackageDescription
 
 let strict: [SwiftSetting] = [.unsafeFlags(["-warnings-as-errors"])]
 
+// The shipped binaries (Docs/Performance.md, "A lean binary"): linked by GNU ld (gold has no DT_RELR)
+// with their ~108,000 relative relocations packed as DT_RELR (less for the loader to read; the binaries
+// stay position-independent), and no debug sections on disk (35 MB; the debug build keeps them).
+// `--no-export-dynamic` undoes the `-export-dynamic` of the toolchain's static-stdlib-args.lnk: 25,000
+// of our symbols in the dynamic table (2.3 MB) that nothing looks up, but the runtime's start-up
+// `dladdr` walks.
+let releaseLink: [LinkerSetting] = [
+    .unsafeFlags(
+        [
+            "-use-ld=bfd", "-Xlinker", "-z", "-Xlinker", "pack-relative-relocs", "-Xlinker",
+            "--strip-debug",
+            "-Xlinker", "--no-export-dynamic",
+        ],
+        .when(configuration: .release)
+    )
+]
+
 let package = Package(
     name: "esa",
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "esa", targets: ["esa"]),
+        // `esa serve`: the gateway's supervisor and the SSH endpoint; `esa serve` runs it from esa's folder.
+        .executable(name: "esa-serve", targets: ["esa-serve"]),
         // For the fuzz targets in Fuzz/ (a separate package built with sanitizers).
         .library(name: "EsaCore", targets: ["ApplianceConfig", "ConfigStore", "Shell", "Commands", "Certificates"]),
     ],
@@ -16,7 +35,7 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         // OrderedDictionary: the configuration's keyed collections (ApplianceConfig's KeyedList).
         .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
-        // The embedded SSH endpoint of `esa serve` (module SSHEndpoint only).
+        // The embedded SSH endpoint of `esa serve` (module SSHEndpoint, in esa-serve only).
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-nio-ssh", from: "0.15.1"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
@@ -113,29 +132,26 @@ let package = Package(
         ),
         // libedit console; only module importing CLibEdit.
         .target(name: "LineEditing", dependencies: ["Shell", "CLibEdit"], swiftSettings: strict),
+        // The shell. It links none of SwiftNIO, NIOSSH and swift-crypto: `esa serve` is esa-serve.
         .executableTarget(
             name: "esa",
             dependencies: [
-                "Shell", "Commands", "LineEditing", "ConfigStore", "Certificates", "SecureCopy", "Gateway",
-                "Service", "SSHEndpoint", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "Shell", "Commands", "LineEditing", "ConfigStore", "Certificates", "SecureCopy",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict,
-            // The shipped binary (Docs/Performance.md, "A lean binary"): linked by GNU ld (gold has no
-            // DT_RELR) with its ~108,000 relative relocations packed as DT_RELR (less for the loader to
-            // read; the binary stays position-independent), and no debug sections on disk (35 MB; the
-            // debug build keeps them). `--no-export-dynamic` undoes the `-export-dynamic` of the
-            // toolchain's static-stdlib-args.lnk: 25,000 of our symbols in the dynamic table (2.3 MB)
-            // that nothing looks up, but the runtime's start-up `dladdr` walks.
-            linkerSettings: [
-                .unsafeFlags(
-                    [
-                        "-use-ld=bfd", "-Xlinker", "-z", "-Xlinker", "pack-relative-relocs", "-Xlinker",
-                        "--strip-debug",
-                        "-Xlinker", "--no-export-dynamic",
-                    ],
-                    .when(configuration: .release)
-                )
-            ]
+            linkerSettings: releaseLink
+        ),
+        // `esa serve` (the supervisor, the gateway, the SSH endpoint), run by `esa serve` in its place.
+        .executableTarget(
+            name: "esa-serve",
+            dependencies: [
+                "ApplianceConfig", "Commands", "ConfigStore", "Gateway", "Service", "Shell", "SSHEndpoint",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Sources/EsaServe",
+            swiftSettings: strict,
+            linkerSettings: releaseLink
         ),
 
         // Scripts/bench's measurements of the revision store (release builds; not a test).

@@ -184,11 +184,13 @@ public struct ServeLink: GatewayLink {
         guard let data = FileManager.default.contents(atPath: paths(dataDirectory).state),
             let state = try? JSONDecoder().decode(GatewayState.self, from: data)
         else { return nil }
-        // The state file outlives `esa serve`: its process must still be there, and be `esa serve`.
+        // The state file outlives `esa serve`: its process must still be there, and be `esa serve`
+        // (the program esa-serve, which `esa serve` runs in its place).
         guard state.pid > 0, kill(pid_t(state.pid), 0) == 0 || errno == EPERM else { return nil }
         let commandLine = (try? Data(contentsOf: URL(fileURLWithPath: "/proc/\(state.pid)/cmdline"))) ?? Data()
         let words = commandLine.split(separator: 0).map { String(decoding: $0, as: UTF8.self) }
-        guard words.contains("serve") else { return nil }
+        let program = words.first.map { $0.split(separator: "/").last.map(String.init) ?? $0 }
+        guard program == Programs.serve || words.contains("serve") else { return nil }
         return state
     }
 

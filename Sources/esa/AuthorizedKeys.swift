@@ -1,5 +1,6 @@
 import ApplianceConfig
 import ArgumentParser
+import Commands
 import ConfigStore
 import FoundationEssentials
 import Shell
@@ -51,7 +52,7 @@ struct SSHAuthorizedKeys: ParsableCommand {
         let directory = DataDirectory(url: url)
         // A data directory not set up yet has no users with keys; nothing is created here.
         guard directory.isInitialised else { return .success }
-        let program = esa ?? Serve.runningBinary
+        let program = esa ?? Programs.running
         for path in [program, url.path]
         where path.contains("'") || path.contains("\"") || path.unicodeScalars.contains(where: TerminalSafe.isControl) {
             return fail(

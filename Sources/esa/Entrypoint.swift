@@ -1,10 +1,12 @@
 import ArgumentParser
+import Commands
 import FoundationEssentials
 import Shell
 
-/// The `esa` binary: parses its options, picks the console, wires the session.
+/// The `esa` binary: parses its options, picks the console, wires the session. Synchronous: a shell
+/// run starts no Swift concurrency thread pool. `esa serve` is another program, `esa-serve`.
 @main
-struct Esa: AsyncParsableCommand {
+struct Esa: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "esa",
         abstract: "An appliance-style administration shell for the TLS side of an email gateway.",
@@ -14,8 +16,17 @@ struct Esa: AsyncParsableCommand {
             2 I/O error, 3 an action failed, 4 invalid input, 64 a bad option.
             """,
         version: "esa \(ApplianceInfo.version)",
-        subcommands: [Serve.self, SSHAuthorizedKeys.self]
+        subcommands: [ServeHandoff.self, SSHAuthorizedKeys.self]
     )
+
+    /// `esa serve …` (and `esa --data-dir D serve …`) becomes `esa-serve …` before any parsing, so
+    /// `esa serve --help` shows the serve options of `esa-serve` itself.
+    static func main() {
+        if let arguments = ServeHandoff.serveArguments(Array(CommandLine.arguments.dropFirst())) {
+            ServeHandoff.exec(arguments)
+        }
+        main(nil)
+    }
 
     @OptionGroup var data: DataDirectoryOption
     var dataDir: String? { data.dataDir }
@@ -80,7 +91,7 @@ struct Esa: AsyncParsableCommand {
     }
 }
 
-/// `--data-dir`, shared by the shell and `esa serve` (`esa --data-dir D serve` or `esa serve --data-dir D`).
+/// `--data-dir` (`esa --data-dir D serve` hands it on to `esa-serve`).
 struct DataDirectoryOption: ParsableArguments {
     @Option(name: .long, help: "The data directory (default: $XDG_DATA_HOME/esa).")
     var dataDir: String?

@@ -35,4 +35,11 @@ public enum EsaBinary {
         }
         return nil
     }
+
+    /// The built `esa-serve` (what `esa serve` runs), next to `esa`.
+    public static var serveURL: URL? {
+        guard let shell = url?.resolvingSymlinksInPath() else { return nil }
+        let serve = shell.deletingLastPathComponent().appendingPathComponent("esa-serve")
+        return FileManager.default.isExecutableFile(atPath: serve.path) ? serve : nil
+    }
 }

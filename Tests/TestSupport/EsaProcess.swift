@@ -19,15 +19,17 @@ public enum EsaProcess {
         public var description: String { "the esa binary was not found next to the tests; run `swift build` first" }
     }
 
-    /// Runs `esa` with `arguments`, feeding `input` on standard input, and waits for it to exit.
+    /// Runs `esa` (or `program`) with `arguments`, feeding `input` on standard input, and waits for it
+    /// to exit.
     public static func run(
         _ arguments: [String],
         input: [UInt8] = [],
-        environment: [String: String]? = nil
+        environment: [String: String]? = nil,
+        program: URL? = nil
     ) throws
         -> Result
     {
-        guard let binary = EsaBinary.url else { throw NotBuilt() }
+        guard let binary = program ?? EsaBinary.url else { throw NotBuilt() }
         let process = Process()
         process.executableURL = binary
         process.arguments = arguments

@@ -1,5 +1,4 @@
 import ApplianceConfig
-import Commands
 import ConfigStore
 import FoundationEssentials
 import Shell
@@ -8,13 +7,13 @@ import Shell
 /// and `esa serve`: in a data directory used before, a missing or damaged store or identity is
 /// reported and nothing is re-created. The store is created first: a first start that stopped
 /// before writing the identity left only the factory revision, and may still write it.
-struct OpenedStore {
-    let store: RevisionStore
-    let identity: (serial: String, installDate: Date)
+public struct OpenedStore {
+    public let store: RevisionStore
+    public let identity: (serial: String, installDate: Date)
 
     /// The store alone (scp only needs the users): an existing store is opened, a fresh data
     /// directory's is created with the factory configuration.
-    static func store(
+    public static func store(
         in directory: DataDirectory,
         access: DataDirectory.Access,
         clock: ShellClock
@@ -32,7 +31,8 @@ struct OpenedStore {
 
     /// The store and the identity; the identity is written only into a writable data directory
     /// that is new or still holds nothing but the factory revision.
-    static func open(_ directory: DataDirectory, access: DataDirectory.Access, clock: ShellClock) throws -> Self {
+    public static func open(_ directory: DataDirectory, access: DataDirectory.Access, clock: ShellClock) throws -> Self
+    {
         let initialised = directory.isInitialised
         let existingIdentity = try directory.existingIdentity()
         let store = try store(in: directory, access: access, clock: clock)
@@ -46,7 +46,7 @@ struct OpenedStore {
     }
 
     /// The one line and exit status for a failure to open the store or the identity.
-    static func failure(_ error: any Error) -> (message: String, status: ExitStatus) {
+    public static func failure(_ error: any Error) -> (message: String, status: ExitStatus) {
         switch error {
         case let error as ShellError: (error.message, error.code.status)
         case let error as StoreError: (error.message, .ioError)

@@ -3,7 +3,7 @@ import ArgumentParser
 import Commands
 import ConfigStore
 import Dispatch
-import Foundation
+import FoundationEssentials
 import Gateway
 import SSHEndpoint
 import Service
@@ -14,21 +14,27 @@ import Synchronization
 import Glibc
 #endif
 
-/// `esa serve`: the gateway's supervisor (Docs/Gateway.md). Foreground, stopped by SIGTERM or Ctrl-C.
+/// `esa serve`: the gateway's supervisor and the SSH endpoint (Docs/Gateway.md), a program of its own
+/// (`esa-serve`, which `esa serve` runs in its place) so that the shell links none of SwiftNIO,
+/// NIOSSH and swift-crypto. Foreground, stopped by SIGTERM or Ctrl-C.
+@main
 struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "esa serve",
         abstract:
             "Run the mail gateway (a private Postfix configured from the committed configuration) and the SSH endpoint.",
         discussion: """
             Renders the committed configuration into a Postfix instance in the data directory, starts \
             it, and applies every later commit (needs root). Runs the SSH endpoint for the appliance's \
             users (--ssh; no root needed: without root only the endpoint runs). Stops Postfix and every \
-            SSH session when it ends (SIGTERM, Ctrl-C).
-            """
+            SSH session when it ends (SIGTERM, Ctrl-C). Each SSH session runs the program esa from \
+            esa-serve's folder.
+            """,
+        version: "esa \(ApplianceInfo.version)"
     )
 
-    @OptionGroup var data: DataDirectoryOption
-    var dataDir: String? { data.dataDir }
+    @Option(name: .long, help: "The data directory (default: $XDG_DATA_HOME/esa).")
+    var dataDir: String?
 
     @Option(
         name: .long,
@@ -75,6 +81,18 @@ struct Serve: AsyncParsableCommand {
     func serve() async -> ExitStatus {
         // The gateway needs root and Postfix; the SSH endpoint needs neither and runs alone then.
         let sshListen = ssh == "off" ? nil : try? ListenAddress(parsing: ssh)
+        // Every SSH session is the shell, `esa` from this program's folder.
+        if sshListen != nil {
+            let shell = Programs.sibling(Programs.shell)
+            guard access(shell, X_OK) == 0 else {
+                return fail(
+                    "The SSH endpoint runs each session as \(TerminalSafe.escaped(shell)), which "
+                        + (errno == ENOENT ? "is missing" : "cannot be run (\(String(cString: strerror(errno))))")
+                        + "; install esa next to esa-serve.",
+                    .ioError
+                )
+            }
+        }
         var gatewayProblem: String?
         if noGateway {
             gatewayProblem = "--no-gateway: the gateway does not run."
@@ -149,7 +167,7 @@ struct Serve: AsyncParsableCommand {
             parts.append(
                 SSHEndpointPart(
                     listen: sshListen,
-                    executable: Self.runningBinary,
+                    executable: Programs.sibling(Programs.shell),
                     lock: { user, failures in AccountLockout.lock(user, in: store, failures: failures) }
                 ) { line in
                     FileOutput.diagnose("esa serve: \(line)\n")
@@ -174,16 +192,6 @@ struct Serve: AsyncParsableCommand {
         }
         say("stopped.")
         return .success
-    }
-}
-
-extension Serve {
-    /// The path of the running `esa`, which every SSH session runs as its child.
-    static var runningBinary: String {
-        var buffer = [CChar](repeating: 0, count: 4096)
-        let count = readlink("/proc/self/exe", &buffer, buffer.count - 1)
-        if count > 0 { return String(decoding: buffer[0..<count].map { UInt8(bitPattern: $0) }, as: UTF8.self) }
-        return URL(fileURLWithPath: CommandLine.arguments[0]).standardizedFileURL.path
     }
 }
 

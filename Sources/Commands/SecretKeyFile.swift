@@ -11,19 +11,19 @@ import Glibc
 /// (AES-256-GCM, the `SecretBox` that `saveconfig` uses for encrypted passphrases), so a copy of
 /// `config.db` alone reveals no key. The key file is created (32 random bytes, 0600) the first time a
 /// key is sealed; opening never creates it.
-final class SecretKeyFile: SecretSealing {
+public final class SecretKeyFile: SecretSealing {
     private let path: String
     private let box = Mutex<SecretBox?>(nil)
 
-    init(path: String) {
+    public init(path: String) {
         self.path = path
     }
 
-    func seal(_ secret: String) throws -> String {
+    public func seal(_ secret: String) throws -> String {
         try load(create: true).seal(secret)
     }
 
-    func open(_ sealed: String) throws -> String {
+    public func open(_ sealed: String) throws -> String {
         try load(create: false).open(sealed)
     }
 
