@@ -32,7 +32,6 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
-        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         // OrderedDictionary: the configuration's keyed collections (ApplianceConfig's KeyedList).
         .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
         // The embedded SSH endpoint of `esa serve` (module SSHEndpoint, in esa-serve only).
@@ -47,6 +46,7 @@ let package = Package(
         .systemLibrary(name: "CCrypt"),
         .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0"),
         .systemLibrary(name: "CResolv"),
+        .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
 
         // The one DNS host-name rule (configuration, certificates and commands alike).
         .target(name: "DomainNames", swiftSettings: strict),
@@ -62,12 +62,10 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // The system SQLite: connections, statements, transactions, migrations; only module importing CSQLite.
+        .target(name: "SQLite", dependencies: ["CSQLite"], swiftSettings: strict),
         // Revisions on SQLite.
-        .target(
-            name: "ConfigStore",
-            dependencies: ["ApplianceConfig", .product(name: "GRDB", package: "GRDB.swift")],
-            swiftSettings: strict
-        ),
+        .target(name: "ConfigStore", dependencies: ["ApplianceConfig", "SQLite"], swiftSettings: strict),
         // OpenSSL, owned pointers; only module importing COpenSSL.
         .target(name: "OpenSSLSupport", dependencies: ["COpenSSL"], swiftSettings: strict),
         // C-free certificate API.
@@ -168,7 +166,12 @@ let package = Package(
             path: "Tests/TestSupport"
         ),
         .testTarget(name: "ApplianceConfigTests", dependencies: ["ApplianceConfig", "TestSupport"]),
-        .testTarget(name: "ConfigStoreTests", dependencies: ["ConfigStore", "TestSupport"]),
+        .testTarget(
+            name: "ConfigStoreTests",
+            dependencies: ["ConfigStore", "SQLite", "TestSupport"],
+            exclude: ["Fixtures"]
+        ),
+        .testTarget(name: "SQLiteTests", dependencies: ["SQLite", "TestSupport"]),
         .testTarget(name: "CertificatesTests", dependencies: ["Certificates", "TestSupport"]),
         .testTarget(name: "MailLogTests", dependencies: ["MailLog", "TestSupport"]),
         .testTarget(name: "ShellTests", dependencies: ["Shell", "TestSupport"]),

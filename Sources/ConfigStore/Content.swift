@@ -1,5 +1,6 @@
 import ApplianceConfig
-import Foundation
+import FoundationEssentials
+import Synchronization
 
 /// A configuration as stored: its encoded bytes (private keys sealed), the name of their encoding,
 /// the content-defined chunks they are cut into, and the content hash — SHA-256 over the chunks'
@@ -68,7 +69,7 @@ struct StoredContent: Sendable {
 ///
 /// Revisions are immutable once stored (a number is never reused), so an entry keyed by number and
 /// checksum stays true across processes.
-final class ContentCache: @unchecked Sendable {
+final class ContentCache: Sendable {
     private struct Entry {
         var number: Int
         var checksum: String
@@ -76,8 +77,7 @@ final class ContentCache: @unchecked Sendable {
         var content: StoredContent?
     }
 
-    private let lock = NSLock()
-    private var entries: [Entry] = []  // most recently used last
+    private let entries = Mutex<[Entry]>([])  // most recently used last
     private let capacity: Int
 
     init(capacity: Int = 4) {
@@ -85,7 +85,7 @@ final class ContentCache: @unchecked Sendable {
     }
 
     func configuration(number: Int, checksum: String) -> ApplianceConfiguration? {
-        lock.withLock {
+        entries.withLock { entries in
             guard let index = entries.firstIndex(where: { $0.number == number && $0.checksum == checksum }) else {
                 return nil
             }
@@ -97,11 +97,11 @@ final class ContentCache: @unchecked Sendable {
 
     /// The stored form of a configuration equal to `configuration`, if one is cached (a rollback).
     func content(equalTo configuration: ApplianceConfiguration) -> StoredContent? {
-        lock.withLock { entries.last { $0.content != nil && $0.configuration == configuration }?.content }
+        entries.withLock { entries in entries.last { $0.content != nil && $0.configuration == configuration }?.content }
     }
 
     func insert(number: Int, checksum: String, configuration: ApplianceConfiguration, content: StoredContent?) {
-        lock.withLock {
+        entries.withLock { entries in
             entries.removeAll { $0.number == number }
             entries.append(
                 Entry(number: number, checksum: checksum, configuration: configuration, content: content)

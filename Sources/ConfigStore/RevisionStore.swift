@@ -1,6 +1,6 @@
 import ApplianceConfig
-import Foundation
-import GRDB
+import FoundationEssentials
+import SQLite
 
 #if canImport(Glibc)
 import Glibc
@@ -26,7 +26,7 @@ public final class RevisionStore: ConfigurationStore {
 
     /// The SQLite file.
     public let path: String
-    private let database: DatabaseQueue
+    private let database: Database
     private let clock: @Sendable () -> Date
     private let cache = ContentCache()
     private let keys: KeySealer
@@ -68,11 +68,9 @@ public final class RevisionStore: ConfigurationStore {
             try Self.create(path: path, clock: clock, keys: keys, factory: factory)
         }
         database = try Self.translatingErrors(path: path) {
-            guard readOnly else { return try DatabaseQueue(path: path, configuration: Self.databaseConfiguration) }
-            var configuration = Configuration()
-            configuration.readonly = true
-            configuration.label = "ConfigStore"
-            return try DatabaseQueue(path: Self.readOnlyLocation(path), configuration: configuration)
+            guard readOnly else { return try Self.openDatabase(path) }
+            // No busy timeout: nothing here writes, and an immutable file takes no locks.
+            return try Database(path: Self.readOnlyLocation(path), mode: .readOnly)
         }
         try Self.translatingErrors(path: path) {
             let migrator = Schema.migrator(keys: keys)
@@ -96,12 +94,12 @@ public final class RevisionStore: ConfigurationStore {
             }
             if !complete {
                 do {
-                    try migrator.migrate(database)
+                    try database.access { db in try migrator.migrate(db) }
                     // An older store held whole contents and plain keys in pages now free: rewrite the
                     // file without them, and empty the write-ahead log.
-                    try database.writeWithoutTransaction { db in
-                        try db.execute(sql: "VACUUM")
-                        try db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)")
+                    try database.access { db in
+                        try db.execute("VACUUM")
+                        try db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
                     }
                 } catch let error as StoreError {
                     throw error
@@ -158,11 +156,12 @@ public final class RevisionStore: ConfigurationStore {
         }
     }
 
-    /// The head's number (not verified: a cheap question asked before every prompt; what it points at
-    /// is verified when read).
+    /// The head's number (not verified: a cheap question asked before every prompt and script line;
+    /// what it points at is verified when read). One statement on the open connection, its own read
+    /// transaction.
     public func headNumber() throws -> Int {
         try Self.translatingErrors(path: path) {
-            try database.read { db in try Int.fetchOne(db, sql: "SELECT MAX(number) FROM revision") ?? 0 }
+            try database.access { db in try Schema.headNumber(db) }
         }
     }
 
@@ -193,7 +192,7 @@ public final class RevisionStore: ConfigurationStore {
     /// file first (a write), then the file's size is returned.
     public func fileBytes() throws -> Int {
         try Self.translatingErrors(path: path) {
-            try database.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)") }
+            try database.access { db in try db.execute("PRAGMA wal_checkpoint(TRUNCATE)") }
         }
         var status = stat()
         guard stat(path, &status) == 0 else { return 0 }
@@ -302,7 +301,7 @@ public final class RevisionStore: ConfigurationStore {
     /// The rebase uses `baseConfiguration` when given (the session holds its base), so a base pruned
     /// since does not matter; else the kept base revision (`.baseUnavailable` when pruned).
     private func prepare(
-        _ db: Database,
+        _ db: Connection,
         _ candidate: ApplianceConfiguration,
         base: Int,
         baseConfiguration: ApplianceConfiguration?,
@@ -429,7 +428,7 @@ public final class RevisionStore: ConfigurationStore {
     /// The newest kept revision after `base` whose changes touch one of the conflicting objects
     /// (the head when none can be singled out, e.g. because the revision was pruned).
     private func newestRevision(
-        _ db: Database,
+        _ db: Connection,
         touching conflicts: [MergeConflict],
         after base: Int,
         head: StoredRevision,
@@ -458,7 +457,7 @@ public final class RevisionStore: ConfigurationStore {
     }
 
     /// The content of a revision, from the cache or read from the database (every chunk verified).
-    private func configuration(_ db: Database, _ stored: StoredRevision) throws -> ApplianceConfiguration {
+    private func configuration(_ db: Connection, _ stored: StoredRevision) throws -> ApplianceConfiguration {
         let info = stored.info
         if let cached = cache.configuration(number: info.number, checksum: info.checksum) { return cached }
         let content: StoredContent
@@ -488,34 +487,25 @@ public final class RevisionStore: ConfigurationStore {
 
     /// One `BEGIN IMMEDIATE` transaction: waits (busy timeout) for writers of other processes, so that
     /// what is read inside cannot change before the commit.
-    private func write<T>(_ body: (Database) throws -> T) throws -> T {
-        try database.writeWithoutTransaction { db in
-            var result: T?
-            try db.inTransaction(.immediate) {
-                result = try body(db)
-                return .commit
-            }
-            return result!
-        }
+    private func write<T>(_ body: (Connection) throws -> T) throws -> T {
+        try database.write(body)
     }
 
-    private static var databaseConfiguration: Configuration {
-        var configuration = Configuration()
-        // WAL is set by hand, not with GRDB's `.wal`: that writes to the file when the log is empty, so
-        // a read-only command would wait for another process's write transaction. The mode is stored
-        // in the file, so only a new (or very old) store needs the write.
-        configuration.journalMode = .default
-        configuration.busyMode = .timeout(Self.busyTimeout)
-        configuration.label = "ConfigStore"
-        configuration.prepareDatabase { db in
-            if try String.fetchOne(db, sql: "PRAGMA journal_mode") != "wal" {
-                try db.execute(sql: "PRAGMA journal_mode = WAL")
+    /// Opens the store file for reading and writing: a write waits up to ``busyTimeout`` for another
+    /// process's transaction, the journal is a write-ahead log, every commit is synced (`FULL`).
+    ///
+    /// WAL is set only when the file is not in WAL mode yet: setting it writes to the file, so a
+    /// read-only command would wait for another process's write transaction. The mode is stored in the
+    /// file, so only a new (or very old) store needs the write.
+    private static func openDatabase(_ path: String) throws -> Database {
+        try Database(path: path, busyTimeout: busyTimeout) { db in
+            if try db.fetchOne("PRAGMA journal_mode", [], { $0.string(0) }) != "wal" {
+                try db.execute("PRAGMA journal_mode = WAL")
             }
-            try db.execute(sql: "PRAGMA synchronous = FULL")
+            try db.execute("PRAGMA synchronous = FULL")
             // Deleted content (pruned revisions, replaced chunks) is overwritten, not left in free pages.
-            try db.execute(sql: "PRAGMA secure_delete = ON")
+            try db.execute("PRAGMA secure_delete = ON")
         }
-        return configuration
     }
 
     /// The SQLite location of a store opened read-only: a `file:` URI, immutable when no write-ahead
@@ -568,10 +558,10 @@ public final class RevisionStore: ConfigurationStore {
         close(fd)
         let content = try StoredContent(encoding: try factory(), keys: keys)
         try translatingErrors(path: path) {
-            let queue = try DatabaseQueue(path: temporary, configuration: databaseConfiguration)
-            try Schema.migrator(keys: keys).migrate(queue)
-            try queue.write { db in _ = try Schema.insert(db, info: factoryInfo(date: clock()), content: content) }
-            try queue.close()  // checkpoints the write-ahead log into the file
+            let database = try openDatabase(temporary)
+            try database.access { db in try Schema.migrator(keys: keys).migrate(db) }
+            try database.write { db in _ = try Schema.insert(db, info: factoryInfo(date: clock()), content: content) }
+            try database.close()  // checkpoints the write-ahead log into the file
         }
         if link(temporary, path) != 0 {
             let code = errno
@@ -586,8 +576,7 @@ public final class RevisionStore: ConfigurationStore {
                 throw fileError(code, "The configuration store \(path) cannot be created", path: path)
             }
         }
-        let parent = (path as NSString).deletingLastPathComponent
-        let folder = open(parent.isEmpty ? "." : parent, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        let folder = open(folderOf(path), O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         if folder >= 0 {
             _ = fsync(folder)
             close(folder)
@@ -596,10 +585,16 @@ public final class RevisionStore: ConfigurationStore {
 
     /// Whether the file system holding `path` has less than 64 KiB left for this user.
     private static func diskIsFull(_ path: String) -> Bool {
-        let parent = (path as NSString).deletingLastPathComponent
         var status = statvfs()
-        guard statvfs(parent.isEmpty ? "." : parent, &status) == 0 else { return false }
+        guard statvfs(folderOf(path), &status) == 0 else { return false }
         return UInt64(status.f_bavail) * UInt64(status.f_frsize) < 65_536
+    }
+
+    /// The folder holding `path` ("." for a bare file name).
+    private static func folderOf(_ path: String) -> String {
+        guard let slash = path.utf8.lastIndex(of: UInt8(ascii: "/")) else { return "." }
+        let folder = String(path[..<slash])
+        return folder.isEmpty ? "/" : folder
     }
 
     /// A one-line error for a failed system call on the store file.
@@ -618,24 +613,24 @@ public final class RevisionStore: ConfigurationStore {
             return try body()
         } catch let error as StoreError {
             throw error
-        } catch let error as DatabaseError {
-            let reason = error.description
-            switch error.resultCode {
-            case .SQLITE_CORRUPT, .SQLITE_NOTADB:
+        } catch let error as SQLiteError {
+            let reason = error.debugDescription
+            switch error.code {
+            case .corrupt, .notADatabase:
                 throw StoreError(
                     .unreadable,
                     "The configuration store \(path) is not a readable database.",
                     reason: reason
                 )
-            case .SQLITE_READONLY, .SQLITE_CANTOPEN, .SQLITE_PERM, .SQLITE_AUTH:
+            case .readOnly, .cannotOpen, .permission, .authorization:
                 throw StoreError(.notWritable, "The configuration store \(path) is not writable.", reason: reason)
-            case .SQLITE_FULL:
+            case .full:
                 throw StoreError(
                     .diskFull,
                     "The configuration store \(path) cannot be written: no space left on the device.",
                     reason: reason
                 )
-            case .SQLITE_BUSY, .SQLITE_LOCKED:
+            case .busy, .locked:
                 throw StoreError(.busy, "The configuration store is busy; try again.", reason: reason)
             default:
                 // SQLite reports a full disk as SQLITE_FULL when a write comes up short, but as an I/O

@@ -1,6 +1,6 @@
 import ApplianceConfig
 import FoundationEssentials
-import GRDB
+import SQLite
 
 /// A revision row as stored: its record, how to read its content, and where that content is.
 struct StoredRevision {
@@ -21,51 +21,14 @@ struct StoredRevision {
 /// (content-defined, about 8 KiB), shared by every revision that holds the same bytes; a chunk no kept
 /// revision uses is deleted when revisions are pruned.
 enum Schema {
-    static func migrator(keys: KeySealer) -> DatabaseMigrator {
-        var migrator = DatabaseMigrator()
-        migrator.registerMigration("v1") { db in
+    /// The migrations, by the identifiers GRDB recorded them under in every existing store.
+    static func migrator(keys: KeySealer) -> Migrator {
+        var migrator = Migrator()
+        migrator.register("v1") { db in
             // `content` is the last column so that metadata queries never read its overflow pages.
             try db.execute(
-                sql: """
-                    CREATE TABLE revision (
-                        number INTEGER PRIMARY KEY,
-                        date REAL NOT NULL,
-                        user TEXT NOT NULL,
-                        method TEXT NOT NULL,
-                        comment TEXT NOT NULL,
-                        rollbackPoint INTEGER NOT NULL,
-                        baseRevision INTEGER,
-                        changes TEXT NOT NULL,
-                        checksum TEXT NOT NULL,
-                        encoding TEXT NOT NULL,
-                        content BLOB NOT NULL
-                    );
-                    CREATE INDEX revision_rollbackPoint ON revision(rollbackPoint, number);
-                    CREATE TABLE confirmation (
-                        id INTEGER PRIMARY KEY CHECK (id = 1),
-                        revision INTEGER NOT NULL,
-                        deadline REAL NOT NULL
-                    );
-                    """
-            )
-        }
-        migrator.registerMigration("v2") { db in try migrateToChunks(db, keys: keys) }
-        return migrator
-    }
-
-    /// Version 1 kept each revision's whole content in its row, its checksum over the content only.
-    /// Every revision is checked against its old checksum, its keys sealed (when a sealer is given),
-    /// cut into shared chunks and given a checksum over its record too. Damage aborts the migration:
-    /// the store is left as it was.
-    private static func migrateToChunks(_ db: Database, keys: KeySealer) throws {
-        try db.execute(
-            sql: """
-                CREATE TABLE chunk (
-                    id INTEGER PRIMARY KEY,
-                    hash BLOB NOT NULL UNIQUE,
-                    bytes BLOB NOT NULL
-                );
-                CREATE TABLE revision_v2 (
+                """
+                CREATE TABLE revision (
                     number INTEGER PRIMARY KEY,
                     date REAL NOT NULL,
                     user TEXT NOT NULL,
@@ -74,27 +37,63 @@ enum Schema {
                     rollbackPoint INTEGER NOT NULL,
                     baseRevision INTEGER,
                     changes TEXT NOT NULL,
-                    encoding TEXT NOT NULL,
-                    contentHash TEXT NOT NULL,
                     checksum TEXT NOT NULL,
-                    manifest BLOB NOT NULL
+                    encoding TEXT NOT NULL,
+                    content BLOB NOT NULL
+                );
+                CREATE INDEX revision_rollbackPoint ON revision(rollbackPoint, number);
+                CREATE TABLE confirmation (
+                    id INTEGER PRIMARY KEY CHECK (id = 1),
+                    revision INTEGER NOT NULL,
+                    deadline REAL NOT NULL
                 );
                 """
-        )
-        let rows = try Row.fetchCursor(
-            db,
-            sql: """
-                SELECT number, date, user, method, comment, rollbackPoint, baseRevision, changes, checksum,
-                       encoding, content
-                FROM revision ORDER BY number
-                """
+            )
+        }
+        migrator.register("v2") { db in try migrateToChunks(db, keys: keys) }
+        return migrator
+    }
+
+    /// Version 1 kept each revision's whole content in its row, its checksum over the content only.
+    /// Every revision is checked against its old checksum, its keys sealed (when a sealer is given),
+    /// cut into shared chunks and given a checksum over its record too. Damage aborts the migration:
+    /// the store is left as it was.
+    private static func migrateToChunks(_ db: Connection, keys: KeySealer) throws {
+        try db.execute(
+            """
+            CREATE TABLE chunk (
+                id INTEGER PRIMARY KEY,
+                hash BLOB NOT NULL UNIQUE,
+                bytes BLOB NOT NULL
+            );
+            CREATE TABLE revision_v2 (
+                number INTEGER PRIMARY KEY,
+                date REAL NOT NULL,
+                user TEXT NOT NULL,
+                method TEXT NOT NULL,
+                comment TEXT NOT NULL,
+                rollbackPoint INTEGER NOT NULL,
+                baseRevision INTEGER,
+                changes TEXT NOT NULL,
+                encoding TEXT NOT NULL,
+                contentHash TEXT NOT NULL,
+                checksum TEXT NOT NULL,
+                manifest BLOB NOT NULL
+            );
+            """
         )
         var lastGood: Int?
-        while let row = try rows.next() {
-            let number: Int = row["number"]
-            let bytes = [UInt8]((row["content"] as Data?) ?? Data())
-            let encoding: String = row["encoding"] ?? ""
-            guard StoredContent.knownEncodings.contains(encoding), SHA256.hex(of: bytes) == row["checksum"] else {
+        try db.forEachRow(
+            """
+            SELECT number, date, user, method, comment, rollbackPoint, baseRevision, changes, checksum,
+                   encoding, content
+            FROM revision ORDER BY number
+            """
+        ) { row in
+            let number = row.int(0)
+            let bytes = row.blob(10) ?? []
+            let encoding = row.string(9) ?? ""
+            guard StoredContent.knownEncodings.contains(encoding), SHA256.hex(of: bytes) == row.string(8) else {
                 throw StoreError.damaged(revision: number, lastGood: lastGood, reason: "checksum mismatch (version 1)")
             }
             var content = StoredContent(encoding: encoding, bytes: bytes)
@@ -107,29 +106,31 @@ enum Schema {
                     throw StoreError.damaged(revision: number, lastGood: lastGood, reason: "undecodable: \(error)")
                 }
             }
-            guard let method = CommitMethod(rawValue: row["method"]) else {
+            guard let method = row.string(3).flatMap(CommitMethod.init(rawValue:)), let user = row.string(2),
+                let comment = row.string(4), let changes = row.string(7)
+            else {
                 throw StoreError.damaged(revision: number, lastGood: lastGood, reason: "unknown method")
             }
             let info = RevisionInfo(
                 number: number,
-                date: Date(timeIntervalSinceReferenceDate: row["date"]),
-                user: row["user"],
+                date: Date(timeIntervalSinceReferenceDate: row.double(1)),
+                user: user,
                 method: method,
-                comment: row["comment"],
-                rollbackPoint: row["rollbackPoint"],
-                baseRevision: row["baseRevision"],
-                changes: ChangeLines.split(row["changes"]),
+                comment: comment,
+                rollbackPoint: row.int64(5) != 0,
+                baseRevision: row.isNull(6) ? nil : row.int(6),
+                changes: ChangeLines.split(changes),
                 checksum: ""
             )
             try insert(db, info: info, content: content, into: "revision_v2")
             lastGood = number
         }
         try db.execute(
-            sql: """
-                DROP TABLE revision;
-                ALTER TABLE revision_v2 RENAME TO revision;
-                CREATE INDEX revision_rollbackPoint ON revision(rollbackPoint, number);
-                """
+            """
+            DROP TABLE revision;
+            ALTER TABLE revision_v2 RENAME TO revision;
+            CREATE INDEX revision_rollbackPoint ON revision(rollbackPoint, number);
+            """
         )
     }
 
@@ -166,17 +167,47 @@ enum Schema {
     private static let columns =
         "number, date, user, method, comment, rollbackPoint, baseRevision, changes, encoding, contentHash, checksum"
 
+    /// A row of ``columns`` (and `manifest`) as read, before verification; NULLs are nil.
+    private struct Record {
+        var number: Int
+        var date: Double?
+        var user: String?
+        var method: String?
+        var comment: String?
+        var rollbackPoint: Bool?
+        var baseRevision: Int?
+        var changes: String?
+        var encoding: String?
+        var contentHash: String?
+        var checksum: String?
+        var manifest: [UInt8]?
+
+        init(_ row: Statement, manifest: Bool) {
+            number = row.int(0)
+            date = row.isNull(1) ? nil : row.double(1)
+            user = row.string(2)
+            method = row.string(3)
+            comment = row.string(4)
+            rollbackPoint = row.isNull(5) ? nil : row.int64(5) != 0
+            baseRevision = row.isNull(6) ? nil : row.int(6)
+            changes = row.string(7)
+            encoding = row.string(8)
+            contentHash = row.string(9)
+            checksum = row.string(10)
+            self.manifest = manifest ? row.blob(11) : nil
+        }
+    }
+
     /// A row's record, verified against its checksum (`.damaged` naming the revision, `lastGood` unset).
-    private static func revision(_ row: Row, manifest: Bool) throws -> StoredRevision {
-        let number: Int = row["number"]
+    private static func revision(_ row: Record, manifest: Bool) throws -> StoredRevision {
+        let number = row.number
         func damaged(_ reason: String) -> StoreError {
             StoreError.damaged(revision: number, lastGood: nil, reason: reason)
         }
-        guard let methodName = row["method"] as String?, let method = CommitMethod(rawValue: methodName),
-            let date = row["date"] as Double?, let user = row["user"] as String?,
-            let comment = row["comment"] as String?, let rollbackPoint = row["rollbackPoint"] as Bool?,
-            let changes = row["changes"] as String?, let encoding = row["encoding"] as String?,
-            let contentHash = row["contentHash"] as String?, let checksum = row["checksum"] as String?
+        guard let methodName = row.method, let method = CommitMethod(rawValue: methodName),
+            let date = row.date, let user = row.user, let comment = row.comment,
+            let rollbackPoint = row.rollbackPoint, let changes = row.changes, let encoding = row.encoding,
+            let contentHash = row.contentHash, let checksum = row.checksum
         else { throw damaged("unreadable record") }
         let info = RevisionInfo(
             number: number,
@@ -185,7 +216,7 @@ enum Schema {
             method: method,
             comment: comment,
             rollbackPoint: rollbackPoint,
-            baseRevision: row["baseRevision"],
+            baseRevision: row.baseRevision,
             changes: ChangeLines.split(changes),
             checksum: checksum
         )
@@ -194,8 +225,8 @@ enum Schema {
         }
         var ids: [Int64] = []
         if manifest {
-            guard let data = row["manifest"] as Data?, data.count % 8 == 0 else { throw damaged("unreadable manifest") }
-            ids = decodeManifest(data)
+            guard let bytes = row.manifest, bytes.count % 8 == 0 else { throw damaged("unreadable manifest") }
+            ids = decodeManifest(bytes)
         }
         return StoredRevision(info: info, encoding: encoding, contentHash: contentHash, manifest: ids)
     }
@@ -203,13 +234,13 @@ enum Schema {
     /// Fetches records with `sql` (a SELECT of ``columns`` …), verified; damage names the newest intact
     /// revision older than the damaged one as the last good one.
     private static func fetch(
-        _ db: Database,
+        _ db: Connection,
         _ sql: String,
-        _ arguments: StatementArguments = [],
+        _ arguments: [any SQLiteBindable] = [],
         manifest: Bool = false
     ) throws -> [StoredRevision] {
         let select = "SELECT \(columns)\(manifest ? ", manifest" : "") FROM revision \(sql)"
-        return try Row.fetchAll(db, sql: select, arguments: arguments).map { row in
+        return try db.fetchAll(select, arguments) { Record($0, manifest: manifest) }.map { row in
             do {
                 return try revision(row, manifest: manifest)
             } catch let error as StoreError {
@@ -224,63 +255,68 @@ enum Schema {
     }
 
     /// The newest revision older than `number` whose record verifies.
-    static func lastIntact(_ db: Database, before number: Int) throws -> Int? {
-        let rows = try Row.fetchCursor(
-            db,
-            sql: "SELECT \(columns) FROM revision WHERE number < ? ORDER BY number DESC",
-            arguments: [number]
-        )
-        while let row = try rows.next() {
-            if let intact = try? revision(row, manifest: false) { return intact.info.number }
+    static func lastIntact(_ db: Connection, before number: Int) throws -> Int? {
+        var intact: Int?
+        try db.forEachRow("SELECT \(columns) FROM revision WHERE number < ? ORDER BY number DESC", [number]) { row in
+            guard intact == nil else { return }
+            if let record = try? revision(Record(row, manifest: false), manifest: false) { intact = record.info.number }
         }
-        return nil
+        return intact
     }
 
-    static func head(_ db: Database) throws -> StoredRevision? {
+    static func head(_ db: Connection) throws -> StoredRevision? {
         try fetch(db, "ORDER BY number DESC LIMIT 1", manifest: true).first
     }
 
-    static func revision(_ db: Database, number: Int) throws -> StoredRevision? {
+    /// The head's number (0 for an empty store): one indexed lookup, nothing verified.
+    static func headNumber(_ db: Connection) throws -> Int {
+        try db.fetchOne("SELECT MAX(number) FROM revision") { $0.isNull(0) ? 0 : $0.int(0) } ?? 0
+    }
+
+    static func revision(_ db: Connection, number: Int) throws -> StoredRevision? {
         try fetch(db, "WHERE number = ?", [number], manifest: true).first
     }
 
-    static func info(_ db: Database, number: Int) throws -> RevisionInfo? {
+    static func info(_ db: Connection, number: Int) throws -> RevisionInfo? {
         try fetch(db, "WHERE number = ?", [number]).first?.info
     }
 
     /// The newest kept revision older than `number`.
-    static func info(_ db: Database, before number: Int) throws -> RevisionInfo? {
+    static func info(_ db: Connection, before number: Int) throws -> RevisionInfo? {
         try fetch(db, "WHERE number < ? ORDER BY number DESC LIMIT 1", [number]).first?.info
     }
 
     /// The newest kept revision older than `number`, with its manifest.
-    static func revision(_ db: Database, before number: Int) throws -> StoredRevision? {
+    static func revision(_ db: Connection, before number: Int) throws -> StoredRevision? {
         try fetch(db, "WHERE number < ? ORDER BY number DESC LIMIT 1", [number], manifest: true).first
     }
 
-    static func history(_ db: Database, limit: Int, rollbackPointsOnly: Bool) throws -> [RevisionInfo] {
+    static func history(_ db: Connection, limit: Int, rollbackPointsOnly: Bool) throws -> [RevisionInfo] {
         let filter = rollbackPointsOnly ? "WHERE rollbackPoint = 1" : ""
         return try fetch(db, "\(filter) ORDER BY number DESC LIMIT ?", [max(0, limit)]).map(\.info)
     }
 
     // MARK: Content
 
-    static func encodeManifest(_ ids: [Int64]) -> Data {
-        var data = Data(capacity: ids.count * 8)
+    /// A manifest as stored: each chunk id as 8 little-endian bytes.
+    static func encodeManifest(_ ids: [Int64]) -> [UInt8] {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(ids.count * 8)
         for id in ids {
-            var little = id.littleEndian
-            withUnsafeBytes(of: &little) { data.append(contentsOf: $0) }
+            withUnsafeBytes(of: id.littleEndian) { bytes.append(contentsOf: $0) }
         }
-        return data
+        return bytes
     }
 
-    static func decodeManifest(_ data: Data) -> [Int64] {
+    static func decodeManifest(_ bytes: [UInt8]) -> [Int64] {
+        bytes.withUnsafeBytes { decodeManifest($0) }
+    }
+
+    static func decodeManifest(_ raw: UnsafeRawBufferPointer) -> [Int64] {
         var ids: [Int64] = []
-        ids.reserveCapacity(data.count / 8)
-        data.withUnsafeBytes { raw in
-            for offset in stride(from: 0, to: raw.count, by: 8) {
-                ids.append(Int64(littleEndian: raw.loadUnaligned(fromByteOffset: offset, as: Int64.self)))
-            }
+        ids.reserveCapacity(raw.count / 8)
+        for offset in stride(from: 0, to: raw.count - raw.count % 8, by: 8) {
+            ids.append(Int64(littleEndian: raw.loadUnaligned(fromByteOffset: offset, as: Int64.self)))
         }
         return ids
     }
@@ -289,7 +325,7 @@ enum Schema {
     /// content hash. `verified` holds chunks already checked by this call's caller (full verification
     /// checks each shared chunk once).
     static func content(
-        _ db: Database,
+        _ db: Connection,
         _ revision: StoredRevision,
         verified: inout Set<Int64>
     ) throws -> StoredContent {
@@ -298,18 +334,22 @@ enum Schema {
             StoreError.damaged(revision: number, lastGood: nil, reason: reason)
         }
         guard StoredContent.knownEncodings.contains(revision.encoding) else { throw damaged("unknown encoding") }
-        let statement = try db.cachedStatement(sql: "SELECT hash, bytes FROM chunk WHERE id = ?")
+        let statement = try db.cachedStatement("SELECT hash, bytes FROM chunk WHERE id = ?")
+        defer { statement.reset() }
         var bytes: [UInt8] = []
         var hashes: [[UInt8]] = []
         var ranges: [Range<Int>] = []
         for id in revision.manifest {
-            guard let row = try Row.fetchOne(statement, arguments: [id]),
-                let hash = (row["hash"] as Data?).map({ [UInt8]($0) }), let chunk = row["bytes"] as Data?
-            else { throw damaged("missing chunk \(id)") }
+            try statement.bind([id])
+            guard try statement.step(), let hash = statement.blob(0), !statement.isNull(1) else {
+                throw damaged("missing chunk \(id)")
+            }
             let start = bytes.count
-            bytes.append(contentsOf: chunk)
+            statement.withBlob(1) { chunk in
+                bytes.append(contentsOf: chunk ?? UnsafeRawBufferPointer(start: nil, count: 0))
+            }
             if !verified.contains(id) {
-                guard SHA256.digest(Array(bytes[start...])) == hash else {
+                guard SHA256.digest(bytes[start...]) == hash else {
                     throw damaged("chunk \(id) checksum mismatch")
                 }
                 verified.insert(id)
@@ -331,22 +371,24 @@ enum Schema {
     /// Stores the chunks of `content` that are not stored yet and returns the manifest. A chunk already
     /// stored is compared byte for byte: the commit checks everything the new revision will use, and
     /// a damaged copy is rewritten with the bytes its hash proves right.
-    static func storeChunks(_ db: Database, _ content: StoredContent) throws -> [Int64] {
-        let find = try db.cachedStatement(sql: "SELECT id, bytes FROM chunk WHERE hash = ?")
-        let add = try db.cachedStatement(sql: "INSERT INTO chunk (hash, bytes) VALUES (?, ?)")
-        let repair = try db.cachedStatement(sql: "UPDATE chunk SET bytes = ? WHERE id = ?")
+    static func storeChunks(_ db: Connection, _ content: StoredContent) throws -> [Int64] {
+        let find = try db.cachedStatement("SELECT id, bytes FROM chunk WHERE hash = ?")
+        defer { find.reset() }
         var ids: [Int64] = []
         ids.reserveCapacity(content.chunks.count)
         for chunk in content.chunks {
-            let hash = Data(chunk.hash)
-            if let row = try Row.fetchOne(find, arguments: [hash]) {
-                let id: Int64 = row["id"]
-                if (row["bytes"] as Data?).map({ $0.elementsEqual(chunk.bytes) }) != true {
-                    try repair.execute(arguments: [Data(chunk.bytes), id])
+            try find.bind([chunk.hash])
+            if try find.step() {
+                let id = find.int64(0)
+                let intact = find.withBlob(1) { stored in stored.map { $0.elementsEqual(chunk.bytes) } ?? false }
+                find.reset()
+                if !intact {
+                    try db.execute("UPDATE chunk SET bytes = ? WHERE id = ?", [chunk.bytes, id])
                 }
                 ids.append(id)
             } else {
-                try add.execute(arguments: [hash, Data(chunk.bytes)])
+                find.reset()
+                try db.execute("INSERT INTO chunk (hash, bytes) VALUES (?, ?)", [chunk.hash, chunk.bytes])
                 ids.append(db.lastInsertedRowID)
             }
         }
@@ -356,7 +398,7 @@ enum Schema {
     /// Inserts a revision (its chunks first); returns its record with the checksum set.
     @discardableResult
     static func insert(
-        _ db: Database,
+        _ db: Connection,
         info: RevisionInfo,
         content: StoredContent,
         into table: String = "revision"
@@ -366,13 +408,13 @@ enum Schema {
         let changes = ChangeLines.join(info.changes)
         info.checksum = checksum(info, changes: changes, encoding: content.encoding, contentHash: content.contentHash)
         try db.execute(
-            sql: """
-                INSERT INTO \(table)
-                    (number, date, user, method, comment, rollbackPoint, baseRevision, changes, encoding,
-                     contentHash, checksum, manifest)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """,
-            arguments: [
+            """
+            INSERT INTO \(table)
+                (number, date, user, method, comment, rollbackPoint, baseRevision, changes, encoding,
+                 contentHash, checksum, manifest)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """,
+            [
                 info.number, info.date.timeIntervalSinceReferenceDate, info.user, info.method.rawValue,
                 info.comment, info.rollbackPoint, info.baseRevision, changes,
                 content.encoding, content.contentHash, info.checksum, encodeManifest(manifest),
@@ -383,44 +425,46 @@ enum Schema {
 
     /// Keeps the newest `keep` revisions, the newest `rollbackPoints` rollback points and revision 1,
     /// then deletes the chunks no kept revision uses.
-    static func prune(_ db: Database, head: Int, keep: Int, rollbackPoints: Int) throws {
+    static func prune(_ db: Connection, head: Int, keep: Int, rollbackPoints: Int) throws {
         try db.execute(
-            sql: """
-                DELETE FROM revision
-                WHERE number <= ? AND number <> 1
-                  AND number NOT IN
-                      (SELECT number FROM revision WHERE rollbackPoint = 1 ORDER BY number DESC LIMIT ?)
-                """,
-            arguments: [head - keep, rollbackPoints]
+            """
+            DELETE FROM revision
+            WHERE number <= ? AND number <> 1
+              AND number NOT IN
+                  (SELECT number FROM revision WHERE rollbackPoint = 1 ORDER BY number DESC LIMIT ?)
+            """,
+            [head - keep, rollbackPoints]
         )
-        guard db.changesCount > 0 else { return }
+        guard db.changes > 0 else { return }
         var used = Set<Int64>()
-        let manifests = try Data.fetchCursor(db, sql: "SELECT manifest FROM revision")
-        while let manifest = try manifests.next() { used.formUnion(decodeManifest(manifest)) }
-        let delete = try db.cachedStatement(sql: "DELETE FROM chunk WHERE id = ?")
-        for id in try Int64.fetchAll(db, sql: "SELECT id FROM chunk") where !used.contains(id) {
-            try delete.execute(arguments: [id])
+        try db.forEachRow("SELECT manifest FROM revision") { row in
+            row.withBlob(0) { manifest in
+                if let manifest { used.formUnion(decodeManifest(manifest)) }
+            }
+        }
+        for id in try db.fetchAll("SELECT id FROM chunk", [], { $0.int64(0) }) where !used.contains(id) {
+            try db.execute("DELETE FROM chunk WHERE id = ?", [id])
         }
     }
 
     // MARK: Confirmation
 
-    static func pendingConfirmation(_ db: Database) throws -> (revision: Int, deadline: Date)? {
-        try Row.fetchOne(db, sql: "SELECT revision, deadline FROM confirmation WHERE id = 1").map {
-            (revision: $0["revision"], deadline: Date(timeIntervalSinceReferenceDate: $0["deadline"]))
+    static func pendingConfirmation(_ db: Connection) throws -> (revision: Int, deadline: Date)? {
+        try db.fetchOne("SELECT revision, deadline FROM confirmation WHERE id = 1") {
+            (revision: $0.int(0), deadline: Date(timeIntervalSinceReferenceDate: $0.double(1)))
         }
     }
 
-    static func setPendingConfirmation(_ db: Database, revision: Int, deadline: Date) throws {
+    static func setPendingConfirmation(_ db: Connection, revision: Int, deadline: Date) throws {
         try db.execute(
-            sql: "INSERT OR REPLACE INTO confirmation (id, revision, deadline) VALUES (1, ?, ?)",
-            arguments: [revision, deadline.timeIntervalSinceReferenceDate]
+            "INSERT OR REPLACE INTO confirmation (id, revision, deadline) VALUES (1, ?, ?)",
+            [revision, deadline.timeIntervalSinceReferenceDate]
         )
     }
 
-    static func clearPendingConfirmation(_ db: Database) throws -> Bool {
-        try db.execute(sql: "DELETE FROM confirmation WHERE id = 1")
-        return db.changesCount > 0
+    static func clearPendingConfirmation(_ db: Connection) throws -> Bool {
+        try db.execute("DELETE FROM confirmation WHERE id = 1")
+        return db.changes > 0
     }
 
     // MARK: Verification
@@ -428,8 +472,8 @@ enum Schema {
     /// Checks every kept revision: its record and every chunk of its content (each shared chunk once).
     /// Throws `.damaged` naming the oldest damaged revision and the newest intact one older than it;
     /// returns the number of revisions checked.
-    static func verifyAll(_ db: Database) throws -> Int {
-        let numbers = try Int.fetchAll(db, sql: "SELECT number FROM revision ORDER BY number")
+    static func verifyAll(_ db: Connection) throws -> Int {
+        let numbers = try db.fetchAll("SELECT number FROM revision ORDER BY number", [], { $0.int(0) })
         var verified = Set<Int64>()
         var lastGood: Int?
         for number in numbers {

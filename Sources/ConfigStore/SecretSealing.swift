@@ -1,5 +1,6 @@
 import ApplianceConfig
-import Foundation
+import FoundationEssentials
+import Synchronization
 
 /// Encrypts the secrets of a configuration (the private keys of certificate profiles) before they are
 /// stored, and decrypts them when a revision is read.
@@ -17,14 +18,13 @@ public protocol SecretSealing: Sendable {
 
 /// Seals and opens the private keys of a configuration, remembering the sealed form of each key so
 /// that committing an unchanged key stores the same bytes again (and shares its chunk).
-final class KeySealer: @unchecked Sendable {
+final class KeySealer: Sendable {
     /// Marks a sealed key in stored content; a key without it was stored in plain text (by an older
     /// version, or by a store without a sealer).
     static let marker = "esa-sealed-v1:"
 
     let sealer: (any SecretSealing)?
-    private let lock = NSLock()
-    private var sealedForm: [String: String] = [:]
+    private let sealedForm = Mutex<[String: String]>([:])
 
     init(_ sealer: (any SecretSealing)?) {
         self.sealer = sealer
@@ -39,7 +39,7 @@ final class KeySealer: @unchecked Sendable {
         for index in sealed.certificates.indices {
             let key = sealed.certificates[index].privateKeyPEM
             guard !key.isEmpty, !key.hasPrefix(Self.marker) else { continue }
-            if let known = lock.withLock({ sealedForm[key] }) {
+            if let known = sealedForm.withLock({ $0[key] }) {
                 sealed.certificates[index].privateKeyPEM = known
                 continue
             }
@@ -91,7 +91,7 @@ final class KeySealer: @unchecked Sendable {
     }
 
     private func remember(_ key: String, _ form: String) {
-        lock.withLock {
+        sealedForm.withLock { sealedForm in
             if sealedForm.count >= 1000 { sealedForm.removeAll() }
             sealedForm[key] = form
         }

@@ -1,6 +1,6 @@
 import ApplianceConfig
 import Foundation
-import GRDB
+import SQLite
 import Testing
 
 @testable import ConfigStore
@@ -103,40 +103,38 @@ struct TestSealer: SecretSealing {
     /// upgraded on open: every revision kept, every key sealed, history intact.
     @Test func aVersion1StoreIsUpgradedWithItsKeysSealed() throws {
         let directory = try TemporaryDirectory()
-        let queue = try DatabaseQueue(path: directory.storePath)
-        var v1 = DatabaseMigrator()
-        v1.registerMigration("v1") { db in
+        // The layout and migration record GRDB wrote for version 1.
+        let database = try Database(path: directory.storePath)
+        var v1 = Migrator()
+        v1.register("v1") { db in
             try db.execute(
-                sql: """
-                    CREATE TABLE revision (number INTEGER PRIMARY KEY, date REAL NOT NULL, user TEXT NOT NULL,
-                        method TEXT NOT NULL, comment TEXT NOT NULL, rollbackPoint INTEGER NOT NULL,
-                        baseRevision INTEGER, changes TEXT NOT NULL, checksum TEXT NOT NULL, encoding TEXT NOT NULL,
-                        content BLOB NOT NULL);
-                    CREATE INDEX revision_rollbackPoint ON revision(rollbackPoint, number);
-                    CREATE TABLE confirmation (id INTEGER PRIMARY KEY CHECK (id = 1), revision INTEGER NOT NULL,
-                        deadline REAL NOT NULL);
-                    """
+                """
+                CREATE TABLE revision (number INTEGER PRIMARY KEY, date REAL NOT NULL, user TEXT NOT NULL,
+                    method TEXT NOT NULL, comment TEXT NOT NULL, rollbackPoint INTEGER NOT NULL,
+                    baseRevision INTEGER, changes TEXT NOT NULL, checksum TEXT NOT NULL, encoding TEXT NOT NULL,
+                    content BLOB NOT NULL);
+                CREATE INDEX revision_rollbackPoint ON revision(rollbackPoint, number);
+                CREATE TABLE confirmation (id INTEGER PRIMARY KEY CHECK (id = 1), revision INTEGER NOT NULL,
+                    deadline REAL NOT NULL);
+                """
             )
         }
-        try v1.migrate(queue)
+        try database.access { db in try v1.migrate(db) }
         let first = Self.withKey(Fixtures.factory())
         var second = first
         second.hostname = "old.example.com"
-        try queue.write { db in
+        try database.write { db in
             for (number, configuration, encoding) in [(1, first, "json"), (2, second, "bin1")] {
                 let bytes =
                     encoding == "json"
                     ? [UInt8](try JSONEncoder().encode(configuration)) : try #require(BinaryCodec.encode(configuration))
                 try db.execute(
-                    sql: "INSERT INTO revision VALUES (?, ?, 'admin', 'interactive', ?, 1, NULL, '', ?, ?, ?)",
-                    arguments: [
-                        number, 800_000_000.0 + Double(number), "old \(number)", SHA256.hex(of: bytes), encoding,
-                        Data(bytes),
-                    ]
+                    "INSERT INTO revision VALUES (?, ?, 'admin', 'interactive', ?, 1, NULL, '', ?, ?, ?)",
+                    [number, 800_000_000.0 + Double(number), "old \(number)", SHA256.hex(of: bytes), encoding, bytes]
                 )
             }
         }
-        try queue.close()
+        try database.close()
 
         let store = try RevisionStore(path: directory.storePath, clock: ManualClock().function, sealer: TestSealer()) {
             Fixtures.factory()
