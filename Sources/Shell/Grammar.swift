@@ -492,12 +492,13 @@ public struct Grammar: Sendable {
             return
         }
         let (form, rest) = try choose(words)
-        let context = ArgumentContext(
-            configuration: session.configuration,
-            commandNames: session.registry.allNames,
-            words: words
+        // The context (a copy of the configuration) ends with the parse: while a copy lives, the body's
+        // staged change would copy a large section instead of editing it in place.
+        let arguments = try parse(
+            rest,
+            form,
+            ArgumentContext(configuration: session.configuration, commandNames: session.registry.allNames, words: words)
         )
-        let arguments = try parse(rest, form, context)
         do {
             try form.body(arguments, session)
         } catch let misuse as Misuse {
