@@ -12,18 +12,21 @@ public struct OpenedStore {
     public let identity: (serial: String, installDate: Date)
 
     /// The store alone (scp only needs the users): an existing store is opened, a fresh data
-    /// directory's is created with the factory configuration.
+    /// directory's is created with the factory configuration. `verifyHead` false leaves the head's
+    /// content to be checked when it is first read.
     public static func store(
         in directory: DataDirectory,
         access: DataDirectory.Access,
-        clock: ShellClock
+        clock: ShellClock,
+        verifyHead: Bool = true
     ) throws -> RevisionStore {
         try RevisionStore(
             path: directory.storePath,
             clock: clock.now,
             createIfMissing: !directory.isInitialised,
             readOnly: access == .readOnly,
-            sealer: SecretKeyFile(path: directory.url.appendingPathComponent("secret.key").path)
+            sealer: SecretKeyFile(path: directory.url.appendingPathComponent("secret.key").path),
+            verifyHead: verifyHead
         ) {
             try FactoryConfiguration.make(now: clock.now())
         }
@@ -31,11 +34,15 @@ public struct OpenedStore {
 
     /// The store and the identity; the identity is written only into a writable data directory
     /// that is new or still holds nothing but the factory revision.
-    public static func open(_ directory: DataDirectory, access: DataDirectory.Access, clock: ShellClock) throws -> Self
-    {
+    public static func open(
+        _ directory: DataDirectory,
+        access: DataDirectory.Access,
+        clock: ShellClock,
+        verifyHead: Bool = true
+    ) throws -> Self {
         let initialised = directory.isInitialised
         let existingIdentity = try directory.existingIdentity()
-        let store = try store(in: directory, access: access, clock: clock)
+        let store = try store(in: directory, access: access, clock: clock, verifyHead: verifyHead)
         let identity =
             try existingIdentity
             ?? directory.identity(

@@ -38,6 +38,21 @@ enum BinaryCodec {
         return writer.failed ? nil : writer.bytes
     }
 
+    /// The string value of the first entry of the keyed container that starts `bytes` when that entry
+    /// is named `key`, decoded as the full decoder would; nil when it is not there or does not fit in
+    /// `bytes` (a prefix of an encoding is enough: the configuration's host name from its first chunk).
+    static func leadingString(named key: String, in bytes: [UInt8]) -> String? {
+        let reader = BinaryReader(bytes)
+        guard (try? reader.byte(0)) == Tag.keyed, let count = try? reader.u32(1), count > 0 else { return nil }
+        var offset = 5
+        guard let name = try? reader.rawStringRange(&offset), reader.string(name) == key,
+            (try? reader.byte(offset)) == Tag.string
+        else { return nil }
+        offset += 1
+        guard let value = try? reader.rawStringRange(&offset) else { return nil }
+        return reader.string(value)
+    }
+
     static func decode<T: Decodable>(_ type: T.Type, from bytes: [UInt8]) throws -> T {
         let reader = BinaryReader(bytes)
         let end = try reader.skip(0)

@@ -41,8 +41,9 @@ public final class RevisionStore: ConfigurationStore {
     /// keys of every revision stored (and of older revisions when an older store is upgraded).
     ///
     /// Only what start-up reads is verified: the head's record and content (``verify()`` checks every
-    /// revision). Damage throws `.damaged` naming the revision and the last good one before it, and
-    /// changes nothing. A due confirmed commit is not reverted here; call ``revertIfDue(now:)`` next.
+    /// revision); with `verifyHead` false only its record, and its content when it is first read (a run
+    /// that may never read the configuration). Damage throws `.damaged` naming the revision and the
+    /// last good one before it, and changes nothing. A due confirmed commit is not reverted here; call ``revertIfDue(now:)`` next.
     ///
     /// `readOnly` opens a store in a folder that cannot be written (nothing is created or migrated;
     /// every write fails with `.notWritable`). Without a write-ahead log beside it the file is opened
@@ -53,6 +54,7 @@ public final class RevisionStore: ConfigurationStore {
         createIfMissing: Bool = true,
         readOnly: Bool = false,
         sealer: (any SecretSealing)? = nil,
+        verifyHead: Bool = true,
         factory: () throws -> ApplianceConfiguration
     ) throws {
         self.path = path
@@ -116,7 +118,7 @@ public final class RevisionStore: ConfigurationStore {
                 }
             }
             // Decode the head now: unreadable content is damage, reported before anything changes.
-            _ = try head()
+            if verifyHead { _ = try head() }
         }
     }
 
@@ -152,6 +154,37 @@ public final class RevisionStore: ConfigurationStore {
             try database.read { db in
                 guard let stored = try Schema.revision(db, number: number) else { return nil }
                 return (stored.info, try configuration(db, stored))
+            }
+        }
+    }
+
+    /// The head's number and committed host name without decoding its content (the prompt of a run
+    /// that may never read the configuration): the record is verified, the chunk list against the
+    /// content hash, and the first chunk, which begins with the host name, against its own hash. Other
+    /// encodings are decoded whole.
+    public func headHostname() throws -> (number: Int, hostname: String) {
+        try Self.translatingErrors(path: path) {
+            try database.read { db in
+                guard let stored = try Schema.head(db) else { throw StoreError.noSuchRevision(1) }
+                if let cached = cache.configuration(number: stored.info.number, checksum: stored.info.checksum) {
+                    return (stored.info.number, cached.hostname)
+                }
+                let first: [UInt8]?
+                do {
+                    first = try Schema.firstChunk(db, stored)
+                } catch let error as StoreError where error.code.damage != nil {
+                    throw StoreError.damaged(
+                        revision: stored.info.number,
+                        lastGood: try Schema.lastIntact(db, before: stored.info.number),
+                        reason: error.debugDescription
+                    )
+                }
+                if stored.encoding == StoredContent.binary, let first,
+                    let hostname = BinaryCodec.leadingString(named: "hostname", in: first)
+                {
+                    return (stored.info.number, hostname)
+                }
+                return (stored.info.number, try configuration(db, stored).hostname)
             }
         }
     }

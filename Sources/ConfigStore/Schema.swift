@@ -368,6 +368,34 @@ enum Schema {
         )
     }
 
+    /// The bytes of a revision's first chunk (nil for empty content), checked against its hash, with
+    /// the chunk list checked against the content hash; the other chunks' bytes are not read.
+    static func firstChunk(_ db: Connection, _ revision: StoredRevision) throws -> [UInt8]? {
+        let number = revision.info.number
+        func damaged(_ reason: String) -> StoreError {
+            StoreError.damaged(revision: number, lastGood: nil, reason: reason)
+        }
+        guard StoredContent.knownEncodings.contains(revision.encoding) else { throw damaged("unknown encoding") }
+        let hashes = try db.cachedStatement("SELECT hash FROM chunk WHERE id = ?")
+        defer { hashes.reset() }
+        var list: [[UInt8]] = []
+        for id in revision.manifest {
+            try hashes.bind([id])
+            guard try hashes.step(), let hash = hashes.blob(0) else { throw damaged("missing chunk \(id)") }
+            list.append(hash)
+        }
+        guard StoredContent.contentHash(chunkHashes: list) == revision.contentHash else {
+            throw damaged("content checksum mismatch")
+        }
+        guard let id = revision.manifest.first else { return nil }
+        let read = try db.cachedStatement("SELECT bytes FROM chunk WHERE id = ?")
+        defer { read.reset() }
+        try read.bind([id])
+        guard try read.step(), let bytes = read.blob(0) else { throw damaged("missing chunk \(id)") }
+        guard SHA256.digest(bytes) == list[0] else { throw damaged("chunk \(id) checksum mismatch") }
+        return bytes
+    }
+
     /// Stores the chunks of `content` that are not stored yet and returns the manifest. A chunk already
     /// stored is compared byte for byte: the commit checks everything the new revision will use, and
     /// a damaged copy is rewritten with the bytes its hash proves right.

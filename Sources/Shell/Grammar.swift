@@ -4,16 +4,53 @@ import DomainNames
 /// What a typed parser and a completion see besides the word: the configuration the session works on
 /// (names that must exist) and the command names (`help {command}`).
 public struct ArgumentContext: Sendable {
-    public let configuration: ApplianceConfiguration
+    /// The configuration names are looked up in (read when a parser first asks for it).
+    public var configuration: ApplianceConfiguration { source.value }
+    private let source: ConfigurationSource
     public let commandNames: [String]
     /// The words typed after the command name (before the one being completed), so that a name can
     /// be offered from the object an earlier word chose (a listener's sender groups).
     public var words: [String]
 
     public init(configuration: ApplianceConfiguration, commandNames: [String] = [], words: [String] = []) {
-        self.configuration = configuration
+        self.source = ConfigurationSource(value: configuration)
         self.commandNames = commandNames
         self.words = words
+    }
+
+    /// A context whose configuration is read only if a parser looks a name up in it, so a command whose
+    /// words name nothing configured (`help`) never reads the session's configuration (issue 13).
+    public init(
+        reading load: @escaping () -> ApplianceConfiguration,
+        commandNames: [String] = [],
+        words: [String] = []
+    ) {
+        self.source = ConfigurationSource(load: load)
+        self.commandNames = commandNames
+        self.words = words
+    }
+}
+
+/// The configuration of an ``ArgumentContext``, given or read on first use. A context lives for one
+/// parse on the session's thread, so the unsynchronised cache is never shared between threads.
+private final class ConfigurationSource: @unchecked Sendable {
+    private var loaded: ApplianceConfiguration?
+    private let load: () -> ApplianceConfiguration
+
+    init(value: ApplianceConfiguration) {
+        loaded = value
+        load = { value }
+    }
+
+    init(load: @escaping () -> ApplianceConfiguration) {
+        self.load = load
+    }
+
+    var value: ApplianceConfiguration {
+        if let loaded { return loaded }
+        let value = load()
+        loaded = value
+        return value
     }
 }
 
@@ -492,13 +529,12 @@ public struct Grammar: Sendable {
             return
         }
         let (form, rest) = try choose(words)
-        // The context (a copy of the configuration) ends with the parse: while a copy lives, the body's
-        // staged change would copy a large section instead of editing it in place.
-        let arguments = try parse(
-            rest,
-            form,
-            ArgumentContext(configuration: session.configuration, commandNames: session.registry.allNames, words: words)
+        let context = ArgumentContext(
+            reading: { session.configuration },
+            commandNames: session.registry.allNames,
+            words: words
         )
+        let arguments = try parse(rest, form, context)
         do {
             try form.body(arguments, session)
         } catch let misuse as Misuse {

@@ -12,7 +12,15 @@ public final class Session {
     public let registry: CommandRegistry
 
     /// The committed revision the candidate is based on (the head when there are no pending changes).
-    public private(set) var base: (info: RevisionInfo, configuration: ApplianceConfiguration)
+    /// A session opened with a ``DeferredBase`` reads it when something first needs it.
+    public var base: (info: RevisionInfo, configuration: ApplianceConfiguration) {
+        if let loadedBase { return loadedBase }
+        let loaded = readDeferredBase()
+        loadedBase = loaded
+        return loaded
+    }
+    private var loadedBase: (info: RevisionInfo, configuration: ApplianceConfiguration)?
+    private let deferred: DeferredBase?
     private var candidate: ApplianceConfiguration?
     /// How the pending changes came to be when it was not typed edits (`load`, `rollback`): the
     /// method the next commit records. Any later edit makes them the session's own again.
@@ -31,11 +39,14 @@ public final class Session {
     /// `setttymode 0 1`: long output is not paged in this session.
     public var pagingDisabled = false
 
+    /// A session based on the store's head, read now; with `deferred`, read when first needed (a run of
+    /// `version`, `help` or `exit` never decodes it), the prompt showing the host name `deferred` holds.
     public init(
         console: any Console,
         environment: ShellEnvironment,
         store: any ConfigurationStore,
-        registry: CommandRegistry
+        registry: CommandRegistry,
+        deferred: DeferredBase? = nil
     )
         throws
     {
@@ -43,9 +54,25 @@ public final class Session {
         self.environment = environment
         self.store = store
         self.registry = registry
-        self.base = try store.head()
-        self.lastSeenRevision = base.info.number
+        self.deferred = deferred
+        if let deferred {
+            self.lastSeenRevision = deferred.number
+        } else {
+            let head = try store.head()
+            self.loadedBase = head
+            self.lastSeenRevision = head.info.number
+        }
         dialog.commandWords = registry.allNames
+    }
+
+    /// The revision the deferred summary named (the head then; the head now if it was pruned since).
+    private func readDeferredBase() -> (info: RevisionInfo, configuration: ApplianceConfiguration) {
+        guard let deferred else { preconditionFailure("a session without a deferred base has its base") }
+        do {
+            return try store.revision(deferred.number) ?? store.head()
+        } catch {
+            deferred.unreadable(error)
+        }
     }
 
     public var console: any Console { dialog.console }
@@ -61,7 +88,7 @@ public final class Session {
     }
 
     /// The committed host name, shown in the prompt.
-    public var committedHostname: String { base.configuration.hostname }
+    public var committedHostname: String { loadedBase?.configuration.hostname ?? deferred?.hostname ?? "" }
 
     /// Stages one finished operation. Decide and validate first, then call this with a mutation that
     /// cannot fail: an operation stages all of its changes or none.
@@ -88,7 +115,7 @@ public final class Session {
 
     /// Called after a commit: the stored revision becomes the base, nothing is pending.
     public func didCommit(_ info: RevisionInfo, _ configuration: ApplianceConfiguration) {
-        base = (info, configuration)
+        loadedBase = (info, configuration)
         candidate = nil
         pendingMethod = nil
         lastCommit = info
@@ -104,7 +131,7 @@ public final class Session {
         _ configuration: ApplianceConfiguration,
         applying change: (inout ApplianceConfiguration) -> Void
     ) {
-        base = (info, configuration)
+        loadedBase = (info, configuration)
         if var working = candidate {
             candidate = nil
             change(&working)
@@ -127,8 +154,8 @@ public final class Session {
     /// Follows commits of other sessions while this one has nothing pending.
     public func refreshBase() throws {
         guard candidate == nil else { return }
-        if try store.headNumber() != base.info.number {
-            base = try store.head()
+        if try store.headNumber() != loadedBase?.info.number ?? deferred?.number {
+            loadedBase = try store.head()
         }
     }
 
@@ -213,5 +240,20 @@ public final class NoticeBoard: Sendable {
             defer { items = [] }
             return items
         }
+    }
+}
+
+/// What a session opened before its committed revision is read needs: the head's number and host name
+/// (``RevisionStore/headHostname()``: the prompt), and what ends the run when that revision turns out
+/// unreadable when first needed — the binary reports it as it would have at start-up.
+public struct DeferredBase {
+    public var number: Int
+    public var hostname: String
+    public var unreadable: (any Error) -> Never
+
+    public init(number: Int, hostname: String, unreadable: @escaping (any Error) -> Never) {
+        self.number = number
+        self.hostname = hostname
+        self.unreadable = unreadable
     }
 }

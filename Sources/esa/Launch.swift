@@ -77,9 +77,16 @@ struct Launch {
 
         let store: RevisionStore
         let appliance: ApplianceInfo
+        // A script or a `-c` line reads the head's host name (its prompt) now and its content when a
+        // command first needs it, so `version`, `help` and `exit` never decode it (issue 13). An
+        // interactive session (Tab completion reads names), `--user` (the account) and
+        // `--verify-store` read it now.
+        let deferHead = mode != .interactive && user == nil && !verifyStore
+        var summary: (number: Int, hostname: String)?
         do {
-            let opened = try OpenedStore.open(directory, access: access, clock: clock)
+            let opened = try OpenedStore.open(directory, access: access, clock: clock, verifyHead: false)
             store = opened.store
+            if deferHead { summary = try store.headHostname() } else { _ = try store.head() }
             appliance = ApplianceInfo(
                 serialNumber: opened.identity.serial,
                 installDate: opened.identity.installDate,
@@ -147,10 +154,19 @@ struct Launch {
                 console: console,
                 environment: environment,
                 store: store,
-                registry: AllCommands.registry
+                registry: AllCommands.registry,
+                deferred: summary.map { summary in
+                    DeferredBase(number: summary.number, hostname: summary.hostname) { error in
+                        // Unreadable when first needed: the line and status start-up would have given.
+                        (console as? StreamConsole)?.flush()
+                        let failure = OpenedStore.failure(error)
+                        Glibc.exit(fail(failure.message, failure.status).rawValue)
+                    }
+                }
             )
         } catch {
-            return fail("The configuration store cannot be read: \(error).", .ioError)
+            let failure = OpenedStore.failure(error)
+            return fail(failure.message, failure.status)
         }
         let interpreter = Interpreter(session: session)
         interpreter.continueOnError = continueOnError

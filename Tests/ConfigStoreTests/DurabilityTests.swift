@@ -176,6 +176,49 @@ import Testing
         #expect(try snapshot(directory.storePath) == [1, 2, 3])
     }
 
+    /// The prompt of a run that may never read the configuration: the host name comes from the head's
+    /// first chunk (checked), so damage further on shows only when the content is read, and damage to
+    /// the first chunk or the chunk list shows at once (issue 13).
+    @Test func theHeadsHostNameIsReadFromItsCheckedFirstChunkAlone() throws {
+        let directory = try TemporaryDirectory()
+        let store = try Fixtures.store(directory)
+        _ = try store.commitFromHead { configuration in
+            configuration.hostname = "big.example.com"
+            configuration.destinations = (0..<5_000).map { DestinationEntry(domain: "d\($0).example.com") }
+        }
+        let manifest = try chunks(directory.storePath, revision: 2)
+        #expect(manifest.count > 2)
+        let last = try #require(manifest.last)
+        try RawStoreAccess.execute(
+            path: directory.storePath,
+            sql: "UPDATE chunk SET bytes = zeroblob(10) WHERE id = \(last)"
+        )
+        let reopened = try RevisionStore(path: directory.storePath, clock: ManualClock().function, verifyHead: false) {
+            Issue.record("factory called")
+            return Fixtures.factory()
+        }
+        let head = try reopened.headHostname()
+        #expect(head.number == 2)
+        #expect(head.hostname == "big.example.com")
+        #expect {
+            _ = try reopened.head()
+        } throws: { error in
+            (error as? StoreError)?.code == .damaged(revision: 2, lastGood: 1)
+        }
+
+        let first = try #require(manifest.first)
+        try RawStoreAccess.execute(
+            path: directory.storePath,
+            sql: "UPDATE chunk SET bytes = CAST('{\"hostname\":\"evil\"}' AS BLOB) WHERE id = \(first)"
+        )
+        #expect {
+            _ = try reopened.headHostname()
+        } throws: { error in
+            (error as? StoreError)?.code == .damaged(revision: 2, lastGood: 1)
+        }
+        #expect(try snapshot(directory.storePath) == [1, 2])
+    }
+
     /// Every field of a revision's record is under its checksum: a flipped comment, user, date, rollback
     /// flag, method, base, change line, encoding or checksum is damage, never a silently rewritten history.
     @Test(arguments: [

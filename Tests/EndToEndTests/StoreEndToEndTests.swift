@@ -146,6 +146,38 @@ import Glibc
         #expect(!FileManager.default.fileExists(atPath: copy.url.appendingPathComponent("secret.key").path))
     }
 
+    /// Issue 13 item 3: a run that never reads the configuration (`version`, `help`, `exit`) does not
+    /// decode the head — its prompt shows the host name all the same — and the first command that reads
+    /// it gets the line and status a start-up would have given.
+    @Test func aRunThatNeverReadsTheConfigurationDoesNotDecodeIt() throws {
+        let (data, _) = try Self.initialised()
+        let commit = try EsaProcess.run(["--data-dir", data.url.path, "-c", "sethostname a.example.com; commit \"c\""])
+        #expect(commit.status == 0, "\(commit.stderr)")
+        // Without secret.key the head's private keys cannot be opened: only decoding the head fails.
+        let secretKey = data.url.appendingPathComponent("secret.key").path
+        try FileManager.default.removeItem(atPath: secretKey)
+
+        let oneLine = try EsaProcess.run(["--data-dir", data.url.path, "-c", "version; help"])
+        #expect(oneLine.status == 0, "\(oneLine.stderr)")
+        #expect(oneLine.stdout.hasPrefix("a.example.com> version\n"))
+        #expect(oneLine.stdout.contains("\na.example.com> help\n"))
+        let piped = try EsaProcess.run(["--data-dir", data.url.path], input: "version\nexit\n")
+        #expect(piped.status == 0, "\(piped.stderr)")
+        #expect(piped.stdout.hasPrefix("a.example.com> version\n"))
+        #expect(piped.stdout.hasSuffix("a.example.com> exit\n"))
+
+        let reading = try EsaProcess.run(["--data-dir", data.url.path, "-c", "version; showconfig 1"])
+        #expect(reading.status == 2)
+        #expect(
+            reading.stderr
+                == "esa: The private keys in the configuration store cannot be decrypted with this data directory's "
+                + "secret.key (missing or replaced); restore it from a backup.\n"
+        )
+        #expect(reading.stdout.hasPrefix("a.example.com> version\n"))
+        #expect(reading.stdout.hasSuffix("\na.example.com> showconfig 1\n"))
+        #expect(!FileManager.default.fileExists(atPath: secretKey))
+    }
+
     // MARK: Item 10 — the record of a revision is under its checksum
 
     @Test func aForgedCommentIsReportedAsDamageNotShown() throws {
