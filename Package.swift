@@ -42,9 +42,12 @@ let package = Package(
     targets: [
         // C system libraries: the only places that see C headers.
         .systemLibrary(name: "COpenSSL", pkgConfig: "openssl"),
-        .systemLibrary(name: "CLibEdit", pkgConfig: "libedit"),
+        // libedit and libxml2 are opened with dlopen on first use (Docs/Architecture.md, "Libraries
+        // loaded on first use"): their modules give the C types only, no link flags (so no pkgConfig;
+        // libxml2's headers are found through ApplianceConfig's -I).
+        .systemLibrary(name: "CLibEdit"),
         .systemLibrary(name: "CCrypt"),
-        .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0"),
+        .systemLibrary(name: "CLibXML2"),
         .systemLibrary(name: "CResolv"),
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
 
@@ -60,7 +63,7 @@ let package = Package(
                 "CLibXML2", "DomainNames", "OpenSSLSupport", "Certificates", "TextSupport",
                 .product(name: "OrderedCollections", package: "swift-collections"),
             ],
-            swiftSettings: strict
+            swiftSettings: strict + [.unsafeFlags(["-Xcc", "-I/usr/include/libxml2"])]
         ),
         // The system SQLite: connections, statements, transactions, migrations; only module importing CSQLite.
         .target(name: "SQLite", dependencies: ["CSQLite"], swiftSettings: strict),
@@ -194,6 +197,6 @@ let package = Package(
                 "SSHEndpoint", "TestSupport", "Passphrases", .product(name: "NIOCore", package: "swift-nio"),
             ]
         ),
-        .testTarget(name: "EndToEndTests", dependencies: ["TestSupport", "ConfigStore"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["TestSupport", "ConfigStore", "LineEditing"]),
     ]
 )

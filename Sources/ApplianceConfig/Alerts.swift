@@ -1,5 +1,5 @@
 import DomainNames
-import Foundation
+import FoundationEssentials
 
 /// Alert classes (other-commands.md §5; names exact).
 public enum AlertClass: String, Sendable, Equatable, Codable, CaseIterable {

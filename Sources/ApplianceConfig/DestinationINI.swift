@@ -1,5 +1,6 @@
 import DomainNames
-import Foundation
+import FoundationEssentials
+import TextSupport
 
 /// Why an INI destination file was refused: `Error: line {n}: {problem}` (destconfig.md §10).
 public typealias DestinationINIError = TextLineError
@@ -103,13 +104,13 @@ public enum DestinationINI {
 
         for (offset, raw) in lines.enumerated() {
             let number = offset + 1
-            let text = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+            let text = raw.trimmingWhitespaceAndNewlines()
             if text.isEmpty || text.hasPrefix("#") || text.hasPrefix(";") { continue }
             if text.hasPrefix("[") {
                 guard text.hasSuffix("]"), text.count >= 2 else {
                     throw DestinationINIError(line: number, .headerNotClosed)
                 }
-                let name = text.dropFirst().dropLast().trimmingCharacters(in: .whitespaces)
+                let name = text.dropFirst().dropLast().trimmingWhitespace()
                 if let section = current, section.isDefault { defaultKeys = section.keys }
                 if name.equalsIgnoringASCIICase(defaultSection) {
                     guard defaultLine == nil else {
@@ -132,8 +133,8 @@ public enum DestinationINI {
             guard let equals = text.firstIndex(of: "=") else {
                 throw DestinationINIError(line: number, .sectionOrKeyExpected(found: text))
             }
-            let name = text[..<equals].trimmingCharacters(in: .whitespaces)
-            let value = text[text.index(after: equals)...].trimmingCharacters(in: .whitespaces)
+            let name = text[..<equals].trimmingWhitespace()
+            let value = text[text.index(after: equals)...].trimmingWhitespace()
             guard let key = Key(rawValue: name.lowercased()) else {
                 throw DestinationINIError(line: number, .unknownKey(name))
             }

@@ -1,5 +1,5 @@
 import DomainNames
-import Foundation
+import FoundationEssentials
 
 /// Public listeners accept mail for the domains of their RAT; private ones relay for their hosts.
 public enum ListenerKind: String, Sendable, Equatable, Codable {

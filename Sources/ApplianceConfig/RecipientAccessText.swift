@@ -1,5 +1,6 @@
 import DomainNames
-import Foundation
+import FoundationEssentials
+import TextSupport
 
 /// The Recipient Access Table as RCPTACCESS PRINT shows it: each pattern on its own line, followed
 /// by an indented `ACCEPT` or `REJECT`; `ALL` last.
@@ -17,7 +18,7 @@ public enum RecipientAccessText {
         var lastLine = 0
         for (index, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
             let line = index + 1
-            let body = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+            let body = raw.trimmingWhitespaceAndNewlines()
             let indented = raw.first == " " || raw.first == "\t"
             if body.isEmpty || (!indented && body.hasPrefix("#")) { continue }
             lastLine = line

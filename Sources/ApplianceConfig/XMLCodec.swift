@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import TextSupport
 
 /// The facts printed in the comment at the top of a configuration file (other-commands.md §6).
 public struct XMLHeader: Sendable, Equatable {
@@ -70,6 +71,8 @@ public struct XMLConfigError: Error, Sendable, Equatable {
         case invalid
         /// The file holds masked secrets, or encrypted ones this appliance cannot open.
         case maskedSecrets
+        /// libxml2, which reads configuration files, cannot be loaded (`line` is 0).
+        case libraryMissing
     }
 
     public let code: Code
@@ -139,6 +142,8 @@ public struct XMLConfigError: Error, Sendable, Equatable {
         case noPassphraseHash
         // Code `.maskedSecrets`
         case maskedSecrets
+        // Code `.libraryMissing`: the shared object's name and the dynamic loader's reason.
+        case libraryMissing(String, reason: String)
     }
 
     /// An element still open where the problem was found.
@@ -407,7 +412,7 @@ struct XMLWriter {
     static func cdataBody(_ value: String) -> String {
         var out = ""
         out.reserveCapacity(value.utf8.count)
-        for scalar in value.replacingOccurrences(of: "]]>", with: "]]]]><![CDATA[>").unicodeScalars {
+        for scalar in value.replacingScalars("]]>", with: "]]]]><![CDATA[>").unicodeScalars {
             if scalar == "\n" || scalar == "\t" || (scalar.value >= 0x20 && scalar.value < 0x7F) {
                 out.unicodeScalars.append(scalar)
             } else if isForbidden(scalar) {
@@ -422,8 +427,8 @@ struct XMLWriter {
     /// An attribute value: as `escape`, and `"`, LF and TAB as references (a parser turns a raw LF
     /// or TAB in an attribute into a space).
     static func escapeAttribute(_ value: String) -> String {
-        escape(value).replacingOccurrences(of: "\"", with: "&quot;").replacingOccurrences(of: "\n", with: "&#10;")
-            .replacingOccurrences(of: "\t", with: "&#9;")
+        escape(value).replacingScalars("\"", with: "&quot;").replacingScalars("\n", with: "&#10;")
+            .replacingScalars("\t", with: "&#9;")
     }
 
     /// Writes the element only when there is a value.

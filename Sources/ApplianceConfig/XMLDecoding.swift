@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import TextSupport
 
 /// Builds an `ApplianceConfiguration` from the element tree of a file, then validates it.
 /// Every complaint names the line of the element it is about.
@@ -182,7 +183,7 @@ struct ConfigurationReader {
 
     /// A secret: masked (refused), or encrypted with this appliance's secret.
     private func readSecret(_ node: XMLNode, open: (String) throws -> String) throws(XMLConfigError) -> String {
-        let sealed = node.text.trimmingCharacters(in: .whitespacesAndNewlines)
+        let sealed = node.text.trimmingWhitespaceAndNewlines()
         let masked = XMLConfigError.maskedSecrets(line: node.line)
         switch node.attributes["encrypted"]?.lowercased() {
         case "yes"?:
@@ -236,7 +237,7 @@ struct Element {
         if let unknown = node.children.first(where: { !allowed.contains($0.name) }) {
             throw XMLConfigError(.invalid, line: unknown.line, .unknownElement(unknown.name, in: node.name))
         }
-        if !node.text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+        if !node.text.trimmingWhitespaceAndNewlines().isEmpty {
             throw XMLConfigError(.invalid, line: node.line, .unexpectedText(in: node.name))
         }
     }
@@ -266,7 +267,7 @@ struct Element {
         if let child = node.children.first {
             throw XMLConfigError(.invalid, line: child.line, .unexpectedElement(child.name, in: node.name))
         }
-        return node.text.trimmingCharacters(in: .whitespacesAndNewlines)
+        return node.text.trimmingWhitespaceAndNewlines()
     }
 
     /// A certificate profile name; empty means none.

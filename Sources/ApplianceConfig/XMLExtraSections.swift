@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// Sections of the configuration the XML codec has no element layout for yet travel through their
 /// own `Codable` form: `<listener_settings format="json">{…}</listener_settings>`. Nothing is lost
@@ -15,12 +15,10 @@ enum XMLExtraSections {
     /// The other sections as (element name, pretty JSON), in name order.
     static func encode(_ configuration: ApplianceConfiguration) throws -> [(element: String, json: String)] {
         let object = try jsonObject(configuration)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         return try object.keys.sorted().filter { !structured.contains($0) }.map { key in
-            let data = try JSONSerialization.data(
-                withJSONObject: object[key]!,
-                options: [.prettyPrinted, .sortedKeys, .fragmentsAllowed, .withoutEscapingSlashes]
-            )
-            return (elementName(key), String(decoding: data, as: UTF8.self))
+            (elementName(key), String(decoding: try encoder.encode(object[key]!), as: UTF8.self))
         }
     }
 
@@ -32,7 +30,7 @@ enum XMLExtraSections {
         -> ApplianceConfiguration
     {
         guard let first = nodes.first else { return configuration }
-        var object: [String: Any]
+        var object: [String: JSONValue]
         do {
             object = try jsonObject(configuration)
         } catch {
@@ -48,14 +46,14 @@ enum XMLExtraSections {
                 throw XMLConfigError(.invalid, line: node.line, .givenAsJSON(node.name))
             }
             do {
-                object[key] = try JSONSerialization.jsonObject(with: Data(node.text.utf8), options: .fragmentsAllowed)
+                object[key] = try JSONDecoder().decode(JSONValue.self, from: Data(node.text.utf8))
             } catch {
                 throw XMLConfigError(.invalid, line: node.line, .invalidJSON(node.name))
             }
         }
         let decoded: ApplianceConfiguration
         do {
-            let data = try JSONSerialization.data(withJSONObject: object)
+            let data = try JSONEncoder().encode(object)
             decoded = try JSONDecoder().decode(ApplianceConfiguration.self, from: data)
         } catch let error as DecodingError {
             let (path, line) = describe(error, nodes)
@@ -71,9 +69,8 @@ enum XMLExtraSections {
         return decoded
     }
 
-    private static func jsonObject(_ configuration: ApplianceConfiguration) throws -> [String: Any] {
-        let data = try JSONEncoder().encode(configuration)
-        return try JSONSerialization.jsonObject(with: data) as? [String: Any] ?? [:]
+    private static func jsonObject(_ configuration: ApplianceConfiguration) throws -> [String: JSONValue] {
+        try JSONDecoder().decode([String: JSONValue].self, from: try JSONEncoder().encode(configuration))
     }
 
     private static func describe(_ error: DecodingError, _ nodes: [XMLNode]) -> (String, Int) {
@@ -109,5 +106,53 @@ enum XMLExtraSections {
     static func codingKey(_ element: String) -> String {
         let parts = element.split(separator: "_", omittingEmptySubsequences: false)
         return parts.enumerated().map { $0.offset == 0 ? String($0.element) : $0.element.capitalized }.joined()
+    }
+}
+
+/// Any JSON value, kept as read (what `JSONSerialization` gave as `Any` before issue 13): a section
+/// travels through it from the configuration's `Codable` form to its element and back.
+enum JSONValue: Codable, Equatable {
+    case null
+    case bool(Bool)
+    case integer(Int64)
+    case unsigned(UInt64)
+    case double(Double)
+    case string(String)
+    case array([JSONValue])
+    case object([String: JSONValue])
+
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        if container.decodeNil() {
+            self = .null
+        } else if let value = try? container.decode(Bool.self) {
+            self = .bool(value)
+        } else if let value = try? container.decode(Int64.self) {
+            self = .integer(value)
+        } else if let value = try? container.decode(UInt64.self) {
+            self = .unsigned(value)
+        } else if let value = try? container.decode(Double.self) {
+            self = .double(value)
+        } else if let value = try? container.decode(String.self) {
+            self = .string(value)
+        } else if let value = try? container.decode([JSONValue].self) {
+            self = .array(value)
+        } else {
+            self = .object(try container.decode([String: JSONValue].self))
+        }
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        switch self {
+        case .null: try container.encodeNil()
+        case .bool(let value): try container.encode(value)
+        case .integer(let value): try container.encode(value)
+        case .unsigned(let value): try container.encode(value)
+        case .double(let value): try container.encode(value)
+        case .string(let value): try container.encode(value)
+        case .array(let value): try container.encode(value)
+        case .object(let value): try container.encode(value)
+        }
     }
 }

@@ -1,5 +1,6 @@
 import DomainNames
-import Foundation
+import FoundationEssentials
+import TextSupport
 
 /// The element layouts of alerts, listeners and the listener settings (other-commands.md §6).
 ///
@@ -241,9 +242,9 @@ extension ConfigurationReader {
         // Each domain's complaints name its section header.
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
         for (index, raw) in lines.enumerated() {
-            let header = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+            let header = raw.trimmingWhitespaceAndNewlines()
             guard header.hasPrefix("["), header.hasSuffix("]"), header.count >= 2 else { continue }
-            let domain = header.dropFirst().dropLast().trimmingCharacters(in: .whitespaces).lowercased()
+            let domain = header.dropFirst().dropLast().trimmingWhitespace().lowercased()
             note("destconfig", .named(domain), line: Self.fileLine(tableNode, index + 1))
         }
         return (tables.defaults, tables.entries)

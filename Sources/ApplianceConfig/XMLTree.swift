@@ -1,5 +1,5 @@
 internal import CLibXML2
-import Foundation
+import FoundationEssentials
 
 /// One element of a parsed configuration file, with the line it starts on.
 final class XMLNode {
@@ -45,7 +45,7 @@ enum XMLTree {
         if let (line, name) = entityDeclaration(data) {
             throw XMLConfigError(.syntax, line: line, .entityDeclared(name))
         }
-        let builder = TreeBuilder()
+        let builder = try TreeBuilder(library: LibXML2.shared.get())
         builder.isBlank = data.allSatisfy { [0x20, 0x09, 0x0A, 0x0D].contains($0) }
         builder.run(data)
         if let error = builder.error { throw error }
@@ -149,7 +149,7 @@ enum XMLTree {
 
     /// The value of `encoding="…"` (or `'…'`) in a declaration, and where it is.
     private static func encodingValue(in declaration: String) -> (value: String, range: Range<String.Index>)? {
-        guard let key = declaration.range(of: "encoding") else { return nil }
+        guard let key = declaration.firstRange(of: "encoding") else { return nil }
         var rest = declaration[key.upperBound...].drop(while: { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" })
         guard rest.first == "=" else { return nil }
         rest = rest.dropFirst().drop(while: { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" })
@@ -160,7 +160,7 @@ enum XMLTree {
 
     /// `text` with the encoding of its declaration, if any, changed to UTF-8.
     private static func utf8Declaration(_ text: String) -> String {
-        guard text.hasPrefix("<?xml"), let end = text.range(of: "?>") else { return text }
+        guard text.hasPrefix("<?xml"), let end = text.firstRange(of: "?>") else { return text }
         let declaration = String(text[..<end.lowerBound])
         guard let found = encodingValue(in: declaration) else { return text }
         var changed = declaration
@@ -239,17 +239,17 @@ private final class TreeBuilder {
     /// The line the parser had reached when it stopped.
     private(set) var endLine = 1
     private var context: xmlParserCtxtPtr?
+    /// libxml2's functions (opened on first use).
+    private let library: LibXML2
 
-    private static let initialised: Bool = {
-        xmlInitParser()
-        return true
-    }()
+    init(library: LibXML2) {
+        self.library = library
+    }
 
     /// The line the parser is on (where the current tag ends).
-    private var line: Int { context.map { Int(xmlSAX2GetLineNumber(UnsafeMutableRawPointer($0))) } ?? 1 }
+    private var line: Int { context.map { Int(library.lineNumber(UnsafeMutableRawPointer($0))) } ?? 1 }
 
     func run(_ data: Data) {
-        _ = Self.initialised
         var handler = xmlSAXHandler()
         handler.initialized = XML_SAX2_MAGIC
         handler.startElementNs = { user, localName, prefix, _, _, _, attributeCount, _, attributes in
@@ -294,7 +294,7 @@ private final class TreeBuilder {
             builder.failed(code: Int(problem.pointee.code))
         }
         let user = Unmanaged.passUnretained(self).toOpaque()
-        guard let context = xmlCreatePushParserCtxt(&handler, user, nil, 0, nil) else {
+        guard let context = library.createPushParser(&handler, user, nil, 0, nil) else {
             error = XMLConfigError(.syntax, line: 1, .parserCannotStart)
             return
         }
@@ -302,9 +302,9 @@ private final class TreeBuilder {
         defer {
             endLine = line
             self.context = nil
-            xmlFreeParserCtxt(context)
+            library.freeParser(context)
         }
-        _ = xmlCtxtUseOptions(
+        _ = library.useOptions(
             context,
             Int32(XML_PARSE_RECOVER.rawValue | XML_PARSE_NOENT.rawValue | XML_PARSE_NONET.rawValue)
         )
@@ -315,7 +315,7 @@ private final class TreeBuilder {
             repeat {
                 let size = min(bytes.count - offset, 1 << 24)
                 let last: Int32 = offset + size >= bytes.count ? 1 : 0
-                _ = xmlParseChunk(context, bytes.baseAddress.map { $0 + offset }, Int32(size), last)
+                _ = library.parseChunk(context, bytes.baseAddress.map { $0 + offset }, Int32(size), last)
                 offset += size
             } while offset < bytes.count && error == nil
         }
@@ -362,7 +362,7 @@ private final class TreeBuilder {
     }
 
     private func stop() {
-        if let context { xmlStopParser(context) }
+        if let context { library.stopParser(context) }
     }
 
     /// libxml2's `xmlParserErrors` number as a problem an administrator can act on.

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import TextSupport
 
 /// The `<users>` section of the configuration file: accounts with their role, status, keys and the
 /// passphrase hash, which is a secret (masked, or encrypted with the appliance's secret).
@@ -92,7 +93,7 @@ enum XMLUsers {
 
     /// Masked: refused like every masked secret; encrypted: opened; plain: a crypt hash (`$…`).
     private static func hash(_ node: XMLNode, open: (String) throws -> String) throws(XMLConfigError) -> String {
-        let text = node.text.trimmingCharacters(in: .whitespacesAndNewlines)
+        let text = node.text.trimmingWhitespaceAndNewlines()
         let masked = XMLConfigError.maskedSecrets(line: node.line)
         if node.attributes["encrypted"]?.lowercased() == "yes" {
             do {

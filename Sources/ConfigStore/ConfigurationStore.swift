@@ -21,6 +21,11 @@ public protocol ConfigurationStore: AnyObject, Sendable {
     /// The head's number, cheaply: asked before every prompt to notice other sessions' commits.
     func headNumber() throws -> Int
 
+    /// The automatic reverts stored after revision `number`, oldest first: each one's number and the
+    /// revision it reverted. Read for the notice at a session's next prompt, without the records'
+    /// change lines (a large commit's are megabytes).
+    func automaticReverts(after number: Int) throws -> [(revert: Int, reverted: Int)]
+
     /// The newest `limit` rollback points (the head included when it is one), newest first.
     func rollbackPoints(limit: Int) throws -> [RevisionInfo]
 
@@ -137,4 +142,10 @@ extension ConfigurationStore {
 
 extension ConfigurationStore {
     public func headNumber() throws -> Int { try history(limit: 1).first?.number ?? 0 }
+
+    public func automaticReverts(after number: Int) throws -> [(revert: Int, reverted: Int)] {
+        try history(limit: 20).filter { $0.number > number && $0.method == .autoRevert }.reversed().map {
+            ($0.number, $0.baseRevision ?? $0.number - 1)
+        }
+    }
 }

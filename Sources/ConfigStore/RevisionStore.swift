@@ -198,6 +198,12 @@ public final class RevisionStore: ConfigurationStore {
         }
     }
 
+    public func automaticReverts(after number: Int) throws -> [(revert: Int, reverted: Int)] {
+        try Self.translatingErrors(path: path) {
+            try database.access { db in try Schema.automaticReverts(db, after: number) }
+        }
+    }
+
     /// The newest `limit` revisions, newest first (each record verified).
     public func history(limit: Int) throws -> [RevisionInfo] {
         try Self.translatingErrors(path: path) {

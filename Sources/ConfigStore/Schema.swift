@@ -144,23 +144,21 @@ enum Schema {
 
     /// `changes` is the stored text of the change lines (``ChangeLines/join(_:)``), checked as stored.
     static func checksum(_ info: RevisionInfo, changes: String, encoding: String, contentHash: String) -> String {
-        var bytes = Array("esa revision v2".utf8)
-        func field(_ text: String) {
-            let utf8 = Array(text.utf8)
-            var count = UInt64(utf8.count).littleEndian
-            withUnsafeBytes(of: &count) { bytes.append(contentsOf: $0) }
-            bytes.append(contentsOf: utf8)
+        let fields = [
+            String(info.number), String(info.date.timeIntervalSinceReferenceDate.bitPattern), info.user,
+            info.method.rawValue, info.comment, info.rollbackPoint ? "1" : "0",
+            info.baseRevision.map(String.init) ?? "-", changes, encoding, contentHash,
+        ]
+        let magic = "esa revision v2".utf8
+        // One buffer of the final size: the change lines of a 10,000-object commit are megabytes, and
+        // growing a buffer to hold them (and copying them first) was the peak of such a commit.
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(magic.count + fields.reduce(0) { $0 + 8 + $1.utf8.count })
+        bytes.append(contentsOf: magic)
+        for text in fields {
+            withUnsafeBytes(of: UInt64(text.utf8.count).littleEndian) { bytes.append(contentsOf: $0) }
+            bytes.append(contentsOf: text.utf8)
         }
-        field(String(info.number))
-        field(String(info.date.timeIntervalSinceReferenceDate.bitPattern))
-        field(info.user)
-        field(info.method.rawValue)
-        field(info.comment)
-        field(info.rollbackPoint ? "1" : "0")
-        field(info.baseRevision.map(String.init) ?? "-")
-        field(changes)
-        field(encoding)
-        field(contentHash)
         return SHA256.hex(of: bytes)
     }
 
@@ -269,6 +267,15 @@ enum Schema {
     }
 
     /// The head's number (0 for an empty store): one indexed lookup, nothing verified.
+    /// The automatic reverts stored after revision `number`, oldest first: each one's number and the
+    /// revision it reverted (its base; the one before it in records that lack it).
+    static func automaticReverts(_ db: Connection, after number: Int) throws -> [(revert: Int, reverted: Int)] {
+        try db.fetchAll(
+            "SELECT number, baseRevision FROM revision WHERE number > ? AND method = ? ORDER BY number",
+            [number, CommitMethod.autoRevert.rawValue]
+        ) { row in (row.int(0), row.isNull(1) ? row.int(0) - 1 : row.int(1)) }
+    }
+
     static func headNumber(_ db: Connection) throws -> Int {
         try db.fetchOne("SELECT MAX(number) FROM revision") { $0.isNull(0) ? 0 : $0.int(0) } ?? 0
     }

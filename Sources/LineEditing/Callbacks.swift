@@ -5,7 +5,9 @@ import CLibEdit
 
 /// The console that owns `editor`, or nil while it is being set up.
 private func owner(_ editor: OpaquePointer?) -> LibEditConsole? {
-    guard let editor, let data = esa_el_get_clientdata(editor) else { return nil }
+    guard let editor, case .success(let library) = LibEdit.shared,
+        let data = esa_el_get_clientdata(library.get, editor)
+    else { return nil }
     return Unmanaged<LibEditConsole>.fromOpaque(data).takeUnretainedValue()
 }
 

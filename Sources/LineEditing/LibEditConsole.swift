@@ -16,6 +16,8 @@ public struct LineEditingError: Error, Sendable, Equatable, CustomStringConverti
         public static let notATerminal = Code(rawValue: "notATerminal")
         /// libedit or the C library refused to set up the editor.
         public static let setupFailed = Code(rawValue: "setupFailed")
+        /// libedit cannot be loaded (it is opened on first use).
+        public static let libraryMissing = Code(rawValue: "libraryMissing")
     }
 
     public let code: Code
@@ -26,7 +28,7 @@ public struct LineEditingError: Error, Sendable, Equatable, CustomStringConverti
         self.reason = reason
     }
 
-    public var description: String { "\(code.rawValue): \(reason)" }
+    public var description: String { code == .libraryMissing ? reason : "\(code.rawValue): \(reason)" }
 }
 
 /// The console of an administrator at a terminal: libedit line editing with history and Tab
@@ -44,6 +46,8 @@ public final class LibEditConsole: Console {
     /// How a command line goes into the history (and its file): a passphrase typed on it is masked
     /// (ssh.md §3). The session sets it to the interpreter's `loggable`.
     public var historyEntry: (String) -> String = { $0 }
+    /// libedit's functions (opened when the first console starts).
+    private let library: LibEdit
     private let editor: OpaquePointer
     private let history: OpaquePointer
     private let inputStream: UnsafeMutablePointer<FILE>
@@ -75,6 +79,8 @@ public final class LibEditConsole: Console {
     ///   - output: the terminal's output file descriptor (not closed by the console).
     public init(historyFile: String?, idleTimeout: Duration?, input: Int32 = 0, output: Int32 = 1) throws {
         guard Self.isTerminal(input) else { throw LineEditingError(.notATerminal, "input fd \(input)") }
+        let library = try LibEdit.shared.get()
+        self.library = library
         self.input = input
         self.output = output
         self.idleTimeout = idleTimeout
@@ -93,13 +99,13 @@ public final class LibEditConsole: Console {
             if outputCopy >= 0 { close(outputCopy) }
             throw LineEditingError(.setupFailed, "cannot open streams on the terminal")
         }
-        guard let editor = el_init("esa", inputStream, outputStream, esa_stderr()) else {
+        guard let editor = library.initialise("esa", inputStream, outputStream, esa_stderr()) else {
             fclose(inputStream)
             fclose(outputStream)
             throw LineEditingError(.setupFailed, "el_init failed")
         }
-        guard let history = history_init() else {
-            el_end(editor)
+        guard let history = library.historyInit() else {
+            library.end(editor)
             fclose(inputStream)
             fclose(outputStream)
             throw LineEditingError(.setupFailed, "history_init failed")
@@ -109,30 +115,31 @@ public final class LibEditConsole: Console {
         self.editor = editor
         self.history = history
 
-        _ = esa_history_setsize(history, Self.historyLimit)
-        _ = esa_history_setunique(history, 1)
-        if let historyFile { _ = esa_history_load(history, historyFile) }
+        _ = esa_history_setsize(library.history, history, Self.historyLimit)
+        _ = esa_history_setunique(library.history, history, 1)
+        if let historyFile { _ = esa_history_load(library.history, history, historyFile) }
 
-        _ = esa_el_set_clientdata(editor, Unmanaged.passUnretained(self).toOpaque())
-        _ = esa_el_set_editor(editor, "emacs")
+        let set = library.set
+        _ = esa_el_set_clientdata(set, editor, Unmanaged.passUnretained(self).toOpaque())
+        _ = esa_el_set_editor(set, editor, "emacs")
         // libedit's signal handlers restore the terminal if the process is stopped or killed while
         // editing; they are process-wide, so only for the process's own terminal.
-        _ = esa_el_set_signal(editor, input == 0 ? 1 : 0)
-        _ = esa_el_set_history(editor, history)
-        _ = esa_el_set_wprompt(editor, lineEditingPrompt)
-        _ = esa_el_set_getcfn(editor, lineEditingReadCharacter)
-        _ = esa_el_setty(editor, "-d", "-isig")
-        _ = esa_el_addfn(editor, "esa-complete", "Complete the word before the cursor", lineEditingComplete)
-        _ = esa_el_addfn(editor, "esa-interrupt", "Abandon the line", lineEditingInterrupt)
-        _ = esa_el_bind(editor, "^I", "esa-complete")
-        _ = esa_el_bind(editor, "^C", "esa-interrupt")
-        _ = esa_el_bind(editor, "^R", "em-inc-search-prev")
+        _ = esa_el_set_signal(set, editor, input == 0 ? 1 : 0)
+        _ = esa_el_set_history(set, editor, library.history, history)
+        _ = esa_el_set_wprompt(library.wideSet, editor, lineEditingPrompt)
+        _ = esa_el_set_getcfn(set, editor, lineEditingReadCharacter)
+        _ = esa_el_setty(set, editor, "-d", "-isig")
+        _ = esa_el_addfn(set, editor, "esa-complete", "Complete the word before the cursor", lineEditingComplete)
+        _ = esa_el_addfn(set, editor, "esa-interrupt", "Abandon the line", lineEditingInterrupt)
+        _ = esa_el_bind(set, editor, "^I", "esa-complete")
+        _ = esa_el_bind(set, editor, "^C", "esa-interrupt")
+        _ = esa_el_bind(set, editor, "^R", "em-inc-search-prev")
         setPrompt("")
     }
 
     deinit {
-        el_end(editor)
-        history_end(history)
+        library.end(editor)
+        library.historyEnd(history)
         fclose(inputStream)
         fclose(outputStream)
         promptPointer?.deallocate()
@@ -168,10 +175,10 @@ public final class LibEditConsole: Console {
     /// The history, oldest first.
     public var historyLines: [String] {
         var lines: [String] = []
-        var entry = esa_history_oldest(history)
+        var entry = esa_history_oldest(library.history, history)
         while let text = entry {
             lines.append(String(cString: text))
-            entry = esa_history_newer(history)
+            entry = esa_history_newer(library.history, history)
         }
         return lines
     }
@@ -205,7 +212,7 @@ public final class LibEditConsole: Console {
             write("\n")
             return .interrupt
         }
-        let line = el_wgets(editor, &count)
+        let line = library.wideGets(editor, &count)
         self.completer = .none
 
         if timedOut {
@@ -283,8 +290,8 @@ public final class LibEditConsole: Console {
         var entry = Substring(historyEntry(line))
         while let last = entry.last, last.isWhitespace { entry = entry.dropLast() }
         guard !entry.isEmpty else { return }
-        _ = esa_history_enter(history, String(entry))
-        if let historyFile { _ = esa_history_save(history, historyFile) }
+        _ = esa_history_enter(library.history, history, String(entry))
+        if let historyFile { _ = esa_history_save(library.history, history, historyFile) }
     }
 
     /// EL_GETCFN: one character for libedit. Beyond the longest line, characters are dropped (libedit
@@ -293,7 +300,8 @@ public final class LibEditConsole: Console {
         while true {
             let result = decodeCharacter(into: character)
             guard result == 1, character.pointee != 0x0A, character.pointee != 0x0D,
-                let line = el_wline(editor), line.pointee.lastchar - line.pointee.buffer >= Self.maximumLineBytes
+                let line = library.wideLine(editor),
+                line.pointee.lastchar - line.pointee.buffer >= Self.maximumLineBytes
             else { return result }
             tooLong = true
         }
@@ -345,15 +353,15 @@ public final class LibEditConsole: Console {
     /// libedit moves below the line as for Enter.
     func interrupt(_ editor: OpaquePointer) -> UInt8 {
         interrupted = true
-        _ = el_cursor(editor, Int32.max)
-        _ = el_insertstr(editor, "^C")
-        el_push(editor, "\n")
+        _ = library.cursor(editor, Int32.max)
+        _ = library.insertString(editor, "^C")
+        library.push(editor, "\n")
         return UInt8(CC_REFRESH)
     }
 
     /// Tab: asks the completer and edits the line.
     func complete(_ editor: OpaquePointer) -> UInt8 {
-        guard let info = el_wline(editor) else { return UInt8(CC_ERROR) }
+        guard let info = library.wideLine(editor) else { return UInt8(CC_ERROR) }
         var scalars = String.UnicodeScalarView()
         var position = info.pointee.buffer
         while let current = position, current < info.pointee.cursor {
@@ -370,10 +378,10 @@ public final class LibEditConsole: Console {
             lastTabText = text
             return UInt8(CC_REFRESH_BEEP)
         case .replace(let deleting, let insertion):
-            el_deletestr(editor, Int32(deleting))
+            library.deleteString(editor, Int32(deleting))
             var wide = insertion.unicodeScalars.map { wchar_t(bitPattern: $0.value) }
             wide.append(0)
-            _ = el_winsertstr(editor, wide)
+            _ = library.wideInsertString(editor, wide)
             lastTabText = insertion.hasSuffix(" ") ? nil : String(text.dropLast(deleting)) + insertion
             return UInt8(CC_REFRESH)
         case .list(let candidates):

@@ -15,7 +15,11 @@ extension ErrorPresenter {
 
     /// `Error: line {n}: {problem}`, or the masked-secrets message.
     public static func message(_ error: XMLConfigError) -> String {
-        error.code == .maskedSecrets ? maskedSecretsMessage : "Error: line \(error.line): \(problem(error.problem))"
+        switch error.code {
+        case .maskedSecrets: maskedSecretsMessage
+        case .libraryMissing: "Error: \(problem(error.problem))."
+        default: "Error: line \(error.line): \(problem(error.problem))"
+        }
     }
 
     /// `Error: {section}: {object}: {problem}` (commit.md §8.3).
@@ -158,6 +162,7 @@ extension ErrorPresenter {
         case .userStatus: return "<status> must be available or locked"
         case .noPassphraseHash: return "<passphrase> holds no passphrase hash"
         case .maskedSecrets: return maskedSecretsMessage
+        case .libraryMissing(let library, let reason): return "cannot load libxml2 (\(library)): \(reason)"
         }
     }
 

@@ -143,12 +143,11 @@ public final class Session {
     /// the last call, whichever process made it (commit.md §8.5): every open session is told once,
     /// the one that made the confirmed commit included.
     public func revertNotices() throws -> [String] {
-        guard try store.headNumber() > lastSeenRevision else { return [] }
-        let newer = try store.history(limit: 20).filter { $0.number > lastSeenRevision }
-        lastSeenRevision = max(lastSeenRevision, newer.map(\.number).max() ?? lastSeenRevision)
-        return newer.reversed().filter { $0.method == .autoRevert }.map { info in
-            "Commit \(info.baseRevision ?? info.number - 1) was not confirmed and has been reverted."
-        }
+        let head = try store.headNumber()
+        guard head > lastSeenRevision else { return [] }
+        let reverts = try store.automaticReverts(after: lastSeenRevision)
+        lastSeenRevision = max(head, reverts.last?.revert ?? head)
+        return reverts.map { "Commit \($0.reverted) was not confirmed and has been reverted." }
     }
 
     /// Follows commits of other sessions while this one has nothing pending.

@@ -68,6 +68,33 @@ extension StringProtocol {
 }
 
 extension String {
+    /// Every occurrence of `target` replaced, matched scalar by scalar (byte by byte in UTF-8): a `"`
+    /// or a line feed is found even when a combining mark follows it or it ends a CR LF pair, as an
+    /// XML parser sees them. (`replacingOccurrences(of:with:)` missed the first case and the standard
+    /// library's `replacing(_:with:)`, which compares characters, misses both.)
+    public func replacingScalars(_ target: String, with replacement: String) -> String {
+        let pattern = Array(target.utf8)
+        guard let first = pattern.first else { return self }
+        let bytes = Array(utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count)
+        var index = 0
+        var changed = false
+        while index < bytes.count {
+            if bytes[index] == first, bytes.count - index >= pattern.count,
+                bytes[index..<(index + pattern.count)].elementsEqual(pattern)
+            {
+                out += replacement.utf8
+                index += pattern.count
+                changed = true
+            } else {
+                out.append(bytes[index])
+                index += 1
+            }
+        }
+        return changed ? String(decoding: out, as: UTF8.self) : self
+    }
+
     /// A path without the extension of its last component (`a.b.pem` → `a.b`; `.hidden` stays):
     /// `NSString.deletingPathExtension`.
     public var deletingPathExtension: String {

@@ -348,4 +348,16 @@ import Testing
         #expect(ChangeLines.split(ChangeLines.join(lines)) == lines)
         #expect(ChangeLines.split(ChangeLines.join([])) == [])
     }
+
+    /// The stored text is what every stored revision's checksum covers: exactly the escapes of before.
+    @Test func changeLinesAreStoredAsBefore() {
+        let lines = ["back\\slash", "new\nline", "cr\rhere", "nul\0byte", "naïve – 日本", ""]
+        let stored = "back\\\\slash\nnew\\nline\ncr\\rhere\nnul\\0byte\nnaïve – 日本\n"
+        #expect(ChangeLines.join(lines) == stored)
+        #expect(ChangeLines.split(stored) == lines)
+        #expect(
+            ChangeLines.split("dangling\\\nnext") == ["dangling", "next"],
+            "a backslash before a newline is dropped"
+        )
+    }
 }

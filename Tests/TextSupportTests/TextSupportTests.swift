@@ -46,6 +46,21 @@ import TextSupport
         #expect("--Zoë!!".trimming(where: { !$0.isLetterOrMark }) == "Zoë")
     }
 
+    @Test func replacingScalarsMatchesFoundationAndFindsEveryScalar() {
+        for text in ["", "plain", "a \"quoted\" b", "x]]>y]]>", "tab\there", "ü\"ö\"", "]]]>>"] {
+            for (target, replacement) in [("\"", "&quot;"), ("]]>", "]]]]><![CDATA[>"), ("\t", "&#9;")] {
+                #expect(
+                    text.replacingScalars(target, with: replacement)
+                        == text.replacingOccurrences(of: target, with: replacement)
+                )
+            }
+        }
+        // Where Foundation and the standard library compare characters, an XML parser reads scalars.
+        #expect("a\r\nb".replacingScalars("\n", with: "&#10;") == "a\r&#10;b")
+        #expect("x\"\u{301}".replacingScalars("\"", with: "&quot;") == "x&quot;\u{301}")
+        #expect("]]>\u{301}".replacingScalars("]]>", with: "]]]]><![CDATA[>") == "]]]]><![CDATA[>\u{301}")
+    }
+
     @Test func paddingMatchesFoundation() {
         for (text, width) in [("Queued", 22), ("", 3), ("exactly", 7), ("longer than", 4), ("x", 0)] {
             #expect(text.padded(to: width) == text.padding(toLength: width, withPad: " ", startingAt: 0))
