@@ -32,6 +32,8 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        // OrderedDictionary: the configuration's keyed collections (ApplianceConfig's KeyedList).
+        .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
         // The embedded SSH endpoint of `esa serve` (module SSHEndpoint, in esa-serve only).
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-nio-ssh", from: "0.15.1"),
@@ -57,7 +59,10 @@ let package = Package(
         // libxml2's SAX parser reads configuration files (XMLTree.swift only).
         .target(
             name: "ApplianceConfig",
-            dependencies: ["CLibXML2", "DomainNames", "OpenSSLSupport", "Certificates", "TextSupport"],
+            dependencies: [
+                "CLibXML2", "DomainNames", "OpenSSLSupport", "Certificates", "TextSupport",
+                .product(name: "OrderedCollections", package: "swift-collections"),
+            ],
             swiftSettings: strict + [.unsafeFlags(["-Xcc", "-I/usr/include/libxml2"])]
         ),
         // The system SQLite: connections, statements, transactions, migrations; only module importing CSQLite.

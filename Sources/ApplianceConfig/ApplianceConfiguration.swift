@@ -16,8 +16,9 @@ public struct ApplianceConfiguration: Sendable, Equatable, Codable {
     public var certificateAuthorities: CertificateAuthoritySettings
     /// Certificate revocation lists honoured by certificate verification.
     public var revocationLists: [RevocationListRecord]
-    /// Destination controls: one entry per domain (the Default entry lives in `destinationDefaults`).
-    public var destinations: [DestinationEntry]
+    /// Destination controls: one entry per domain, found by its domain (`destinations[id:
+    /// domain.lowercased()]`); the Default entry lives in `destinationDefaults`.
+    public var destinations: KeyedList<DestinationEntry>
     /// The Default destination entry and the global outbound TLS settings.
     public var destinationDefaults: DestinationDefaults
     /// The LDAP client certificate.
@@ -42,7 +43,7 @@ public struct ApplianceConfiguration: Sendable, Equatable, Codable {
         certificates: [CertificateProfileRecord] = [],
         certificateAuthorities: CertificateAuthoritySettings = .init(),
         revocationLists: [RevocationListRecord] = [],
-        destinations: [DestinationEntry] = [],
+        destinations: KeyedList<DestinationEntry> = [],
         destinationDefaults: DestinationDefaults = .init(),
         ldap: LDAPSettings = .init(),
         webSecurity: WebSecuritySettings = .init(),
@@ -85,7 +86,7 @@ public struct ApplianceConfiguration: Sendable, Equatable, Codable {
         certificateAuthorities =
             try c.decodeIfPresent(CertificateAuthoritySettings.self, forKey: .certificateAuthorities) ?? .init()
         revocationLists = try c.decodeIfPresent([RevocationListRecord].self, forKey: .revocationLists) ?? []
-        destinations = try c.decodeIfPresent([DestinationEntry].self, forKey: .destinations) ?? []
+        destinations = try c.decodeIfPresent(KeyedList<DestinationEntry>.self, forKey: .destinations) ?? []
         destinationDefaults = try c.decodeIfPresent(DestinationDefaults.self, forKey: .destinationDefaults) ?? .init()
         ldap = try c.decodeIfPresent(LDAPSettings.self, forKey: .ldap) ?? .init()
         webSecurity = try c.decodeIfPresent(WebSecuritySettings.self, forKey: .webSecurity) ?? .init()

@@ -384,7 +384,7 @@ extension ApplianceConfiguration {
         .collection("certconfig", \.certificates),
         .group("certconfig", \.certificateAuthorities),
         .collection("certconfig", \.revocationLists),
-        .collection("destconfig", \.destinations),
+        .collection("destconfig", \.destinations.asArray),
         .group("destconfig", \.destinationDefaults),
         .group("ldapconfig", \.ldap),
         .group("websecurityconfig", \.webSecurity),

@@ -267,19 +267,16 @@ public enum DestinationINI {
 
     /// The imported entries in the order of `existing` for the domains already there, then the new
     /// ones in file order; so importing what EXPORT wrote leaves the configuration equal.
-    public static func ordered(_ imported: [DestinationEntry], like existing: [DestinationEntry]) -> [DestinationEntry]
-    {
-        var byDomain: [String: DestinationEntry] = [:]
-        byDomain.reserveCapacity(imported.count)
-        for entry in imported { byDomain[entry.domain] = entry }
-        var result: [DestinationEntry] = []
-        result.reserveCapacity(imported.count)
-        var placed = Set<String>()
+    public static func ordered(
+        _ imported: [DestinationEntry],
+        like existing: KeyedList<DestinationEntry>
+    ) -> KeyedList<DestinationEntry> {
+        let byID = KeyedList(imported)
+        var result = KeyedList<DestinationEntry>()
         for entry in existing {
-            let key = entry.domain.lowercased()
-            if let replacement = byDomain[key], placed.insert(key).inserted { result.append(replacement) }
+            if let replacement = byID[id: entry.objectID] { result.append(replacement) }
         }
-        for entry in imported where placed.insert(entry.domain).inserted { result.append(entry) }
+        for entry in imported { result.append(entry) }
         return result
     }
 }

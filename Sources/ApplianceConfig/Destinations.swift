@@ -383,7 +383,7 @@ extension ApplianceConfiguration {
     /// domain, `.example.com` its subdomains; the most specific entry wins. Nil: the Default entry.
     public func destinationEntry(forDomain domain: String) -> DestinationEntry? {
         for candidate in DestinationLimits.matchingNames(forDomain: domain) {
-            if let entry = destinations.first(where: { $0.domain == candidate }) { return entry }
+            if let entry = destinations[id: candidate.lowercased()] { return entry }
         }
         return nil
     }

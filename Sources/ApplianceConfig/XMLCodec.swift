@@ -282,7 +282,7 @@ public enum XMLCodec {
         writer.close("global")
         writer.cdata(
             "destinations",
-            DestinationINI.encode(defaults: defaults, entries: configuration.destinations, sorted: false)
+            DestinationINI.encode(defaults: defaults, entries: configuration.destinations.elements, sorted: false)
         )
         writer.close("destconfig")
 

@@ -106,7 +106,9 @@ struct ConfigurationReader {
             }
         }
         if let node = try config.single("destconfig") {
-            (configuration.destinationDefaults, configuration.destinations) = try readDestinations(node)
+            let (defaults, entries) = try readDestinations(node)
+            configuration.destinationDefaults = defaults
+            configuration.destinations = KeyedList(entries)
         }
 
         if let node = try config.single("users") {

@@ -85,6 +85,11 @@ public struct Certificate: Sendable, Equatable, Hashable {
         handle.dnsNames
     }
 
+    /// The DNS, IP address and email entries of subjectAltName, in certificate order.
+    public var subjectAlternativeNames: [AlternativeName] {
+        handle.alternativeNames
+    }
+
     /// Subject equals issuer and the certificate's own key verifies its signature.
     public var isSelfSigned: Bool {
         handle.isSelfSigned

@@ -52,10 +52,17 @@ enum CertConfigEdit {
         }
     }
 
-    /// The certificate's DNS names, `none` without any (terminal-safe: they come from the file).
+    /// The certificate's alternative names — DNS names as they are, then `IP …` and `email …` —
+    /// `none` without any (terminal-safe: they come from the file).
     static func alternativeNames(_ certificate: Certificate) -> String {
-        let names = certificate.subjectAlternativeDNSNames
-        return names.isEmpty ? "none" : names.map { TerminalSafe.escaped($0) }.joined(separator: ", ")
+        let names = certificate.subjectAlternativeNames.map { name in
+            switch name {
+            case .dns(let text): TerminalSafe.escaped(text)
+            case .ipAddress(let text): "IP " + text
+            case .email(let text): "email " + TerminalSafe.escaped(text)
+            }
+        }
+        return names.isEmpty ? "none" : names.joined(separator: ", ")
     }
 
     /// The stored CSR, or one made from the key and the current subject and names (renewal, SG-7).

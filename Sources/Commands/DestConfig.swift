@@ -2,7 +2,6 @@ import ApplianceConfig
 import DomainNames
 import FoundationEssentials
 import Shell
-import Synchronization
 
 /// `destconfig` (destconfig.md): destination controls — per-domain delivery settings with outbound
 /// TLS, the Default entry and the global outbound certificate and alert.
@@ -11,52 +10,10 @@ public struct DestConfigCommand: DeclaredCommand {
     public let viewingForms: Set<String> = ["list", "print", "detail"]
     public let summary = "Configure destination controls, including outgoing TLS."
     public let requiresCommit = true
-    /// The domains of the last table a batch `new` saw, so 10,000 lines do not scan 10,000 entries each.
-    let index: DestinationIndex
     /// Built once: a script's every `destconfig` line runs it.
-    public let grammar: Grammar
+    public let grammar = DestConfigBatch.grammar
 
-    public init() {
-        index = DestinationIndex()
-        grammar = DestConfigBatch.grammar(index: index)
-    }
-}
-
-/// A memo of the lower-case domains of one destinations table, for the duplicate check of batch
-/// `new`. It holds a reference to the table it describes: while it does, that table's storage cannot
-/// change in place (any change copies it first), so "same storage" proves "same domains". A table
-/// with other storage gets a fresh set. Purely a speed-up: the answers are the same without it.
-final class DestinationIndex: Sendable {
-    private struct Memo {
-        var table: [DestinationEntry]
-        var domains: Set<String>
-    }
-
-    private let memo = Mutex<Memo?>(nil)
-
-    /// The domains of `table`, taking them out of the memo (which then holds nothing, so the session's
-    /// table is uniquely referenced again and can grow in place). Give them back with `remember`.
-    func take(for table: [DestinationEntry]) -> Set<String> {
-        let memo = memo.withLock { memo in
-            let taken = memo
-            memo = nil
-            return taken
-        }
-        if let memo, Self.sameStorage(memo.table, table) { return memo.domains }
-        return Set(table.map { $0.domain.lowercased() })
-    }
-
-    /// Remembers the domains of `table` (as returned by `take`, plus what was added since).
-    func remember(_ table: [DestinationEntry], _ domains: Set<String>) {
-        memo.withLock { $0 = Memo(table: table, domains: domains) }
-    }
-
-    private static func sameStorage(_ a: [DestinationEntry], _ b: [DestinationEntry]) -> Bool {
-        a.count == b.count
-            && a.withUnsafeBufferPointer { first in
-                b.withUnsafeBufferPointer { second in first.baseAddress == second.baseAddress }
-            }
-    }
+    public init() {}
 }
 
 /// The operations of the destconfig menu, one method each.
@@ -164,15 +121,14 @@ enum DestConfigText {
         .actionFailed("No entry found for \"\(domain)\".")
     }
 
-    /// Whether an entry for this lower-case domain exists. Domains are stored in lower case, so a
-    /// plain comparison is enough (and fast on large tables).
+    /// Whether an entry for this domain exists (looked up by key, so as fast on large tables).
     static func contains(_ configuration: ApplianceConfiguration, _ domain: String) -> Bool {
-        configuration.destinations.contains { $0.domain == domain }
+        configuration.destinations.contains(id: domain.lowercased())
     }
 
-    /// The index of the entry for this lower-case domain.
+    /// The index of the entry for this domain.
     static func index(_ configuration: ApplianceConfiguration, _ domain: String) -> Int? {
-        configuration.destinations.firstIndex { $0.domain == domain }
+        configuration.destinations.index(ofID: domain.lowercased())
     }
 
     /// A domain that must name an existing entry (EDIT, DELETE); the lower-case form.

@@ -204,7 +204,7 @@ enum DestConfigDialogs {
                 validate: { DestConfigText.existing($0, session.configuration) }
             )
         else { return }
-        session.stage { $0.destinations.removeAll { $0.domain == domain } }
+        session.stage { $0.destinations.remove(id: domain.lowercased()) }
         session.dialog.block("Entry for \"\(domain)\" deleted.")
     }
 

@@ -45,7 +45,7 @@ enum DestConfigFiles {
         let configuration = session.configuration
         let text = DestinationINI.encode(
             defaults: configuration.destinationDefaults,
-            entries: configuration.destinations
+            entries: configuration.destinations.elements
         )
         try ConfigurationFolder(session).write(Data(text.utf8), named: name)
     }

@@ -107,17 +107,24 @@ enum X509Names {
 
     /// Reads the dNSName entries of an owned `GENERAL_NAMES` and frees it.
     static func takeDNSNames(_ names: OpaquePointer?) -> [String] {
+        takeAlternativeNames(names).compactMap { if case .dns(let name) = $0 { name } else { nil } }
+    }
+
+    /// Reads the dNSName, iPAddress and rfc822Name entries of an owned `GENERAL_NAMES`, in order, and
+    /// frees it. Other kinds (URIs, directory names…) are skipped.
+    static func takeAlternativeNames(_ names: OpaquePointer?) -> [AlternativeName] {
         guard let names else {
             ERR_clear_error()
             return []
         }
         defer { esa_GENERAL_NAMES_free(names) }
-        var result: [String] = []
+        var result: [AlternativeName] = []
         for index in 0..<esa_GENERAL_NAMES_num(names) {
             var type: Int32 = 0
             // Borrowed element and value.
             guard let general = esa_GENERAL_NAMES_value(names, index),
-                let value = GENERAL_NAME_get0_value(general, &type), type == GEN_DNS
+                let value = GENERAL_NAME_get0_value(general, &type),
+                type == GEN_DNS || type == GEN_IPADD || type == GEN_EMAIL
             else {
                 continue
             }
@@ -125,9 +132,47 @@ enum X509Names {
             guard let data = ASN1_STRING_get0_data(string) else {
                 continue
             }
-            let length = Int(ASN1_STRING_length(string))
-            result.append(String(decoding: UnsafeBufferPointer(start: data, count: length), as: UTF8.self))
+            let bytes = Array(UnsafeBufferPointer(start: data, count: Int(ASN1_STRING_length(string))))
+            switch type {
+            case GEN_DNS: result.append(.dns(String(decoding: bytes, as: UTF8.self)))
+            case GEN_EMAIL: result.append(.email(String(decoding: bytes, as: UTF8.self)))
+            default: result.append(.ipAddress(AlternativeName.addressText(bytes)))
+            }
         }
         return result
+    }
+}
+
+/// One subjectAltName entry of the kinds an administrator is shown.
+public enum AlternativeName: Sendable, Equatable {
+    case dns(String)
+    /// The address as text: dotted IPv4, RFC 5952 IPv6 (lower case, the longest run of zero groups
+    /// as `::`); another length as hexadecimal bytes.
+    case ipAddress(String)
+    case email(String)
+
+    static func addressText(_ bytes: [UInt8]) -> String {
+        switch bytes.count {
+        case 4:
+            return bytes.map(String.init).joined(separator: ".")
+        case 16:
+            let groups = (0..<8).map { Int(bytes[2 * $0]) << 8 | Int(bytes[2 * $0 + 1]) }
+            // The longest run of two or more zero groups (the first of equal ones) becomes "::".
+            var best: Range<Int>?
+            var start: Int?
+            for index in 0...8 {
+                if index < 8 && groups[index] == 0 {
+                    if start == nil { start = index }
+                } else if let first = start {
+                    if index - first >= 2 && index - first > (best?.count ?? 0) { best = first..<index }
+                    start = nil
+                }
+            }
+            let hex = groups.map { String($0, radix: 16) }
+            guard let run = best else { return hex.joined(separator: ":") }
+            return hex[..<run.lowerBound].joined(separator: ":") + "::" + hex[run.upperBound...].joined(separator: ":")
+        default:
+            return bytes.map { String($0, radix: 16) }.joined(separator: ":")
+        }
     }
 }

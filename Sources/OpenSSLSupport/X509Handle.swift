@@ -104,6 +104,12 @@ public final class X509Handle: @unchecked Sendable {
         X509Names.takeDNSNames(esa_X509_get_subject_alt_names(pointer))
     }
 
+    /// The dNSName, iPAddress and rfc822Name entries of subjectAltName, in certificate order.
+    public var alternativeNames: [AlternativeName] {
+        // Owned GENERAL_NAMES, freed by takeAlternativeNames.
+        X509Names.takeAlternativeNames(esa_X509_get_subject_alt_names(pointer))
+    }
+
     /// Whether basicConstraints says CA:TRUE.
     public var isCA: Bool {
         (X509_get_extension_flags(pointer) & UInt32(EXFLAG_CA)) != 0

@@ -76,7 +76,7 @@ import Testing
         let text = DestinationINI.encode(defaults: defaults, entries: entries)
         let tables = try DestinationINI.decode(text, globals: defaults)
         #expect(tables.defaults == defaults)
-        #expect(DestinationINI.ordered(tables.entries, like: entries) == entries)
+        #expect(DestinationINI.ordered(tables.entries, like: KeyedList(entries)).elements == entries)
     }
 
     @Test func readingIgnoresCommentsBlankLinesAndCase() throws {

@@ -516,7 +516,7 @@ private func line(of fragment: String, in text: String) -> Int {
         #expect(text.contains("        <tls>on</tls>\n        <smtp_auth>on</smtp_auth>\n"))
         let ini = DestinationINI.encode(
             defaults: rich().destinationDefaults,
-            entries: rich().destinations,
+            entries: rich().destinations.elements,
             sorted: false
         )
         #expect(text.contains("    <destinations><![CDATA[\n\(ini)]]></destinations>\n"))

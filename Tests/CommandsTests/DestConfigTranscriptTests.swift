@@ -24,7 +24,7 @@ let destMenu = """
 
 /// The committed destination entries after running `script` and `commit`.
 func committedDestinations(_ shell: TestShell) throws -> [DestinationEntry] {
-    try shell.store.head().configuration.destinations
+    try shell.store.head().configuration.destinations.elements
 }
 
 @Suite struct DestConfigTranscriptTests {

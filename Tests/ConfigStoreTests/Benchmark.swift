@@ -12,7 +12,9 @@ import Testing
         let directory = try TemporaryDirectory()
         let store = try Fixtures.store(directory)
         var large = Fixtures.factory()
-        large.destinations = (0..<10_000).map { DestinationEntry(domain: "d\($0).example.com", tls: .preferred) }
+        large.destinations = KeyedList(
+            (0..<10_000).map { DestinationEntry(domain: "d\($0).example.com", tls: .preferred) }
+        )
 
         func time<T>(_ label: String, _ body: () throws -> T) rethrows -> T {
             let start = ContinuousClock.now

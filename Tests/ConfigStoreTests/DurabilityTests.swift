@@ -184,7 +184,7 @@ import Testing
         let store = try Fixtures.store(directory)
         _ = try store.commitFromHead { configuration in
             configuration.hostname = "big.example.com"
-            configuration.destinations = (0..<5_000).map { DestinationEntry(domain: "d\($0).example.com") }
+            configuration.destinations = KeyedList((0..<5_000).map { DestinationEntry(domain: "d\($0).example.com") })
         }
         let manifest = try chunks(directory.storePath, revision: 2)
         #expect(manifest.count > 2)

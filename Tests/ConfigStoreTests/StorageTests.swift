@@ -183,7 +183,7 @@ struct TestSealer: SecretSealing {
         let directory = try TemporaryDirectory()
         let store = try Fixtures.store(directory)
         _ = try store.commitFromHead { configuration in
-            configuration.destinations = (0..<5_000).map { DestinationEntry(domain: "d\($0).example.com") }
+            configuration.destinations = KeyedList((0..<5_000).map { DestinationEntry(domain: "d\($0).example.com") })
         }
         func storedBytes() throws -> Int {
             try RawStoreAccess.integers(path: directory.storePath, sql: "SELECT sum(length(bytes)) FROM chunk")[0]

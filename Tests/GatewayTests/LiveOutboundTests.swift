@@ -193,11 +193,11 @@ import Testing
                 customCertificatesPEM: [root.certificatePEM]
             )
             for mx in Self.mxes {
-                configuration.destinations += [
+                configuration.destinations.append(contentsOf: [
                     DestinationEntry(domain: "required.\(mx.domain)", tls: .required),
                     DestinationEntry(domain: "verify.\(mx.domain)", tls: .requiredVerify),
                     DestinationEntry(domain: "preferred.\(mx.domain)", tls: .preferred),
-                ]
+                ])
             }
         }
         try run.start()

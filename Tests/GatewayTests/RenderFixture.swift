@@ -101,7 +101,7 @@ enum RenderFixture {
                 customListEnabled: true,
                 customCertificatesPEM: [pem("CERTIFICATE", "Y3VzdG9tLWNh")]
             ),
-            destinations: destinations,
+            destinations: KeyedList(destinations),
             destinationDefaults: defaults,
             listeners: [inbound, relay]
         )
