@@ -38,7 +38,13 @@ struct BadInputEndToEndTests {
     /// host name staged; then leaves without committing and checks nothing was committed.
     /// With `asSignal`, the Ctrl-C reaches the shell as a SIGINT delivered while it waits for the next key,
     /// as when the key was pressed just before the terminal left line mode and the signal came late.
-    static func interrupt(after steps: [(send: String, expect: String)], asSignal: Bool = false) throws {
+    /// `unread`: a line typed while the shell is stopped, so that it is still unread when the SIGINT
+    /// arrives (the shell sees the line and the signal together when it continues).
+    static func interrupt(
+        after steps: [(send: String, expect: String)],
+        asSignal: Bool = false,
+        unread: String? = nil
+    ) throws {
         let directory = try prepared()
         let before = try committedState(directory)
         let binary = try #require(EsaBinary.url, "the esa executable is not built next to the tests")
@@ -50,7 +56,12 @@ struct BadInputEndToEndTests {
             terminal.send(step.send)
             try terminal.expect(step.expect)
         }
-        if asSignal {
+        if let unread {
+            #expect(kill(terminal.pid, SIGSTOP) == 0)
+            terminal.send(unread)
+            #expect(kill(terminal.pid, SIGINT) == 0)
+            #expect(kill(terminal.pid, SIGCONT) == 0)
+        } else if asSignal {
             #expect(kill(terminal.pid, SIGINT) == 0)
         } else {
             terminal.send(ctrlC)
@@ -104,6 +115,21 @@ struct BadInputEndToEndTests {
                 ("-----BEGIN CERTIFICATE-----\r", "-----BEGIN CERTIFICATE-----"),
             ],
             asSignal: true
+        )
+    }
+
+    /// As the Ctrl-C key does (the terminal drops its input queue), a SIGINT from elsewhere drops a
+    /// line typed before it but not read yet: the line is not run at the prompt after the interrupt.
+    @Test("#10 certconfig: a SIGINT with a typed line still unread drops the line, as the Ctrl-C key does")
+    func interruptWithAnUnreadLine() throws {
+        try Self.interrupt(
+            after: [
+                ("certconfig\r", "[]> "),
+                ("certificate\r", "[]> "),
+                ("paste\r", "> "),
+                ("p2\r", "(end with '.'):"),
+            ],
+            unread: "-----BEGIN CERTIFICATE-----\r"
         )
     }
 }
