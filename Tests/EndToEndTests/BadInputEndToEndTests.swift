@@ -93,43 +93,29 @@ struct BadInputEndToEndTests {
         try Self.interrupt(after: [("commit\r", "[]> "), ("half a comment", "half a comment")])
     }
 
+    /// certconfig's PASTE, up to the question for the certificate's lines.
+    static let toPaste: [(send: String, expect: String)] = [
+        ("certconfig\r", "[]> "),
+        ("certificate\r", "[]> "),
+        ("paste\r", "> "),
+        ("p2\r", "(end with '.'):"),
+    ]
+    static let firstPastedLine = ("-----BEGIN CERTIFICATE-----\r", "-----BEGIN CERTIFICATE-----")
+
     @Test("#10 certconfig: Ctrl-C in the middle of a PASTE")
     func interruptPaste() throws {
-        try Self.interrupt(after: [
-            ("certconfig\r", "[]> "),
-            ("certificate\r", "[]> "),
-            ("paste\r", "> "),
-            ("p2\r", "(end with '.'):"),
-            ("-----BEGIN CERTIFICATE-----\r", "-----BEGIN CERTIFICATE-----"),
-        ])
+        try Self.interrupt(after: Self.toPaste + [Self.firstPastedLine])
     }
 
     @Test("#10 certconfig: a late SIGINT while a PASTE line is awaited ends the paste like Ctrl-C")
     func interruptPasteBySignal() throws {
-        try Self.interrupt(
-            after: [
-                ("certconfig\r", "[]> "),
-                ("certificate\r", "[]> "),
-                ("paste\r", "> "),
-                ("p2\r", "(end with '.'):"),
-                ("-----BEGIN CERTIFICATE-----\r", "-----BEGIN CERTIFICATE-----"),
-            ],
-            asSignal: true
-        )
+        try Self.interrupt(after: Self.toPaste + [Self.firstPastedLine], asSignal: true)
     }
 
     /// As the Ctrl-C key does (the terminal drops its input queue), a SIGINT from elsewhere drops a
     /// line typed before it but not read yet: the line is not run at the prompt after the interrupt.
     @Test("#10 certconfig: a SIGINT with a typed line still unread drops the line, as the Ctrl-C key does")
     func interruptWithAnUnreadLine() throws {
-        try Self.interrupt(
-            after: [
-                ("certconfig\r", "[]> "),
-                ("certificate\r", "[]> "),
-                ("paste\r", "> "),
-                ("p2\r", "(end with '.'):"),
-            ],
-            unread: "-----BEGIN CERTIFICATE-----\r"
-        )
+        try Self.interrupt(after: Self.toPaste, unread: Self.firstPastedLine.0)
     }
 }
