@@ -208,7 +208,6 @@ public final class LibEditConsole: Console {
         // A Ctrl-C that reached the shell as SIGINT while the terminal was still in line mode (between
         // two reads) interrupts this read: from here on Ctrl-C arrives as a key.
         if Interrupts.take() {
-            TerminalIO.discardTypeAhead(input)
             if savedLineModes { _ = tcsetattr(input, TCSANOW, &lineModes) }
             write("\n")
             return .interrupt

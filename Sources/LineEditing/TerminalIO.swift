@@ -64,14 +64,6 @@ enum TerminalIO {
         return (Int(size.ws_row), Int(size.ws_col))
     }
 
-    /// Drops what was typed but not read yet, as the terminal itself does when the Ctrl-C key sends
-    /// SIGINT (POSIX: the input queue is flushed unless NOFLSH). Used when SIGINT comes from elsewhere
-    /// (`kill -INT`, the SSH endpoint passing the client's signal on), so a line typed before it is
-    /// not run after the interrupt as if typed at the next prompt. Nothing happens on a non-terminal.
-    static func discardTypeAhead(_ fd: Int32) {
-        _ = tcflush(fd, TCIFLUSH)
-    }
-
     /// Switches a terminal in canonical mode to character mode without echo and signal keys, as libedit's
     /// editing mode has it. libedit restores its saved cooked modes when the line is done.
     static func stopLineDiscipline(_ fd: Int32) {
@@ -174,8 +166,6 @@ struct InputBuffer {
             if wake >= 0, pfds[1].revents & Int16(POLLIN) != 0 {
                 Interrupts.drainWakeups()
                 if Interrupts.take() {
-                    // As the terminal does for the Ctrl-C key: what was typed but not read yet goes.
-                    TerminalIO.discardTypeAhead(fd)
                     bytes.append(0x03)
                     return .byte(bytes[start])
                 }

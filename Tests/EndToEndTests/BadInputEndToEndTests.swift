@@ -38,12 +38,9 @@ struct BadInputEndToEndTests {
     /// host name staged; then leaves without committing and checks nothing was committed.
     /// With `asSignal`, the Ctrl-C reaches the shell as a SIGINT delivered while it waits for the next key,
     /// as when the key was pressed just before the terminal left line mode and the signal came late.
-    /// `unread`: a line typed while the shell is stopped, so that it is still unread when the SIGINT
-    /// arrives (the shell sees the line and the signal together when it continues).
     static func interrupt(
         after steps: [(send: String, expect: String)],
-        asSignal: Bool = false,
-        unread: String? = nil
+        asSignal: Bool = false
     ) throws {
         let directory = try prepared()
         let before = try committedState(directory)
@@ -56,12 +53,7 @@ struct BadInputEndToEndTests {
             terminal.send(step.send)
             try terminal.expect(step.expect)
         }
-        if let unread {
-            #expect(kill(terminal.pid, SIGSTOP) == 0)
-            terminal.send(unread)
-            #expect(kill(terminal.pid, SIGINT) == 0)
-            #expect(kill(terminal.pid, SIGCONT) == 0)
-        } else if asSignal {
+        if asSignal {
             #expect(kill(terminal.pid, SIGINT) == 0)
         } else {
             terminal.send(ctrlC)
@@ -110,12 +102,5 @@ struct BadInputEndToEndTests {
     @Test("#10 certconfig: a late SIGINT while a PASTE line is awaited ends the paste like Ctrl-C")
     func interruptPasteBySignal() throws {
         try Self.interrupt(after: Self.toPaste + [Self.firstPastedLine], asSignal: true)
-    }
-
-    /// As the Ctrl-C key does (the terminal drops its input queue), a SIGINT from elsewhere drops a
-    /// line typed before it but not read yet: the line is not run at the prompt after the interrupt.
-    @Test("#10 certconfig: a SIGINT with a typed line still unread drops the line, as the Ctrl-C key does")
-    func interruptWithAnUnreadLine() throws {
-        try Self.interrupt(after: Self.toPaste, unread: Self.firstPastedLine.0)
     }
 }
