@@ -42,7 +42,6 @@ public struct ValidationIssue: Sendable, Equatable {
         case endpointTaken(interface: String, port: Int)
         /// A Host Access Table names a policy it does not define (the name without `$`).
         case missingPolicy(in: PolicyUser, policy: String)
-        case duplicateDestination
         case missingBounceProfile(String)
         case invalidUserName
         case duplicateUserName
@@ -130,11 +129,7 @@ extension ApplianceConfiguration {
                 issues.append(.init(section: "listenerconfig", object: label, .missingPolicy(in: .all, policy: name)))
             }
         }
-        var seenDomains = Set<String>()
         for entry in destinations {
-            if !seenDomains.insert(entry.objectID).inserted {
-                issues.append(.init(section: "destconfig", object: .named(entry.domain), .duplicateDestination))
-            }
             if let profile = entry.bounceProfile, profile.lowercased() != "default" {
                 issues.append(
                     .init(section: "destconfig", object: .named(entry.domain), .missingBounceProfile(profile))
