@@ -374,24 +374,8 @@ func differingMiddle<T: Equatable>(_ a: [T], _ b: [T]) -> (ArraySlice<T>, ArrayS
 }
 
 extension ApplianceConfiguration {
-    /// Every section, in the order `showchanges` lists them.
-    static let sections: [SectionDescriptor] = [
-        .group("sethostname", \.hostnameSetting),
-        .keyed("interfaceconfig", \.interfaces),
-        .keyed("certconfig", \.certificates),
-        .group("certconfig", \.certificateAuthorities),
-        .keyed("certconfig", \.revocationLists),
-        .keyed("destconfig", \.destinations),
-        .group("destconfig", \.destinationDefaults),
-        .group("ldapconfig", \.ldap),
-        .group("websecurityconfig", \.webSecurity),
-        .keyed("listenerconfig", \.listeners),
-        .group("listenerconfig", \.listenerSettings),
-        .group("alertconfig", \.alerts),
-        .keyed("userconfig", \.users),
-        .group("userconfig", \.userPolicy),
-        .group("tlslogconfig", \.logging),
-    ]
+    /// How each section is compared and merged, in the order `showchanges` lists them (`table`).
+    static let sections: [SectionDescriptor] = table.map(\.changes)
 
     var hostnameSetting: HostnameSetting {
         get { HostnameSetting(hostname: hostname) }
