@@ -377,24 +377,8 @@ func differingMiddle<T: Equatable>(_ a: [T], _ b: [T]) -> (ArraySlice<T>, ArrayS
 }
 
 extension ApplianceConfiguration {
-    /// Every section, in the order `showchanges` lists them.
-    static let sections: [SectionDescriptor] = [
-        .group("sethostname", \.hostnameSetting),
-        .collection("interfaceconfig", \.interfaces),
-        .collection("certconfig", \.certificates),
-        .group("certconfig", \.certificateAuthorities),
-        .collection("certconfig", \.revocationLists),
-        .collection("destconfig", \.destinations.asArray),
-        .group("destconfig", \.destinationDefaults),
-        .group("ldapconfig", \.ldap),
-        .group("websecurityconfig", \.webSecurity),
-        .collection("listenerconfig", \.listeners),
-        .group("listenerconfig", \.listenerSettings),
-        .group("alertconfig", \.alerts),
-        .collection("userconfig", \.users),
-        .group("userconfig", \.userPolicy),
-        .group("tlslogconfig", \.logging),
-    ]
+    /// How each section is compared and merged, in the order `showchanges` lists them (`table`).
+    static let sections: [SectionDescriptor] = table.map(\.changes)
 
     var hostnameSetting: HostnameSetting {
         get { HostnameSetting(hostname: hostname) }

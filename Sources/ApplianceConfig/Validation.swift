@@ -1,5 +1,3 @@
-import DomainNames
-
 /// A problem found by `validate()`: the command that owns the section, the object and what is
 /// wrong with it, as codes carrying names. `ErrorPresenter` (Shell) writes the administrator's line,
 /// `Error: {section}: {object}: {problem}`.
@@ -58,102 +56,11 @@ public struct ValidationIssue: Sendable, Equatable {
 }
 
 extension ApplianceConfiguration {
-    /// The structural checks every commit runs (commit.md §8.3): references to certificate profiles,
-    /// host names, unique names and addresses. Checks that need certificate parsing live with the
-    /// certificate commands.
+    /// The structural checks every commit runs (commit.md §8.3): references to certificate profiles
+    /// and interfaces, host names, unique names and addresses — each section's checks as declared in
+    /// `table`, section by section. Checks that need certificate parsing live with the certificate
+    /// commands.
     public func validate() -> [ValidationIssue] {
-        var issues: [ValidationIssue] = []
-        if !HostnameRules.isFQDN(hostname) {
-            issues.append(.init(section: "sethostname", object: .named(hostname), .invalidHostName))
-        }
-        func checkProfile(_ name: String?, section: String, object: ValidationIssue.Subject) {
-            guard let name, certificate(named: name) == nil else { return }
-            issues.append(.init(section: section, object: object, .missingProfile(name)))
-        }
-        var seenProfiles = Set<String>()
-        for profile in certificates where !seenProfiles.insert(profile.objectID).inserted {
-            issues.append(.init(section: "certconfig", object: .named(profile.name), .duplicateProfile))
-        }
-        var seenNames = Set<String>()
-        var seenAddresses = Set<String>()
-        for interface in interfaces {
-            let label = ValidationIssue.Subject.interface(interface.name)
-            if !seenNames.insert(interface.objectID).inserted {
-                issues.append(.init(section: "interfaceconfig", object: label, .duplicateInterface))
-            }
-            if !seenAddresses.insert(interface.address).inserted {
-                issues.append(.init(section: "interfaceconfig", object: label, .addressTwice(interface.address)))
-            }
-            if !HostnameRules.isFQDN(interface.hostname) {
-                issues.append(
-                    .init(section: "interfaceconfig", object: label, .invalidInterfaceHostName(interface.hostname))
-                )
-            }
-            if interface.httpsPort != nil {
-                checkProfile(interface.httpsCertificate, section: "interfaceconfig", object: label)
-            }
-        }
-        checkProfile(destinationDefaults.outboundCertificate, section: "destconfig", object: .destinationDefaults)
-        checkProfile(ldap.certificate, section: "ldapconfig", object: .ldap)
-        checkProfile(webSecurity.clientCertificate, section: "websecurityconfig", object: .webSecurity)
-        var seenListeners = Set<String>()
-        var seenEndpoints = Set<String>()
-        for listener in listeners {
-            let label = ValidationIssue.Subject.listener(listener.name)
-            if !seenListeners.insert(listener.objectID).inserted {
-                issues.append(.init(section: "listenerconfig", object: label, .duplicateListener))
-            }
-            if interface(named: listener.interface) == nil {
-                issues.append(.init(section: "listenerconfig", object: label, .missingInterface(listener.interface)))
-            }
-            if !seenEndpoints.insert("\(listener.interface.lowercased()):\(listener.port)").inserted {
-                issues.append(
-                    .init(
-                        section: "listenerconfig",
-                        object: label,
-                        .endpointTaken(interface: listener.interface, port: listener.port)
-                    )
-                )
-            }
-            checkProfile(listener.certificate, section: "listenerconfig", object: label)
-            let policies = Set(listener.hostAccess.policies.map(\.name))
-            for entry in listener.hostAccess.entries {
-                if case .policy(let name) = entry.behavior, !policies.contains(name) {
-                    let user =
-                        entry.name.map { ValidationIssue.PolicyUser.senderGroup($0) } ?? .entry(members: entry.members)
-                    issues.append(
-                        .init(section: "listenerconfig", object: label, .missingPolicy(in: user, policy: name))
-                    )
-                }
-            }
-            if case .policy(let name) = listener.hostAccess.all, !policies.contains(name) {
-                issues.append(.init(section: "listenerconfig", object: label, .missingPolicy(in: .all, policy: name)))
-            }
-        }
-        var seenDomains = Set<String>()
-        for entry in destinations {
-            if !seenDomains.insert(entry.objectID).inserted {
-                issues.append(.init(section: "destconfig", object: .named(entry.domain), .duplicateDestination))
-            }
-            if let profile = entry.bounceProfile, profile.lowercased() != "default" {
-                issues.append(
-                    .init(section: "destconfig", object: .named(entry.domain), .missingBounceProfile(profile))
-                )
-            }
-        }
-        var seenUsers = Set<String>()
-        for user in users {
-            let label = ValidationIssue.Subject.user(user.name)
-            if !ApplianceUser.isValidName(user.name) {
-                issues.append(.init(section: "userconfig", object: label, .invalidUserName))
-            }
-            if !seenUsers.insert(user.name).inserted {
-                issues.append(.init(section: "userconfig", object: label, .duplicateUserName))
-            }
-        }
-        if !users.contains(where: { $0.role == .administrator && !$0.locked }) {
-            issues.append(.init(section: "userconfig", object: .users, .noAdministrator))
-        }
-        return issues
+        Self.table.flatMap { $0.issues(self) }
     }
 }

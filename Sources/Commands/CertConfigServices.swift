@@ -4,7 +4,8 @@ import FoundationEssentials
 import Shell
 import TextSupport
 
-/// One service that uses a certificate profile (§9).
+/// One service that uses a certificate profile (§9), as certconfig words it. Which services use
+/// which profile is declared once, by each section (`ApplianceConfiguration.certificateUses`).
 struct CertificateBinding: Equatable {
     /// How DELETE names the use: `Listener "IncomingMail"`.
     var use: String
@@ -12,49 +13,45 @@ struct CertificateBinding: Equatable {
     var service: String
     /// The profile, or nil when none is chosen.
     var profile: String?
+    /// What PRINT shows when no profile is chosen.
+    var unset: String
+
+    init(_ use: CertificateUse) {
+        profile = use.profile
+        unset = "(none)"
+        let name: String
+        switch use.object {
+        case .named(let text), .interface(let text), .listener(let text), .user(let text): name = text
+        case .destinationDefaults, .ldap, .webSecurity, .tlsLogging, .users: name = ""
+        }
+        switch use.service {
+        case .listenerTLS:
+            self.use = "Listener \"\(name)\""
+            service = "Listener \(name)"
+        case .outgoingTLS:
+            self.use = "Destination Controls (outgoing TLS)"
+            service = "Destination Controls (outgoing TLS)"
+        case .https:
+            self.use = "HTTPS on interface \"\(name)\""
+            service = "HTTPS \(name)"
+        case .ldap:
+            self.use = "LDAP"
+            service = "LDAP"
+        case .webSecurity:
+            self.use = "Cisco Web Security Services authentication"
+            service = "Cisco Web Security Services"
+            unset = "(provided certificate)"
+        }
+    }
 
     /// Every binding of the configuration, in the order PRINT shows them.
     static func all(in config: ApplianceConfiguration) -> [CertificateBinding] {
-        var result: [CertificateBinding] = []
-        for listener in config.listeners {
-            result.append(
-                .init(
-                    use: "Listener \"\(listener.name)\"",
-                    service: "Listener \(listener.name)",
-                    profile: listener.certificate
-                )
-            )
-        }
-        result.append(
-            .init(
-                use: "Destination Controls (outgoing TLS)",
-                service: "Destination Controls (outgoing TLS)",
-                profile: config.destinationDefaults.outboundCertificate
-            )
-        )
-        for interface in config.interfaces where interface.httpsPort != nil {
-            result.append(
-                .init(
-                    use: "HTTPS on interface \"\(interface.name)\"",
-                    service: "HTTPS \(interface.name)",
-                    profile: interface.httpsCertificate
-                )
-            )
-        }
-        result.append(.init(use: "LDAP", service: "LDAP", profile: config.ldap.certificate))
-        result.append(
-            .init(
-                use: "Cisco Web Security Services authentication",
-                service: "Cisco Web Security Services",
-                profile: config.webSecurity.clientCertificate
-            )
-        )
-        return result
+        config.certificateUses.map(CertificateBinding.init)
     }
 
     /// The bindings that use `name` (ignoring case).
     static func uses(of name: String, in config: ApplianceConfiguration) -> [CertificateBinding] {
-        all(in: config).filter { ProfileName(name).names($0.profile) }
+        config.uses(ofProfile: name).map(CertificateBinding.init)
     }
 }
 
@@ -68,9 +65,7 @@ enum CertConfigServices {
     static func lines(_ config: ApplianceConfiguration) -> [String] {
         ["Certificates assigned to services:"]
             + CertificateBinding.all(in: config).map { binding in
-                let profile =
-                    binding.profile ?? (binding.service.hasPrefix("Cisco") ? "(provided certificate)" : "(none)")
-                return binding.service.padded(to: max(40, binding.service.count + 1)) + profile
+                binding.service.padded(to: max(40, binding.service.count + 1)) + (binding.profile ?? binding.unset)
             }
     }
 
