@@ -100,10 +100,11 @@ public final class RevisionStore: ConfigurationStore {
                     guard try database.read({ db in try migrator.hasCompletedMigrations(db) }) else { throw error }
                 }
             }
-            if try database.read({ db in try Schema.head(db) }) == nil {
+            // Whether there is a head at all: its record is checked when it is read.
+            if try database.read({ db in try Schema.headNumber(db) }) == 0 {
                 let content = try StoredContent(encoding: try factory(), keys: keys)
                 try write { db in
-                    guard try Schema.head(db) == nil else { return }
+                    guard try Schema.headNumber(db) == 0 else { return }
                     try Schema.insert(db, info: Self.factoryInfo(date: clock()), content: content)
                 }
             }
@@ -149,12 +150,16 @@ public final class RevisionStore: ConfigurationStore {
     }
 
     /// The head's number and committed host name without decoding its content (the prompt of a run
-    /// that may never read the configuration): the record is verified, the chunk list against the
-    /// content hash, and the first chunk, which begins with the host name, against its own hash. Other
-    /// encodings are decoded whole.
+    /// that may never read the configuration). Read as stored, without a checksum (issue 13: an idle
+    /// session computes no SHA-256 and so never initialises OpenSSL): the head's number and the host
+    /// name its first chunk begins with, used when it is a plain host name. The head is checked in full
+    /// when its content is first read (``head()``), and damage is reported then. When the stored host
+    /// name cannot be used (another encoding, damage), the record is verified, the chunk list against
+    /// the content hash, and the first chunk against its own hash; other encodings are decoded whole.
     public func headHostname() throws -> (number: Int, hostname: String) {
         try Self.translatingErrors(path: path) {
             try database.read { db in
+                if let unverified = try Schema.unverifiedHeadHostname(db) { return unverified }
                 guard let stored = try Schema.head(db) else { throw StoreError.noSuchRevision(1) }
                 if let cached = cache.configuration(number: stored.info.number, checksum: stored.info.checksum) {
                     return (stored.info.number, cached.hostname)
