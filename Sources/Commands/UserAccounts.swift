@@ -147,7 +147,7 @@ enum UserAccounts {
                 throw ShellError.actionFailed("The change could not be stored; please try again.")
             }
         } catch let error as StoreError {
-            throw ShellError.actionFailed(error.message)
+            throw ShellError.actionFailed(ErrorPresenter.message(error))
         }
     }
 }
