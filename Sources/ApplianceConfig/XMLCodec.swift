@@ -203,7 +203,7 @@ public enum XMLCodec {
             writer.element("interface_hostname", interface.hostname)
             writer.optional("sshd_port", interface.sshPort.map(String.init))
             writer.optional("httpsd_port", interface.httpsPort.map(String.init))
-            writer.optional("https_certificate", interface.httpsCertificate)
+            writer.optional("https_certificate", interface.httpsCertificate?.text)
             writer.close("interface")
         }
         writer.close("interfaces")
@@ -240,7 +240,7 @@ public enum XMLCodec {
 
         if let certificate = configuration.ldap.certificate {
             writer.blank()
-            writer.element("ldap_certificate", certificate)
+            writer.element("ldap_certificate", certificate.text)
         }
 
         if configuration.logging.tlsFields {
@@ -253,7 +253,7 @@ public enum XMLCodec {
         writer.open("websecurity")
         writer.element("url_filtering", XMLWriter.flag(web.urlFiltering))
         writer.element("interaction_tracking", XMLWriter.flag(web.interactionTracking))
-        writer.optional("client_certificate", web.clientCertificate)
+        writer.optional("client_certificate", web.clientCertificate?.text)
         writer.close("websecurity")
 
         writer.blank()
@@ -283,7 +283,7 @@ public enum XMLCodec {
         let defaults = configuration.destinationDefaults
         writer.open("destconfig")
         writer.open("global")
-        writer.optional("outbound_certificate", defaults.outboundCertificate)
+        writer.optional("outbound_certificate", defaults.outboundCertificate?.text)
         writer.element("required_tls_alert", XMLWriter.flag(defaults.requiredTLSAlert))
         writer.close("global")
         writer.cdata(
