@@ -130,6 +130,8 @@ struct ConfigurationSection: Sendable {
     let issues: @Sendable (ApplianceConfiguration) -> [ValidationIssue]
     /// Its uses of certificate profiles, in object order.
     let certificateUses: @Sendable (ApplianceConfiguration) -> [CertificateUse]
+    /// How it travels in the configuration file; nil: as JSON (`XMLExtraSections`).
+    let xml: SectionXML?
 
     /// The command that edits the section.
     var command: String { changes.name }
@@ -140,6 +142,7 @@ struct ConfigurationSection: Sendable {
         _ property: String,
         _ command: String,
         _ path: WritableKeyPath<ApplianceConfiguration, [T]> & Sendable,
+        xml: SectionXML?,
         subject: @escaping @Sendable (T) -> ValidationIssue.Subject = { _ in .named("") },
         checks: [ObjectCheck<T>] = [],
         afterwards: [@Sendable (ApplianceConfiguration) -> ValidationIssue?] = []
@@ -149,7 +152,8 @@ struct ConfigurationSection: Sendable {
             property: property,
             changes: .collection(command, path),
             issues: validator(command, objects, subject, checks, afterwards),
-            certificateUses: uses(command, objects, subject, checks)
+            certificateUses: uses(command, objects, subject, checks),
+            xml: xml
         )
     }
 
@@ -158,6 +162,7 @@ struct ConfigurationSection: Sendable {
         _ property: String,
         _ command: String,
         _ path: WritableKeyPath<ApplianceConfiguration, T> & Sendable,
+        xml: SectionXML?,
         subject: @escaping @Sendable (T) -> ValidationIssue.Subject = { _ in .named("") },
         checks: [ObjectCheck<T>] = []
     ) -> ConfigurationSection {
@@ -166,7 +171,8 @@ struct ConfigurationSection: Sendable {
             property: property,
             changes: .group(command, path),
             issues: validator(command, objects, subject, checks, []),
-            certificateUses: uses(command, objects, subject, checks)
+            certificateUses: uses(command, objects, subject, checks),
+            xml: xml
         )
     }
 
@@ -223,6 +229,7 @@ extension ApplianceConfiguration {
             "hostname",
             "sethostname",
             \.hostnameSetting,
+            xml: .element(.hostname),
             subject: { .named($0.hostname) },
             checks: [.rule { setting, _ in HostnameRules.isFQDN(setting.hostname) ? [] : [.invalidHostName] }]
         ),
@@ -230,6 +237,7 @@ extension ApplianceConfiguration {
             "interfaces",
             "interfaceconfig",
             \.interfaces,
+            xml: .element(.interfaces),
             subject: { .interface($0.name) },
             checks: [
                 .distinct(\.objectID) { _ in .duplicateInterface },
@@ -244,15 +252,17 @@ extension ApplianceConfiguration {
             "certificates",
             "certconfig",
             \.certificates,
+            xml: .element(.certificates),
             subject: { .named($0.name) },
             checks: [.distinct(\.objectID) { _ in .duplicateProfile }]
         ),
-        .group("certificateAuthorities", "certconfig", \.certificateAuthorities),
-        .collection("revocationLists", "certconfig", \.revocationLists),
+        .group("certificateAuthorities", "certconfig", \.certificateAuthorities, xml: .element(.authorities)),
+        .collection("revocationLists", "certconfig", \.revocationLists, xml: .element(.revocationLists)),
         .collection(
             "destinations",
             "destconfig",
             \.destinations.asArray,
+            xml: .element(.destinations),
             subject: { .named($0.domain) },
             checks: [
                 .distinct(\.objectID) { _ in .duplicateDestination },
@@ -267,14 +277,23 @@ extension ApplianceConfiguration {
             "destinationDefaults",
             "destconfig",
             \.destinationDefaults,
+            xml: .within("destconfig"),
             subject: { _ in .destinationDefaults },
             checks: [.certificate(.outgoingTLS, \.outboundCertificate)]
         ),
-        .group("ldap", "ldapconfig", \.ldap, subject: { _ in .ldap }, checks: [.certificate(.ldap, \.certificate)]),
+        .group(
+            "ldap",
+            "ldapconfig",
+            \.ldap,
+            xml: .element(.ldapCertificate),
+            subject: { _ in .ldap },
+            checks: [.certificate(.ldap, \.certificate)]
+        ),
         .group(
             "webSecurity",
             "websecurityconfig",
             \.webSecurity,
+            xml: .element(.webSecurity),
             subject: { _ in .webSecurity },
             checks: [.certificate(.webSecurity, \.clientCertificate)]
         ),
@@ -282,6 +301,7 @@ extension ApplianceConfiguration {
             "listeners",
             "listenerconfig",
             \.listeners,
+            xml: .element(.listeners),
             subject: { .listener($0.name) },
             checks: [
                 .distinct(\.objectID) { _ in .duplicateListener },
@@ -293,12 +313,13 @@ extension ApplianceConfiguration {
                 .rule { listener, _ in listener.hostAccess.missingPolicies },
             ]
         ),
-        .group("listenerSettings", "listenerconfig", \.listenerSettings),
-        .group("alerts", "alertconfig", \.alerts),
+        .group("listenerSettings", "listenerconfig", \.listenerSettings, xml: .element(.listenerSettings)),
+        .group("alerts", "alertconfig", \.alerts, xml: .element(.alerts)),
         .collection(
             "users",
             "userconfig",
             \.users,
+            xml: .element(.users),
             subject: { .user($0.name) },
             checks: [
                 .rule { user, _ in ApplianceUser.isValidName(user.name) ? [] : [.invalidUserName] },
@@ -311,8 +332,8 @@ extension ApplianceConfiguration {
                 }
             ]
         ),
-        .group("userPolicy", "userconfig", \.userPolicy),
-        .group("logging", "tlslogconfig", \.logging),
+        .group("userPolicy", "userconfig", \.userPolicy, xml: .within("users")),
+        .group("logging", "tlslogconfig", \.logging, xml: .element(.tlsLogFields)),
     ]
 
     /// Every use of a certificate profile, in the order certconfig PRINT lists them (by service,
