@@ -136,21 +136,22 @@ struct ConfigurationSection: Sendable {
     /// The command that edits the section.
     var command: String { changes.name }
 
-    /// A section that is a list of objects with distinct ids. `subject` names an object in
-    /// validation messages; `afterwards` checks the list as a whole (`.users`: no administrator).
-    static func collection<T: ConfigObject>(
+    /// A section that is a list of objects (`KeyedList`: each id at most once, so no check for
+    /// duplicate names is needed). `subject` names an object in validation messages; `afterwards`
+    /// checks the list as a whole (`.users`: no administrator).
+    static func keyed<T: ConfigObject>(
         _ property: String,
         _ command: String,
-        _ path: WritableKeyPath<ApplianceConfiguration, [T]> & Sendable,
+        _ path: WritableKeyPath<ApplianceConfiguration, KeyedList<T>> & Sendable,
         xml: SectionXML?,
         subject: @escaping @Sendable (T) -> ValidationIssue.Subject = { _ in .named("") },
         checks: [ObjectCheck<T>] = [],
         afterwards: [@Sendable (ApplianceConfiguration) -> ValidationIssue?] = []
     ) -> ConfigurationSection {
-        let objects: @Sendable (ApplianceConfiguration) -> [T] = { $0[keyPath: path] }
+        let objects: @Sendable (ApplianceConfiguration) -> [T] = { $0[keyPath: path].elements }
         return ConfigurationSection(
             property: property,
-            changes: .collection(command, path),
+            changes: .keyed(command, path),
             issues: validator(command, objects, subject, checks, afterwards),
             certificateUses: uses(command, objects, subject, checks),
             xml: xml
@@ -233,14 +234,13 @@ extension ApplianceConfiguration {
             subject: { .named($0.hostname) },
             checks: [.rule { setting, _ in HostnameRules.isFQDN(setting.hostname) ? [] : [.invalidHostName] }]
         ),
-        .collection(
+        .keyed(
             "interfaces",
             "interfaceconfig",
             \.interfaces,
             xml: .element(.interfaces),
             subject: { .interface($0.name) },
             checks: [
-                .distinct(\.objectID) { _ in .duplicateInterface },
                 .distinct(\.address) { .addressTwice($0.address) },
                 .rule { interface, _ in
                     HostnameRules.isFQDN(interface.hostname) ? [] : [.invalidInterfaceHostName(interface.hostname)]
@@ -248,29 +248,27 @@ extension ApplianceConfiguration {
                 .certificate(.https, active: { $0.httpsPort != nil }, \.httpsCertificate),
             ]
         ),
-        .collection(
+        .keyed(
             "certificates",
             "certconfig",
             \.certificates,
             xml: .element(.certificates),
-            subject: { .named($0.name) },
-            checks: [.distinct(\.objectID) { _ in .duplicateProfile }]
+            subject: { .named($0.name) }
         ),
         .group("certificateAuthorities", "certconfig", \.certificateAuthorities, xml: .element(.authorities)),
-        .collection("revocationLists", "certconfig", \.revocationLists, xml: .element(.revocationLists)),
-        .collection(
+        .keyed("revocationLists", "certconfig", \.revocationLists, xml: .element(.revocationLists)),
+        .keyed(
             "destinations",
             "destconfig",
-            \.destinations.asArray,
+            \.destinations,
             xml: .element(.destinations),
             subject: { .named($0.domain) },
             checks: [
-                .distinct(\.objectID) { _ in .duplicateDestination },
                 .rule { entry, _ in
                     // Only the Default bounce profile exists.
                     guard let profile = entry.bounceProfile, profile.lowercased() != "default" else { return [] }
                     return [.missingBounceProfile(profile)]
-                },
+                }
             ]
         ),
         .group(
@@ -297,14 +295,13 @@ extension ApplianceConfiguration {
             subject: { _ in .webSecurity },
             checks: [.certificate(.webSecurity, \.clientCertificate)]
         ),
-        .collection(
+        .keyed(
             "listeners",
             "listenerconfig",
             \.listeners,
             xml: .element(.listeners),
             subject: { .listener($0.name) },
             checks: [
-                .distinct(\.objectID) { _ in .duplicateListener },
                 .interface(\.interface),
                 .distinct({ "\($0.interface.lowercased()):\($0.port)" }) {
                     .endpointTaken(interface: $0.interface, port: $0.port)
@@ -315,15 +312,14 @@ extension ApplianceConfiguration {
         ),
         .group("listenerSettings", "listenerconfig", \.listenerSettings, xml: .element(.listenerSettings)),
         .group("alerts", "alertconfig", \.alerts, xml: .element(.alerts)),
-        .collection(
+        .keyed(
             "users",
             "userconfig",
             \.users,
             xml: .element(.users),
             subject: { .user($0.name) },
             checks: [
-                .rule { user, _ in ApplianceUser.isValidName(user.name) ? [] : [.invalidUserName] },
-                .distinct(\.name) { _ in .duplicateUserName },
+                .rule { user, _ in ApplianceUser.isValidName(user.name) ? [] : [.invalidUserName] }
             ],
             afterwards: [
                 { config in

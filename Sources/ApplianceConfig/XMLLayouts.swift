@@ -100,9 +100,17 @@ extension XMLLayout {
         },
         read: { reader, node, config, _, _ throws(XMLConfigError) in
             let list = try Element(node, allowed: ["interface"])
-            config.interfaces = try list.all("interface").map { node throws(XMLConfigError) in
-                try reader.readInterface(node)
+            var interfaces = KeyedList<NetworkInterface>()
+            for node in list.all("interface") {
+                let interface = try reader.readInterface(node)
+                guard interfaces.append(interface) else {
+                    throw XMLConfigError.duplicate(
+                        node,
+                        .init(section: "interfaceconfig", object: .interface(interface.name), .duplicateInterface)
+                    )
+                }
             }
+            config.interfaces = interfaces
         }
     )
 
@@ -131,11 +139,18 @@ extension XMLLayout {
         },
         read: { reader, node, config, open, checkProfile throws(XMLConfigError) in
             let list = try Element(node, allowed: ["certificate_profile"])
-            let nodes = list.all("certificate_profile")
-            config.certificates = try nodes.map { node throws(XMLConfigError) in
-                try reader.readProfile(node, open: open)
+            var profiles = KeyedList<CertificateProfileRecord>()
+            for node in list.all("certificate_profile") {
+                let profile = try reader.readProfile(node, open: open)
+                guard profiles.append(profile) else {
+                    throw XMLConfigError.duplicate(
+                        node,
+                        .init(section: "certconfig", object: .named(profile.name), .duplicateProfile)
+                    )
+                }
             }
-            for (profile, node) in zip(config.certificates, nodes) {
+            config.certificates = profiles
+            for (profile, node) in zip(profiles, list.all("certificate_profile")) {
                 if let problem = checkProfile(profile) {
                     throw ConfigurationReader.invalid(node, .certificateProfile(profile.name, reason: problem))
                 }
@@ -253,9 +268,17 @@ extension XMLLayout {
         },
         read: { reader, node, config, _, _ throws(XMLConfigError) in
             let list = try Element(node, allowed: ["listener"])
-            config.listeners = try list.all("listener").map { node throws(XMLConfigError) in
-                try reader.readListener(node)
+            var listeners = KeyedList<Listener>()
+            for node in list.all("listener") {
+                let listener = try reader.readListener(node)
+                guard listeners.append(listener) else {
+                    throw XMLConfigError.duplicate(
+                        node,
+                        .init(section: "listenerconfig", object: .listener(listener.name), .duplicateListener)
+                    )
+                }
             }
+            config.listeners = listeners
         }
     )
 
@@ -288,7 +311,7 @@ extension XMLLayout {
         element: "users",
         absent: .reset { config, _ in config.users = [ApplianceUser.factoryAdmin] },
         write: { config, writer, secrets in
-            try XMLUsers.write(config.users, policy: config.userPolicy, secrets: secrets, to: &writer)
+            try XMLUsers.write(config.users.elements, policy: config.userPolicy, secrets: secrets, to: &writer)
         },
         read: { _, node, config, open, _ throws(XMLConfigError) in
             (config.users, config.userPolicy) = try XMLUsers.read(node, open: open)

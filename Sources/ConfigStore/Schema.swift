@@ -403,6 +403,33 @@ enum Schema {
         return bytes
     }
 
+    /// The head's number and the host name its first chunk begins with, read as stored: no checksum is
+    /// computed (so a run that never reads the configuration needs no SHA-256, nor OpenSSL), the change
+    /// lines are not read, and what is returned is only used when it is a plain host name (letters,
+    /// digits, `-`, `.`). Nil when it is not (another encoding, empty content, damage): the caller then
+    /// reads it checked. The revision is checked in full when its content is first read.
+    static func unverifiedHeadHostname(_ db: Connection) throws -> (number: Int, hostname: String)? {
+        let head = try db.fetchOne("SELECT number, encoding, manifest FROM revision ORDER BY number DESC LIMIT 1") {
+            row in (number: row.int(0), encoding: row.string(1), manifest: row.blob(2))
+        }
+        guard let head, head.encoding == StoredContent.binary, let manifest = head.manifest, manifest.count >= 8
+        else { return nil }
+        let id = manifest.withUnsafeBytes { Int64(littleEndian: $0.loadUnaligned(as: Int64.self)) }
+        let read = try db.cachedStatement("SELECT bytes FROM chunk WHERE id = ?")
+        defer { read.reset() }
+        try read.bind([id])
+        guard try read.step(), let bytes = read.blob(0),
+            let hostname = BinaryCodec.leadingString(named: "hostname", in: bytes),
+            (1...253).contains(hostname.utf8.count),
+            hostname.utf8.allSatisfy({ byte in
+                (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte | 0x20)
+                    || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) || byte == UInt8(ascii: "-")
+                    || byte == UInt8(ascii: ".")
+            })
+        else { return nil }
+        return (head.number, hostname)
+    }
+
     /// Stores the chunks of `content` that are not stored yet and returns the manifest. A chunk already
     /// stored is compared byte for byte: the commit checks everything the new revision will use, and
     /// a damaged copy is rewritten with the bytes its hash proves right.

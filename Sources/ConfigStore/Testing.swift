@@ -23,6 +23,15 @@ enum RawStoreAccess {
         }
     }
 
+    /// Replaces the bytes of chunk `id` with `transform` of them (its hash left as it was).
+    static func rewriteChunk(path: String, id: Int, _ transform: ([UInt8]) -> [UInt8]) throws {
+        let database = try Database(path: path)
+        try database.write { db in
+            let bytes = try db.fetchOne("SELECT bytes FROM chunk WHERE id = ?", [id]) { $0.blob(0) }
+            try db.execute("UPDATE chunk SET bytes = ? WHERE id = ?", [transform((bytes ?? nil) ?? []), id])
+        }
+    }
+
     /// The integers of the first column of `sql`.
     static func integers(path: String, sql: String) throws -> [Int] {
         let database = try Database(path: path)

@@ -206,6 +206,34 @@ import Glibc
         #expect(verify.stderr == "esa: \(damage)\n")
     }
 
+    /// Issue 13: the prompt's host name is read as stored, without a checksum (a run that never reads
+    /// the configuration initialises no OpenSSL); a damaged head is found by the first command that
+    /// reads it, with the line and status a start-up that reads it gives.
+    @Test func aDamagedHeadIsFoundByTheFirstCommandThatReadsIt() throws {
+        let (data, store) = try Self.initialised()
+        let commit = try EsaProcess.run(["--data-dir", data.url.path, "-c", "sethostname a.example.com; commit \"a\""])
+        #expect(commit.status == 0, "\(commit.stderr)")
+        try RawStoreAccess.execute(path: store, sql: "UPDATE revision SET comment = 'forged' WHERE number = 2")
+        let damage = "esa: The configuration store is damaged: revision 2 is unreadable; the last good revision is 1.\n"
+
+        let idle = try EsaProcess.run(["--data-dir", data.url.path], input: "version\nexit\n")
+        #expect(idle.status == 0, "\(idle.stderr)")
+        #expect(idle.stdout.hasPrefix("a.example.com> version\n"))
+        #expect(idle.stdout.hasSuffix("a.example.com> exit\n"))
+
+        let reading = try EsaProcess.run(["--data-dir", data.url.path, "-c", "version; sethostname b.example.com"])
+        #expect(reading.status == 2)
+        #expect(reading.stderr == damage)
+        #expect(reading.stdout.hasPrefix("a.example.com> version\n"))
+        #expect(!reading.stdout.contains("forged"))
+
+        // A start that reads the head at once (`--user`) says the same.
+        let atStart = try EsaProcess.run(["--data-dir", data.url.path, "--user", "admin", "-c", "version"])
+        #expect(atStart.status == 2)
+        #expect(atStart.stderr == damage)
+        #expect(atStart.stdout.isEmpty)
+    }
+
     // MARK: Item 12 — a commit whose base was pruned
 
     @Test func aScriptSessionCommitsAfterMoreThanAHundredOtherCommits() throws {
