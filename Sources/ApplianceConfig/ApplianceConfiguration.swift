@@ -9,13 +9,13 @@ public struct ApplianceConfiguration: Sendable, Equatable, Codable {
     /// The system host name (prompt, saveconfig file names, `on machine "…"` texts).
     public var hostname: String
     /// IP interfaces and the certificate of each one's HTTPS service.
-    public var interfaces: [NetworkInterface]
+    public var interfaces: KeyedList<NetworkInterface>
     /// Certificate profiles, in creation order.
-    public var certificates: [CertificateProfileRecord]
+    public var certificates: KeyedList<CertificateProfileRecord>
     /// The system and custom certificate authority lists.
     public var certificateAuthorities: CertificateAuthoritySettings
     /// Certificate revocation lists honoured by certificate verification.
-    public var revocationLists: [RevocationListRecord]
+    public var revocationLists: KeyedList<RevocationListRecord>
     /// Destination controls: one entry per domain, found by its domain (`destinations[id:
     /// domain.lowercased()]`); the Default entry lives in `destinationDefaults`.
     public var destinations: KeyedList<DestinationEntry>
@@ -26,31 +26,31 @@ public struct ApplianceConfiguration: Sendable, Equatable, Codable {
     /// URL filtering and the web security client certificate.
     public var webSecurity: WebSecuritySettings
     /// SMTP listeners with their certificates, Host Access Tables and Recipient Access Tables.
-    public var listeners: [Listener]
+    public var listeners: KeyedList<Listener>
     /// Limits for all listeners (listenerconfig SETUP).
     public var listenerSettings: ListenerSettings
     /// Alert recipients.
     public var alerts: AlertSettings
     /// The appliance's users (ssh.md §3); the factory has `admin` only.
-    public var users: [ApplianceUser]
+    public var users: KeyedList<ApplianceUser>
     public var userPolicy: UserPolicy
     /// Extra fields of the mail log (`tlslogconfig`).
     public var logging: LoggingSettings
 
     public init(
         hostname: String,
-        interfaces: [NetworkInterface] = [],
-        certificates: [CertificateProfileRecord] = [],
+        interfaces: KeyedList<NetworkInterface> = [],
+        certificates: KeyedList<CertificateProfileRecord> = [],
         certificateAuthorities: CertificateAuthoritySettings = .init(),
-        revocationLists: [RevocationListRecord] = [],
+        revocationLists: KeyedList<RevocationListRecord> = [],
         destinations: KeyedList<DestinationEntry> = [],
         destinationDefaults: DestinationDefaults = .init(),
         ldap: LDAPSettings = .init(),
         webSecurity: WebSecuritySettings = .init(),
-        listeners: [Listener] = [],
+        listeners: KeyedList<Listener> = [],
         listenerSettings: ListenerSettings = .init(),
         alerts: AlertSettings = .init(),
-        users: [ApplianceUser] = [ApplianceUser.factoryAdmin],
+        users: KeyedList<ApplianceUser> = [ApplianceUser.factoryAdmin],
         userPolicy: UserPolicy = .init(),
         logging: LoggingSettings = .init()
     ) {
@@ -81,20 +81,20 @@ public struct ApplianceConfiguration: Sendable, Equatable, Codable {
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         hostname = try c.decode(String.self, forKey: .hostname)
-        interfaces = try c.decodeIfPresent([NetworkInterface].self, forKey: .interfaces) ?? []
-        certificates = try c.decodeIfPresent([CertificateProfileRecord].self, forKey: .certificates) ?? []
+        interfaces = try c.decodeIfPresent(KeyedList<NetworkInterface>.self, forKey: .interfaces) ?? []
+        certificates = try c.decodeIfPresent(KeyedList<CertificateProfileRecord>.self, forKey: .certificates) ?? []
         certificateAuthorities =
             try c.decodeIfPresent(CertificateAuthoritySettings.self, forKey: .certificateAuthorities) ?? .init()
-        revocationLists = try c.decodeIfPresent([RevocationListRecord].self, forKey: .revocationLists) ?? []
+        revocationLists = try c.decodeIfPresent(KeyedList<RevocationListRecord>.self, forKey: .revocationLists) ?? []
         destinations = try c.decodeIfPresent(KeyedList<DestinationEntry>.self, forKey: .destinations) ?? []
         destinationDefaults = try c.decodeIfPresent(DestinationDefaults.self, forKey: .destinationDefaults) ?? .init()
         ldap = try c.decodeIfPresent(LDAPSettings.self, forKey: .ldap) ?? .init()
         webSecurity = try c.decodeIfPresent(WebSecuritySettings.self, forKey: .webSecurity) ?? .init()
-        listeners = try c.decodeIfPresent([Listener].self, forKey: .listeners) ?? []
+        listeners = try c.decodeIfPresent(KeyedList<Listener>.self, forKey: .listeners) ?? []
         listenerSettings = try c.decodeIfPresent(ListenerSettings.self, forKey: .listenerSettings) ?? .init()
         alerts = try c.decodeIfPresent(AlertSettings.self, forKey: .alerts) ?? .init()
         // Revisions stored before users existed hold the factory admin.
-        users = try c.decodeIfPresent([ApplianceUser].self, forKey: .users) ?? [ApplianceUser.factoryAdmin]
+        users = try c.decodeIfPresent(KeyedList<ApplianceUser>.self, forKey: .users) ?? [ApplianceUser.factoryAdmin]
         userPolicy = try c.decodeIfPresent(UserPolicy.self, forKey: .userPolicy) ?? .init()
         logging = try c.decodeIfPresent(LoggingSettings.self, forKey: .logging) ?? .init()
     }
@@ -123,7 +123,7 @@ extension ApplianceConfiguration {
                     httpsCertificate: demoName
                 )
             ],
-            certificates: demo.map { [$0] } ?? [],
+            certificates: KeyedList(demo.map { [$0] } ?? []),
             destinationDefaults: DestinationDefaults(outboundCertificate: demoName),
             ldap: LDAPSettings(certificate: demoName),
             listeners: [
@@ -142,16 +142,16 @@ extension ApplianceConfiguration {
 
     /// The certificate profile with this name, ignoring case.
     public func certificate(named name: String) -> CertificateProfileRecord? {
-        certificates.first(named: ProfileName(name), by: \.name)
+        certificates[ProfileName(name)]
     }
 
     /// The interface with this name, ignoring case (a listener's `interface`).
     public func interface(named name: String) -> NetworkInterface? {
-        interfaces.first(named: InterfaceName(name), by: \.name)
+        interfaces[InterfaceName(name)]
     }
 
     /// The listener with this name, ignoring case.
     public func listener(named name: String) -> Listener? {
-        listeners.first(named: ListenerName(name), by: \.name)
+        listeners[ListenerName(name)]
     }
 }

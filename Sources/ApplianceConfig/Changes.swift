@@ -76,83 +76,21 @@ struct SectionDescriptor: Sendable {
 }
 
 extension SectionDescriptor {
-    /// A section that is a list of objects with distinct ids (order kept, never meaningful for merging).
-    static func collection<T: ConfigObject>(
+    /// A section that is a list of objects with distinct ids (`KeyedList`: order kept, never
+    /// meaningful for merging). Diff, rebase and transplant find objects by id in the list itself,
+    /// so transplanting k objects into an n-entry section costs O(k), not a rebuild per object.
+    static func keyed<T: ConfigObject>(
         _ name: String,
-        _ path: WritableKeyPath<ApplianceConfiguration, [T]> & Sendable
+        _ path: WritableKeyPath<ApplianceConfiguration, KeyedList<T>> & Sendable
     ) -> SectionDescriptor {
-        @Sendable func index(_ items: ArraySlice<T>) -> [String: T] {
-            var map: [String: T] = [:]
-            map.reserveCapacity(items.count)
-            for item in items { map[item.objectID] = item }
-            return map
-        }
-        @Sendable func find(_ config: ApplianceConfiguration, _ id: String) -> T? {
-            config[keyPath: path].first { $0.objectID == id }
-        }
+        @Sendable func find(_ config: ApplianceConfiguration, _ id: String) -> T? { config[keyPath: path][id: id] }
         return SectionDescriptor(
             name: name,
-            diff: { old, new in
-                let (before, after) = differingMiddle(old[keyPath: path], new[keyPath: path])
-                if before.isEmpty && after.isEmpty { return [] }
-                let oldMap = index(before)
-                let newMap = index(after)
-                var changes: [ConfigChange] = []
-                for item in before where newMap[item.objectID] == nil {
-                    changes.append(
-                        ConfigChange(
-                            key: .init(section: name, id: item.objectID),
-                            label: item.objectLabel,
-                            kind: .removed
-                        )
-                    )
-                }
-                for item in after {
-                    let key = ObjectKey(section: name, id: item.objectID)
-                    guard let previous = oldMap[item.objectID] else {
-                        changes.append(ConfigChange(key: key, label: item.objectLabel, kind: .added))
-                        changes += SettingDiff.described(item.settings).map {
-                            ConfigChange(key: key, label: item.objectLabel, kind: $0)
-                        }
-                        continue
-                    }
-                    if previous != item {
-                        changes += settingChanges(key: key, label: item.objectLabel, old: previous, new: item)
-                    }
-                }
-                return changes
-            },
-            changedIDs: { old, new in
-                let (before, after) = differingMiddle(old[keyPath: path], new[keyPath: path])
-                if before.isEmpty && after.isEmpty { return [] }
-                let oldMap = index(before)
-                let newMap = index(after)
-                var ids = Set<String>()
-                for (id, item) in newMap where oldMap[id] != item { ids.insert(id) }
-                for id in oldMap.keys where newMap[id] == nil { ids.insert(id) }
-                return ids
-            },
+            diff: { old, new in KeyedSection.diff(name, old[keyPath: path], new[keyPath: path]) },
+            changedIDs: { old, new in KeyedSection.changedIDs(old[keyPath: path], new[keyPath: path]) },
             sameObject: { a, b, id in find(a, id) == find(b, id) },
             transplant: { target, source, id in
-                let sourceItems = source[keyPath: path]
-                guard let position = sourceItems.firstIndex(where: { $0.objectID == id }) else {
-                    target[keyPath: path].removeAll { $0.objectID == id }
-                    return
-                }
-                let item = sourceItems[position]
-                if let existing = target[keyPath: path].firstIndex(where: { $0.objectID == id }) {
-                    target[keyPath: path][existing] = item
-                    return
-                }
-                // Insert after the nearest predecessor that the target also has.
-                var insertAt = 0
-                for predecessor in sourceItems[..<position].reversed() {
-                    if let p = target[keyPath: path].firstIndex(where: { $0.objectID == predecessor.objectID }) {
-                        insertAt = p + 1
-                        break
-                    }
-                }
-                target[keyPath: path].insert(item, at: insertAt)
+                KeyedSection.transplant(id, into: &target[keyPath: path], from: source[keyPath: path])
             },
             changedSettings: { a, b, id in
                 guard let x = find(a, id), let y = find(b, id) else { return [] }
@@ -192,11 +130,70 @@ extension SectionDescriptor {
 
     /// One line per changed setting; an object that differs in a field no setting shows still gets
     /// a line naming the field (`SettingDiff.unlisted`), so no change is ever silent.
-    private static func settingChanges<T: ConfigObject>(key: ObjectKey, label: String, old: T, new: T) -> [ConfigChange]
-    {
+    static func settingChanges<T: ConfigObject>(key: ObjectKey, label: String, old: T, new: T) -> [ConfigChange] {
         var kinds = SettingDiff.changes(old.settings, new.settings)
         if kinds.isEmpty && old != new { kinds = SettingDiff.unlisted(old, new) }
         return kinds.map { ConfigChange(key: key, label: label, kind: $0) }
+    }
+}
+
+/// Diff and merge of one keyed section, on the `KeyedList` itself.
+enum KeyedSection {
+    /// The change lines from `old` to `new`: removed objects, then added and changed ones in order.
+    static func diff<T: ConfigObject>(_ name: String, _ old: KeyedList<T>, _ new: KeyedList<T>) -> [ConfigChange] {
+        let (before, after) = differingMiddle(old.elements, new.elements)
+        if before.isEmpty && after.isEmpty { return [] }
+        var changes: [ConfigChange] = []
+        for item in before where !new.contains(id: item.objectID) {
+            changes.append(
+                ConfigChange(key: .init(section: name, id: item.objectID), label: item.objectLabel, kind: .removed)
+            )
+        }
+        for item in after {
+            let key = ObjectKey(section: name, id: item.objectID)
+            guard let previous = old[id: item.objectID] else {
+                changes.append(ConfigChange(key: key, label: item.objectLabel, kind: .added))
+                changes += SettingDiff.described(item.settings).map {
+                    ConfigChange(key: key, label: item.objectLabel, kind: $0)
+                }
+                continue
+            }
+            if previous != item {
+                changes += SectionDescriptor.settingChanges(key: key, label: item.objectLabel, old: previous, new: item)
+            }
+        }
+        return changes
+    }
+
+    /// The ids of the objects added, removed or changed from `old` to `new`.
+    static func changedIDs<T: ConfigObject>(_ old: KeyedList<T>, _ new: KeyedList<T>) -> Set<String> {
+        let (before, after) = differingMiddle(old.elements, new.elements)
+        var ids = Set<String>()
+        for item in after where old[id: item.objectID] != item { ids.insert(item.objectID) }
+        for item in before where !new.contains(id: item.objectID) { ids.insert(item.objectID) }
+        return ids
+    }
+
+    /// Copies the object `id` of `source` into `target` in place (or removes it from `target`); a
+    /// new object goes after the nearest predecessor in `source` that `target` also has.
+    static func transplant<T: ConfigObject>(_ id: String, into target: inout KeyedList<T>, from source: KeyedList<T>) {
+        guard let position = source.index(ofID: id) else {
+            target.remove(id: id)
+            return
+        }
+        let item = source[position]
+        if let existing = target.index(ofID: id) {
+            target[existing] = item
+            return
+        }
+        var insertAt = 0
+        for predecessor in source[..<position].reversed() {
+            if let p = target.index(ofID: predecessor.objectID) {
+                insertAt = p + 1
+                break
+            }
+        }
+        target.insert(item, at: insertAt)
     }
 }
 

@@ -1,3 +1,4 @@
+import DomainNames
 import OrderedCollections
 
 /// The objects of a section in their order, each found by its id (`objectID`: the name with case
@@ -60,13 +61,6 @@ public struct KeyedList<Element: ConfigObject>: Sendable, Equatable {
 
     /// The elements as an array (no copy while neither is changed).
     public var elements: [Element] { storage.values.elements }
-
-    /// The elements as an array for code written for arrays (the section table's diff and merge);
-    /// setting it replaces them.
-    var asArray: [Element] {
-        get { elements }
-        set { self = KeyedList(newValue) }
-    }
 }
 
 extension KeyedList: RandomAccessCollection {
@@ -104,4 +98,22 @@ extension KeyedList: Codable where Element: Codable {
     public func encode(to encoder: any Encoder) throws {
         try elements.encode(to: encoder)
     }
+}
+
+/// An element of a keyed section whose id is its name folded as `NameKind` folds it (a listener's
+/// id is `ListenerName(name).folded`), so the section is searched with a typed name.
+public protocol NamedConfigObject: ConfigObject {
+    associatedtype NameKind: FoldedNameKind
+}
+
+extension KeyedList where Element: NamedConfigObject {
+    /// The element named `name` (`listeners[ListenerName("incomingmail")]` finds `IncomingMail`).
+    public subscript(name: FoldedName<Element.NameKind>) -> Element? { self[id: name.folded] }
+
+    /// The position of the element named `name`.
+    public func index(of name: FoldedName<Element.NameKind>) -> Int? { index(ofID: name.folded) }
+
+    /// Removes the element named `name`; returns it.
+    @discardableResult
+    public mutating func remove(_ name: FoldedName<Element.NameKind>) -> Element? { remove(id: name.folded) }
 }

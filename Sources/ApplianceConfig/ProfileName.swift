@@ -30,3 +30,9 @@ extension FoldedName where Kind == CertificateProfiles {
 
     public var isDemo: Bool { self == .demo }
 }
+
+extension CertificateProfileRecord: NamedConfigObject { public typealias NameKind = CertificateProfiles }
+extension NetworkInterface: NamedConfigObject { public typealias NameKind = Interfaces }
+extension RevocationListRecord: NamedConfigObject { public typealias NameKind = RevocationLists }
+extension Listener: NamedConfigObject { public typealias NameKind = Listeners }
+extension DestinationEntry: NamedConfigObject { public typealias NameKind = HostNames }

@@ -134,20 +134,21 @@ struct ConfigurationSection: Sendable {
     /// The command that edits the section.
     var command: String { changes.name }
 
-    /// A section that is a list of objects with distinct ids. `subject` names an object in
-    /// validation messages; `afterwards` checks the list as a whole (`.users`: no administrator).
-    static func collection<T: ConfigObject>(
+    /// A section that is a list of objects (`KeyedList`: each id at most once, so no check for
+    /// duplicate names is needed). `subject` names an object in validation messages; `afterwards`
+    /// checks the list as a whole (`.users`: no administrator).
+    static func keyed<T: ConfigObject>(
         _ property: String,
         _ command: String,
-        _ path: WritableKeyPath<ApplianceConfiguration, [T]> & Sendable,
+        _ path: WritableKeyPath<ApplianceConfiguration, KeyedList<T>> & Sendable,
         subject: @escaping @Sendable (T) -> ValidationIssue.Subject = { _ in .named("") },
         checks: [ObjectCheck<T>] = [],
         afterwards: [@Sendable (ApplianceConfiguration) -> ValidationIssue?] = []
     ) -> ConfigurationSection {
-        let objects: @Sendable (ApplianceConfiguration) -> [T] = { $0[keyPath: path] }
+        let objects: @Sendable (ApplianceConfiguration) -> [T] = { $0[keyPath: path].elements }
         return ConfigurationSection(
             property: property,
-            changes: .collection(command, path),
+            changes: .keyed(command, path),
             issues: validator(command, objects, subject, checks, afterwards),
             certificateUses: uses(command, objects, subject, checks)
         )
@@ -226,13 +227,12 @@ extension ApplianceConfiguration {
             subject: { .named($0.hostname) },
             checks: [.rule { setting, _ in HostnameRules.isFQDN(setting.hostname) ? [] : [.invalidHostName] }]
         ),
-        .collection(
+        .keyed(
             "interfaces",
             "interfaceconfig",
             \.interfaces,
             subject: { .interface($0.name) },
             checks: [
-                .distinct(\.objectID) { _ in .duplicateInterface },
                 .distinct(\.address) { .addressTwice($0.address) },
                 .rule { interface, _ in
                     HostnameRules.isFQDN(interface.hostname) ? [] : [.invalidInterfaceHostName(interface.hostname)]
@@ -240,27 +240,25 @@ extension ApplianceConfiguration {
                 .certificate(.https, active: { $0.httpsPort != nil }, \.httpsCertificate),
             ]
         ),
-        .collection(
+        .keyed(
             "certificates",
             "certconfig",
             \.certificates,
-            subject: { .named($0.name) },
-            checks: [.distinct(\.objectID) { _ in .duplicateProfile }]
+            subject: { .named($0.name) }
         ),
         .group("certificateAuthorities", "certconfig", \.certificateAuthorities),
-        .collection("revocationLists", "certconfig", \.revocationLists),
-        .collection(
+        .keyed("revocationLists", "certconfig", \.revocationLists),
+        .keyed(
             "destinations",
             "destconfig",
-            \.destinations.asArray,
+            \.destinations,
             subject: { .named($0.domain) },
             checks: [
-                .distinct(\.objectID) { _ in .duplicateDestination },
                 .rule { entry, _ in
                     // Only the Default bounce profile exists.
                     guard let profile = entry.bounceProfile, profile.lowercased() != "default" else { return [] }
                     return [.missingBounceProfile(profile)]
-                },
+                }
             ]
         ),
         .group(
@@ -278,13 +276,12 @@ extension ApplianceConfiguration {
             subject: { _ in .webSecurity },
             checks: [.certificate(.webSecurity, \.clientCertificate)]
         ),
-        .collection(
+        .keyed(
             "listeners",
             "listenerconfig",
             \.listeners,
             subject: { .listener($0.name) },
             checks: [
-                .distinct(\.objectID) { _ in .duplicateListener },
                 .interface(\.interface),
                 .distinct({ "\($0.interface.lowercased()):\($0.port)" }) {
                     .endpointTaken(interface: $0.interface, port: $0.port)
@@ -295,14 +292,13 @@ extension ApplianceConfiguration {
         ),
         .group("listenerSettings", "listenerconfig", \.listenerSettings),
         .group("alerts", "alertconfig", \.alerts),
-        .collection(
+        .keyed(
             "users",
             "userconfig",
             \.users,
             subject: { .user($0.name) },
             checks: [
-                .rule { user, _ in ApplianceUser.isValidName(user.name) ? [] : [.invalidUserName] },
-                .distinct(\.name) { _ in .duplicateUserName },
+                .rule { user, _ in ApplianceUser.isValidName(user.name) ? [] : [.invalidUserName] }
             ],
             afterwards: [
                 { config in

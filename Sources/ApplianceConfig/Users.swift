@@ -117,10 +117,8 @@ public struct UserPolicy: Sendable, Equatable, Codable {
 }
 
 extension ApplianceConfiguration {
-    /// The user of that name (names are lower case; compared exactly).
-    public func user(named name: String) -> ApplianceUser? {
-        users.first { $0.name == name }
-    }
+    /// The user of that name (names are lower case; compared exactly: the id of a user is its name).
+    public func user(named name: String) -> ApplianceUser? { users[id: name] }
 }
 
 extension ApplianceUser: ConfigObject {

@@ -40,7 +40,6 @@ public struct ValidationIssue: Sendable, Equatable {
         case endpointTaken(interface: String, port: Int)
         /// A Host Access Table names a policy it does not define (the name without `$`).
         case missingPolicy(in: PolicyUser, policy: String)
-        case duplicateDestination
         case missingBounceProfile(String)
         case invalidUserName
         case duplicateUserName

@@ -91,6 +91,12 @@ public struct XMLConfigError: Error, Sendable, Equatable {
         XMLConfigError(.maskedSecrets, line: line, .maskedSecrets)
     }
 
+    /// A second object with a name an earlier element of its section took (a keyed section holds
+    /// each name once): reported at the second element, as validation words it.
+    static func duplicate(_ node: XMLNode, _ issue: ValidationIssue) -> XMLConfigError {
+        XMLConfigError(.invalid, line: node.line, .validation(issue))
+    }
+
     /// What is wrong on the line; element names without their angle brackets.
     public enum Problem: Sendable, Equatable {
         // Reading the file (code `.syntax`)
@@ -287,7 +293,12 @@ public enum XMLCodec {
         writer.close("destconfig")
 
         writer.blank()
-        try XMLUsers.write(configuration.users, policy: configuration.userPolicy, secrets: secrets, to: &writer)
+        try XMLUsers.write(
+            configuration.users.elements,
+            policy: configuration.userPolicy,
+            secrets: secrets,
+            to: &writer
+        )
 
         for extra in try XMLExtraSections.encode(configuration) {
             writer.blank()

@@ -57,17 +57,32 @@ struct ConfigurationReader {
 
         if let node = try config.single("interfaces") {
             let list = try Element(node, allowed: ["interface"])
-            configuration.interfaces = try list.all("interface").map { node throws(XMLConfigError) in
-                try readInterface(node)
+            var interfaces = KeyedList<NetworkInterface>()
+            for node in list.all("interface") {
+                let interface = try readInterface(node)
+                guard interfaces.append(interface) else {
+                    throw XMLConfigError.duplicate(
+                        node,
+                        .init(section: "interfaceconfig", object: .interface(interface.name), .duplicateInterface)
+                    )
+                }
             }
+            configuration.interfaces = interfaces
         }
         if let node = try config.single("certificates") {
             let list = try Element(node, allowed: ["certificate_profile"])
-            let nodes = list.all("certificate_profile")
-            configuration.certificates = try nodes.map { node throws(XMLConfigError) in
-                try readProfile(node, open: open)
+            var profiles = KeyedList<CertificateProfileRecord>()
+            for node in list.all("certificate_profile") {
+                let profile = try readProfile(node, open: open)
+                guard profiles.append(profile) else {
+                    throw XMLConfigError.duplicate(
+                        node,
+                        .init(section: "certconfig", object: .named(profile.name), .duplicateProfile)
+                    )
+                }
             }
-            for (profile, node) in zip(configuration.certificates, nodes) {
+            configuration.certificates = profiles
+            for (profile, node) in zip(profiles, list.all("certificate_profile")) {
                 if let problem = checkProfile(profile) {
                     throw Self.invalid(node, .certificateProfile(profile.name, reason: problem))
                 }
@@ -101,9 +116,17 @@ struct ConfigurationReader {
         }
         if let node = try config.single("listeners") {
             let list = try Element(node, allowed: ["listener"])
-            configuration.listeners = try list.all("listener").map { node throws(XMLConfigError) in
-                try readListener(node)
+            var listeners = KeyedList<Listener>()
+            for node in list.all("listener") {
+                let listener = try readListener(node)
+                guard listeners.append(listener) else {
+                    throw XMLConfigError.duplicate(
+                        node,
+                        .init(section: "listenerconfig", object: .listener(listener.name), .duplicateListener)
+                    )
+                }
             }
+            configuration.listeners = listeners
         }
         if let node = try config.single("destconfig") {
             let (defaults, entries) = try readDestinations(node)

@@ -192,9 +192,9 @@ extension ConfigurationReader {
     }
 
     /// `<crl>` elements with a unique name and the PEM text.
-    func readRevocationLists(_ node: XMLNode) throws(XMLConfigError) -> [RevocationListRecord] {
+    func readRevocationLists(_ node: XMLNode) throws(XMLConfigError) -> KeyedList<RevocationListRecord> {
         let element = try Element(node, allowed: ["crl"])
-        var lists: [RevocationListRecord] = []
+        var lists = KeyedList<RevocationListRecord>()
         for node in element.all("crl") {
             let crl = try Element(node, allowed: ["name", "pem"])
             let nameNode = try crl.required("name")
@@ -202,7 +202,7 @@ extension ConfigurationReader {
             guard !name.isEmpty else {
                 throw XMLConfigError(.invalid, line: nameNode.line, .emptyRevocationListName)
             }
-            if lists.contains(named: RevocationListName(name), by: \.name) {
+            if lists[RevocationListName(name)] != nil {
                 throw XMLConfigError(.invalid, line: nameNode.line, .duplicateRevocationListName(name))
             }
             let pemNode = try crl.required("pem")

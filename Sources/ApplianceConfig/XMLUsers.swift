@@ -37,7 +37,7 @@ enum XMLUsers {
     static func read(
         _ node: XMLNode,
         open: (String) throws -> String
-    ) throws(XMLConfigError) -> (users: [ApplianceUser], policy: UserPolicy) {
+    ) throws(XMLConfigError) -> (users: KeyedList<ApplianceUser>, policy: UserPolicy) {
         let list = try Element(node, allowed: ["user_policy", "user"])
         var policy = UserPolicy()
         if let policyNode = try list.single("user_policy") {
@@ -49,7 +49,16 @@ enum XMLUsers {
                 policy.minimumLength = try Element.number(length, in: 8...128)
             }
         }
-        let users = try list.all("user").map { node throws(XMLConfigError) in try readUser(node, open: open) }
+        var users = KeyedList<ApplianceUser>()
+        for node in list.all("user") {
+            let user = try readUser(node, open: open)
+            guard users.append(user) else {
+                throw XMLConfigError.duplicate(
+                    node,
+                    .init(section: "userconfig", object: .user(user.name), .duplicateUserName)
+                )
+            }
+        }
         return (users, policy)
     }
 

@@ -168,7 +168,7 @@ enum CertConfigSupport {
 
     /// Adds or replaces a profile in the configuration, keeping its place in the list.
     static func store(_ record: CertificateProfileRecord, in config: inout ApplianceConfiguration) {
-        if let index = config.certificates.firstIndex(where: { ProfileName(record.name).names($0.name) }) {
+        if let index = config.certificates.index(of: ProfileName(record.name)) {
             config.certificates[index] = record
         } else {
             config.certificates.append(record)

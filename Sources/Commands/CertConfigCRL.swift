@@ -74,7 +74,7 @@ enum CertConfigCRL {
         let (name, replacing) = (answer.name, answer.replacing)
         let record = RevocationListRecord(name: name, pem: list.pem)
         session.stage { config in
-            if let index = config.revocationLists.firstIndex(where: { sameName($0.name, name) }) {
+            if let index = config.revocationLists.index(of: RevocationListName(name)) {
                 config.revocationLists[index] = record
             } else {
                 config.revocationLists.append(record)
@@ -95,7 +95,7 @@ enum CertConfigCRL {
             default: suggested,
             validate: checkName
         )
-        guard let existing = session.configuration.revocationLists.first(where: { sameName($0.name, name) }) else {
+        guard let existing = session.configuration.revocationLists[RevocationListName(name)] else {
             return (name, false)
         }
         guard
@@ -131,10 +131,6 @@ enum CertConfigCRL {
         return stem
     }
 
-    private static func sameName(_ a: String, _ b: String) -> Bool {
-        RevocationListName(a) == RevocationListName(b)
-    }
-
     private static func describe(_ name: DistinguishedName) -> String {
         name.oneLine.isEmpty ? "(empty name)" : name.oneLine
     }
@@ -148,7 +144,7 @@ enum CertConfigCRL {
         guard try session.dialog.yesNo("Are you sure you want to delete the CRL \"\(chosen.name)\"?", default: false)
         else { return }
         session.stage { config in
-            config.revocationLists.removeAll { sameName($0.name, chosen.name) }
+            config.revocationLists.remove(RevocationListName(chosen.name))
         }
         session.dialog.block(["CRL \"\(chosen.name)\" deleted."])
     }

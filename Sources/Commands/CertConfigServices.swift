@@ -93,7 +93,7 @@ enum CertConfigServices {
             )
         else { return }
         session.stage { config in
-            config.certificates.removeAll { ProfileName(profile.name).names($0.name) }
+            config.certificates.remove(ProfileName(profile.name))
         }
         session.dialog.block(["Certificate profile \"\(profile.name)\" deleted."])
     }

@@ -1,4 +1,5 @@
 import ApplianceConfig
+import DomainNames
 import FoundationEssentials
 import Shell
 
@@ -94,7 +95,7 @@ enum DestConfigReports {
         let defaults = configuration.destinationDefaults
         switch subject {
         case .domain(let domain):
-            return configuration.destinations.filter { $0.domain == domain }.map { describe($0, defaults) }
+            return configuration.destinations[HostName(domain)].map { [describe($0, defaults)] } ?? []
         case .defaultEntry:
             return [describe(defaults)]
         case .all:

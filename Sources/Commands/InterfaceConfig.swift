@@ -47,7 +47,7 @@ public struct InterfaceConfigCommand: DeclaredCommand {
     }
 
     /// `Currently configured interfaces:` and one numbered line per interface.
-    static func listing(_ interfaces: [NetworkInterface]) -> [String] {
+    static func listing(_ interfaces: some Collection<NetworkInterface>) -> [String] {
         guard !interfaces.isEmpty else { return ["No interfaces configured."] }
         return ["Currently configured interfaces:"]
             + interfaces.enumerated().map { index, interface in
@@ -171,7 +171,7 @@ public struct InterfaceConfigCommand: DeclaredCommand {
 
     // MARK: Rules shared by the dialog and the batch forms
 
-    static func checkName(_ text: String, others: [NetworkInterface]) -> Result<String, ShellError> {
+    static func checkName(_ text: String, others: some Collection<NetworkInterface>) -> Result<String, ShellError> {
         InterfaceValues.name(text).flatMap { name in
             if let other = others.first(where: { $0.objectID == name.lowercased() }) {
                 return .failure(.invalidInput("An interface named \"\(other.name)\" already exists."))
@@ -180,7 +180,7 @@ public struct InterfaceConfigCommand: DeclaredCommand {
         }
     }
 
-    static func checkAddress(_ text: String, others: [NetworkInterface]) -> Result<String, ShellError> {
+    static func checkAddress(_ text: String, others: some Collection<NetworkInterface>) -> Result<String, ShellError> {
         InterfaceValues.address(text).flatMap { address in
             if let other = others.first(where: { $0.address == address }) {
                 return .failure(
@@ -227,7 +227,7 @@ public struct InterfaceConfigCommand: DeclaredCommand {
         with edited: NetworkInterface,
         in configuration: inout ApplianceConfiguration
     ) {
-        guard let index = configuration.interfaces.firstIndex(where: { $0.objectID == original.objectID }) else {
+        guard let index = configuration.interfaces.index(ofID: original.objectID) else {
             return
         }
         configuration.interfaces[index] = edited
@@ -240,6 +240,6 @@ public struct InterfaceConfigCommand: DeclaredCommand {
     }
 
     static func remove(_ interface: NetworkInterface, from configuration: inout ApplianceConfiguration) {
-        configuration.interfaces.removeAll { $0.objectID == interface.objectID }
+        configuration.interfaces.remove(id: interface.objectID)
     }
 }

@@ -159,7 +159,7 @@ extension InterfaceConfigCommand {
         _ name: String,
         in configuration: ApplianceConfiguration
     ) throws(ShellError) -> NetworkInterface {
-        guard let interface = configuration.interfaces.first(where: { $0.objectID == name.lowercased() }) else {
+        guard let interface = configuration.interface(named: name) else {
             throw .actionFailed("The interface \"\(name)\" does not exist.")
         }
         return interface
@@ -170,7 +170,7 @@ extension InterfaceConfigCommand {
     static func addressAndPrefix(
         _ text: String,
         required: Bool,
-        others: [NetworkInterface]
+        others: some Collection<NetworkInterface>
     ) throws(ShellError) -> (String, Int?) {
         let parts = text.split(separator: "/", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
         let address = try checkAddress(parts[0], others: others).get()

@@ -157,7 +157,7 @@ struct ListenerMenus {
         guard try dialog.yesNo("Are you sure you want to delete the listener \"\(name)\"?", default: false) else {
             return
         }
-        session.stage { $0.listeners.removeAll { $0.name == name } }
+        session.stage { $0.listeners.remove(ListenerName(name)) }
     }
 
     func setup() throws {

@@ -340,7 +340,7 @@ struct ListenerBatch {
             },
             Form("delete", usage: usage[0], .argument(listener)) { values, session in
                 let name = values[listener]
-                session.stage { $0.listeners.removeAll { $0.name == name } }
+                session.stage { $0.listeners.remove(ListenerName(name)) }
             }
         )
     }

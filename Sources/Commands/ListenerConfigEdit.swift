@@ -22,7 +22,7 @@ final class ListenerEditor {
 
     /// Stages a change of this listener.
     func update(_ change: (inout Listener) -> Void) {
-        guard let index = session.configuration.listeners.firstIndex(where: { $0.name == name }) else { return }
+        guard let index = session.configuration.listeners.index(of: ListenerName(name)) else { return }
         var changed = session.configuration.listeners[index]
         change(&changed)
         guard changed != session.configuration.listeners[index] else { return }
@@ -102,7 +102,7 @@ final class ListenerEditor {
         let index = try dialog.choose(
             ["Please choose an IP interface for this Listener."],
             items: interfaces.map(ListenerText.interfaceChoice),
-            default: interfaces.firstIndex { $0.name == listener.interface } ?? 0
+            default: interfaces.index(of: InterfaceName(listener.interface)) ?? 0
         )
         let interface = interfaces[index].name
         let current = name

@@ -56,7 +56,7 @@ public struct OpenedStore {
     public static func failure(_ error: any Error) -> (message: String, status: ExitStatus) {
         switch error {
         case let error as ShellError: (error.message, error.code.status)
-        case let error as StoreError: (error.message, .ioError)
+        case let error as StoreError: (ErrorPresenter.message(error), .ioError)
         default: ("The configuration store cannot be opened: \(error).", .ioError)
         }
     }

@@ -37,7 +37,7 @@ public struct PasswdCommand: DeclaredCommand {
         else { return }
         let name = user.name
         try UserAccounts.commitNow(session, comment: "passphrase of \(name) changed") { config in
-            guard let index = config.users.firstIndex(where: { $0.name == name }) else { return }
+            guard let index = config.users.index(ofID: name) else { return }
             config.users[index].passphraseHash = hash
             config.users[index].mustChangePassphrase = false
         }
@@ -72,7 +72,7 @@ public enum ExpiredPassphrase {
             let hash = try UserAccounts.hash(new)
             let name = user.name
             try UserAccounts.commitNow(session, comment: "passphrase of \(name) changed at login") { config in
-                guard let index = config.users.firstIndex(where: { $0.name == name }) else { return }
+                guard let index = config.users.index(ofID: name) else { return }
                 config.users[index].passphraseHash = hash
                 config.users[index].mustChangePassphrase = false
             }

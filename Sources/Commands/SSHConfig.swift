@@ -78,7 +78,7 @@ public struct SSHConfigCommand: DeclaredCommand {
             throw ShellError.actionFailed("This key is already installed for \(name).")
         }
         session.stage { config in
-            guard let index = config.users.firstIndex(where: { $0.name == name }) else { return }
+            guard let index = config.users.index(ofID: name) else { return }
             config.users[index].keys.append(key.line)
         }
         if key.routes == .openSSHOnly {
@@ -97,7 +97,7 @@ public struct SSHConfigCommand: DeclaredCommand {
             )
         }
         session.stage { config in
-            guard let index = config.users.firstIndex(where: { $0.name == name }) else { return }
+            guard let index = config.users.index(ofID: name) else { return }
             config.users[index].keys.remove(at: number - 1)
         }
     }

@@ -147,7 +147,7 @@ enum UserAccounts {
                 throw ShellError.actionFailed("The change could not be stored; please try again.")
             }
         } catch let error as StoreError {
-            throw ShellError.actionFailed(error.message)
+            throw ShellError.actionFailed(ErrorPresenter.message(error))
         }
     }
 }
@@ -186,7 +186,7 @@ struct LoginGuard {
             let name = user.name
             let locked: Void? = try? UserAccounts.commitNow(session, comment: "\(name) locked after failed logins") {
                 config in
-                if let index = config.users.firstIndex(where: { $0.name == name }) { config.users[index].locked = true }
+                if let index = config.users.index(ofID: name) { config.users[index].locked = true }
             }
             if locked != nil {
                 failures.forget(user: name)
@@ -217,7 +217,7 @@ public enum AccountLockout {
     public static func lock(_ name: String, in store: RevisionStore, failures: Int) -> Bool {
         for _ in 0..<3 {
             guard let head = try? store.head(),
-                let index = head.configuration.users.firstIndex(where: { $0.name == name }),
+                let index = head.configuration.users.index(ofID: name),
                 !head.configuration.users[index].locked
             else { return false }
             var updated = head.configuration

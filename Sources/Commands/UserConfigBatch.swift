@@ -22,7 +22,7 @@ enum UserConfigBatch {
     static let user = Positional(
         "user",
         ValueParser("{user}", candidates: { $0.configuration.users.map(\.name) }) { text, context throws(ShellError) in
-            guard context.configuration.users.contains(where: { $0.name == text }) else {
+            guard context.configuration.users.contains(id: text) else {
                 throw .actionFailed("There is no user \"\(UserAccounts.printable(text))\".")
             }
             return text
@@ -89,7 +89,7 @@ enum UserConfigBatch {
 
     private static func delete(_ name: String, in session: Session) throws {
         let users = session.configuration.users
-        guard let user = users.first(where: { $0.name == name }) else { return }
+        guard let user = users[id: name] else { return }
         if user.name == ApplianceUser.factoryName { throw ShellError.actionFailed("User \(name) cannot be deleted.") }
         if user.name == session.environment.applianceUser {
             throw ShellError.actionFailed("You cannot delete yourself.")
@@ -97,6 +97,6 @@ enum UserConfigBatch {
         if UserConfigRules.isLastAdministrator(user, users) {
             throw ShellError.actionFailed("The last Administrator cannot be deleted.")
         }
-        session.stage { $0.users.removeAll { $0.name == name } }
+        session.stage { $0.users.remove(id: name) }
     }
 }

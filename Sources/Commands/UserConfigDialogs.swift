@@ -6,7 +6,7 @@ struct UserConfigDialogs {
     let session: Session
 
     private var dialog: Dialog { session.dialog }
-    private var users: [ApplianceUser] { session.configuration.users }
+    private var users: KeyedList<ApplianceUser> { session.configuration.users }
 
     func create() throws {
         try UserAccounts.confirmIdentity(session)
@@ -52,7 +52,7 @@ struct UserConfigDialogs {
         )
         let name = user.name
         session.stage { config in
-            guard let index = config.users.firstIndex(where: { $0.name == name }) else { return }
+            guard let index = config.users.index(ofID: name) else { return }
             config.users[index].fullName = fullName
             config.users[index].role = role
             if let hash { config.users[index].passphraseHash = hash }
@@ -73,7 +73,7 @@ struct UserConfigDialogs {
         try UserAccounts.confirmIdentity(session)
         guard try dialog.yesNo("Are you sure you want to delete \"\(user.name)\"?", default: false) else { return }
         let name = user.name
-        session.stage { $0.users.removeAll { $0.name == name } }
+        session.stage { $0.users.remove(id: name) }
         dialog.block("User \(name) deleted.")
     }
 
@@ -90,7 +90,7 @@ struct UserConfigDialogs {
         else { return }
         let name = user.name
         session.stage { config in
-            guard let index = config.users.firstIndex(where: { $0.name == name }) else { return }
+            guard let index = config.users.index(ofID: name) else { return }
             config.users[index].passphraseHash = hash
             config.users[index].mustChangePassphrase = false
         }
@@ -115,7 +115,7 @@ struct UserConfigDialogs {
         }
         let name = user.name
         session.stage { config in
-            guard let index = config.users.firstIndex(where: { $0.name == name }) else { return }
+            guard let index = config.users.index(ofID: name) else { return }
             config.users[index].locked = locked
         }
     }
@@ -163,7 +163,7 @@ struct UserConfigDialogs {
         let users = self.users
         return try dialog.ask(["Enter the user name or number to \(action)."]) { text in
             if let number = Int(text), (1...users.count).contains(number) { return .success(users[number - 1]) }
-            guard let user = users.first(where: { $0.name == text }) else {
+            guard let user = users[id: text] else {
                 return .failure(.invalidInput("There is no user \"\(UserAccounts.printable(text))\"."))
             }
             return .success(user)
@@ -198,7 +198,7 @@ enum UserConfigRules {
     }
 
     /// Whether removing, demoting or locking `user` would leave no available Administrator.
-    static func isLastAdministrator(_ user: ApplianceUser, _ users: [ApplianceUser]) -> Bool {
+    static func isLastAdministrator(_ user: ApplianceUser, _ users: some Collection<ApplianceUser>) -> Bool {
         user.role == .administrator && !user.locked
             && users.filter { $0.role == .administrator && !$0.locked }.count == 1
     }

@@ -124,7 +124,7 @@ extension ConfigurationStore {
         validate: (ApplianceConfiguration) -> [String]
     ) throws -> CommitOutcome {
         guard RevisionStore.confirmationMinutes.contains(minutes) else {
-            throw StoreError(.invalidArgument, "The confirmation time must be between 1 and 60 minutes.")
+            throw StoreError.invalidConfirmationTime
         }
         return try commit(
             candidate,

@@ -62,10 +62,7 @@ public final class RevisionStore: ConfigurationStore {
         keys = KeySealer(sealer)
         if let state = try Self.absence(path) {
             guard createIfMissing, !readOnly else {
-                throw StoreError(
-                    .missing,
-                    "The configuration store \(path) is \(state); restore it from a backup (nothing was changed)."
-                )
+                throw StoreError(.missing, path: path, context: state)
             }
             try Self.create(path: path, clock: clock, keys: keys, factory: factory)
         }
@@ -80,19 +77,12 @@ public final class RevisionStore: ConfigurationStore {
             // no migration is never written to (a read-only command takes no write lock).
             let complete = try database.read { db in
                 if try migrator.hasBeenSuperseded(db) {
-                    throw StoreError(
-                        .newerVersion,
-                        "The configuration store \(path) was written by a newer version of esa."
-                    )
+                    throw StoreError(.newerVersion, path: path)
                 }
                 return try migrator.hasCompletedMigrations(db)
             }
             if !complete && readOnly {
-                throw StoreError(
-                    .notWritable,
-                    "The configuration store \(path) was written by an older version of esa and must be "
-                        + "upgraded, which a read-only data directory does not allow."
-                )
+                throw StoreError(.notWritable, path: path, context: .upgrading)
             }
             if !complete {
                 do {
@@ -260,7 +250,7 @@ public final class RevisionStore: ConfigurationStore {
         validate: (ApplianceConfiguration) -> [String]
     ) throws -> CommitOutcome {
         if let confirmMinutes, !Self.confirmationMinutes.contains(confirmMinutes) {
-            throw StoreError(.invalidArgument, "The confirmation time must be between 1 and 60 minutes.")
+            throw StoreError.invalidConfirmationTime
         }
         var stored: (RevisionInfo, ApplianceConfiguration, StoredContent)?
         let outcome: CommitOutcome = try Self.translatingErrors(path: path) {
@@ -569,19 +559,19 @@ public final class RevisionStore: ConfigurationStore {
         return "file:\(escaped)?mode=ro" + (logged ? "" : "&immutable=1")
     }
 
-    /// "missing" or "empty" when there is no store at `path` (an empty file whose write-ahead log is
+    /// `.absent` or `.empty` when there is no store at `path` (an empty file whose write-ahead log is
     /// empty too holds nothing); nil when there is one.
-    private static func absence(_ path: String) throws -> String? {
+    private static func absence(_ path: String) throws -> StoreError.Context? {
         var status = stat()
         if stat(path, &status) != 0 {
             let code = errno
-            if code == ENOENT { return "missing" }
-            throw fileError(code, "The configuration store \(path) cannot be read", path: path)
+            if code == ENOENT { return .absent }
+            throw fileError(code, .lookingUp, path: path)
         }
         guard status.st_size == 0 else { return nil }
         var log = stat()
         if stat(path + "-wal", &log) == 0 && log.st_size > 0 { return nil }
-        return "empty"
+        return .empty
     }
 
     /// Builds a new store with the factory revision under a temporary name, then links it to `path`
@@ -598,7 +588,7 @@ public final class RevisionStore: ConfigurationStore {
         }
         // Created 0600 first so that the WAL and shared-memory files inherit the mode.
         let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
-        guard fd >= 0 else { throw fileError(errno, "The configuration store \(path) cannot be created", path: path) }
+        guard fd >= 0 else { throw fileError(errno, .creating, path: path) }
         close(fd)
         let content = try StoredContent(encoding: try factory(), keys: keys)
         try translatingErrors(path: path) {
@@ -614,10 +604,10 @@ public final class RevisionStore: ConfigurationStore {
                 // older version: replace only that.
                 guard try absence(path) != nil else { return }
                 guard rename(temporary, path) == 0 else {
-                    throw fileError(errno, "The configuration store \(path) cannot be created", path: path)
+                    throw fileError(errno, .creating, path: path)
                 }
             } else {
-                throw fileError(code, "The configuration store \(path) cannot be created", path: path)
+                throw fileError(code, .creating, path: path)
             }
         }
         let folder = open(folderOf(path), O_RDONLY | O_DIRECTORY | O_CLOEXEC)
@@ -641,17 +631,24 @@ public final class RevisionStore: ConfigurationStore {
         return folder.isEmpty ? "/" : folder
     }
 
-    /// A one-line error for a failed system call on the store file.
-    private static func fileError(_ code: Int32, _ what: String, path: String) -> StoreError {
-        let reason = String(cString: strerror(code))
-        switch code {
-        case EACCES, EROFS, EPERM: return StoreError(.notWritable, "\(what).", reason: reason)
-        case ENOSPC, EDQUOT: return StoreError(.diskFull, "\(what): no space left on the device.", reason: reason)
-        default: return StoreError(.io, "\(what): \(reason).", reason: reason)
-        }
+    /// The error for a failed system call on the store file.
+    private static func fileError(_ code: Int32, _ context: StoreError.Context, path: String) -> StoreError {
+        let kind: StoreError.Code =
+            switch code {
+            case EACCES, EROFS, EPERM: .notWritable
+            case ENOSPC, EDQUOT: .diskFull
+            default: .io
+            }
+        return StoreError(
+            kind,
+            path: path,
+            context: context,
+            systemError: code,
+            reason: String(cString: strerror(code))
+        )
     }
 
-    /// Turns SQLite errors into ``StoreError``s with one-line messages.
+    /// Turns SQLite errors into ``StoreError``s.
     private static func translatingErrors<T>(path: String, _ body: () throws -> T) throws -> T {
         do {
             return try body()
@@ -661,39 +658,23 @@ public final class RevisionStore: ConfigurationStore {
             let reason = error.debugDescription
             switch error.code {
             case .corrupt, .notADatabase:
-                throw StoreError(
-                    .unreadable,
-                    "The configuration store \(path) is not a readable database.",
-                    reason: reason
-                )
+                throw StoreError(.unreadable, path: path, reason: reason)
             case .readOnly, .cannotOpen, .permission, .authorization:
-                throw StoreError(.notWritable, "The configuration store \(path) is not writable.", reason: reason)
+                throw StoreError(.notWritable, path: path, reason: reason)
             case .full:
-                throw StoreError(
-                    .diskFull,
-                    "The configuration store \(path) cannot be written: no space left on the device.",
-                    reason: reason
-                )
+                throw StoreError(.diskFull, path: path, reason: reason)
             case .busy, .locked:
-                throw StoreError(.busy, "The configuration store is busy; try again.", reason: reason)
+                throw StoreError(.busy, path: path, reason: reason)
             default:
                 // SQLite reports a full disk as SQLITE_FULL when a write comes up short, but as an I/O
                 // error when it cannot even extend the shared-memory file: ask the file system.
                 if diskIsFull(path) {
-                    throw StoreError(
-                        .diskFull,
-                        "The configuration store \(path) cannot be written: no space left on the device.",
-                        reason: reason
-                    )
+                    throw StoreError(.diskFull, path: path, reason: reason)
                 }
-                throw StoreError(
-                    .io,
-                    "The configuration store \(path) could not be read or written.",
-                    reason: reason
-                )
+                throw StoreError(.io, path: path, reason: reason)
             }
         } catch {
-            throw StoreError(.io, "The configuration store \(path) could not be read or written.", reason: "\(error)")
+            throw StoreError(.io, path: path, reason: "\(error)")
         }
     }
 }

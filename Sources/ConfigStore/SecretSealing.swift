@@ -47,11 +47,7 @@ final class KeySealer: Sendable {
             do {
                 form = Self.marker + (try sealer.seal(key))
             } catch {
-                throw StoreError(
-                    .secretUnavailable,
-                    "The private keys cannot be encrypted for the configuration store.",
-                    reason: "\(error)"
-                )
+                throw StoreError(.secretUnavailable, context: .sealingKeys, reason: "\(error)")
             }
             remember(key, form)
             sealed.certificates[index].privateKeyPEM = form
@@ -65,10 +61,7 @@ final class KeySealer: Sendable {
             return configuration
         }
         guard let sealer else {
-            throw StoreError(
-                .secretUnavailable,
-                "The private keys in the configuration store are encrypted and no appliance secret was given."
-            )
+            throw StoreError(.secretUnavailable, context: .noSecret)
         }
         var opened = configuration
         for index in opened.certificates.indices {
@@ -79,12 +72,7 @@ final class KeySealer: Sendable {
                 remember(key, form)
                 opened.certificates[index].privateKeyPEM = key
             } catch {
-                throw StoreError(
-                    .secretUnavailable,
-                    "The private keys in the configuration store cannot be decrypted with this data directory's "
-                        + "secret.key (missing or replaced); restore it from a backup.",
-                    reason: "\(error)"
-                )
+                throw StoreError(.secretUnavailable, context: .openingKeys, reason: "\(error)")
             }
         }
         return opened

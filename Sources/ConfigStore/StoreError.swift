@@ -1,11 +1,13 @@
 /// The one error type of the configuration store.
 ///
-/// Tests and callers assert on ``code``; ``message`` is the one line shown to the admin; the detail
-/// for the log is kept apart (``debugDescription``) and never shown.
+/// Tests and callers assert on ``code``; the facts the admin's line needs (``path``, ``context``,
+/// ``systemError``) are public, and the shell words them once (`ErrorPresenter.message(_:)`); the
+/// detail for the log is kept apart (``debugDescription``) and never shown.
 public struct StoreError: Error, Sendable, Equatable, CustomStringConvertible, CustomDebugStringConvertible {
     /// What went wrong, as a value that can grow without breaking callers.
     public struct Code: Hashable, Sendable, CustomStringConvertible {
-        enum Kind: Hashable, Sendable {
+        /// The cases, for the one exhaustive switch that words them (the shell's `ErrorPresenter`).
+        public enum Kind: Hashable, Sendable {
             case damaged(revision: Int, lastGood: Int?)
             case unreadable
             case notWritable
@@ -22,7 +24,7 @@ public struct StoreError: Error, Sendable, Equatable, CustomStringConvertible, C
             case invalidArgument
         }
 
-        let kind: Kind
+        public let kind: Kind
 
         /// A kept revision fails its checksum or cannot be decoded. `lastGood` is the newest revision
         /// older than the damaged one that is intact (at open, every revision is checked), nil if none.
@@ -94,50 +96,75 @@ public struct StoreError: Error, Sendable, Equatable, CustomStringConvertible, C
         }
     }
 
+    /// What the store was doing when it failed, where the code alone does not say it (a file that
+    /// is not writable while it was being created, or a database that is not).
+    public enum Context: Sendable, Equatable {
+        /// Opening, reading or writing the database (or a refusal of the store as a whole).
+        case database
+        /// Looking at the store file before opening it.
+        case lookingUp
+        /// Creating a new store file.
+        case creating
+        /// Upgrading a store written by an older version, which a read-only data directory forbids.
+        case upgrading
+        /// The store file does not exist (`.missing`).
+        case absent
+        /// The store file is empty (`.missing`).
+        case empty
+        /// Encrypting private keys for the store (`.secretUnavailable`).
+        case sealingKeys
+        /// The keys are sealed and no appliance secret was given (`.secretUnavailable`).
+        case noSecret
+        /// Decrypting the sealed keys with the given secret (`.secretUnavailable`).
+        case openingKeys
+    }
+
     /// What went wrong; assert on this.
     public var code: Code
-    /// One line for the admin.
-    public var message: String
+    /// The store file concerned ("" where the error is not about the file).
+    public var path: String
+    /// What the store was doing.
+    public var context: Context
+    /// The system's error number of a failed call on the store file (0 for none).
+    public var systemError: Int32
     /// Detail for the log (SQLite message, file name…); never shown to the admin.
     private var reason: String
 
-    init(_ code: Code, _ message: String, reason: String = "") {
+    init(
+        _ code: Code,
+        path: String = "",
+        context: Context = .database,
+        systemError: Int32 = 0,
+        reason: String = ""
+    ) {
         self.code = code
-        self.message = message
+        self.path = path
+        self.context = context
+        self.systemError = systemError
         self.reason = reason
     }
 
-    public var description: String { message }
-    public var debugDescription: String { reason.isEmpty ? "\(code): \(message)" : "\(code): \(message) [\(reason)]" }
+    /// The code and what it concerns; the admin's line is worded by the shell (`ErrorPresenter`).
+    public var description: String {
+        var parts = ["\(code)"]
+        if !path.isEmpty { parts.append(path) }
+        if context != .database { parts.append("\(context)") }
+        if systemError != 0 { parts.append("errno \(systemError)") }
+        return parts.joined(separator: " ")
+    }
+    public var debugDescription: String { reason.isEmpty ? description : "\(description) [\(reason)]" }
 }
 
 extension StoreError {
     static func damaged(revision: Int, lastGood: Int?, reason: String) -> StoreError {
-        let tail =
-            lastGood.map { "the last good revision is \($0)." } ?? "no older revision is intact."
-        return StoreError(
-            .damaged(revision: revision, lastGood: lastGood),
-            "The configuration store is damaged: revision \(revision) is unreadable; \(tail)",
-            reason: reason
-        )
+        StoreError(.damaged(revision: revision, lastGood: lastGood), reason: reason)
     }
 
-    static let pendingConfirmation = StoreError(
-        .pendingConfirmation,
-        "A confirmed commit is waiting for confirmation; commit again after 'commit confirm' or the automatic revert."
-    )
+    static let pendingConfirmation = StoreError(.pendingConfirmation)
+    static let nothingToConfirm = StoreError(.nothingToConfirm)
+    static let invalidConfirmationTime = StoreError(.invalidArgument)
 
-    static let nothingToConfirm = StoreError(.nothingToConfirm, "There is no commit waiting for confirmation.")
+    static func noSuchRevision(_ number: Int) -> StoreError { StoreError(.noSuchRevision(number)) }
 
-    static func noSuchRevision(_ number: Int) -> StoreError {
-        StoreError(.noSuchRevision(number), "There is no revision \(number).")
-    }
-
-    static func baseUnavailable(_ number: Int) -> StoreError {
-        StoreError(
-            .baseUnavailable(number),
-            "Your changes were made on revision \(number), which is no longer kept; "
-                + "use 'clearchanges' and enter them again."
-        )
-    }
+    static func baseUnavailable(_ number: Int) -> StoreError { StoreError(.baseUnavailable(number)) }
 }

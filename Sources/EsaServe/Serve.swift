@@ -188,7 +188,7 @@ struct Serve: AsyncParsableCommand {
             try await task.value
         } catch is CancellationError {
         } catch {
-            return fail("\(error)", .actionFailed)
+            return fail(ErrorPresenter.logLine(error), .actionFailed)
         }
         say("stopped.")
         return .success

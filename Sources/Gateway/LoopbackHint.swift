@@ -16,7 +16,7 @@ public enum LoopbackHint {
         var movedInterfaces: Set<String> = []
         var port = 2525
         for entry in unbound {
-            guard let listener = configuration.listeners.first(where: { $0.name == entry.listener }),
+            guard let listener = configuration.listener(named: entry.listener),
                 let interface = configuration.interface(named: listener.interface)
             else { continue }
             let loopback = interface.address.hasPrefix("127.") || interface.address == "::1"

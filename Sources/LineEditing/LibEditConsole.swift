@@ -170,6 +170,11 @@ public final class LibEditConsole: Console {
 
     public func write(_ text: String) { TerminalIO.writeText(text, to: output) }
 
+    public func discardTypeAhead() {
+        buffer.discardAll()
+        TerminalIO.discardTypeAhead(input)
+    }
+
     public func writeError(_ text: String) { TerminalIO.writeText(text, to: 2) }
 
     /// The history, oldest first.
@@ -208,6 +213,7 @@ public final class LibEditConsole: Console {
         // A Ctrl-C that reached the shell as SIGINT while the terminal was still in line mode (between
         // two reads) interrupts this read: from here on Ctrl-C arrives as a key.
         if Interrupts.take() {
+            discardTypeAhead()
             if savedLineModes { _ = tcsetattr(input, TCSANOW, &lineModes) }
             write("\n")
             return .interrupt

@@ -64,6 +64,12 @@ enum TerminalIO {
         return (Int(size.ws_row), Int(size.ws_col))
     }
 
+    /// Drops the terminal's input queue, as the terminal itself does when the Ctrl-C key sends SIGINT.
+    /// Nothing happens on a non-terminal.
+    static func discardTypeAhead(_ fd: Int32) {
+        _ = tcflush(fd, TCIFLUSH)
+    }
+
     /// Switches a terminal in canonical mode to character mode without echo and signal keys, as libedit's
     /// editing mode has it. libedit restores its saved cooked modes when the line is done.
     static func stopLineDiscipline(_ fd: Int32) {
@@ -132,6 +138,12 @@ struct InputBuffer {
         }
     }
 
+    /// Drops every byte read but not consumed.
+    mutating func discardAll() {
+        bytes.removeAll(keepingCapacity: true)
+        start = 0
+    }
+
     /// Reads and consumes the next byte, waiting until `deadline` (nil = forever).
     mutating func next(until deadline: ContinuousClock.Instant?) -> ByteRead {
         let result = peek(until: deadline)
@@ -166,6 +178,8 @@ struct InputBuffer {
             if wake >= 0, pfds[1].revents & Int16(POLLIN) != 0 {
                 Interrupts.drainWakeups()
                 if Interrupts.take() {
+                    // As the terminal does for the Ctrl-C key: what was typed but not read yet goes.
+                    TerminalIO.discardTypeAhead(fd)
                     bytes.append(0x03)
                     return .byte(bytes[start])
                 }

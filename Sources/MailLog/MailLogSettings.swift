@@ -44,7 +44,7 @@ public struct MailLogSettings: Sendable, Equatable {
     public init(configuration: ApplianceConfiguration) {
         var listeners: [String: ListenerInfo] = [:]
         for listener in configuration.listeners {
-            let interface = configuration.interfaces.first { $0.name == listener.interface }
+            let interface = configuration.interface(named: listener.interface)
             listeners[listener.name] = ListenerInfo(
                 interfaceName: listener.interface,
                 interfaceAddress: interface?.address ?? "0.0.0.0",

@@ -99,7 +99,7 @@ public final class StoreWatcher: Sendable {
                 problem = nil
             } catch {
                 // Reported once per distinct problem; the next tick tries again.
-                let text = "\(error)"
+                let text = ErrorPresenter.logLine(error)
                 if text != problem { onError?(text) }
                 problem = text
             }
@@ -169,7 +169,7 @@ public struct Service: Sendable {
             } catch is CancellationError {
                 return
             } catch {
-                reason = "\(error)"
+                reason = ErrorPresenter.logLine(error)
             }
             if Task.isCancelled { return }
             if ContinuousClock.now - started > backOff.resetAfter { delay = backOff.initial }

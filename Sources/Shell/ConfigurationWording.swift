@@ -224,7 +224,6 @@ extension ErrorPresenter {
                 case .all: "ALL"
                 }
             return "\(what) names a missing policy \"$\(policy)\""
-        case .duplicateDestination: return "duplicate destination"
         case .missingBounceProfile(let name): return "bounce profile \"\(name)\" does not exist"
         case .invalidUserName: return "invalid user name"
         case .duplicateUserName: return "duplicate user name"

@@ -82,6 +82,10 @@ public protocol Console: AnyObject {
     /// Consumes the next line without echoing, history or audit (scripts skip the answers of a
     /// failed dialog with it).
     func skip() -> InputEvent
+    /// Drops what was typed but not read yet. Called when a SIGINT is taken at an input: the Ctrl-C key
+    /// makes the terminal drop its input queue (POSIX, unless NOFLSH), a SIGINT sent from elsewhere
+    /// does not, and a line typed before it must not run at the next prompt either way.
+    func discardTypeAhead()
 }
 
 extension Console {
@@ -90,6 +94,7 @@ extension Console {
     public func flush() {}
     public var outputFailure: ShellError? { nil }
     public func skip() -> InputEvent { read(prompt: "", kind: .secret, completer: .none) }
+    public func discardTypeAhead() {}
 
     /// The longest line accepted: 64 KiB.
     public static var maximumLineBytes: Int { 64 * 1024 }

@@ -67,10 +67,17 @@ public final class Dialog {
 
     // MARK: Reading
 
+    /// A SIGINT taken before a read abandons the dialog; what was typed ahead of it goes too.
+    private func abandonIfInterrupted() throws {
+        guard Interrupts.take() else { return }
+        console.discardTypeAhead()
+        throw DialogAbort.interrupted
+    }
+
     /// Reads one line at `prompt`. Interrupt, end of input and idle timeout become `DialogAbort`.
     /// Text that is not valid UTF-8 is refused: asked again on a terminal, an error in a script.
     func readLine(_ prompt: String, kind: InputKind, completer: Completer = .none) throws -> String {
-        if Interrupts.take() { throw DialogAbort.interrupted }
+        try abandonIfInterrupted()
         while true {
             let event = console.read(prompt: TerminalSafe.escaped(prompt), kind: kind, completer: completer)
             switch event {
@@ -367,7 +374,7 @@ public final class Dialog {
         var total = 0
         while true {
             let line: String
-            if Interrupts.take() { throw DialogAbort.interrupted }
+            try abandonIfInterrupted()
             switch console.read(prompt: "", kind: .paste, completer: .none) {
             case .line(let value):
                 linesRead += 1

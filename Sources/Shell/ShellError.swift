@@ -1,5 +1,3 @@
-import ConfigStore
-
 /// Exit statuses of non-interactive runs (shell.md §15.3, klish convention).
 public enum ExitStatus: Int32, Sendable {
     case success = 0
@@ -56,13 +54,4 @@ public enum DialogAbort: Error, Sendable, Equatable {
     case endOfInput
     /// The idle timeout expired.
     case timedOut
-}
-
-extension ShellError {
-    /// A store failure as the admin sees it: the store's one line; a refused operation (a pending
-    /// confirmation, a revision that is not kept) is an action that failed (status 3), a busy,
-    /// damaged, full or unreadable store an I/O error (status 2). Never an internal error.
-    public init(_ error: StoreError) {
-        self.init(error.code.isRefusal ? .actionFailed : .io, error.message)
-    }
 }

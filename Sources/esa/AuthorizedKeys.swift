@@ -73,7 +73,7 @@ struct SSHAuthorizedKeys: ParsableCommand {
             }
             configuration = try store.head().configuration
         } catch let error as StoreError {
-            return fail(error.message)
+            return fail(ErrorPresenter.message(error))
         } catch {
             return fail("The configuration store cannot be read: \(error).")
         }

@@ -109,7 +109,7 @@ struct Launch {
                 print("The configuration store is intact: \(count) revision\(count == 1 ? "" : "s") checked.")
                 return .success
             } catch let error as StoreError {
-                return fail(error.message, .ioError)
+                return fail(ErrorPresenter.message(error), .ioError)
             } catch {
                 return fail("The configuration store cannot be read: \(error).", .ioError)
             }

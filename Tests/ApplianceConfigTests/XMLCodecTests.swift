@@ -463,6 +463,27 @@ private func line(of fragment: String, in text: String) -> Int {
         )
     }
 
+    @Test func aSecondObjectWithATakenNameIsRefusedAtItsElement() throws {
+        let good = try XMLCodec.encode(rich(), header: header, secrets: .encrypt(seal: fakeSeal))
+        let interface = good.replacingOccurrences(of: "<interface_name>Data2<", with: "<interface_name>DATA 1<")
+        #expect(
+            decodeError(interface)?.description
+                == "Error: line \(line(of: "<interface_name>Data2<", in: good) - 1): interface \"DATA 1\": duplicate interface name"
+        )
+        // The first profile's name, as the file spells it ("Démo & <Co>").
+        let opening = try #require(good.range(of: "<certificate_profile>"))
+        let start = try #require(good.range(of: "<name>", range: opening.upperBound..<good.endIndex))
+        let end = try #require(good.range(of: "</name>", range: start.upperBound..<good.endIndex))
+        let profile = good.replacingOccurrences(
+            of: "<name>mail</name>",
+            with: "<name>" + good[start.upperBound..<end.lowerBound] + "</name>"
+        )
+        #expect(
+            decodeError(profile)?.description
+                == "Error: line \(line(of: "<name>mail</name>", in: good) - 1): D\u{E9}mo & <Co>: duplicate profile name"
+        )
+    }
+
     @Test func handWrittenFilesMayOmitSectionsAndUseOtherNetmaskForms() throws {
         let text = """
             <?xml version="1.0" encoding="ISO-8859-1"?>

@@ -36,7 +36,7 @@ struct CRLSetup {
 
     /// The CRLs of the committed configuration.
     func committed() throws -> [RevocationListRecord] {
-        try shell.store.head().configuration.revocationLists
+        try shell.store.head().configuration.revocationLists.elements
     }
 }
 

@@ -44,7 +44,7 @@ import Testing
                 customListEnabled: true,
                 customCertificatesPEM: [root.certificatePEM]
             )
-            configuration.revocationLists = crls
+            configuration.revocationLists = KeyedList(crls)
         }
         return shell
     }

@@ -12,7 +12,7 @@ enum UserFixture {
     static func shell(as user: String = "admin", extra: [ApplianceUser] = []) throws -> TestShell {
         let shell = try TestShell()
         try shell.commit { config in
-            config.users =
+            config.users = KeyedList(
                 [
                     ApplianceUser(
                         name: "admin",
@@ -21,6 +21,7 @@ enum UserFixture {
                         passphraseHash: adminHash
                     )
                 ] + extra
+            )
         }
         shell.applianceUser = user
         return shell

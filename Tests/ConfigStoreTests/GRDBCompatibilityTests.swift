@@ -105,8 +105,7 @@ import Testing
                 }
             } throws: { error in
                 guard let error = error as? StoreError else { return false }
-                return error.code == .unreadable
-                    && error.message == "The configuration store \(directory.storePath) is not a readable database."
+                return error.code == .unreadable && error.path == directory.storePath
             }
         }
         #expect(try Data(contentsOf: URL(fileURLWithPath: directory.storePath)) == garbage)

@@ -45,6 +45,14 @@ import Testing
         }
     }
 
+    /// A section of many objects is a `KeyedList` (found by name, diffed and rebased in place), never
+    /// a plain array searched by name.
+    @Test func everyCollectionSectionIsKeyed() {
+        for child in Mirror(reflecting: Self.full()).children {
+            #expect(!(child.value is [Any]), "section \(child.label ?? "?") is an array, not a KeyedList")
+        }
+    }
+
     @Test(arguments: Mirror(reflecting: Self.full()).children.compactMap(\.label))
     func everySectionIsDiffedMergedAndSaved(_ section: String) throws {
         let factory = LegacyFixture.factory()

@@ -72,7 +72,7 @@ struct TestSealer: SecretSealing {
                 }
             } throws: { error in
                 guard let error = error as? StoreError else { return false }
-                return error.code == .secretUnavailable && !error.message.contains("\n")
+                return error.code == .secretUnavailable && error.context == (sealer == nil ? .noSecret : .openingKeys)
             }
         }
         let reopened = try RevisionStore(path: directory.storePath, clock: ManualClock().function, sealer: TestSealer())

@@ -38,9 +38,12 @@ struct BadInputEndToEndTests {
     /// host name staged; then leaves without committing and checks nothing was committed.
     /// With `asSignal`, the Ctrl-C reaches the shell as a SIGINT delivered while it waits for the next key,
     /// as when the key was pressed just before the terminal left line mode and the signal came late.
+    /// `unread`: a line typed while the shell is stopped, followed by a SIGINT, so that the shell finds
+    /// both when it goes on: the line typed before the interrupt must not run at the next prompt.
     static func interrupt(
         after steps: [(send: String, expect: String)],
-        asSignal: Bool = false
+        asSignal: Bool = false,
+        unread: String? = nil
     ) throws {
         let directory = try prepared()
         let before = try committedState(directory)
@@ -53,7 +56,13 @@ struct BadInputEndToEndTests {
             terminal.send(step.send)
             try terminal.expect(step.expect)
         }
-        if asSignal {
+        if let unread {
+            try terminal.stop()
+            terminal.send(unread)
+            try terminal.waitForUnreadInput(atLeast: unread.utf8.count)
+            #expect(kill(terminal.pid, SIGINT) == 0)
+            terminal.resume()
+        } else if asSignal {
             #expect(kill(terminal.pid, SIGINT) == 0)
         } else {
             terminal.send(ctrlC)
@@ -102,5 +111,18 @@ struct BadInputEndToEndTests {
     @Test("#10 certconfig: a late SIGINT while a PASTE line is awaited ends the paste like Ctrl-C")
     func interruptPasteBySignal() throws {
         try Self.interrupt(after: Self.toPaste + [Self.firstPastedLine], asSignal: true)
+    }
+
+    /// The Ctrl-C key makes the terminal drop what was typed before it; a SIGINT from elsewhere (`kill`,
+    /// a supervisor) does not, so the shell drops it: the line typed before the interrupt does not run
+    /// as a command at the prompt.
+    @Test("#10 certconfig: a SIGINT with a typed line still unread drops the line, as the Ctrl-C key does")
+    func interruptWithAnUnreadLine() throws {
+        try Self.interrupt(after: Self.toPaste, unread: "-----BEGIN CERTIFICATE-----\r")
+    }
+
+    @Test("#9 commit: a SIGINT with a typed comment still unread drops it")
+    func interruptCommitWithAnUnreadLine() throws {
+        try Self.interrupt(after: [("commit\r", "[]> ")], unread: "half a comment\r")
     }
 }

@@ -16,12 +16,14 @@ import Glibc
     static let user: UInt32 = 65534
 
     /// `esa --data-dir {data} -c {commands}` as `nobody`, inside the namespace (its resolver).
+    /// The build folder may be out of nobody's reach (a clone in a 0700 folder): `esa` runs from a
+    /// link in a folder anyone may enter.
     static func esaAsNobody(_ run: LiveGatewayRun, _ commands: String) throws -> ChildProcess.Outcome {
-        guard let binary = EsaBinary.url else { throw EsaProcess.NotBuilt() }
+        let binaries = try BinariesForOtherUsers()
         return try run.namespace.run(
             [
                 "/usr/bin/setpriv", "--reuid=\(user)", "--regid=\(user)", "--clear-groups", "--",
-                binary.path, "--data-dir", run.directory.url.path, "-c", commands,
+                binaries.esa.path, "--data-dir", run.directory.url.path, "-c", commands,
             ],
             timeout: .seconds(60)
         )

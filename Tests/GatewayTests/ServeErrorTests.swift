@@ -12,7 +12,9 @@ import Glibc
 /// injected with `ESA_POSTFIX`), and a failed `postfix check` that keeps the previous configuration.
 @Suite(.serialized) struct ServeErrorTests {
     @Test func withoutRootTheGatewaySaysSoInOneLineAndExits3() throws {
-        guard let binary = EsaBinary.url else { throw EsaProcess.NotBuilt() }
+        // As nobody: the build folder may be out of nobody's reach (a clone in a 0700 folder).
+        let binaries = try BinariesForOtherUsers()
+        let binary = binaries.esa
         let directory = try TemporaryDirectory()
         chmod(directory.url.path, 0o777)
         var arguments = [binary.path, "serve", "--ssh", "off", "--data-dir", directory.url.path]

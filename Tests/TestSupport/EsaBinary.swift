@@ -43,3 +43,28 @@ public enum EsaBinary {
         return FileManager.default.isExecutableFile(atPath: serve.path) ? serve : nil
     }
 }
+
+/// `esa` and `esa-serve` where another user (`nobody`, for tests that drop root) can run them: hard
+/// links (or copies, across file systems) in a folder anyone may enter. The build folder itself may sit
+/// in a folder only its owner can enter (a clone made by `mktemp -d` is mode 0700). Removed with the value.
+public final class BinariesForOtherUsers {
+    public let directory: TemporaryDirectory
+    /// The reachable `esa`; `esa-serve` is beside it, where `esa serve` looks for it.
+    public let esa: URL
+
+    public init() throws {
+        guard let shell = EsaBinary.url?.resolvingSymlinksInPath() else { throw EsaProcess.NotBuilt() }
+        directory = try TemporaryDirectory()
+        chmod(directory.url.path, 0o755)
+        for name in ["esa", "esa-serve"] {
+            let source = shell.deletingLastPathComponent().appendingPathComponent(name)
+            let target = directory.url.appendingPathComponent(name)
+            guard FileManager.default.fileExists(atPath: source.path) else { continue }
+            if link(source.path, target.path) != 0 {
+                try FileManager.default.copyItem(at: source, to: target)
+            }
+            chmod(target.path, 0o755)
+        }
+        esa = directory.url.appendingPathComponent("esa")
+    }
+}

@@ -29,6 +29,7 @@ public struct PseudoTerminalError: Error, CustomStringConvertible {
 public final class PseudoTerminal {
     public let pid: pid_t
     private let master: Int32
+    private let slavePath: String
     /// Everything the program wrote, and how much of it `expect` has already handed out.
     private var received: [UInt8] = []
     private var consumed = 0
@@ -52,6 +53,7 @@ public final class PseudoTerminal {
         }
         var size = winsize(ws_row: rows, ws_col: columns, ws_xpixel: 0, ws_ypixel: 0)
         _ = ioctl(master, UInt(TIOCSWINSZ), &size)
+        self.slavePath = slavePath
         // Non-blocking: `send` and `expect` wait with poll and never hang in read or write.
         _ = fcntl(master, F_SETFL, fcntl(master, F_GETFL) | O_NONBLOCK)
 
@@ -174,6 +176,49 @@ public final class PseudoTerminal {
     /// Output read but not yet returned by `expect`, for messages.
     public var pendingOutput: String {
         String(reflecting: String(decoding: received[consumed...], as: UTF8.self))
+    }
+
+    /// Stops the program (SIGSTOP) and returns once it is stopped: keys typed now stay unread, and
+    /// signals sent now stay pending, until `resume()`.
+    public func stop() throws {
+        guard kill(pid, SIGSTOP) == 0 else {
+            throw Self.failure(.closed, "kill SIGSTOP: \(String(cString: strerror(errno)))")
+        }
+        var status: Int32 = 0
+        while true {
+            let result = waitpid(pid, &status, WUNTRACED)
+            if result == pid {
+                guard status & 0xFF == 0x7F else {
+                    throw Self.failure(.closed, "the program ended instead of stopping")
+                }
+                return
+            }
+            if result < 0 && errno != EINTR {
+                throw Self.failure(.closed, "waitpid: \(String(cString: strerror(errno)))")
+            }
+        }
+    }
+
+    /// Lets a program stopped with `stop()` go on (SIGCONT).
+    public func resume() { kill(pid, SIGCONT) }
+
+    /// Waits until at least `count` typed bytes wait unread in the terminal's input queue (in line mode
+    /// only whole lines count), as the terminal reports them (FIONREAD on its slave side). Fails after
+    /// `timeout`; it is not a delay.
+    public func waitForUnreadInput(atLeast count: Int, timeout: Duration = .seconds(10)) throws {
+        let slave = open(slavePath, O_RDONLY | O_NOCTTY | O_NONBLOCK)
+        guard slave >= 0 else { throw Self.failure(.closed, "open \(slavePath): \(String(cString: strerror(errno)))") }
+        defer { close(slave) }
+        let deadline = ContinuousClock.now + timeout
+        while true {
+            var waiting: Int32 = 0
+            if ioctl(slave, UInt(FIONREAD), &waiting) == 0 && Int(waiting) >= count { return }
+            guard ContinuousClock.now < deadline else {
+                throw Self.failure(.timedOut, "\(waiting) of \(count) typed bytes reached the terminal")
+            }
+            var pause = timespec(tv_sec: 0, tv_nsec: 1_000_000)
+            nanosleep(&pause, nil)
+        }
     }
 
     /// Waits for the program to end, reading (and keeping) its remaining output meanwhile, and returns its
