@@ -73,7 +73,7 @@ public struct AlertConfigCommand: DeclaredCommand {
         guard
             let address = try session.dialog.ask(
                 ["Please enter a new email address to send alerts.", "(Ex: \"administrator@example.com\")"],
-                validate: { Self.checkNewAddress($0, in: alerts, except: nil) }
+                format: Self.newAddress(in: alerts, except: nil)
             )
         else { return }
         let alertClass = try askClass(default: .all, in: session)
@@ -88,7 +88,7 @@ public struct AlertConfigCommand: DeclaredCommand {
             let address = try session.dialog.ask(
                 ["Please enter the email address to send alerts."],
                 default: current,
-                validate: { Self.checkNewAddress($0, in: alerts, except: current) }
+                format: Self.newAddress(in: alerts, except: current)
             )
         else { return }
         let entries = alerts.entries(for: current)
@@ -155,17 +155,18 @@ public struct AlertConfigCommand: DeclaredCommand {
     /// A numbered list of the addresses; the answer is a number (no default: empty abandons).
     private func chooseAddress(_ question: String, in session: Session) throws -> String? {
         let addresses = session.configuration.alerts.addresses
-        let complaint = "Please enter a number from 1 to \(addresses.count)."
         let lines = [question] + addresses.enumerated().map { "\($0.offset + 1). \($0.element)" }
-        return try session.dialog.ask(lines, help: complaint) { text in
-            guard let number = Int(text), (1...addresses.count).contains(number) else {
-                return .failure(.invalidInput(complaint))
-            }
-            return .success(addresses[number - 1])
-        }
+        return try session.dialog.askNumber(lines, range: 1...addresses.count, default: nil).map { addresses[$0 - 1] }
     }
 
     // MARK: Rules
+
+    /// An address typed at a question: valid, and not receiving alerts yet.
+    static func newAddress(in alerts: AlertSettings, except: String?) -> AnswerFormat<String> {
+        AnswerFormat("An email address such as administrator@example.com that receives no alerts yet.") {
+            checkNewAddress($0, in: alerts, except: except)
+        }
+    }
 
     /// A valid address that does not receive alerts yet (`except` is the address being edited).
     static func checkNewAddress(_ text: String, in alerts: AlertSettings, except: String?) -> Result<String, ShellError>

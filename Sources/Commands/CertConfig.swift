@@ -127,7 +127,10 @@ enum CertConfigSupport {
     static func askProfileName(_ session: Session) throws -> (name: String, replacing: Bool)? {
         let name = try session.dialog.askBare(
             ["Enter a name for this certificate profile:"],
-            validate: checkProfileName
+            format: AnswerFormat(
+                "A profile name of 1 to 64 letters, digits, \"_\" and \"-\"; an existing name replaces that profile.",
+                check: checkProfileName
+            )
         )
         guard let existing = session.configuration.certificate(named: name) else { return (name, false) }
         let overwrite = try session.dialog.yesNo(

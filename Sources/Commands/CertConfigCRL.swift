@@ -93,7 +93,10 @@ enum CertConfigCRL {
         let name = try session.dialog.askBare(
             ["Enter a name for this CRL:"],
             default: suggested,
-            validate: checkName
+            format: AnswerFormat(
+                "A CRL name of 1 to 64 letters, digits, \"_\" and \"-\"; an existing name replaces that CRL.",
+                check: checkName
+            )
         )
         guard let existing = session.configuration.revocationLists[RevocationListName(name)] else {
             return (name, false)

@@ -21,7 +21,10 @@ enum CertConfigNew {
             guard
                 let names = try session.dialog.ask(
                     ["Enter the DNS names, separated by commas:"],
-                    validate: checkDNSNames
+                    format: AnswerFormat(
+                        "DNS names such as mail.example.com or *.example.com, separated by commas.",
+                        check: checkDNSNames
+                    )
                 )
             else { return }
             alternativeNames = names
@@ -48,34 +51,38 @@ enum CertConfigNew {
         let commonName = try dialog.askBare(
             ["1. Enter Common Name:"],
             default: current?.commonName,
-            validate: field("Common Name")
+            format: field("Common Name")
         )
         let organization = try dialog.askBare(
             ["2. Enter Organization:"],
             default: current?.organization,
-            validate: field("Organization")
+            format: field("Organization")
         )
         let unit = try dialog.askBare(
             ["3. Enter Organizational Unit:"],
             default: current?.organizationalUnit,
-            validate: field("Organizational Unit")
+            format: field("Organizational Unit")
         )
         let locality = try dialog.askBare(
             ["4. Enter Locality or City:"],
             default: current?.locality,
-            validate: field("Locality or City")
+            format: field("Locality or City")
         )
         let state = try dialog.askBare(
             ["5. Enter State or Province:"],
             default: current?.state,
-            validate: field("State or Province")
+            format: field("State or Province")
         )
-        let country = try dialog.askBare(["6. Country Code (2 letters):"], default: current?.country) { text in
-            guard text.count == 2, text.allSatisfy({ $0.isASCII && $0.isLetter }) else {
-                return .failure(.invalidInput("The country code must be two letters."))
+        let country = try dialog.askBare(
+            ["6. Country Code (2 letters):"],
+            default: current?.country,
+            format: AnswerFormat("The two-letter ISO 3166 country code, such as US or DE.") { text in
+                guard text.count == 2, text.allSatisfy({ $0.isASCII && $0.isLetter }) else {
+                    return .failure(.invalidInput("The country code must be two letters."))
+                }
+                return .success(text.uppercased())
             }
-            return .success(text.uppercased())
-        }
+        )
         return DistinguishedName(
             commonName: commonName,
             organization: organization,
@@ -96,8 +103,8 @@ enum CertConfigNew {
     }
 
     /// A subject field: at most 64 characters (the X.509 upper bound).
-    private static func field(_ label: String) -> (String) -> Result<String, ShellError> {
-        { text in
+    private static func field(_ label: String) -> AnswerFormat<String> {
+        AnswerFormat("The \(label) of the certificate's subject, at most 64 characters.") { text in
             guard text.count <= 64 else {
                 return .failure(.invalidInput("The \(label) must be at most 64 characters."))
             }

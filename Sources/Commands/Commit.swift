@@ -143,10 +143,11 @@ public enum CommitFlow {
             ?? dialog.ask(
                 ["Please enter some comments describing your changes:"],
                 required: false,
-                questionMarkIsData: true
-            ) { text in
-                commentProblem(text).map { .failure($0) } ?? .success(text)
-            } ?? ""
+                questionMarkIsData: true,
+                format: AnswerFormat("A comment for the commit history.") { text in
+                    commentProblem(text).map { .failure($0) } ?? .success(text)
+                }
+            ) ?? ""
         let rollbackPoint =
             try givenRollback
             ?? dialog.yesNo("Do you want to save the current configuration for rollback?", default: true)

@@ -16,6 +16,11 @@ struct ConfigurationFolder {
     var url: URL { session.environment.configurationDirectory }
 
     /// A basename only: no `/`, not `.` or `..`, not empty.
+    /// A file name typed at a question.
+    static var fileName: AnswerFormat<String> {
+        AnswerFormat("The name of a file in /configuration (no folders); Tab lists the files.", check: checkName)
+    }
+
     static func checkName(_ name: String) -> Result<String, ShellError> {
         if name.isEmpty || name.contains("/") || name == "." || name == ".." || name.contains("\0") {
             return .failure(
@@ -36,7 +41,7 @@ struct ConfigurationFolder {
 
     /// Asks for the name of a file to read (`[]> `); nil when the admin enters nothing.
     func askInputName(_ question: String = "Enter the name of the file to import:") throws -> String? {
-        try session.dialog.ask([question], completer: completer, validate: Self.checkName)
+        try session.dialog.ask([question], completer: completer, format: Self.fileName)
     }
 
     /// Asks for the name of a file to write, with the overwrite question when it exists; nil when the
@@ -47,7 +52,7 @@ struct ConfigurationFolder {
                 [question],
                 default: defaultName,
                 completer: completer,
-                validate: Self.checkName
+                format: Self.fileName
             )
         else { return nil }
         if FileManager.default.fileExists(atPath: url.appendingPathComponent(name).path) {

@@ -12,6 +12,9 @@ enum GatewayParsers {
     }
 
     static let domainParser = ValueParser<String>("{domain}") { text, _ throws(ShellError) in try domain(text) }
+
+    /// A domain typed at a question.
+    static var domainAnswer: AnswerFormat<String> { AnswerFormat("A domain name such as example.com.", parse: domain) }
 }
 
 /// `delivernow` (gateway-commands.md §4): schedules the deferred mail for immediate delivery — all
@@ -60,10 +63,8 @@ public struct DeliverNowCommand: DeclaredCommand {
         }
         let domain = try dialog.ask(
             ["Please enter the domain to schedule for immediate delivery."],
-            default: nil
-        ) { text in
-            Result { () throws(ShellError) in try GatewayParsers.domain(text) }
-        }
+            format: GatewayParsers.domainAnswer
+        )
         guard let domain else { return }
         try deliver(domain, link, session)
     }

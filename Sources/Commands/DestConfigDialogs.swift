@@ -6,6 +6,22 @@ import Shell
 /// The interactive operations of destconfig that change something (destconfig.md §3–§6).
 /// Each asks everything first and stages once at the end, so an abandoned dialog stages nothing.
 enum DestConfigDialogs {
+    // MARK: Answers
+
+    /// A domain for a new entry.
+    static func newDomain(_ configuration: ApplianceConfiguration) -> AnswerFormat<String> {
+        AnswerFormat("A domain with no entry yet, such as example.com or .example.com (its subdomains).") {
+            DestConfigText.fresh($0, configuration)
+        }
+    }
+
+    /// The domain of an existing entry.
+    static func existingDomain(_ configuration: ApplianceConfiguration) -> AnswerFormat<String> {
+        AnswerFormat("The domain of an existing entry (Tab lists them; LIST shows them).") {
+            DestConfigText.existing($0, configuration)
+        }
+    }
+
     // MARK: NEW and EDIT
 
     /// NEW (§3, exact dialog).
@@ -13,7 +29,7 @@ enum DestConfigDialogs {
         guard
             let domain = try session.dialog.ask(
                 ["Enter the domain you wish to limit."],
-                validate: { DestConfigText.fresh($0, session.configuration) }
+                format: newDomain(session.configuration)
             )
         else { return }
         var entry = DestinationEntry(domain: domain)
@@ -27,7 +43,7 @@ enum DestConfigDialogs {
             let domain = try session.dialog.ask(
                 ["Choose the domain you wish to edit."],
                 completer: domainCompleter(session),
-                validate: { DestConfigText.existing($0, session.configuration) }
+                format: existingDomain(session.configuration)
             ),
             let index = DestConfigText.index(session.configuration, domain)
         else { return }
@@ -201,7 +217,7 @@ enum DestConfigDialogs {
             let domain = try session.dialog.ask(
                 ["Enter the domain you wish to delete."],
                 completer: domainCompleter(session),
-                validate: { DestConfigText.existing($0, session.configuration) }
+                format: existingDomain(session.configuration)
             )
         else { return }
         session.stage { $0.destinations.remove(id: domain.lowercased()) }

@@ -69,7 +69,9 @@ enum DestConfigReports {
                     "Enter the domain name to view, or enter DEFAULT to view details for the default, or enter ALL to view details for all:"
                 ],
                 completer: DestConfigDialogs.domainCompleter(session),
-                validate: { subject($0, session.configuration) }
+                format: AnswerFormat("The domain of an entry (Tab lists them), DEFAULT or ALL.") {
+                    subject($0, session.configuration)
+                }
             )
         else { return }
         show(subject, session)

@@ -102,7 +102,12 @@ public struct GrepCommand: DeclaredCommand {
         var search = Search()
         let index = try dialog.choose(["Currently configured logs:"], items: ApplianceLog.listItems, default: 0)
         search.log = ApplianceLog.allCases[index]
-        guard let pattern = try dialog.askText(["Enter the regular expression to grep."]) else { return }
+        guard
+            let pattern = try dialog.askText(
+                ["Enter the regular expression to grep."],
+                help: "A regular expression, such as \"status=(bounced|deferred)\"."
+            )
+        else { return }
         search.pattern = pattern
         search.ignoreCase = try dialog.yesNo("Do you want this search to be case insensitive?", default: true)
         search.tailOnly = try dialog.yesNo("Do you want to tail the logs?", default: false)

@@ -24,9 +24,7 @@ public struct HostStatusCommand: DeclaredCommand {
             "hoststatus",
             interactive: { session in
                 _ = try GatewayNotRunning.require(link, session)
-                let domain = try session.dialog.ask(["Recipient host:"]) { text in
-                    Result { () throws(ShellError) in try GatewayParsers.domain(text) }
-                }
+                let domain = try session.dialog.ask(["Recipient host:"], format: GatewayParsers.domainAnswer)
                 guard let domain else { return }
                 try HostStatusCommand.show(domain, link, session)
             },

@@ -115,26 +115,34 @@ public struct InterfaceConfigCommand: DeclaredCommand {
             let name = try dialog.ask(
                 ["IP interface name (Ex: \"InternalNet\"):"],
                 default: original?.name,
-                validate: {
+                format: AnswerFormat("A name for the interface, not used by another one.") {
                     Self.checkName($0, others: others)
                 }
             ),
             let address = try dialog.ask(
                 ["IPv4 Address (Ex: 192.168.1.2 ):"],
                 default: original?.address,
-                validate: {
+                format: AnswerFormat("An IPv4 or IPv6 address no other interface has, such as 192.168.1.2.") {
                     Self.checkAddress($0, others: others)
                 }
             ),
             let prefix = try dialog.ask(
                 ["Netmask (Ex: \"24\", \"255.255.255.0\" or \"0xffffff00\"):"],
                 default: original.map { String($0.prefixLength) },
-                validate: { address.contains(":") ? InterfaceValues.ipv6Prefix($0) : InterfaceValues.netmask($0) }
+                format: address.contains(":")
+                    ? AnswerFormat("A prefix length from 1 to 128.", check: InterfaceValues.ipv6Prefix)
+                    : AnswerFormat(
+                        "A prefix length from 1 to 32, a dotted mask (255.255.255.0) or a hexadecimal one (0xffffff00).",
+                        check: InterfaceValues.netmask
+                    )
             ),
             let hostname = try dialog.ask(
                 ["Hostname:"],
                 default: original?.hostname,
-                validate: InterfaceValues.hostname
+                format: AnswerFormat(
+                    "The interface's fully qualified host name, such as mail.example.com.",
+                    check: InterfaceValues.hostname
+                )
             )
         else { return nil }
         let listenerPorts = Self.listenerPorts(on: original, in: configuration)
@@ -146,7 +154,7 @@ public struct InterfaceConfigCommand: DeclaredCommand {
             interface.sshPort = try dialog.ask(
                 ["Which port do you want to use for SSH?"],
                 default: String(original?.sshPort ?? 22),
-                validate: { Self.checkPort($0, taken: listenerPorts) }
+                format: Self.port(taken: listenerPorts)
             )
         }
         if try dialog.yesNo(
@@ -158,7 +166,7 @@ public struct InterfaceConfigCommand: DeclaredCommand {
             interface.httpsPort = try dialog.ask(
                 ["Which port do you want to use for HTTPS?"],
                 default: String(original?.httpsPort ?? 443),
-                validate: { Self.checkPort($0, taken: taken) }
+                format: Self.port(taken: taken)
             )
             interface.httpsCertificate = try ServiceCertificateChoice.ask(
                 ["You have selected HTTPS on this interface, so you must select a certificate to use."],
@@ -192,6 +200,13 @@ public struct InterfaceConfigCommand: DeclaredCommand {
     }
 
     /// A port for a service of the interface; `taken` maps the ports already in use on it to their user.
+    /// A port typed at a question.
+    static func port(taken: [Int: String]) -> AnswerFormat<Int> {
+        AnswerFormat("A TCP port from 1 to 65535 that no listener or other service uses.") {
+            checkPort($0, taken: taken)
+        }
+    }
+
     static func checkPort(_ text: String, taken: [Int: String]) -> Result<Int, ShellError> {
         InterfaceValues.port(text).flatMap { port in
             if let user = taken[port] {

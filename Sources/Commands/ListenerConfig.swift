@@ -62,7 +62,7 @@ struct ListenerMenus {
         guard
             let name = try dialog.ask(
                 ["Enter a name for this listener:"],
-                validate: { ListenerText.checkNewName($0, in: configuration, renaming: nil) }
+                format: ListenerText.newName(in: configuration, renaming: nil)
             )
         else { return }
         let interfaceIndex = try dialog.choose(
@@ -76,8 +76,7 @@ struct ListenerMenus {
             let port = try dialog.ask(
                 ["Please enter the TCP port for this listener."],
                 default: "25",
-                help: ListenerText.portComplaint,
-                validate: { ListenerText.checkPort($0, interface: interface, in: configuration, except: nil) }
+                format: ListenerText.port(interface: interface, in: configuration, except: nil)
             )
         else { return }
         var hosts: [String] = []
@@ -93,7 +92,7 @@ struct ListenerMenus {
                         "Separate multiple addresses with commas.",
                     ],
                     required: false,
-                    validate: ListenerText.checkDomains
+                    format: ListenerText.domains
                 ) ?? []
         case .private:
             hosts =
@@ -103,7 +102,7 @@ struct ListenerMenus {
                         "IP addresses, IP address ranges, and partial IP addresses are allowed.",
                     ],
                     required: false,
-                    validate: ListenerText.checkHosts
+                    format: ListenerText.hosts
                 ) ?? []
         }
         var listener = ListenerText.makeListener(
@@ -191,7 +190,12 @@ struct ListenerMenus {
     /// Asks for a listener by name or number; nil on an empty answer.
     private func selectListener(_ question: String) throws -> String? {
         let configuration = session.configuration
-        return try dialog.ask([question]) { ListenerText.findListener($0, in: configuration) }
+        return try dialog.ask(
+            [question],
+            format: AnswerFormat("A listener's name or its number in the list.") {
+                ListenerText.findListener($0, in: configuration)
+            }
+        )
     }
 }
 
@@ -257,6 +261,40 @@ enum ListenerText {
             return .failure(.invalidInput("There is no listener named \"\(text)\"."))
         }
         return .success(listener.name)
+    }
+
+    // MARK: Answers
+
+    /// A listener name typed at a question.
+    static func newName(in configuration: ApplianceConfiguration, renaming: String?) -> AnswerFormat<String> {
+        AnswerFormat("A listener name no other listener has: letters, digits, \"_\", \"-\" and \".\".") {
+            checkNewName($0, in: configuration, renaming: renaming)
+        }
+    }
+
+    /// A listener's port typed at a question.
+    static func port(interface: String, in configuration: ApplianceConfiguration, except: String?) -> AnswerFormat<Int>
+    {
+        AnswerFormat(portComplaint + " No other listener on the interface may use it.") {
+            checkPort($0, interface: interface, in: configuration, except: except)
+        }
+    }
+
+    /// The domains a public listener accepts mail for.
+    static var domains: AnswerFormat<[String]> {
+        AnswerFormat(
+            "Host names (example.com) or partial ones (.example.com), separated by commas.",
+            check: checkDomains
+        )
+    }
+
+    /// The systems a private listener relays for, or a sender group's members.
+    static var hosts: AnswerFormat<[String]> {
+        AnswerFormat(
+            "IP addresses, ranges (10.1.1.0/24, 10.1.1.10-20), subnets (10.2.3.), host names (.example.com), "
+                + "sbrs[7.5:10.0] or dnslist[zone], separated by commas.",
+            check: checkHosts
+        )
     }
 
     /// A free listener name (`renaming` is the listener being renamed, which may keep its name).

@@ -88,7 +88,7 @@ final class ListenerEditor {
             let newName = try dialog.ask(
                 ["Enter a name for this listener:"],
                 default: current,
-                validate: { ListenerText.checkNewName($0, in: configuration, renaming: current) }
+                format: ListenerText.newName(in: configuration, renaming: current)
             ), newName != current
         else { return }
         update { $0.name = newName }
@@ -110,8 +110,7 @@ final class ListenerEditor {
             let port = try dialog.ask(
                 ["Please enter the TCP port for this listener."],
                 default: String(listener.port),
-                help: ListenerText.portComplaint,
-                validate: { ListenerText.checkPort($0, interface: interface, in: configuration, except: current) }
+                format: ListenerText.port(interface: interface, in: configuration, except: current)
             )
         else { return }
         update {
@@ -150,10 +149,7 @@ final class ListenerEditor {
             let port = try dialog.ask(
                 ["Please enter the TCP port for this listener."],
                 default: String(listener.port),
-                help: ListenerText.portComplaint,
-                validate: {
-                    ListenerText.checkPort($0, interface: listener.interface, in: configuration, except: current)
-                }
+                format: ListenerText.port(interface: listener.interface, in: configuration, except: current)
             ),
             let connections = try dialog.askNumber(
                 ["Please enter the maximum number of concurrent connections for this listener."],

@@ -78,7 +78,7 @@ struct HostAccessEditor {
         guard
             let target = try dialog.ask(
                 ["Enter the sender group name, policy name ($NAME) or number to edit:"],
-                validate: { HostAccessOperations.target($0, in: table) }
+                format: HostAccessOperations.target(in: table)
             )
         else { return }
         switch target {
@@ -94,7 +94,8 @@ struct HostAccessEditor {
             ["Enter a name for this sender group. (optional)"],
             default: current?.name,
             required: false,
-            validate: { text -> Result<String?, ShellError> in
+            format: AnswerFormat("A sender group name no other group has (letters, digits, \"_\", \"-\", \".\").") {
+                text -> Result<String?, ShellError> in
                 if text.isEmpty { return .success(nil) }
                 return HostAccessOperations.checkGroupName(text, in: table, except: index).map { $0 }
             }
@@ -111,14 +112,14 @@ struct HostAccessEditor {
         ]
         let members: [String]?
         if name == nil {
-            members = try dialog.ask(question, default: currentMembers, validate: ListenerText.checkHosts)
+            members = try dialog.ask(question, default: currentMembers, format: ListenerText.hosts)
         } else {
             members =
                 try dialog.ask(
                     question,
                     default: currentMembers.flatMap { $0.isEmpty ? nil : $0 },
                     required: false,
-                    validate: ListenerText.checkHosts
+                    format: ListenerText.hosts
                 )
         }
         guard let members else { return }
@@ -128,8 +129,9 @@ struct HostAccessEditor {
             ["Enter a comment for this sender group."],
             default: current?.comment,
             required: false,
-            questionMarkIsData: true
-        ) { .success($0) }
+            questionMarkIsData: true,
+            format: AnswerFormat("A comment shown with the sender group.") { .success($0) }
+        )
         let entry = HostAccessEntry(
             name: name,
             members: members,
@@ -164,7 +166,9 @@ struct HostAccessEditor {
             let name = try dialog.ask(
                 ["Enter the name for this policy:"],
                 default: current.map { "$" + $0.name },
-                validate: { HostAccessOperations.checkPolicyName($0, in: table, except: current?.name) }
+                format: AnswerFormat("A policy name such as $PARTNERS: \"$\", then letters, digits and \"_\".") {
+                    HostAccessOperations.checkPolicyName($0, in: table, except: current?.name)
+                }
             )
         else { return }
         var actions: [HostAccessAction] = [.accept, .relay, .reject, .tcpRefuse]
@@ -206,7 +210,7 @@ struct HostAccessEditor {
         guard
             let target = try dialog.ask(
                 ["Enter the sender group name, policy name ($NAME) or number to delete:"],
-                validate: { HostAccessOperations.target($0, in: table) }
+                format: HostAccessOperations.target(in: table)
             )
         else { return }
         stage(try HostAccessOperations.delete(target, from: table).get())
@@ -220,13 +224,11 @@ struct HostAccessEditor {
         guard
             let target = try dialog.ask(
                 ["Enter the sender group name or number to move:"],
-                validate: { text -> Result<Int, ShellError> in
-                    HostAccessOperations.target(text, in: table).flatMap { target in
-                        guard case .entry(let index) = target else {
-                            return .failure(.invalidInput("Policies have no position; enter a sender group."))
-                        }
-                        return .success(index)
+                format: HostAccessOperations.target(in: table).map { target -> Result<Int, ShellError> in
+                    guard case .entry(let index) = target else {
+                        return .failure(.invalidInput("Policies have no position; enter a sender group."))
                     }
+                    return .success(index)
                 }
             ),
             let position = try dialog.askNumber(
@@ -278,6 +280,13 @@ enum HostAccessOperations {
     }
 
     /// `$NAME`, a sender group name, an inline entry's host, or a number of the entry list.
+    /// A sender group or policy typed at a question.
+    static func target(in table: HostAccessTable) -> AnswerFormat<Target> {
+        AnswerFormat("A sender group's name or number in the list, or a policy's name ($NAME).") {
+            target($0, in: table)
+        }
+    }
+
     static func target(_ text: String, in table: HostAccessTable) -> Result<Target, ShellError> {
         if text.hasPrefix("$") {
             guard let policy = table.policy(named: text) else {

@@ -31,17 +31,18 @@ struct PolicyParametersDialog {
         func number(_ key: Key, _ question: String, size: Bool = false) throws {
             guard let range = key.range, case .number(let current)? = effective.value(key) else { return }
             let complaint = size ? ListenerText.sizeComplaint(range) : ListenerText.complaint(range)
+            let help = allowReset ? complaint + " Enter \"default\" to use the listener's default." : complaint
             let answer = try dialog.ask(
                 [question],
                 default: size ? Self.size(current) : String(current),
-                help: allowReset ? complaint + " Enter \"default\" to use the listener's default." : complaint
-            ) { text -> Result<Int?, ShellError> in
-                if allowReset && text.lowercased() == "default" { return .success(nil) }
-                guard let value = size ? Self.parseSize(text) : Int(text), range.contains(value) else {
-                    return .failure(.invalidInput(complaint))
+                format: AnswerFormat(help) { text -> Result<Int?, ShellError> in
+                    if allowReset && text.lowercased() == "default" { return .success(nil) }
+                    guard let value = size ? Self.parseSize(text) : Int(text), range.contains(value) else {
+                        return .failure(.invalidInput(complaint))
+                    }
+                    return .success(value)
                 }
-                return .success(value)
-            }
+            )
             guard let answer else { return }
             if let value = answer {
                 if value != current { result.set(key, .number(value)) }

@@ -56,7 +56,9 @@ struct RecipientAccessEditor {
                     "Hostnames such as \"example.com\" are allowed.",
                     "Partial hostnames such as \".example.com\" are allowed.",
                 ],
-                validate: { RecipientAccessOperations.checkNewPattern($0, in: table) }
+                format: AnswerFormat("A domain (example.com) or partial domain (.example.com) with no entry yet.") {
+                    RecipientAccessOperations.checkNewPattern($0, in: table)
+                }
             )
         else { return }
         let accept = try chooseAction(current: true)
@@ -68,7 +70,7 @@ struct RecipientAccessEditor {
         guard
             let index = try dialog.ask(
                 ["Enter the domain or number of the entry to edit:"],
-                validate: { RecipientAccessOperations.find($0, in: table) }
+                format: RecipientAccessOperations.entry(in: table)
             )
         else { return }
         let accept = try chooseAction(current: table[index].accept)
@@ -82,7 +84,7 @@ struct RecipientAccessEditor {
         guard
             let index = try dialog.ask(
                 ["Enter the domain or number of the entry to delete:"],
-                validate: { RecipientAccessOperations.find($0, in: table) }
+                format: RecipientAccessOperations.entry(in: table)
             )
         else { return }
         stage(try RecipientAccessOperations.delete(index, from: table).get())
@@ -116,6 +118,11 @@ enum RecipientAccessOperations {
             return .failure(.invalidInput("The entry \"\(pattern)\" already exists."))
         }
         return .success(pattern)
+    }
+
+    /// An entry typed at a question.
+    static func entry(in table: [RecipientAccessEntry]) -> AnswerFormat<Int> {
+        AnswerFormat("An entry's domain or its number in the list.") { find($0, in: table) }
     }
 
     /// An entry by pattern (ignoring case) or number.

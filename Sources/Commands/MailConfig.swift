@@ -66,10 +66,9 @@ public struct MailConfigCommand: DeclaredCommand {
             [
                 "Please enter the email address to which you want to send the configuration file.",
                 "Separate multiple addresses with commas.",
-            ]
-        ) { text in
-            Result { () throws(ShellError) in try parseAddresses(text) }
-        }
+            ],
+            format: AnswerFormat("One or more email addresses, separated by commas.", parse: parseAddresses)
+        )
         guard let addresses else { return }
         try send(to: addresses, ConfigFile.askPassphraseOption(dialog), link, session)
     }

@@ -68,15 +68,12 @@ public struct RollbackConfigCommand: DeclaredCommand {
         }
         dialog.block(table)
         let count = points.count
-        let picked = try dialog.ask(
+        let picked = try dialog.askNumber(
             ["Enter the number of the config to revert to."],
-            validate: { (text: String) -> Result<Int, ShellError> in
-                guard let number = Int(text), (1...count).contains(number) else {
-                    return .failure(.invalidInput("Please enter a number from 1 to \(count)."))
-                }
-                return .success(number - 1)
-            }
+            range: 1...count,
+            default: nil
         )
+        .map { $0 - 1 }
         guard let choice = picked else { return }
         guard try dialog.yesNo("Are you sure you want to roll back the configuration?", default: false) else { return }
         let target = points[choice]

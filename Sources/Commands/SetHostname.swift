@@ -17,7 +17,7 @@ public struct SetHostnameCommand: DeclaredCommand {
         "sethostname",
         interactive: { session in
             let current = session.configuration.hostname
-            let answer = try session.dialog.ask([], default: current, validate: SetHostnameCommand.check)
+            let answer = try session.dialog.ask([], default: current, format: SetHostnameCommand.answer)
             SetHostnameCommand.set(answer ?? current, session)
         },
         Form(usage: "sethostname {fqdn}", .argument(SetHostnameCommand.fqdn)) { arguments, session in
@@ -30,6 +30,14 @@ public struct SetHostnameCommand: DeclaredCommand {
     private static func set(_ newName: String, _ session: Session) {
         guard newName != session.configuration.hostname else { return }
         session.stage { $0.hostname = newName }
+    }
+
+    /// The name typed at the question.
+    static var answer: AnswerFormat<String> {
+        AnswerFormat(
+            "A fully qualified host name such as mail.example.com (letters, digits, hyphens and dots).",
+            check: check
+        )
     }
 
     static func check(_ text: String) -> Result<String, ShellError> {

@@ -80,18 +80,18 @@ public struct TLSVerifyCommand: DeclaredCommand {
 
     static func dialog(_ session: Session, timeout: Int) throws {
         let dialog = session.dialog
-        let domain = try dialog.ask(["Enter the TLS domain to verify against:"]) { text in
-            Result { () throws(ShellError) in try GatewayParsers.domain(text) }
-        }
+        let domain = try dialog.ask(["Enter the TLS domain to verify against:"], format: GatewayParsers.domainAnswer)
         guard let domain else { return }
         let destination = try dialog.ask(
             [
                 "Enter the destination host to connect to. Append the port (example.com:26) if you are not connecting on port 25:"
             ],
-            default: domain
-        ) { text in
-            Result { () throws(ShellError) in try parseDestination(text) }
-        }
+            default: domain,
+            format: AnswerFormat(
+                "A host name or IP address, with :port if not 25 (mx.example.com:2525, [2001:db8::1]:25).",
+                parse: parseDestination
+            )
+        )
         guard let destination else { return }
         session.console.write("\n")
         try verify(domain: domain, destination, session, timeout: timeout)

@@ -13,7 +13,9 @@ struct UserConfigDialogs {
         guard
             let name = try dialog.ask(
                 ["Enter the new username."],
-                validate: { text in
+                format: AnswerFormat(
+                    "A new user name: 1 to 32 lower-case letters, digits, \"_\", \"-\" and \".\", starting with a letter."
+                ) { text in
                     UserConfigRules.checkNewName(text, in: session.configuration)
                 }
             )
@@ -144,9 +146,14 @@ struct UserConfigDialogs {
     // MARK: Questions
 
     private func askFullName(for name: String, current: String?) throws -> String {
-        try dialog.ask(["Enter the full name for \(name)."], default: current) { text in
-            UserConfigRules.checkFullName(text)
-        } ?? current ?? ""
+        try dialog.ask(
+            ["Enter the full name for \(name)."],
+            default: current,
+            format: AnswerFormat(
+                "The user's full name, such as Jane Doe: at most 128 characters, no quotes.",
+                check: UserConfigRules.checkFullName
+            )
+        ) ?? current ?? ""
     }
 
     private func askRole(for name: String, current: UserRole) throws -> UserRole {
@@ -161,13 +168,14 @@ struct UserConfigDialogs {
     /// `Enter the user name or number to {action}.` — by name or by its number in the list.
     private func chooseUser(_ action: String) throws -> ApplianceUser? {
         let users = self.users
-        return try dialog.ask(["Enter the user name or number to \(action)."]) { text in
+        let format = AnswerFormat<ApplianceUser>("A user's name or its number in the list.") { text in
             if let number = Int(text), (1...users.count).contains(number) { return .success(users[number - 1]) }
             guard let user = users[id: text] else {
                 return .failure(.invalidInput("There is no user \"\(UserAccounts.printable(text))\"."))
             }
             return .success(user)
         }
+        return try dialog.ask(["Enter the user name or number to \(action)."], format: format)
     }
 }
 

@@ -177,14 +177,35 @@ public final class Dialog {
     /// Asks a free-text question whose prompt is on the next line: `[]> ` or `[default]> `.
     /// Empty input takes the default; with no default, a required question returns nil (the caller
     /// abandons its operation) and an optional one returns "".
-    /// `validate` returns the value or a one-line complaint.
-    /// `?` alone prints `help` (or, without one, what Enter alone does) and asks again, unless
-    /// `questionMarkIsData` (a comment, where `?` is text like any other; shell.md §15.1).
+    /// `format` checks the answer (the value or a one-line complaint); `?` alone prints its help and
+    /// what Enter alone does, then asks again, unless `questionMarkIsData` (a comment, where `?` is
+    /// text like any other; shell.md §15.1).
     public func ask<Value>(
         _ question: [String],
         default defaultValue: String? = nil,
         required: Bool = true,
-        help: String? = nil,
+        questionMarkIsData: Bool = false,
+        completer: Completer = .none,
+        format: AnswerFormat<Value>
+    ) throws -> Value? {
+        try ask(
+            question,
+            default: defaultValue,
+            required: required,
+            help: format.help + " " + Self.enterAlone(default: defaultValue, required: required),
+            questionMarkIsData: questionMarkIsData,
+            completer: completer,
+            validate: format.check
+        )
+    }
+
+    /// ``ask(_:default:required:questionMarkIsData:completer:format:)`` whose `?` prints `help` as is
+    /// (a numeric question's range, which already says everything).
+    func ask<Value>(
+        _ question: [String],
+        default defaultValue: String? = nil,
+        required: Bool = true,
+        help: String,
         questionMarkIsData: Bool = false,
         completer: Completer = .none,
         validate: (String) -> Result<Value, ShellError>
@@ -194,7 +215,7 @@ public final class Dialog {
         while true {
             var answer = try readLine(prompt, kind: .answer, completer: completer).trimmingSpaces
             if answer == "?" && !questionMarkIsData {
-                emit((help ?? Self.enterAloneHelp(default: defaultValue, required: required)) + "\n")
+                emit(help + "\n")
                 continue
             }
             if answer.isEmpty {
@@ -211,28 +232,28 @@ public final class Dialog {
         }
     }
 
-    /// The help of a free-text question that has no help of its own: what Enter alone does.
-    static func enterAloneHelp(default defaultValue: String?, required: Bool) -> String {
-        let alone =
-            if let defaultValue {
-                "Enter alone keeps \"\(TerminalSafe.escaped(defaultValue))\"."
-            } else if required {
-                "Enter alone cancels the operation."
-            } else {
-                "Enter alone leaves it empty."
-            }
-        return "Type the answer to the question above. " + alone
+    /// What Enter alone does at a free-text question (the second half of its `?` help).
+    static func enterAlone(default defaultValue: String?, required: Bool) -> String {
+        if let defaultValue {
+            "Enter alone keeps \"\(TerminalSafe.escaped(defaultValue))\"."
+        } else if required {
+            "Enter alone cancels the operation."
+        } else {
+            "Enter alone leaves it empty."
+        }
     }
 
-    /// Asks a free-text question (see `ask(_:default:required:validate:)`) that takes the text as is.
+    /// Asks a free-text question (see ``ask(_:default:required:questionMarkIsData:completer:format:)``)
+    /// that takes the text as is; `help` says what to type.
     public func askText(
         _ question: [String],
+        help: String,
         default defaultValue: String? = nil,
         required: Bool = true
     ) throws
         -> String?
     {
-        try ask(question, default: defaultValue, required: required) { .success($0) }
+        try ask(question, default: defaultValue, required: required, format: AnswerFormat(help) { .success($0) })
     }
 
     /// Asks for a whole number in a range, with the prompt `[default]> `.
@@ -246,10 +267,11 @@ public final class Dialog {
 
     /// Asks a question whose answer goes on a bare `> ` prompt; an empty answer asks again
     /// (profile names, the NEW subject fields). A default changes the prompt to `[default]> `.
+    /// `?` alone prints the format's help and what Enter alone does, and asks again.
     public func askBare(
         _ question: [String],
         default defaultValue: String? = nil,
-        validate: (String) -> Result<String, ShellError>
+        format: AnswerFormat<String>
     )
         throws -> String
     {
@@ -259,7 +281,7 @@ public final class Dialog {
             var answer = try readLine(prompt, kind: .answer).trimmingSpaces
             if answer == "?" {
                 emit(
-                    "Type the answer to the question above. "
+                    format.help + " "
                         + (defaultValue.map { "Enter alone keeps \"\(TerminalSafe.escaped($0))\"." }
                             ?? "An answer is required.") + "\n"
                 )
@@ -269,7 +291,7 @@ public final class Dialog {
                 guard let defaultValue else { continue }
                 answer = defaultValue
             }
-            switch validate(answer) {
+            switch format.check(answer) {
             case .success(let value): return value
             case .failure(let error): try reject(error.message)
             }

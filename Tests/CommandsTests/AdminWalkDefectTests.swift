@@ -52,7 +52,7 @@ import Testing
                 """
                 Enter the maximum message size. Add a trailing k for kilobytes, M for megabytes, or no letter for bytes.
                 [10M]> ?
-                \(complaint)
+                \(complaint) Enter alone keeps "10M".
                 [10M]> 2G
                 \(complaint)
                 [10M]> 
@@ -70,7 +70,7 @@ import Testing
                 """
                 IP interface name (Ex: "InternalNet"):
                 [Management]> ?
-                Type the answer to the question above. Enter alone keeps "Management".
+                A name for the interface, not used by another one. Enter alone keeps "Management".
                 [Management]> 
                 """
             ),
@@ -79,7 +79,12 @@ import Testing
         #expect(try shell.store.head().configuration.interfaces.map(\.name) == ["Management"])
         // A bare-prompt question (no default) says an answer is required.
         let name = try shell.terminal("certconfig\ncertificate\npaste\n?\n")
-        #expect(name.output.contains("> ?\nType the answer to the question above. An answer is required.\n> "))
+        #expect(
+            name.output.contains(
+                "> ?\nA profile name of 1 to 64 letters, digits, \"_\" and \"-\"; an existing name replaces that "
+                    + "profile. An answer is required.\n> "
+            )
+        )
         // In a comment `?` is text like any other.
         let commit = try shell.run("sethostname mail.example.com\ncommit\n?\nn\n")
         #expect(commit.status == .success, "\(commit.errorOutput)")

@@ -104,8 +104,8 @@ private let items = [
     }
 
     @Test func requiredQuestionWithoutDefaultIsAbandonedOnEmptyInput() throws {
-        #expect(try Scripted("\n").dialog.askText(["Enter the domain:"]) == nil)
-        #expect(try Scripted("\n").dialog.askText(["Comment:"], required: false) == "")
+        #expect(try Scripted("\n").dialog.askText(["Enter the domain:"], help: "A domain.") == nil)
+        #expect(try Scripted("\n").dialog.askText(["Comment:"], help: "A comment.", required: false) == "")
     }
 
     @Test func numberedChoice() throws {
@@ -135,7 +135,7 @@ private let items = [
     }
 
     @Test func endOfInputDuringAQuestionAbandonsTheDialog() {
-        #expect(throws: DialogAbort.endOfInput) { try Scripted("").dialog.askText(["Name:"]) }
+        #expect(throws: DialogAbort.endOfInput) { try Scripted("").dialog.askText(["Name:"], help: "A name.") }
     }
 
     @Test func invalidUTF8AndNULAreRefused() {
