@@ -306,10 +306,11 @@ extension XMLLayout {
         }
     )
 
-    /// The accounts and their policy. A file without it has the factory `admin` only.
+    /// The accounts and their policy. A file without it keeps them, as every other section: a partial
+    /// file never removes an account (nor locks the admin out).
     static let users = XMLLayout(
         element: "users",
-        absent: .reset { config, _ in config.users = [ApplianceUser.factoryAdmin] },
+        absent: .kept,
         write: { config, writer, secrets in
             try XMLUsers.write(config.users.elements, policy: config.userPolicy, secrets: secrets, to: &writer)
         },

@@ -122,6 +122,8 @@ import Testing
     @Test func aFileWithOnlyTheHostNameKeepsEverySection() throws {
         let shell = try TestShell()
         try write(shell, "host.xml", "<config><hostname>ok.example.com</hostname></config>\n")
+        let setup = try shell.run("userconfig add alice \"Alice A\" operator S3cret-pass-1\ncommit \"alice\"\n")
+        #expect(setup.status == .success, "\(setup.errorOutput)")
         let result = try shell.run("loadconfig host.xml\nshowchanges\ncommit --check\n")
         #expect(result.status == .success, "\(result.errorOutput)")
         #expect(
@@ -130,7 +132,7 @@ import Testing
 
                 Values have been loaded.
                 The file has no <interfaces>, <certificates>, <ca_lists>, <websecurity>, <crls>, <alerts>, \
-                <listener_settings>, <listeners>, <destconfig>: kept as they are.
+                <listener_settings>, <listeners>, <destconfig>, <users>: kept as they are.
                 Be sure to run "commit" to make these settings active.
 
                 """
@@ -139,6 +141,7 @@ import Testing
         let changes = try #require(result.output.components(separatedBy: "> showchanges\n").last)
         #expect(changes.hasPrefix("\nsethostname: system hostname: ironport.example.com -> ok.example.com\n"))
         #expect(!changes.contains("Demo"))
+        #expect(!changes.contains("userconfig"), "the account alice stays: \(changes)")
     }
 
     @Test func aCertificatesSectionWithoutDemoIsRefused() throws {
