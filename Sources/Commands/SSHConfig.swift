@@ -104,6 +104,18 @@ public struct SSHConfigCommand: DeclaredCommand {
 
     // MARK: The menu
 
+    /// `Enter the number of the key you wish to {action}:` (1-based); refused when `name` has no keys,
+    /// nil on Enter alone.
+    private static func chooseKey(_ action: String, of name: String, in session: Session) throws -> Int? {
+        let count = session.configuration.user(named: name)?.keys.count ?? 0
+        guard count > 0 else { throw ShellError.actionFailed("No keys are installed for \(name).") }
+        return try session.dialog.askNumber(
+            ["Enter the number of the key you wish to \(action):"],
+            range: 1...count,
+            default: nil
+        )
+    }
+
     enum Operation: Sendable {
         case sshd, userKey
     }
@@ -177,27 +189,11 @@ public struct SSHConfigCommand: DeclaredCommand {
                 )
                 current = names[index]
             case .delete:
-                let name = current
-                let count = session.configuration.user(named: name)?.keys.count ?? 0
-                guard count > 0 else { throw ShellError.actionFailed("No keys are installed for \(name).") }
-                guard
-                    let number = try dialog.askNumber(
-                        ["Enter the number of the key you wish to delete:"],
-                        range: 1...count,
-                        default: nil
-                    )
-                else { return .stay }
-                try Self.delete(number, of: name, in: session)
+                guard let number = try Self.chooseKey("delete", of: current, in: session) else { return .stay }
+                try Self.delete(number, of: current, in: session)
             case .print:
+                guard let number = try Self.chooseKey("print", of: current, in: session) else { return .stay }
                 let keys = session.configuration.user(named: current)?.keys ?? []
-                guard !keys.isEmpty else { throw ShellError.actionFailed("No keys are installed for \(current).") }
-                guard
-                    let number = try dialog.askNumber(
-                        ["Enter the number of the key you wish to print:"],
-                        range: 1...keys.count,
-                        default: nil
-                    )
-                else { return .stay }
                 dialog.block(TerminalSafe.escaped(keys[number - 1]))
             }
             return .stay
