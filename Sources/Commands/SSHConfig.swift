@@ -33,38 +33,34 @@ public struct SSHConfigCommand: DeclaredCommand {
     public let grammar = Grammar(
         "sshconfig",
         interactive: { try SSHConfigCommand().menu($0) },
-        Form(
-            "userkey",
-            usage: "sshconfig userkey new {user} \"{public key}\"",
-            .keyword("new"),
-            .argument(SSHConfigCommand.user),
-            .argument(SSHConfigCommand.key)
-        ) { values, session in
-            let name = values[SSHConfigCommand.user]
+        userKeyForm("new", "\"{public key}\"", .argument(SSHConfigCommand.key)) { name, values, session in
             try SSHConfigCommand.add(values[SSHConfigCommand.key], to: name, in: session)
         },
-        Form(
-            "userkey",
-            usage: "sshconfig userkey delete {user} {n}",
-            .keyword("delete"),
-            .argument(SSHConfigCommand.user),
-            .argument(SSHConfigCommand.number)
-        ) { values, session in
-            let name = values[SSHConfigCommand.user]
+        userKeyForm("delete", "{n}", .argument(SSHConfigCommand.number)) { name, values, session in
             try SSHConfigCommand.delete(values[SSHConfigCommand.number], of: name, in: session)
         },
-        Form(
-            "userkey",
-            usage: "sshconfig userkey print {user}",
-            .keyword("print"),
-            .argument(SSHConfigCommand.user)
-        ) { values, session in
-            let name = values[SSHConfigCommand.user]
+        userKeyForm("print") { name, _, session in
             let keys = session.configuration.user(named: name)?.keys ?? []
             guard !keys.isEmpty else { return session.dialog.block("No keys are installed for \(name).") }
             session.page(keys.enumerated().map { "\($0.offset + 1). \($0.element)" }.joined(separator: "\n"))
         }
     )
+
+    /// `sshconfig userkey {operation} {user} [{tail}]`: the body gets the user's name.
+    private static func userKeyForm(
+        _ operation: String,
+        _ tail: String? = nil,
+        _ extra: FormPart...,
+        body: @escaping @Sendable (String, BatchValues, Session) throws -> Void
+    ) -> Form {
+        Form(
+            "userkey",
+            usage: "sshconfig userkey \(operation) {user}" + (tail.map { " " + $0 } ?? ""),
+            parts: [.keyword(operation), .argument(user)] + extra
+        ) { values, session in
+            try body(values[user], values, session)
+        }
+    }
 
     public init() {}
 
