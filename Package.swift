@@ -41,7 +41,8 @@ let package = Package(
     ],
     targets: [
         // C system libraries: the only places that see C headers.
-        .systemLibrary(name: "COpenSSL", pkgConfig: "openssl"),
+        // OpenSSL's headers only: libcrypto and libssl are opened on first use by OpenSSLLoader.
+        .systemLibrary(name: "COpenSSL"),
         // libedit and libxml2 are opened with dlopen on first use (Docs/Architecture.md, "Libraries
         // loaded on first use"): their modules give the C types only, no link flags (so no pkgConfig;
         // libxml2's headers are found through ApplianceConfig's -I).
@@ -69,8 +70,11 @@ let package = Package(
         .target(name: "SQLite", dependencies: ["CSQLite"], swiftSettings: strict),
         // Revisions on SQLite.
         .target(name: "ConfigStore", dependencies: ["ApplianceConfig", "SQLite"], swiftSettings: strict),
+        // OpenSSL's functions under their own names, each calling the library's through dlsym: libcrypto
+        // and libssl are loaded on first use (Docs/Architecture.md, "Libraries loaded on first use").
+        .target(name: "OpenSSLLoader", exclude: ["functions.txt"]),
         // OpenSSL, owned pointers; only module importing COpenSSL.
-        .target(name: "OpenSSLSupport", dependencies: ["COpenSSL"], swiftSettings: strict),
+        .target(name: "OpenSSLSupport", dependencies: ["COpenSSL", "OpenSSLLoader"], swiftSettings: strict),
         // C-free certificate API.
         .target(
             name: "Certificates",

@@ -116,11 +116,11 @@ struct ObjectCheck<T>: Sendable {
 }
 
 /// One section of the configuration: one stored property of `ApplianceConfiguration`, the command
-/// that edits it, how it is compared and merged, and what `validate()` checks in it — its references
+/// that edits it, how it is compared and merged, how it travels in the file, and what `validate()` checks in it — its references
 /// to other sections (certificate profiles, interfaces) and its own rules.
 ///
-/// `ApplianceConfiguration.table` lists every section; diff, merge, validation and the certificate
-/// bindings are generated from it (Docs/Architecture.md, "The section table").
+/// `ApplianceConfiguration.table` lists every section; diff, merge, validation, the configuration
+/// file and the certificate bindings are generated from it (Docs/Architecture.md, "The section table").
 struct ConfigurationSection: Sendable {
     /// The stored property (and coding key) of `ApplianceConfiguration` the section is.
     let property: String
@@ -130,6 +130,8 @@ struct ConfigurationSection: Sendable {
     let issues: @Sendable (ApplianceConfiguration) -> [ValidationIssue]
     /// Its uses of certificate profiles, in object order.
     let certificateUses: @Sendable (ApplianceConfiguration) -> [CertificateUse]
+    /// How it travels in the configuration file; nil: as JSON (`XMLExtraSections`).
+    let xml: SectionXML?
 
     /// The command that edits the section.
     var command: String { changes.name }
@@ -141,6 +143,7 @@ struct ConfigurationSection: Sendable {
         _ property: String,
         _ command: String,
         _ path: WritableKeyPath<ApplianceConfiguration, KeyedList<T>> & Sendable,
+        xml: SectionXML?,
         subject: @escaping @Sendable (T) -> ValidationIssue.Subject = { _ in .named("") },
         checks: [ObjectCheck<T>] = [],
         afterwards: [@Sendable (ApplianceConfiguration) -> ValidationIssue?] = []
@@ -150,7 +153,8 @@ struct ConfigurationSection: Sendable {
             property: property,
             changes: .keyed(command, path),
             issues: validator(command, objects, subject, checks, afterwards),
-            certificateUses: uses(command, objects, subject, checks)
+            certificateUses: uses(command, objects, subject, checks),
+            xml: xml
         )
     }
 
@@ -159,6 +163,7 @@ struct ConfigurationSection: Sendable {
         _ property: String,
         _ command: String,
         _ path: WritableKeyPath<ApplianceConfiguration, T> & Sendable,
+        xml: SectionXML?,
         subject: @escaping @Sendable (T) -> ValidationIssue.Subject = { _ in .named("") },
         checks: [ObjectCheck<T>] = []
     ) -> ConfigurationSection {
@@ -167,7 +172,8 @@ struct ConfigurationSection: Sendable {
             property: property,
             changes: .group(command, path),
             issues: validator(command, objects, subject, checks, []),
-            certificateUses: uses(command, objects, subject, checks)
+            certificateUses: uses(command, objects, subject, checks),
+            xml: xml
         )
     }
 
@@ -224,6 +230,7 @@ extension ApplianceConfiguration {
             "hostname",
             "sethostname",
             \.hostnameSetting,
+            xml: .element(.hostname),
             subject: { .named($0.hostname) },
             checks: [.rule { setting, _ in HostnameRules.isFQDN(setting.hostname) ? [] : [.invalidHostName] }]
         ),
@@ -231,6 +238,7 @@ extension ApplianceConfiguration {
             "interfaces",
             "interfaceconfig",
             \.interfaces,
+            xml: .element(.interfaces),
             subject: { .interface($0.name) },
             checks: [
                 .distinct(\.address) { .addressTwice($0.address) },
@@ -244,14 +252,16 @@ extension ApplianceConfiguration {
             "certificates",
             "certconfig",
             \.certificates,
+            xml: .element(.certificates),
             subject: { .named($0.name) }
         ),
-        .group("certificateAuthorities", "certconfig", \.certificateAuthorities),
-        .keyed("revocationLists", "certconfig", \.revocationLists),
+        .group("certificateAuthorities", "certconfig", \.certificateAuthorities, xml: .element(.authorities)),
+        .keyed("revocationLists", "certconfig", \.revocationLists, xml: .element(.revocationLists)),
         .keyed(
             "destinations",
             "destconfig",
             \.destinations,
+            xml: .element(.destinations),
             subject: { .named($0.domain) },
             checks: [
                 .rule { entry, _ in
@@ -265,14 +275,23 @@ extension ApplianceConfiguration {
             "destinationDefaults",
             "destconfig",
             \.destinationDefaults,
+            xml: .within("destconfig"),
             subject: { _ in .destinationDefaults },
             checks: [.certificate(.outgoingTLS, \.outboundCertificate)]
         ),
-        .group("ldap", "ldapconfig", \.ldap, subject: { _ in .ldap }, checks: [.certificate(.ldap, \.certificate)]),
+        .group(
+            "ldap",
+            "ldapconfig",
+            \.ldap,
+            xml: .element(.ldapCertificate),
+            subject: { _ in .ldap },
+            checks: [.certificate(.ldap, \.certificate)]
+        ),
         .group(
             "webSecurity",
             "websecurityconfig",
             \.webSecurity,
+            xml: .element(.webSecurity),
             subject: { _ in .webSecurity },
             checks: [.certificate(.webSecurity, \.clientCertificate)]
         ),
@@ -280,6 +299,7 @@ extension ApplianceConfiguration {
             "listeners",
             "listenerconfig",
             \.listeners,
+            xml: .element(.listeners),
             subject: { .listener($0.name) },
             checks: [
                 .interface(\.interface),
@@ -290,12 +310,13 @@ extension ApplianceConfiguration {
                 .rule { listener, _ in listener.hostAccess.missingPolicies },
             ]
         ),
-        .group("listenerSettings", "listenerconfig", \.listenerSettings),
-        .group("alerts", "alertconfig", \.alerts),
+        .group("listenerSettings", "listenerconfig", \.listenerSettings, xml: .element(.listenerSettings)),
+        .group("alerts", "alertconfig", \.alerts, xml: .element(.alerts)),
         .keyed(
             "users",
             "userconfig",
             \.users,
+            xml: .element(.users),
             subject: { .user($0.name) },
             checks: [
                 .rule { user, _ in ApplianceUser.isValidName(user.name) ? [] : [.invalidUserName] }
@@ -307,8 +328,8 @@ extension ApplianceConfiguration {
                 }
             ]
         ),
-        .group("userPolicy", "userconfig", \.userPolicy),
-        .group("logging", "tlslogconfig", \.logging),
+        .group("userPolicy", "userconfig", \.userPolicy, xml: .within("users")),
+        .group("logging", "tlslogconfig", \.logging, xml: .element(.tlsLogFields)),
     ]
 
     /// Every use of a certificate profile, in the order certconfig PRINT lists them (by service,

@@ -191,114 +191,14 @@ public enum XMLCodec {
         secrets: SecretMode
     ) throws -> String {
         var writer = XMLWriter(depth: 1)
-        writer.element("hostname", configuration.hostname)
-
-        writer.blank()
-        writer.open("interfaces")
-        for interface in configuration.interfaces {
-            writer.open("interface")
-            writer.element("interface_name", interface.name)
-            writer.element("ip", interface.address)
-            writer.element("netmask", Netmask.text(prefixLength: interface.prefixLength, address: interface.address))
-            writer.element("interface_hostname", interface.hostname)
-            writer.optional("sshd_port", interface.sshPort.map(String.init))
-            writer.optional("httpsd_port", interface.httpsPort.map(String.init))
-            writer.optional("https_certificate", interface.httpsCertificate)
-            writer.close("interface")
+        // Each section's element as its table entry declares it, a blank line between elements.
+        for layout in ApplianceConfiguration.xmlLayouts {
+            var element = XMLWriter(depth: 1)
+            try layout.write(configuration, &element, secrets)
+            if element.text.isEmpty { continue }
+            if !writer.text.isEmpty { writer.blank() }
+            writer.append(element)
         }
-        writer.close("interfaces")
-
-        writer.blank()
-        writer.open("certificates")
-        for profile in configuration.certificates {
-            writer.open("certificate_profile")
-            writer.element("name", profile.name)
-            writer.element("certificate", profile.certificatePEM)
-            switch secrets {
-            case .mask:
-                writer.element("key", maskedSecret)
-            case .encrypt(let seal):
-                writer.element("key", try seal(profile.privateKeyPEM), attributes: [("encrypted", "yes")])
-            }
-            for intermediate in profile.intermediatesPEM {
-                writer.element("intermediate", intermediate)
-            }
-            writer.optional("csr", profile.signingRequestPEM)
-            writer.close("certificate_profile")
-        }
-        writer.close("certificates")
-
-        writer.blank()
-        let authorities = configuration.certificateAuthorities
-        writer.open("ca_lists")
-        writer.element("system_ca_list", XMLWriter.flag(authorities.systemListEnabled))
-        writer.element("custom_ca_list", XMLWriter.flag(authorities.customListEnabled))
-        for pem in authorities.customCertificatesPEM {
-            writer.element("custom_ca_certificate", pem)
-        }
-        writer.close("ca_lists")
-
-        if let certificate = configuration.ldap.certificate {
-            writer.blank()
-            writer.element("ldap_certificate", certificate)
-        }
-
-        if configuration.logging.tlsFields {
-            writer.blank()
-            writer.element("tls_log_fields", XMLWriter.flag(true))
-        }
-
-        writer.blank()
-        let web = configuration.webSecurity
-        writer.open("websecurity")
-        writer.element("url_filtering", XMLWriter.flag(web.urlFiltering))
-        writer.element("interaction_tracking", XMLWriter.flag(web.interactionTracking))
-        writer.optional("client_certificate", web.clientCertificate)
-        writer.close("websecurity")
-
-        writer.blank()
-        writer.open("crls")
-        for list in configuration.revocationLists {
-            writer.open("crl")
-            writer.element("name", list.name)
-            writer.element("pem", list.pem)
-            writer.close("crl")
-        }
-        writer.close("crls")
-
-        writer.blank()
-        XMLSections.writeAlerts(configuration.alerts, to: &writer)
-
-        writer.blank()
-        XMLSections.writeListenerSettings(configuration.listenerSettings, to: &writer)
-
-        writer.blank()
-        writer.open("listeners")
-        for listener in configuration.listeners {
-            XMLSections.writeListener(listener, to: &writer)
-        }
-        writer.close("listeners")
-
-        writer.blank()
-        let defaults = configuration.destinationDefaults
-        writer.open("destconfig")
-        writer.open("global")
-        writer.optional("outbound_certificate", defaults.outboundCertificate)
-        writer.element("required_tls_alert", XMLWriter.flag(defaults.requiredTLSAlert))
-        writer.close("global")
-        writer.cdata(
-            "destinations",
-            DestinationINI.encode(defaults: defaults, entries: configuration.destinations.elements, sorted: false)
-        )
-        writer.close("destconfig")
-
-        writer.blank()
-        try XMLUsers.write(
-            configuration.users.elements,
-            policy: configuration.userPolicy,
-            secrets: secrets,
-            to: &writer
-        )
 
         for extra in try XMLExtraSections.encode(configuration) {
             writer.blank()
@@ -405,6 +305,9 @@ struct XMLWriter {
     }
 
     mutating func blank() { text += "\n" }
+
+    /// What another writer wrote.
+    mutating func append(_ other: XMLWriter) { text += other.text }
 
     mutating func element(_ name: String, _ value: String, attributes: [(String, String)] = []) {
         let attributeText = attributes.map {

@@ -17,12 +17,6 @@ struct ConfigurationReader {
     /// The sections the file did not have, kept from `base` (in file order).
     private(set) var kept: [String] = []
 
-    /// The sections saveconfig always writes (`ldap_certificate` only when one is set).
-    static let sections = [
-        "interfaces", "certificates", "ca_lists", "websecurity", "crls", "alerts", "listener_settings", "listeners",
-        "destconfig",
-    ]
-
     static func invalid(_ node: XMLNode, _ problem: XMLConfigError.Problem) -> XMLConfigError {
         XMLConfigError(.invalid, line: node.line, problem)
     }
@@ -37,107 +31,28 @@ struct ConfigurationReader {
         }
         // Sections without an element layout yet come as JSON (XMLExtraSections).
         let extras = root.children.filter { $0.attributes["format"] == "json" }
-        let config = try Element(
-            root,
-            allowed: [
-                "hostname", "interfaces", "certificates", "ca_lists", "crls", "ldap_certificate", "websecurity",
-                "alerts", "listener_settings", "listeners", "destconfig", "tls_log_fields", "users",
-            ] + extras.map(\.name)
-        )
-        let hostnameNode = try config.required("hostname")
-        var configuration = ApplianceConfiguration(hostname: try Element.value(hostnameNode))
-        if var base {
-            kept = Self.sections.filter { name in !root.children.contains { $0.name == name } }
-            // Without its profiles the file says nothing about the LDAP binding either.
-            if !kept.contains("certificates") { base.ldap.certificate = nil }
-            base.hostname = configuration.hostname
+        let config = try Element(root, allowed: XMLCodec.fileOrder + extras.map(\.name))
+        let present = Set(root.children.map(\.name))
+        let layouts = ApplianceConfiguration.xmlLayouts
+        var configuration = ApplianceConfiguration(hostname: "")
+        if let base {
+            kept = layouts.filter { layout in
+                guard case .kept = layout.absent else { return false }
+                return !present.contains(layout.element)
+            }.map(\.element)
             configuration = base
         }
-        note("sethostname", .named(configuration.hostname), hostnameNode)
-
-        if let node = try config.single("interfaces") {
-            let list = try Element(node, allowed: ["interface"])
-            var interfaces = KeyedList<NetworkInterface>()
-            for node in list.all("interface") {
-                let interface = try readInterface(node)
-                guard interfaces.append(interface) else {
-                    throw XMLConfigError.duplicate(
-                        node,
-                        .init(section: "interfaceconfig", object: .interface(interface.name), .duplicateInterface)
-                    )
-                }
+        // Each section's element as its table entry declares it, in file order (`<hostname>` first).
+        for layout in layouts {
+            if let node = try config.single(layout.element) {
+                try layout.read(&self, node, &configuration, open, checkProfile)
+                continue
             }
-            configuration.interfaces = interfaces
-        }
-        if let node = try config.single("certificates") {
-            let list = try Element(node, allowed: ["certificate_profile"])
-            var profiles = KeyedList<CertificateProfileRecord>()
-            for node in list.all("certificate_profile") {
-                let profile = try readProfile(node, open: open)
-                guard profiles.append(profile) else {
-                    throw XMLConfigError.duplicate(
-                        node,
-                        .init(section: "certconfig", object: .named(profile.name), .duplicateProfile)
-                    )
-                }
+            switch layout.absent {
+            case .required: _ = try config.required(layout.element)
+            case .kept, .unchanged: break
+            case .reset(let reset): reset(&configuration, present)
             }
-            configuration.certificates = profiles
-            for (profile, node) in zip(profiles, list.all("certificate_profile")) {
-                if let problem = checkProfile(profile) {
-                    throw Self.invalid(node, .certificateProfile(profile.name, reason: problem))
-                }
-            }
-            if base != nil && configuration.certificate(named: ApplianceConfiguration.demoProfileName) == nil {
-                throw Self.invalid(node, .demoProfileMissing)
-            }
-        }
-        if let node = try config.single("ca_lists") {
-            configuration.certificateAuthorities = try readAuthorities(node)
-        }
-        if let node = try config.single("ldap_certificate") {
-            configuration.ldap.certificate = try Element.name(node)
-            note("ldapconfig", .ldap, node)
-        }
-        if let node = try config.single("tls_log_fields") {
-            configuration.logging.tlsFields = try Element.flag(node)
-            note("tlslogconfig", .tlsLogging, node)
-        }
-        if let node = try config.single("websecurity") {
-            configuration.webSecurity = try readWebSecurity(node)
-        }
-        if let node = try config.single("crls") {
-            configuration.revocationLists = try readRevocationLists(node)
-        }
-        if let node = try config.single("alerts") {
-            configuration.alerts = try readAlerts(node)
-        }
-        if let node = try config.single("listener_settings") {
-            configuration.listenerSettings = try readListenerSettings(node)
-        }
-        if let node = try config.single("listeners") {
-            let list = try Element(node, allowed: ["listener"])
-            var listeners = KeyedList<Listener>()
-            for node in list.all("listener") {
-                let listener = try readListener(node)
-                guard listeners.append(listener) else {
-                    throw XMLConfigError.duplicate(
-                        node,
-                        .init(section: "listenerconfig", object: .listener(listener.name), .duplicateListener)
-                    )
-                }
-            }
-            configuration.listeners = listeners
-        }
-        if let node = try config.single("destconfig") {
-            let (defaults, entries) = try readDestinations(node)
-            configuration.destinationDefaults = defaults
-            configuration.destinations = KeyedList(entries)
-        }
-
-        if let node = try config.single("users") {
-            (configuration.users, configuration.userPolicy) = try XMLUsers.read(node, open: open)
-        } else {
-            configuration.users = [ApplianceUser.factoryAdmin]
         }
 
         configuration = try XMLExtraSections.decode(extras, into: configuration)
@@ -159,7 +74,7 @@ struct ConfigurationReader {
         lines[NoteKey(section: section, object: object)] = line
     }
 
-    private mutating func readInterface(_ node: XMLNode) throws(XMLConfigError) -> NetworkInterface {
+    mutating func readInterface(_ node: XMLNode) throws(XMLConfigError) -> NetworkInterface {
         let element = try Element(
             node,
             allowed: [
@@ -187,7 +102,7 @@ struct ConfigurationReader {
         return interface
     }
 
-    private mutating func readProfile(
+    mutating func readProfile(
         _ node: XMLNode,
         open: (String) throws -> String
     ) throws(XMLConfigError) -> CertificateProfileRecord {
@@ -227,7 +142,7 @@ struct ConfigurationReader {
         }
     }
 
-    private func readAuthorities(_ node: XMLNode) throws(XMLConfigError) -> CertificateAuthoritySettings {
+    func readAuthorities(_ node: XMLNode) throws(XMLConfigError) -> CertificateAuthoritySettings {
         let element = try Element(node, allowed: ["system_ca_list", "custom_ca_list", "custom_ca_certificate"])
         var settings = CertificateAuthoritySettings()
         if let node = try element.single("system_ca_list") { settings.systemListEnabled = try Element.flag(node) }
@@ -236,7 +151,7 @@ struct ConfigurationReader {
         return settings
     }
 
-    private mutating func readWebSecurity(_ node: XMLNode) throws(XMLConfigError) -> WebSecuritySettings {
+    mutating func readWebSecurity(_ node: XMLNode) throws(XMLConfigError) -> WebSecuritySettings {
         let element = try Element(node, allowed: ["url_filtering", "interaction_tracking", "client_certificate"])
         var settings = WebSecuritySettings()
         if let node = try element.single("url_filtering") { settings.urlFiltering = try Element.flag(node) }

@@ -2,15 +2,12 @@ import FoundationEssentials
 
 /// Sections of the configuration the XML codec has no element layout for yet travel through their
 /// own `Codable` form: `<listener_settings format="json">{…}</listener_settings>`. Nothing is lost
-/// when a section is added before its XML layout; once a section gets one, add its key to
-/// `structured` and write it in `XMLCodec.encode`.
+/// when a section is added before its XML layout; once a section gets one, its table entry
+/// declares it (`ConfigurationSection.xml`) and its element goes in `XMLCodec.fileOrder`.
 enum XMLExtraSections {
-    /// The `ApplianceConfiguration` coding keys written as structured elements.
-    static let structured: Set<String> = [
-        "hostname", "interfaces", "certificates", "certificateAuthorities", "revocationLists", "destinations",
-        "destinationDefaults", "ldap", "webSecurity", "listeners", "listenerSettings", "alerts",
-        "logging", "users", "userPolicy",
-    ]
+    /// The `ApplianceConfiguration` coding keys written as structured elements (their table entry
+    /// declares an XML layout).
+    static let structured = Set(ApplianceConfiguration.table.filter { $0.xml != nil }.map(\.property))
 
     /// The other sections as (element name, pretty JSON), in name order.
     static func encode(_ configuration: ApplianceConfiguration) throws -> [(element: String, json: String)] {

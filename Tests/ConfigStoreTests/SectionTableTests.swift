@@ -29,6 +29,25 @@ import Testing
         #expect(changes.allSatisfy { $0.key.section == entry.command })
     }
 
+    /// Each top-level element of the file is declared by one entry and has its place in the file;
+    /// a section inside another's element names a declared one.
+    @Test func everyXMLElementIsDeclaredOnceAndPlaced() {
+        var declared: [String] = []
+        for section in ApplianceConfiguration.table {
+            switch section.xml {
+            case .element(let layout)?: declared.append(layout.element)
+            case .within(let element)?:
+                #expect(
+                    XMLCodec.fileOrder.contains(element),
+                    "\(section.property) is inside <\(element)>, which no entry writes"
+                )
+            case nil: break
+            }
+        }
+        #expect(declared.sorted() == XMLCodec.fileOrder.sorted(), "XMLCodec.fileOrder and the table's elements differ")
+        #expect(ApplianceConfiguration.xmlLayouts.map(\.element) == XMLCodec.fileOrder)
+    }
+
     /// Every text of `full()`'s section that names one of its certificate profiles points at a
     /// profile of its own that does not exist: validation reports each as missing in that
     /// section, and each is a use of that profile (what certconfig DELETE refuses with).

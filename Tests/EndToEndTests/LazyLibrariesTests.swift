@@ -1,6 +1,7 @@
 import ApplianceConfig
 import Foundation
 import LineEditing
+import OpenSSLSupport
 import Shell
 import TestSupport
 import Testing
@@ -9,14 +10,16 @@ import Testing
 import Glibc
 #endif
 
-/// libxml2 (configuration files) and libedit (the interactive console) are opened on first use, so
-/// `esa -c …` and piped scripts load neither, nor what they bring (ICU, libz, liblzma; libtinfo,
-/// libbsd, libmd). The dynamic loader's own report (`LD_DEBUG=files`) and the process's mappings say
-/// what was loaded.
+/// libxml2 (configuration files), libedit (the interactive console) and OpenSSL's libcrypto and libssl
+/// (digests, keys, certificates, TLS) are opened on first use, so `esa -c version` and an idle session
+/// load none of them, and `esa -c …` and piped scripts load neither libxml2 nor libedit, nor what they
+/// bring (ICU, libz, liblzma; libtinfo, libbsd, libmd). The dynamic loader's own report
+/// (`LD_DEBUG=files`) and the process's mappings say what was loaded.
 @Suite("Libraries loaded on first use")
 struct LazyLibrariesTests {
     static let libXML2Family = ["libxml2.so", "libicuuc.so", "libicudata.so", "liblzma.so"]
     static let libEditFamily = ["libedit.so", "libtinfo.so", "libbsd.so", "libmd.so"]
+    static let openSSLFamily = ["libcrypto.so", "libssl.so"]
 
     /// A new, empty data directory.
     static func dataDirectory() throws -> String {
@@ -66,6 +69,34 @@ struct LazyLibrariesTests {
         #expect(loaded.contains("libFoundationEssentials.so"))
     }
 
+    @Test("an idle session loads no OpenSSL; a commit (SHA-256) opens libcrypto and libssl")
+    func openSSLOnFirstUse() throws {
+        let directory = try Self.dataDirectory()
+        // The first run creates the store: its Demo certificate needs OpenSSL.
+        let (created, createdLoaded) = try Self.run(["--data-dir", directory, "-c", "version"])
+        #expect(created.status == 0)
+        #expect(created.stderr.contains("file=libcrypto.so.3 [0];  dynamically loaded by"))
+
+        let (idle, idleLoaded) = try Self.run(["--data-dir", directory], input: "exit\n")
+        #expect(idle.status == 0)
+        #expect(idle.stdout == "ironport.example.com> exit\n")
+        #expect(idleLoaded.contains("libc.so.6"), "the loader's report was read")
+        #expect(Self.loads(idleLoaded, any: Self.openSSLFamily) == [])
+        let (version, versionLoaded) = try Self.run(["--data-dir", directory, "-c", "version"])
+        #expect(version.stdout.contains("Current Version"))
+        #expect(Self.loads(versionLoaded, any: Self.openSSLFamily) == [])
+
+        let (commit, loaded) = try Self.run(
+            ["--data-dir", directory],
+            input: "sethostname a.example.com\ncommit \"lazy\"\nexit\n"
+        )
+        #expect(commit.status == 0)
+        #expect(commit.stdout.contains("a.example.com> exit"))
+        #expect(commit.stderr.contains("file=libcrypto.so.3 [0];  dynamically loaded by"))
+        #expect(Self.loads(loaded, any: Self.openSSLFamily) == ["libcrypto.so.3", "libssl.so.3"])
+        #expect(Self.loads(createdLoaded, any: Self.openSSLFamily) == ["libcrypto.so.3", "libssl.so.3"])
+    }
+
     @Test("a piped script loads libxml2 for loadconfig only, and never libedit")
     func pipedScript() throws {
         let directory = try Self.dataDirectory()
@@ -109,6 +140,13 @@ struct LazyLibrariesTests {
             xml.map { ErrorPresenter.message($0) }
                 == "Error: cannot load libxml2 (libesa-missing-xml.so.2): cannot open shared object file: "
                 + "No such file or directory."
+        )
+        #expect(OpenSSLLibrary.error(loading: OpenSSLLibrary.libcrypto, kind: "libcrypto") == nil)
+        #expect(OpenSSLLibrary.error(loading: OpenSSLLibrary.libssl, kind: "libssl") == nil)
+        #expect(
+            OpenSSLLibrary.error(loading: "libesa-missing-crypto.so.3", kind: "libcrypto")
+                == "cannot load libcrypto (libesa-missing-crypto.so.3): cannot open shared object file: "
+                + "No such file or directory"
         )
         #expect(LibEditConsole.libraryError(loading: "libedit.so.2") == nil)
         #expect(
