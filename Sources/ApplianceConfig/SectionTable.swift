@@ -116,11 +116,11 @@ struct ObjectCheck<T>: Sendable {
 }
 
 /// One section of the configuration: one stored property of `ApplianceConfiguration`, the command
-/// that edits it, how it is compared and merged, and what `validate()` checks in it — its references
+/// that edits it, how it is compared and merged, how it travels in the file, and what `validate()` checks in it — its references
 /// to other sections (certificate profiles, interfaces) and its own rules.
 ///
-/// `ApplianceConfiguration.table` lists every section; diff, merge, validation and the certificate
-/// bindings are generated from it (Docs/Architecture.md, "The section table").
+/// `ApplianceConfiguration.table` lists every section; diff, merge, validation, the configuration
+/// file and the certificate bindings are generated from it (Docs/Architecture.md, "The section table").
 struct ConfigurationSection: Sendable {
     /// The stored property (and coding key) of `ApplianceConfiguration` the section is.
     let property: String
