@@ -109,7 +109,7 @@ extension ApplianceConfiguration {
     /// The factory configuration (revision 1). `demo` is the Demo profile generated at first start,
     /// or nil when the caller has no certificate module (then nothing is bound).
     public static func factory(demo: CertificateProfileRecord?) -> ApplianceConfiguration {
-        let demoName = demo?.name
+        let demoName = demo.map { ProfileName($0.name) }
         return ApplianceConfiguration(
             hostname: factoryHostname,
             interfaces: [
@@ -144,6 +144,9 @@ extension ApplianceConfiguration {
     public func certificate(named name: String) -> CertificateProfileRecord? {
         certificates[ProfileName(name)]
     }
+
+    /// The certificate profile a reference names.
+    public func certificate(named name: ProfileName) -> CertificateProfileRecord? { certificates[name] }
 
     /// The interface with this name, ignoring case (a listener's `interface`).
     public func interface(named name: String) -> NetworkInterface? {

@@ -322,7 +322,7 @@ public struct DestinationDefaults: Sendable, Equatable, Codable {
     /// The Default entry; a setting left unset reads as its factory value.
     public var controls: DestinationSettings
     /// The certificate offered on every outgoing TLS connection.
-    public var outboundCertificate: String?
+    public var outboundCertificate: ProfileName?
     /// Send an alert when a delivery to a Required destination fails for lack of TLS.
     public var requiredTLSAlert: Bool
 
@@ -330,7 +330,7 @@ public struct DestinationDefaults: Sendable, Equatable, Codable {
     public static let bounceProfileName = "Default"
 
     /// The factory values (destconfig.md §8).
-    public init(outboundCertificate: String? = nil) {
+    public init(outboundCertificate: ProfileName? = nil) {
         controls = .factory
         self.outboundCertificate = outboundCertificate
         requiredTLSAlert = false
@@ -348,7 +348,7 @@ public struct DestinationDefaults: Sendable, Equatable, Codable {
         let c = try decoder.container(keyedBy: DestinationCodingKey.self)
         // Every setting was stored; one missing (a damaged or hand-made revision) takes the factory value.
         controls = try DestinationSettings(from: c).resolved(against: DestinationDefaults()).complete
-        outboundCertificate = try c.decodeIfPresent(String.self, forKey: .outboundCertificate)
+        outboundCertificate = try c.decodeIfPresent(ProfileName.self, forKey: .outboundCertificate)
         requiredTLSAlert = try c.decode(Bool.self, forKey: .requiredTLSAlert)
     }
 

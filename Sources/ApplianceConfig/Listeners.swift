@@ -255,7 +255,7 @@ public struct Listener: Sendable, Equatable, Codable {
     public var interface: String
     public var port: Int
     /// The certificate profile offered by STARTTLS.
-    public var certificate: String?
+    public var certificate: ProfileName?
     /// Maximum concurrent connections to this listener.
     public var maxConnections: Int
     public var hostAccess: HostAccessTable
@@ -267,7 +267,7 @@ public struct Listener: Sendable, Equatable, Codable {
         kind: ListenerKind,
         interface: String,
         port: Int = 25,
-        certificate: String?,
+        certificate: ProfileName?,
         maxConnections: Int = 50,
         hostAccess: HostAccessTable,
         recipientAccess: [RecipientAccessEntry]

@@ -92,7 +92,7 @@ extension NetworkInterface: ConfigObject {
             Setting("hostname", hostname),
             Setting("ssh", sshPort.map(String.init) ?? "off"),
             Setting("https", httpsPort.map(String.init) ?? "off"),
-            Setting("https certificate", httpsCertificate ?? "none"),
+            Setting("https certificate", httpsCertificate?.text ?? "none"),
         ]
     }
 }
@@ -130,7 +130,7 @@ extension Listener: ConfigObject {
             Setting("type", kind.rawValue),
             Setting("interface", interface),
             Setting("port", String(port)),
-            Setting("certificate", certificate ?? "none"),
+            Setting("certificate", certificate?.text ?? "none"),
             Setting("max connections", String(maxConnections)),
         ] + hostAccess.settings + Self.settings(of: recipientAccess)
     }
@@ -229,7 +229,7 @@ extension DestinationDefaults: SettingsGroup {
     public var objectLabel: String { "Default" }
     public var settings: [Setting] {
         resolved.complete.shown(unset: "default") + [
-            Setting("outbound certificate", outboundCertificate ?? "none"),
+            Setting("outbound certificate", outboundCertificate?.text ?? "none"),
             Setting("required tls alert", requiredTLSAlert ? "on" : "off"),
         ]
     }
@@ -270,7 +270,7 @@ extension LoggingSettings: SettingsGroup {
 
 extension LDAPSettings: SettingsGroup {
     public var objectLabel: String { "LDAP" }
-    public var settings: [Setting] { [Setting("certificate", certificate ?? "none")] }
+    public var settings: [Setting] { [Setting("certificate", certificate?.text ?? "none")] }
 }
 
 extension WebSecuritySettings: SettingsGroup {
@@ -279,7 +279,7 @@ extension WebSecuritySettings: SettingsGroup {
         [
             Setting("url filtering", urlFiltering ? "on" : "off"),
             Setting("interaction tracking", interactionTracking ? "on" : "off"),
-            Setting("client certificate", clientCertificate ?? "(provided certificate)"),
+            Setting("client certificate", clientCertificate?.text ?? "(provided certificate)"),
         ]
     }
 }

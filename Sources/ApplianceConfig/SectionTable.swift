@@ -67,9 +67,9 @@ struct ObjectCheck<T>: Sendable {
     static func certificate(
         _ service: CertificateService,
         active: @escaping @Sendable (T) -> Bool = { _ in true },
-        _ name: @escaping @Sendable (T) -> String?
+        _ name: @escaping @Sendable (T) -> ProfileName?
     ) -> Self {
-        Self(kind: .reference(.certificateProfile(service, active: active), name: name))
+        Self(kind: .reference(.certificateProfile(service, active: active), name: { name($0)?.text }))
     }
 
     /// An interface that must exist (`interface "…" does not exist`).

@@ -38,7 +38,7 @@ public struct NetworkInterface: Sendable, Equatable, Codable {
     /// HTTPS port, or nil when HTTPS is off.
     public var httpsPort: Int?
     /// The certificate profile of the HTTPS service.
-    public var httpsCertificate: String?
+    public var httpsCertificate: ProfileName?
 
     public init(
         name: String,
@@ -47,7 +47,7 @@ public struct NetworkInterface: Sendable, Equatable, Codable {
         hostname: String,
         sshPort: Int? = nil,
         httpsPort: Int? = nil,
-        httpsCertificate: String? = nil
+        httpsCertificate: ProfileName? = nil
     ) {
         self.name = name
         self.address = address
@@ -96,8 +96,8 @@ public struct LoggingSettings: Sendable, Equatable, Codable {
 
 /// The LDAP client certificate.
 public struct LDAPSettings: Sendable, Equatable, Codable {
-    public var certificate: String?
-    public init(certificate: String? = nil) { self.certificate = certificate }
+    public var certificate: ProfileName?
+    public init(certificate: ProfileName? = nil) { self.certificate = certificate }
 }
 
 /// URL filtering and the client certificate for the web security service.
@@ -105,9 +105,9 @@ public struct WebSecuritySettings: Sendable, Equatable, Codable {
     public var urlFiltering: Bool
     public var interactionTracking: Bool
     /// The client certificate profile, or nil for the provided certificate.
-    public var clientCertificate: String?
+    public var clientCertificate: ProfileName?
 
-    public init(urlFiltering: Bool = false, interactionTracking: Bool = false, clientCertificate: String? = nil) {
+    public init(urlFiltering: Bool = false, interactionTracking: Bool = false, clientCertificate: ProfileName? = nil) {
         self.urlFiltering = urlFiltering
         self.interactionTracking = interactionTracking
         self.clientCertificate = clientCertificate

@@ -1,3 +1,4 @@
+import DomainNames
 import FoundationEssentials
 import TextSupport
 
@@ -348,6 +349,11 @@ struct XMLWriter {
     /// Writes the element only when there is a value.
     mutating func optional(_ name: String, _ value: String?) {
         if let value { element(name, value) }
+    }
+
+    /// Writes a name (a certificate profile reference) as stored, only when there is one.
+    mutating func optional<Kind>(_ name: String, _ value: FoldedName<Kind>?) {
+        if let value { element(name, value.text) }
     }
 
     static func flag(_ value: Bool) -> String { value ? "1" : "0" }

@@ -209,9 +209,9 @@ struct Element {
     }
 
     /// A certificate profile name; empty means none.
-    static func name(_ node: XMLNode) throws(XMLConfigError) -> String? {
+    static func name(_ node: XMLNode) throws(XMLConfigError) -> ProfileName? {
         let text = try value(node)
-        return text.isEmpty ? nil : text
+        return text.isEmpty ? nil : ProfileName(text)
     }
 
     static func number(_ node: XMLNode, in range: ClosedRange<Int>) throws(XMLConfigError) -> Int {

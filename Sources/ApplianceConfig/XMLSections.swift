@@ -37,7 +37,7 @@ enum XMLSections {
         writer.element("interface", listener.interface)
         writer.element("port", String(listener.port))
         writer.element("max_connections", String(listener.maxConnections))
-        writer.optional("certificate", listener.certificate)
+        writer.optional("certificate", listener.certificate?.text)
         writer.open("hat_defaults")
         for key in MailFlowParameters.Key.allCases {
             switch listener.hostAccess.defaults.value(key) {

@@ -19,6 +19,9 @@ enum CertificateRules {
         ProfileName.demo.names(profile)
     }
 
+    /// Whether the profile a reference names is the Demo profile.
+    static func isDemo(_ profile: ProfileName?) -> Bool { profile?.isDemo ?? false }
+
     /// The Common Name followed by the DNS subject alternative names, without repeats.
     static func names(of certificate: Certificate) -> [String] {
         var names: [String] = []
@@ -90,7 +93,7 @@ enum CertificateRules {
             }
         }
         for listener in configuration.listeners {
-            guard let profile = listener.certificate, !isDemo(profile), let leaf = certificate(profile),
+            guard let profile = listener.certificate?.text, !isDemo(profile), let leaf = certificate(profile),
                 let host = interfaceHost(of: listener, in: configuration),
                 let warning = hostWarning(profile: profile, certificate: leaf, host: host)
             else { continue }

@@ -105,8 +105,7 @@ enum DestConfigText {
 
     /// Whether the global outbound certificate is the Demo one.
     static func usesDemo(_ configuration: ApplianceConfiguration) -> Bool {
-        guard let name = configuration.destinationDefaults.outboundCertificate else { return false }
-        return ProfileName(name).isDemo
+        configuration.destinationDefaults.outboundCertificate?.isDemo ?? false
     }
 
     static func invalidDomain(_ text: String) -> ShellError {

@@ -303,11 +303,11 @@ enum DestConfigDialogs {
         }
         let currentIndex =
             current.outboundCertificate.flatMap { name in
-                names.firstIndex { ProfileName(name).names($0) }
+                names.firstIndex { name.names($0) }
             } ?? 0
         let choice = try dialog.choose(["Please choose the certificate to apply:"], items: names, default: currentIndex)
-        let certificate = names[choice]
-        let isDemo = ProfileName(certificate).isDemo
+        let certificate = ProfileName(names[choice])
+        let isDemo = certificate.isDemo
         if isDemo && !wasDemo { dialog.block(DestConfigText.demoWarning) }
         let alert = try dialog.yesNo(
             "Do you want to send an alert when a required TLS connection fails?",

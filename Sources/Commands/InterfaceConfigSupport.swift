@@ -13,18 +13,19 @@ enum ServiceCertificateChoice {
     ]
 
     /// Shows the profiles under `question` and returns the chosen profile's name.
-    static func ask(_ question: [String], current: String?, in session: Session) throws -> String {
+    static func ask(_ question: [String], current: ProfileName?, in session: Session) throws -> ProfileName {
         let names = session.configuration.certificates.map(\.name)
         guard !names.isEmpty else {
             throw ShellError.actionFailed("There are no certificate profiles. Run \"certconfig\" first.")
         }
         let defaultIndex =
             current.flatMap { current in
-                names.firstIndex { ProfileName(current).names($0) }
+                names.firstIndex { current.names($0) }
             } ?? 0
         let index = try session.dialog.choose(question, items: names, default: defaultIndex)
-        warnIfDemo(names[index], in: session)
-        return names[index]
+        let chosen = ProfileName(names[index])
+        warnIfDemo(chosen, in: session)
+        return chosen
     }
 
     /// The profile named in a batch argument, spelled as configured; refused when it does not exist.
@@ -36,8 +37,8 @@ enum ServiceCertificateChoice {
     }
 
     /// Prints the Demo warning when `name` is the Demo profile.
-    static func warnIfDemo(_ name: String, in session: Session) {
-        if ProfileName(name).isDemo {
+    static func warnIfDemo(_ name: ProfileName, in session: Session) {
+        if name.isDemo {
             session.dialog.block(demoWarning)
         }
     }

@@ -118,7 +118,7 @@ struct ListenerMenus {
         if try dialog.yesNo("Would you like to change the default host access policy?", default: false) {
             listener.hostAccess.defaults = try PolicyParametersDialog(
                 dialog: dialog,
-                demoCertificate: ProfileName.demo.names(listener.certificate)
+                demoCertificate: listener.certificate == .demo
             ).defaults(listener.hostAccess.defaults)
         }
         let created = listener
@@ -380,7 +380,7 @@ enum ListenerText {
         relayHosts: [String],
         configuration: ApplianceConfiguration
     ) -> Listener {
-        let demo = configuration.certificate(named: ApplianceConfiguration.demoProfileName)?.name
+        let demo = configuration.certificate(named: .demo).map { ProfileName($0.name) }
         switch kind {
         case .public:
             return Listener(
@@ -388,7 +388,7 @@ enum ListenerText {
                 kind: .public,
                 interface: interface,
                 port: port,
-                certificate: demo ?? configuration.certificates.first?.name,
+                certificate: demo ?? configuration.certificates.first.map { ProfileName($0.name) },
                 hostAccess: .publicDefault,
                 recipientAccess: domains.map { RecipientAccessEntry(pattern: $0, accept: true) }
                     + [RecipientAccessEntry(pattern: "ALL", accept: false)]
@@ -400,7 +400,7 @@ enum ListenerText {
                 kind: .private,
                 interface: interface,
                 port: port,
-                certificate: demo ?? configuration.certificates.first?.name,
+                certificate: demo ?? configuration.certificates.first.map { ProfileName($0.name) },
                 hostAccess: .privateDefault(relayHosts: relayHosts),
                 recipientAccess: [RecipientAccessEntry(pattern: "ALL", accept: true)]
             )

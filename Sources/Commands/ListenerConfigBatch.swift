@@ -80,7 +80,7 @@ struct ListenerBatch {
     static let port = BatchOption("port", ValueParser<String>.text("{n}"))
     static let domains = BatchOption("domains", ValueParser<String>.text("{list}"))
     static let relay = BatchOption("relay", ValueParser<String>.text("{list}"))
-    static let profile = Positional("profile", ValueParser<String>.profileName)
+    static let profile = Positional("profile", ValueParser<ProfileName>.profileName)
 
     /// The Host Access Table of the listener named by the words before (for Tab).
     private static func table(_ context: ArgumentContext) -> HostAccessTable? {
@@ -444,7 +444,7 @@ struct ListenerBatch {
         let profile = values[Self.profile]
         editor.update { $0.certificate = profile }
         let warnings = ListenerText.certificateWarnings(
-            profile: profile,
+            profile: profile.text,
             interface: listener.interface,
             in: configuration
         )

@@ -129,10 +129,10 @@ final class ListenerEditor {
         let index = try dialog.choose(
             ["Choose the certificate:"],
             items: profiles,
-            default: profiles.firstIndex { $0 == listener.certificate } ?? 0
+            default: profiles.firstIndex { listener.certificate?.names($0) ?? false } ?? 0
         )
         let profile = profiles[index]
-        update { $0.certificate = profile }
+        update { $0.certificate = ProfileName(profile) }
         let warnings = ListenerText.certificateWarnings(
             profile: profile,
             interface: listener.interface,

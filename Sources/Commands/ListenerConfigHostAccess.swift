@@ -201,7 +201,7 @@ struct HostAccessEditor {
         }
     }
 
-    private var isDemo: Bool { ProfileName.demo.names(listener.listener?.certificate) }
+    private var isDemo: Bool { listener.listener?.certificate == .demo }
 
     // MARK: DELETE, MOVE, DEFAULT, CLEAR
 

@@ -3,7 +3,7 @@ import Shell
 
 /// The typed parsers of the commands' grammars that read the configuration. Each owns its
 /// validation and its one wording of a refusal.
-extension ValueParser where Value == String {
+extension ValueParser where Value == ProfileName {
     /// An existing certificate profile, named in any case; the value is the stored spelling.
     /// Tab offers the configured profiles.
     static let profileName = ValueParser(
@@ -13,10 +13,12 @@ extension ValueParser where Value == String {
             guard let profile = context.configuration.certificate(named: text) else {
                 throw .actionFailed(CertificateProfileText.missing(text))
             }
-            return profile.name
+            return ProfileName(profile.name)
         }
     )
+}
 
+extension ValueParser where Value == String {
     /// `yes`/`no` (also `y`, `n`, `on`, `off`), for an option named `option`.
     static func yesNo(_ option: String) -> ValueParser<String> {
         ValueParser(

@@ -13,12 +13,12 @@ public struct WebSecurityConfigCommand: DeclaredCommand {
     /// A profile, or `provided` for the built-in certificate.
     static let certificate = BatchOption(
         "certificate",
-        ValueParser<String?>(
+        ValueParser<ProfileName?>(
             "{profile|provided}",
             candidates: { context in [provided] + context.configuration.certificates.map(\.name) }
         ) { text, context throws(ShellError) in
             if text.lowercased() == provided { return nil }
-            return try ValueParser<String>.profileName.value(of: text, in: context)
+            return try ValueParser<ProfileName>.profileName.value(of: text, in: context)
         }
     )
 

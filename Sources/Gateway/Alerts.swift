@@ -112,9 +112,9 @@ public enum CertificateExpiry {
 
     /// Profiles in use: listeners', the outgoing TLS certificate, the interfaces' HTTPS certificates.
     static func boundProfiles(_ configuration: ApplianceConfiguration) -> [String] {
-        configuration.listeners.compactMap(\.certificate)
+        (configuration.listeners.compactMap(\.certificate)
             + [configuration.destinationDefaults.outboundCertificate].compactMap { $0 }
-            + configuration.interfaces.compactMap(\.httpsCertificate)
+            + configuration.interfaces.compactMap(\.httpsCertificate)).map(\.text)
     }
 
     static func alert(for certificate: Certificate, what: String, key: String, now: Date) -> GatewayAlert? {

@@ -249,7 +249,7 @@ private struct Renderer {
             "smtp_destination_concurrency_limit = \(defaults.maxConcurrency)",
             "smtp_address_preference = \(defaults.ipPreference.postfixPreference)",
         ]
-        if let certificate = defaults.outboundCertificate, let file = chainFile(certificate, service: "outbound") {
+        if let certificate = defaults.outboundCertificate, let file = chainFile(certificate.text, service: "outbound") {
             lines.append("smtp_tls_chain_files = \(file)")
         }
         lines += [
@@ -321,7 +321,7 @@ private struct Renderer {
             "-o myhostname=\(interface.hostname)",
         ]
         let verify = maps.entries.contains { [.onVerify, .requireVerify].contains($0.parameters.tls ?? .off) }
-        if let certificate = listener.certificate, let file = chainFile(certificate, service: prefix) {
+        if let certificate = listener.certificate, let file = chainFile(certificate.text, service: prefix) {
             options += ["-o smtpd_tls_security_level=may", "-o smtpd_tls_chain_files=\(file)"]
             if verify { options.append("-o smtpd_tls_ask_ccert=yes") }
         } else {

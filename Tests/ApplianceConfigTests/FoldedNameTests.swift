@@ -24,6 +24,21 @@ import Testing
         #expect(decoded["a"]?.text == "Partner")
     }
 
+    @Test func aCertificateReferenceIsStoredAsTypedAndFindsItsProfileInAnyCase() throws {
+        var configuration = ApplianceConfiguration.factory(demo: nil)
+        configuration.certificates = [CertificateProfileRecord(name: "Partner", certificatePEM: "", privateKeyPEM: "")]
+        configuration.ldap.certificate = "PARTNER"
+        configuration.interfaces[0].httpsCertificate = "partner"
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        let text = String(decoding: try encoder.encode(configuration), as: UTF8.self)
+        #expect(text.contains(#""ldap":{"certificate":"PARTNER"}"#) && text.contains(#""httpsCertificate":"partner""#))
+        let decoded = try JSONDecoder().decode(ApplianceConfiguration.self, from: Data(text.utf8))
+        #expect(decoded.ldap.certificate?.text == "PARTNER")
+        #expect(decoded.certificate(named: try #require(decoded.ldap.certificate))?.name == "Partner")
+        #expect(decoded.validate().isEmpty)
+    }
+
     @Test func theConfigurationFindsInterfacesListenersAndProfilesIgnoringCase() {
         var configuration = ApplianceConfiguration.factory(demo: nil)
         configuration.certificates = [CertificateProfileRecord(name: "Partner", certificatePEM: "", privateKeyPEM: "")]

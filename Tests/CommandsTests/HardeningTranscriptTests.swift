@@ -113,7 +113,7 @@ import Testing
             NetworkInterface(name: "i" + name, address: "10.9.9.9", prefixLength: 24, hostname: "i.example.com")
         )
         config.listeners[0].hostAccess.entries[0].comment = text
-        config.ldap = LDAPSettings(certificate: "p" + name)
+        config.ldap = LDAPSettings(certificate: ProfileName("p" + name))
         return config
     }
 
