@@ -156,7 +156,7 @@ public struct AlertConfigCommand: DeclaredCommand {
     private func chooseAddress(_ question: String, in session: Session) throws -> String? {
         let addresses = session.configuration.alerts.addresses
         let lines = [question] + addresses.enumerated().map { "\($0.offset + 1). \($0.element)" }
-        return try session.dialog.askNumber(lines, range: 1...addresses.count, default: nil).map { addresses[$0 - 1] }
+        return try session.dialog.pick(lines, from: addresses)
     }
 
     // MARK: Rules

@@ -19,28 +19,18 @@ extension AlertConfigCommand {
     )
     static let alertClass = BatchOption(
         "class",
-        ValueParser(
-            "{name|all}",
-            candidates: { _ in AlertClass.allCases.map(\.rawValue) }
-        ) { text, _ throws(ShellError) in
-            guard let found = AlertClass(named: text) else {
-                let names = AlertClass.allCases.map { "\"\($0.rawValue)\"" }.joined(separator: ", ")
-                throw .invalidInput("Unknown alert class \"\(text)\". Use one of \(names).")
-            }
-            return found
+        .named("{name|all}", candidates: AlertClass.allCases.map(\.rawValue), lookup: AlertClass.init(named:)) {
+            let names = AlertClass.allCases.map { "\"\($0.rawValue)\"" }.joined(separator: ", ")
+            return "Unknown alert class \"\($0)\". Use one of \(names)."
         }
     )
     static let severity = BatchOption(
         "severity",
-        ValueParser(
+        .named(
             "{critical|warning|information|all}",
-            candidates: { _ in ["critical", "warning", "information", "all"] }
-        ) { text, _ throws(ShellError) in
-            guard let found = AlertSeverity(named: text) else {
-                throw .invalidInput("Unknown severity \"\(text)\". Use critical, warning, information or all.")
-            }
-            return found
-        }
+            candidates: ["critical", "warning", "information", "all"],
+            lookup: AlertSeverity.init(named:)
+        ) { "Unknown severity \"\($0)\". Use critical, warning, information or all." }
     )
 
     static let batchGrammar = Grammar(

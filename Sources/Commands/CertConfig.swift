@@ -31,7 +31,7 @@ public struct CertConfigCommand: DeclaredCommand {
 }
 
 /// The operations of the top certconfig menu (§2).
-enum CertConfigTopOperation: Sendable {
+enum CertConfigTopOperation: SessionOperation {
     case certificate
     case certificateAuthority
     case revocationLists
@@ -52,7 +52,7 @@ enum CertConfigTopOperation: Sendable {
 }
 
 /// The operations of the CERTIFICATE sub-menu (§2); each one's dialog lives in its own file.
-enum CertificateOperation: Sendable {
+enum CertificateOperation: SessionOperation {
     case importFile
     case paste
     case new
@@ -86,23 +86,17 @@ enum CertificateOperation: Sendable {
 
 enum CertConfigMenu {
     static func top(_ session: Session) throws {
-        try session.dialog.run { _ in
+        try session.runMenu {
             Menu(CertConfigTopOperation.items)
-        } perform: { operation in
-            try operation.perform(session)
-            return .stay
         }
     }
 
     static func certificates(_ session: Session) throws {
-        try session.dialog.run { _ in
+        try session.runMenu {
             Menu(
                 status: CertificateList.lines(session.configuration, now: session.clock.now()),
                 CertificateOperation.items
             )
-        } perform: { operation in
-            try operation.perform(session)
-            return .stay
         }
     }
 }

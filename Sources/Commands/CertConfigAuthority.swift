@@ -4,7 +4,7 @@ import FoundationEssentials
 import Shell
 
 /// The two lists of CERTAUTHORITY (§11).
-enum CertificateAuthorityList: Sendable {
+enum CertificateAuthorityList: SessionOperation {
     case custom
     case system
 
@@ -22,7 +22,7 @@ enum CertificateAuthorityList: Sendable {
 }
 
 /// The operations on one CA list.
-enum CertificateAuthorityOperation: Sendable {
+enum CertificateAuthorityOperation: SessionOperation {
     case enable(CertificateAuthorityList)
     case disable(CertificateAuthorityList)
     case importCustom
@@ -44,11 +44,8 @@ enum CertificateAuthorityOperation: Sendable {
 /// custom list.
 enum CertAuthorityMenu {
     static func run(_ session: Session) throws {
-        try session.dialog.run { _ in
+        try session.runMenu {
             Menu(status: summary(session.configuration), CertificateAuthorityList.items)
-        } perform: { list in
-            try list.perform(session)
-            return .stay
         }
     }
 
@@ -71,7 +68,7 @@ enum CertAuthorityMenu {
     }
 
     static func custom(_ session: Session) throws {
-        try session.dialog.run { _ in
+        try session.runMenu {
             let settings = session.configuration.certificateAuthorities
             let status = [
                 "Custom List: \(settings.customListEnabled ? "Enabled" : "Disabled") (\(settings.customCertificatesPEM.count) certificates)"
@@ -107,14 +104,11 @@ enum CertAuthorityMenu {
                 ),
             ]
             return Menu(status: status, items)
-        } perform: { operation in
-            try operation.perform(session)
-            return .stay
         }
     }
 
     static func system(_ session: Session) throws {
-        try session.dialog.run { _ in
+        try session.runMenu {
             let enabled = session.configuration.certificateAuthorities.systemListEnabled
             let count = (try? TrustStore.systemBundle().count) ?? 0
             let status = ["System List: \(enabled ? "Enabled" : "Disabled") (\(count) certificates)"]
@@ -139,9 +133,6 @@ enum CertAuthorityMenu {
                 ),
             ]
             return Menu(status: status, items)
-        } perform: { operation in
-            try operation.perform(session)
-            return .stay
         }
     }
 

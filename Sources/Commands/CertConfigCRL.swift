@@ -5,7 +5,7 @@ import Shell
 import TextSupport
 
 /// The operations of the CRL sub-menu (certconfig.md §11).
-enum RevocationListOperation: Sendable {
+enum RevocationListOperation: SessionOperation {
     case new
     case delete
     case print
@@ -29,11 +29,8 @@ enum RevocationListOperation: Sendable {
 /// when a CA of an enabled list signed them, stored as PEM.
 enum CertConfigCRL {
     static func run(_ session: Session) throws {
-        try session.dialog.run { _ in
+        try session.runMenu {
             Menu(status: summary(session.configuration), RevocationListOperation.items)
-        } perform: { operation in
-            try operation.perform(session)
-            return .stay
         }
     }
 

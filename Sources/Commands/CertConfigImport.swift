@@ -24,10 +24,36 @@ enum CertConfigImport {
         } catch {
             throw pkcs12Failure(error)
         }
-        let admitted = try CertificateChecks.admit(
-            leaf: contents.certificate,
+        let admitted = try admit(
+            contents.certificate,
             key: contents.key,
             candidates: contents.others,
+            checkFQDN: checkFQDN,
+            as: name,
+            session
+        )
+        session.dialog.block([
+            "Certificate profile \"\(name)\" \(replacing ? "replaced" : "imported").",
+            "    Subject: \(TerminalSafe.escaped(admitted.certificate.subject.oneLine))",
+            "    Issuer: \(TerminalSafe.escaped(admitted.certificate.issuer.oneLine))",
+            "    Intermediates: \(admitted.intermediates.count)",
+        ])
+    }
+
+    /// The checks IMPORT and PASTE share: the certificate, its key and chain admitted under `name`,
+    /// their notes shown, and the profile staged unless it is already stored as it is.
+    private static func admit(
+        _ leaf: Certificate,
+        key: PrivateKey,
+        candidates: [Certificate],
+        checkFQDN: Bool,
+        as name: String,
+        _ session: Session
+    ) throws -> AdmittedCertificate {
+        let admitted = try CertificateChecks.admit(
+            leaf: leaf,
+            key: key,
+            candidates: candidates,
             checkFQDN: checkFQDN,
             profileName: name,
             configuration: session.configuration,
@@ -38,12 +64,7 @@ enum CertConfigImport {
         if session.configuration.certificate(named: name) != record {
             session.stage { CertConfigSupport.store(record, in: &$0) }
         }
-        session.dialog.block([
-            "Certificate profile \"\(name)\" \(replacing ? "replaced" : "imported").",
-            "    Subject: \(TerminalSafe.escaped(admitted.certificate.subject.oneLine))",
-            "    Issuer: \(TerminalSafe.escaped(admitted.certificate.issuer.oneLine))",
-            "    Intermediates: \(admitted.intermediates.count)",
-        ])
+        return admitted
     }
 
     static func pkcs12Failure(_ error: CertificateError) -> ShellError {
@@ -91,20 +112,7 @@ enum CertConfigImport {
             certificates += try askIntermediates(session, first: "Do you want to add another intermediate certificate?")
         }
         let checkFQDN = try CertConfigSupport.askFQDNCheck(session)
-        let admitted = try CertificateChecks.admit(
-            leaf: leaf,
-            key: key,
-            candidates: certificates,
-            checkFQDN: checkFQDN,
-            profileName: name,
-            configuration: session.configuration,
-            now: session.clock.now()
-        )
-        let record = admitted.record(named: name)
-        if !admitted.notes.isEmpty { session.dialog.block(admitted.notes) }
-        if session.configuration.certificate(named: name) != record {
-            session.stage { CertConfigSupport.store(record, in: &$0) }
-        }
+        _ = try admit(leaf, key: key, candidates: certificates, checkFQDN: checkFQDN, as: name, session)
         session.dialog.block([
             TerminalSafe.escaped(leaf.subject.compactSorted),
             "Certificate profile \"\(name)\" \(replacing ? "replaced" : "added").",

@@ -160,35 +160,17 @@ public enum CommitFlow {
         }
         showWarnings(session)
         // Store errors reach the admin through ErrorPresenter.
-        let outcome: CommitOutcome
-        let method = method ?? session.pendingMethod ?? CommitMethod(session.environment.mode)
-        let candidate = session.configuration
-        let base = session.base.info.number
-        let user = session.environment.user
-        if let minutes = confirmMinutes {
-            outcome = try session.store.commitConfirmed(
-                candidate,
-                base: base,
-                baseConfiguration: session.base.configuration,
-                user: user,
-                method: method,
-                comment: comment,
-                rollbackPoint: rollbackPoint,
-                minutes: minutes,
-                validate: validate
-            )
-        } else {
-            outcome = try session.store.commit(
-                candidate,
-                base: base,
-                baseConfiguration: session.base.configuration,
-                user: user,
-                method: method,
-                comment: comment,
-                rollbackPoint: rollbackPoint,
-                validate: validate
-            )
-        }
+        let outcome = try session.store.commit(
+            session.configuration,
+            base: session.base.info.number,
+            baseConfiguration: session.base.configuration,
+            user: session.environment.user,
+            method: method ?? session.pendingMethod ?? CommitMethod(session.environment.mode),
+            comment: comment,
+            rollbackPoint: rollbackPoint,
+            confirmMinutes: confirmMinutes,
+            validate: validate
+        )
         switch outcome {
         case .nothingToCommit:
             session.clearChanges()

@@ -15,11 +15,16 @@ enum DestConfigDialogs {
         }
     }
 
-    /// The domain of an existing entry.
-    static func existingDomain(_ configuration: ApplianceConfiguration) -> AnswerFormat<String> {
-        AnswerFormat("The domain of an existing entry (Tab lists them; LIST shows them).") {
-            DestConfigText.existing($0, configuration)
-        }
+    /// The domain of an existing entry (Tab completes it); nil on Enter alone.
+    static func askExistingDomain(_ question: String, _ session: Session) throws -> String? {
+        let configuration = session.configuration
+        return try session.dialog.ask(
+            [question],
+            completer: domainCompleter(session),
+            format: AnswerFormat("The domain of an existing entry (Tab lists them; LIST shows them).") {
+                DestConfigText.existing($0, configuration)
+            }
+        )
     }
 
     // MARK: NEW and EDIT
@@ -40,11 +45,7 @@ enum DestConfigDialogs {
     /// EDIT (§4): NEW's questions for an existing entry, defaults from its current settings.
     static func edit(_ session: Session) throws {
         guard
-            let domain = try session.dialog.ask(
-                ["Choose the domain you wish to edit."],
-                completer: domainCompleter(session),
-                format: existingDomain(session.configuration)
-            ),
+            let domain = try askExistingDomain("Choose the domain you wish to edit.", session),
             let index = DestConfigText.index(session.configuration, domain)
         else { return }
         var entry = session.configuration.destinations[index]
@@ -213,13 +214,7 @@ enum DestConfigDialogs {
 
     /// DELETE (§4).
     static func delete(_ session: Session) throws {
-        guard
-            let domain = try session.dialog.ask(
-                ["Enter the domain you wish to delete."],
-                completer: domainCompleter(session),
-                format: existingDomain(session.configuration)
-            )
-        else { return }
+        guard let domain = try askExistingDomain("Enter the domain you wish to delete.", session) else { return }
         session.stage { $0.destinations.remove(id: domain.lowercased()) }
         session.dialog.block("Entry for \"\(domain)\" deleted.")
     }

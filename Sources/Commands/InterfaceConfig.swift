@@ -57,21 +57,21 @@ public struct InterfaceConfigCommand: DeclaredCommand {
 
     // MARK: Operations
 
+    /// `Enter the number of the interface you wish to {action}.`; nil on Enter alone.
+    private func chooseInterface(_ action: String, in session: Session) throws -> NetworkInterface? {
+        try session.dialog.pick(
+            ["Enter the number of the interface you wish to \(action)."],
+            from: Array(session.configuration.interfaces)
+        )
+    }
+
     private func create(in session: Session) throws {
         guard let interface = try form(editing: nil, in: session) else { return }
         session.stage { $0.interfaces.append(interface) }
     }
 
     private func edit(in session: Session) throws {
-        let interfaces = session.configuration.interfaces
-        guard
-            let number = try session.dialog.askNumber(
-                ["Enter the number of the interface you wish to edit."],
-                range: 1...interfaces.count,
-                default: nil
-            )
-        else { return }
-        let original = interfaces[number - 1]
+        guard let original = try chooseInterface("edit", in: session) else { return }
         guard let edited = try form(editing: original, in: session), edited != original else { return }
         if let sessionAddress, sessionAddress == original.address {
             let sure = try session.dialog.yesNo(
@@ -84,15 +84,7 @@ public struct InterfaceConfigCommand: DeclaredCommand {
     }
 
     private func delete(in session: Session) throws {
-        let interfaces = session.configuration.interfaces
-        guard
-            let number = try session.dialog.askNumber(
-                ["Enter the number of the interface you wish to delete."],
-                range: 1...interfaces.count,
-                default: nil
-            )
-        else { return }
-        let interface = interfaces[number - 1]
+        guard let interface = try chooseInterface("delete", in: session) else { return }
         if let message = Self.deleteRefusal(interface, in: session.configuration) {
             return try MenuRefusal.refuse(message, in: session)
         }

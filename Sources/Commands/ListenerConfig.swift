@@ -334,19 +334,23 @@ enum ListenerText {
         return .success(port)
     }
 
+    /// Why `item` is not a host name or partial host name (`.example.com`); nil when it is one.
+    static func domainProblem(_ item: String) -> ShellError? {
+        let body = item.hasPrefix(".") ? String(item.dropFirst()) : item
+        guard HostnameRules.isFQDN(body) else {
+            return .invalidInput(
+                "Invalid domain \"\(item)\". Enter host names such as example.com or partial host names such as "
+                    + ".example.com."
+            )
+        }
+        return nil
+    }
+
     /// A comma-separated list of host names or partial host names (`.example.com`).
     static func checkDomains(_ text: String) -> Result<[String], ShellError> {
         var domains: [String] = []
         for item in commaList(text) {
-            let body = item.hasPrefix(".") ? String(item.dropFirst()) : item
-            guard HostnameRules.isFQDN(body) else {
-                return .failure(
-                    .invalidInput(
-                        "Invalid domain \"\(item)\". Enter host names such as example.com or partial host names "
-                            + "such as .example.com."
-                    )
-                )
-            }
+            if let problem = domainProblem(item) { return .failure(problem) }
             if !domains.contains(named: HostName(item), by: { $0 }) {
                 domains.append(item.lowercased())
             }

@@ -108,18 +108,16 @@ struct ListenerBatch {
     static let position = Positional("position", ValueParser<String>.text("{pos}"))
     static let action = Positional(
         "action",
-        ValueParser(
+        .named(
             "{accept|relay|reject|tcprefuse}",
-            candidates: { _ in ["accept", "relay", "reject", "tcprefuse"] }
-        ) { text, _ throws(ShellError) in
-            let actions: [String: HostAccessAction] = [
-                "accept": .accept, "relay": .relay, "reject": .reject, "tcprefuse": .tcpRefuse,
-            ]
-            guard let action = actions[text.lowercased()] else {
-                throw .invalidInput("Unknown action \"\(text)\"; use accept, relay, reject or tcprefuse.")
+            candidates: ["accept", "relay", "reject", "tcprefuse"],
+            lookup: { text in
+                let actions: [String: HostAccessAction] = [
+                    "accept": .accept, "relay": .relay, "reject": .reject, "tcprefuse": .tcpRefuse,
+                ]
+                return actions[text.lowercased()]
             }
-            return action
-        }
+        ) { "Unknown action \"\($0)\"; use accept, relay, reject or tcprefuse." }
     )
     static let policyOption = BatchOption(
         "policy",

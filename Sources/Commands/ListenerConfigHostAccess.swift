@@ -73,14 +73,17 @@ struct HostAccessEditor {
         }
     }
 
-    private func edit(_ table: HostAccessTable) throws {
+    /// Lists the table, then asks for the sender group or policy to `action`; nil on Enter alone.
+    private func chooseTarget(_ action: String, in table: HostAccessTable) throws -> HostAccessOperations.Target? {
         listEntries(table)
-        guard
-            let target = try dialog.ask(
-                ["Enter the sender group name, policy name ($NAME) or number to edit:"],
-                format: HostAccessOperations.target(in: table)
-            )
-        else { return }
+        return try dialog.ask(
+            ["Enter the sender group name, policy name ($NAME) or number to \(action):"],
+            format: HostAccessOperations.target(in: table)
+        )
+    }
+
+    private func edit(_ table: HostAccessTable) throws {
+        guard let target = try chooseTarget("edit", in: table) else { return }
         switch target {
         case .entry(let index): try senderGroup(table, editing: index)
         case .policy(let name): try policy(table, editing: name)
@@ -206,13 +209,7 @@ struct HostAccessEditor {
     // MARK: DELETE, MOVE, DEFAULT, CLEAR
 
     private func delete(_ table: HostAccessTable) throws {
-        listEntries(table)
-        guard
-            let target = try dialog.ask(
-                ["Enter the sender group name, policy name ($NAME) or number to delete:"],
-                format: HostAccessOperations.target(in: table)
-            )
-        else { return }
+        guard let target = try chooseTarget("delete", in: table) else { return }
         stage(try HostAccessOperations.delete(target, from: table).get())
     }
 

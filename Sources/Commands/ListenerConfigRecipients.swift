@@ -65,14 +65,17 @@ struct RecipientAccessEditor {
         stage(RecipientAccessOperations.add(RecipientAccessEntry(pattern: pattern, accept: accept), to: table))
     }
 
-    private func edit(_ table: [RecipientAccessEntry]) throws {
+    /// Lists the table, then asks for the entry to `action`; nil on Enter alone.
+    private func chooseEntry(_ action: String, in table: [RecipientAccessEntry]) throws -> Int? {
         listEntries(table)
-        guard
-            let index = try dialog.ask(
-                ["Enter the domain or number of the entry to edit:"],
-                format: RecipientAccessOperations.entry(in: table)
-            )
-        else { return }
+        return try dialog.ask(
+            ["Enter the domain or number of the entry to \(action):"],
+            format: RecipientAccessOperations.entry(in: table)
+        )
+    }
+
+    private func edit(_ table: [RecipientAccessEntry]) throws {
+        guard let index = try chooseEntry("edit", in: table) else { return }
         let accept = try chooseAction(current: table[index].accept)
         var changed = table
         changed[index].accept = accept
@@ -80,13 +83,7 @@ struct RecipientAccessEditor {
     }
 
     private func delete(_ table: [RecipientAccessEntry]) throws {
-        listEntries(table)
-        guard
-            let index = try dialog.ask(
-                ["Enter the domain or number of the entry to delete:"],
-                format: RecipientAccessOperations.entry(in: table)
-            )
-        else { return }
+        guard let index = try chooseEntry("delete", in: table) else { return }
         stage(try RecipientAccessOperations.delete(index, from: table).get())
     }
 
@@ -104,15 +101,7 @@ struct RecipientAccessEditor {
 enum RecipientAccessOperations {
     /// A host name or partial host name not yet in the table.
     static func checkNewPattern(_ text: String, in table: [RecipientAccessEntry]) -> Result<String, ShellError> {
-        let body = text.hasPrefix(".") ? String(text.dropFirst()) : text
-        guard HostnameRules.isFQDN(body) else {
-            return .failure(
-                .invalidInput(
-                    "Invalid domain \"\(text)\". Enter host names such as example.com or partial host names "
-                        + "such as .example.com."
-                )
-            )
-        }
+        if let problem = ListenerText.domainProblem(text) { return .failure(problem) }
         let pattern = text.lowercased()
         if table.contains(named: AccessPattern(pattern), by: \.pattern) {
             return .failure(.invalidInput("The entry \"\(pattern)\" already exists."))

@@ -35,13 +35,7 @@ public struct PasswdCommand: DeclaredCommand {
                 again: ["Please enter the new passphrase again: "]
             )
         else { return }
-        let name = user.name
-        try UserAccounts.commitNow(session, comment: "passphrase of \(name) changed") { config in
-            guard let index = config.users.index(ofID: name) else { return }
-            config.users[index].passphraseHash = hash
-            config.users[index].mustChangePassphrase = false
-        }
-        SystemLog(session).append("Info: \(SystemLog.pid): User \(name) changed the passphrase")
+        try UserAccounts.storePassphrase(hash, of: user.name, comment: "changed", session)
         dialog.block("Passphrase changed.")
     }
 }
@@ -69,14 +63,12 @@ public enum ExpiredPassphrase {
             if new == old { throw ShellError.invalidInput("The new passphrase must differ from the old one.") }
             let again = try dialog.secret("Retype New Password: ")
             guard again == new else { throw ShellError.invalidInput("The passphrases do not match.") }
-            let hash = try UserAccounts.hash(new)
-            let name = user.name
-            try UserAccounts.commitNow(session, comment: "passphrase of \(name) changed at login") { config in
-                guard let index = config.users.index(ofID: name) else { return }
-                config.users[index].passphraseHash = hash
-                config.users[index].mustChangePassphrase = false
-            }
-            SystemLog(session).append("Info: \(SystemLog.pid): User \(name) changed the passphrase")
+            try UserAccounts.storePassphrase(
+                try UserAccounts.hash(new),
+                of: user.name,
+                comment: "changed at login",
+                session
+            )
             dialog.lines("Passphrase changed.")
             return nil
         } catch let abort as DialogAbort {
@@ -87,5 +79,18 @@ public enum ExpiredPassphrase {
             dialog.lines(TerminalSafe.escapedLines(shown.message))
             return shown.code.status
         }
+    }
+}
+
+extension UserAccounts {
+    /// Commits `name`'s new passphrase at once (`passphrase of {name} {comment}`), clears its
+    /// must-change flag and records the change in the system log: `passwd` and the change at login.
+    static func storePassphrase(_ hash: String, of name: String, comment: String, _ session: Session) throws {
+        try commitNow(session, comment: "passphrase of \(name) \(comment)") { config in
+            guard let index = config.users.index(ofID: name) else { return }
+            config.users[index].passphraseHash = hash
+            config.users[index].mustChangePassphrase = false
+        }
+        SystemLog(session).append("Info: \(SystemLog.pid): User \(name) changed the passphrase")
     }
 }

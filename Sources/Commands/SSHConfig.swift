@@ -33,38 +33,34 @@ public struct SSHConfigCommand: DeclaredCommand {
     public let grammar = Grammar(
         "sshconfig",
         interactive: { try SSHConfigCommand().menu($0) },
-        Form(
-            "userkey",
-            usage: "sshconfig userkey new {user} \"{public key}\"",
-            .keyword("new"),
-            .argument(SSHConfigCommand.user),
-            .argument(SSHConfigCommand.key)
-        ) { values, session in
-            let name = values[SSHConfigCommand.user]
+        userKeyForm("new", "\"{public key}\"", .argument(SSHConfigCommand.key)) { name, values, session in
             try SSHConfigCommand.add(values[SSHConfigCommand.key], to: name, in: session)
         },
-        Form(
-            "userkey",
-            usage: "sshconfig userkey delete {user} {n}",
-            .keyword("delete"),
-            .argument(SSHConfigCommand.user),
-            .argument(SSHConfigCommand.number)
-        ) { values, session in
-            let name = values[SSHConfigCommand.user]
+        userKeyForm("delete", "{n}", .argument(SSHConfigCommand.number)) { name, values, session in
             try SSHConfigCommand.delete(values[SSHConfigCommand.number], of: name, in: session)
         },
-        Form(
-            "userkey",
-            usage: "sshconfig userkey print {user}",
-            .keyword("print"),
-            .argument(SSHConfigCommand.user)
-        ) { values, session in
-            let name = values[SSHConfigCommand.user]
+        userKeyForm("print") { name, _, session in
             let keys = session.configuration.user(named: name)?.keys ?? []
             guard !keys.isEmpty else { return session.dialog.block("No keys are installed for \(name).") }
             session.page(keys.enumerated().map { "\($0.offset + 1). \($0.element)" }.joined(separator: "\n"))
         }
     )
+
+    /// `sshconfig userkey {operation} {user} [{tail}]`: the body gets the user's name.
+    private static func userKeyForm(
+        _ operation: String,
+        _ tail: String? = nil,
+        _ extra: FormPart...,
+        body: @escaping @Sendable (String, BatchValues, Session) throws -> Void
+    ) -> Form {
+        Form(
+            "userkey",
+            usage: "sshconfig userkey \(operation) {user}" + (tail.map { " " + $0 } ?? ""),
+            parts: [.keyword(operation), .argument(user)] + extra
+        ) { values, session in
+            try body(values[user], values, session)
+        }
+    }
 
     public init() {}
 
@@ -103,6 +99,18 @@ public struct SSHConfigCommand: DeclaredCommand {
     }
 
     // MARK: The menu
+
+    /// `Enter the number of the key you wish to {action}:` (1-based); refused when `name` has no keys,
+    /// nil on Enter alone.
+    private static func chooseKey(_ action: String, of name: String, in session: Session) throws -> Int? {
+        let count = session.configuration.user(named: name)?.keys.count ?? 0
+        guard count > 0 else { throw ShellError.actionFailed("No keys are installed for \(name).") }
+        return try session.dialog.askNumber(
+            ["Enter the number of the key you wish to \(action):"],
+            range: 1...count,
+            default: nil
+        )
+    }
 
     enum Operation: Sendable {
         case sshd, userKey
@@ -177,27 +185,11 @@ public struct SSHConfigCommand: DeclaredCommand {
                 )
                 current = names[index]
             case .delete:
-                let name = current
-                let count = session.configuration.user(named: name)?.keys.count ?? 0
-                guard count > 0 else { throw ShellError.actionFailed("No keys are installed for \(name).") }
-                guard
-                    let number = try dialog.askNumber(
-                        ["Enter the number of the key you wish to delete:"],
-                        range: 1...count,
-                        default: nil
-                    )
-                else { return .stay }
-                try Self.delete(number, of: name, in: session)
+                guard let number = try Self.chooseKey("delete", of: current, in: session) else { return .stay }
+                try Self.delete(number, of: current, in: session)
             case .print:
+                guard let number = try Self.chooseKey("print", of: current, in: session) else { return .stay }
                 let keys = session.configuration.user(named: current)?.keys ?? []
-                guard !keys.isEmpty else { throw ShellError.actionFailed("No keys are installed for \(current).") }
-                guard
-                    let number = try dialog.askNumber(
-                        ["Enter the number of the key you wish to print:"],
-                        range: 1...keys.count,
-                        default: nil
-                    )
-                else { return .stay }
                 dialog.block(TerminalSafe.escaped(keys[number - 1]))
             }
             return .stay

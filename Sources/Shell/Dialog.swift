@@ -265,6 +265,12 @@ public final class Dialog {
         }
     }
 
+    /// Asks for the number of one of `items` (listed by the caller; `[]> `, Enter alone returns nil)
+    /// and returns that item. `items` must not be empty.
+    public func pick<Item>(_ question: [String], from items: [Item]) throws -> Item? {
+        try askNumber(question, range: 1...items.count, default: nil).map { items[$0 - 1] }
+    }
+
     /// Asks a question whose answer goes on a bare `> ` prompt; an empty answer asks again
     /// (profile names, the NEW subject fields). A default changes the prompt to `[default]> `.
     /// `?` alone prints the format's help and what Enter alone does, and asks again.

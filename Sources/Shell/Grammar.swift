@@ -84,6 +84,23 @@ public struct ValueParser<Value: Sendable>: Sendable {
     }
 }
 
+extension ValueParser {
+    /// A word from a fixed set of names (Tab offers `candidates`): `lookup` finds its value, and a
+    /// word it does not know is invalid input worded by `complaint`.
+    public static func named(
+        _ placeholder: String,
+        candidates: [String],
+        lookup: @escaping @Sendable (String) -> Value?,
+        complaint: @escaping @Sendable (String) -> String
+    ) -> ValueParser<Value> {
+        let parse: @Sendable (String, ArgumentContext) throws(ShellError) -> Value = { text, _ throws(ShellError) in
+            guard let value = lookup(text) else { throw .invalidInput(complaint(text)) }
+            return value
+        }
+        return ValueParser(placeholder, candidates: { _ in candidates }, parse: parse)
+    }
+}
+
 extension ValueParser where Value == String {
     /// The word as typed (checked later, against what other words chose); Tab offers `candidates`.
     public static func text(

@@ -67,3 +67,21 @@ extension Dialog {
         try self.menu(status: menu.status, menu.items, hidden: menu.hidden)
     }
 }
+
+/// A menu operation that performs itself on the session; the menu comes back after it.
+public protocol SessionOperation: Sendable {
+    func perform(_ session: Session) throws
+}
+
+extension Session {
+    /// Runs the menu `make` builds afresh before each showing and performs the chosen operation,
+    /// staying in the menu: the shape of most menus (``Dialog/run(_:perform:)`` for the others).
+    public func runMenu<Operation: SessionOperation>(_ make: () throws -> Menu<Operation>) throws {
+        try dialog.run { _ in
+            try make()
+        } perform: { operation in
+            try operation.perform(self)
+            return .stay
+        }
+    }
+}

@@ -151,6 +151,25 @@ import Testing
         #expect(try shell.store.head().configuration.users.allSatisfy { $0.keys.isEmpty })
     }
 
+    /// A listing with nothing in it succeeds, as every list and PRINT that shows all of something
+    /// (`certconfig` CRL PRINT, destconfig LIST, showchanges): `userkey print` for a user without keys
+    /// says so and exits 0. Picking one key of none (batch DELETE, the menu's DELETE and PRINT) and a
+    /// user that does not exist are refusals (3), so a script can tell the three apart.
+    @Test func printingTheKeysOfAUserWithoutKeysIsAnEmptyListingNotAnError() throws {
+        let shell = try UserFixture.shell()
+        let empty = try shell.run("sshconfig userkey print admin\n")
+        #expect(empty.status == .success, "\(empty.errorOutput)")
+        #expect(empty.output.contains("admin\n\nNo keys are installed for admin.\n"))
+        #expect(empty.errorOutput == "")
+        let list = try shell.run("destconfig list\n")
+        #expect(list.status == .success, "\(list.errorOutput)")
+        let unknown = try shell.run("sshconfig userkey print nobody\n")
+        #expect(unknown.status == .actionFailed)
+        #expect(unknown.errorOutput == "line 1: There is no user \"nobody\".\n")
+        let pick = try shell.run("sshconfig userkey delete admin 1\n")
+        #expect(pick.status == .actionFailed)
+    }
+
     @Test func grammarErrorsNameWhatIsWrong() throws {
         let shell = try UserFixture.shell()
         let unknown = try shell.run("sshconfig userkey new nobody \"\(Self.ed25519)\"\n")
