@@ -198,6 +198,21 @@ struct Element {
 
     func all(_ name: String) -> [XMLNode] { node.children.filter { $0.name == name } }
 
+    /// Every `name` child, read by `read`, as a keyed list; a second object whose name is taken is
+    /// refused at its own element with `duplicate`'s issue.
+    func keyed<T: ConfigObject>(
+        _ name: String,
+        read: (XMLNode) throws(XMLConfigError) -> T,
+        duplicate: (T) -> ValidationIssue
+    ) throws(XMLConfigError) -> KeyedList<T> {
+        var list = KeyedList<T>()
+        for node in all(name) {
+            let object = try read(node)
+            guard list.append(object) else { throw XMLConfigError.duplicate(node, duplicate(object)) }
+        }
+        return list
+    }
+
     // MARK: Leaf values
 
     /// The trimmed text of a leaf element.

@@ -100,17 +100,11 @@ extension XMLLayout {
         },
         read: { reader, node, config, _, _ throws(XMLConfigError) in
             let list = try Element(node, allowed: ["interface"])
-            var interfaces = KeyedList<NetworkInterface>()
-            for node in list.all("interface") {
-                let interface = try reader.readInterface(node)
-                guard interfaces.append(interface) else {
-                    throw XMLConfigError.duplicate(
-                        node,
-                        .init(section: "interfaceconfig", object: .interface(interface.name), .duplicateInterface)
-                    )
-                }
-            }
-            config.interfaces = interfaces
+            config.interfaces = try list.keyed(
+                "interface",
+                read: { node throws(XMLConfigError) in try reader.readInterface(node) },
+                duplicate: { .init(section: "interfaceconfig", object: .interface($0.name), .duplicateInterface) }
+            )
         }
     )
 
@@ -139,16 +133,11 @@ extension XMLLayout {
         },
         read: { reader, node, config, open, checkProfile throws(XMLConfigError) in
             let list = try Element(node, allowed: ["certificate_profile"])
-            var profiles = KeyedList<CertificateProfileRecord>()
-            for node in list.all("certificate_profile") {
-                let profile = try reader.readProfile(node, open: open)
-                guard profiles.append(profile) else {
-                    throw XMLConfigError.duplicate(
-                        node,
-                        .init(section: "certconfig", object: .named(profile.name), .duplicateProfile)
-                    )
-                }
-            }
+            let profiles = try list.keyed(
+                "certificate_profile",
+                read: { node throws(XMLConfigError) in try reader.readProfile(node, open: open) },
+                duplicate: { .init(section: "certconfig", object: .named($0.name), .duplicateProfile) }
+            )
             config.certificates = profiles
             for (profile, node) in zip(profiles, list.all("certificate_profile")) {
                 if let problem = checkProfile(profile) {
@@ -268,17 +257,11 @@ extension XMLLayout {
         },
         read: { reader, node, config, _, _ throws(XMLConfigError) in
             let list = try Element(node, allowed: ["listener"])
-            var listeners = KeyedList<Listener>()
-            for node in list.all("listener") {
-                let listener = try reader.readListener(node)
-                guard listeners.append(listener) else {
-                    throw XMLConfigError.duplicate(
-                        node,
-                        .init(section: "listenerconfig", object: .listener(listener.name), .duplicateListener)
-                    )
-                }
-            }
-            config.listeners = listeners
+            config.listeners = try list.keyed(
+                "listener",
+                read: { node throws(XMLConfigError) in try reader.readListener(node) },
+                duplicate: { .init(section: "listenerconfig", object: .listener($0.name), .duplicateListener) }
+            )
         }
     )
 

@@ -49,16 +49,11 @@ enum XMLUsers {
                 policy.minimumLength = try Element.number(length, in: 8...128)
             }
         }
-        var users = KeyedList<ApplianceUser>()
-        for node in list.all("user") {
-            let user = try readUser(node, open: open)
-            guard users.append(user) else {
-                throw XMLConfigError.duplicate(
-                    node,
-                    .init(section: "userconfig", object: .user(user.name), .duplicateUserName)
-                )
-            }
-        }
+        let users = try list.keyed(
+            "user",
+            read: { node throws(XMLConfigError) in try readUser(node, open: open) },
+            duplicate: { user in .init(section: "userconfig", object: .user(user.name), .duplicateUserName) }
+        )
         return (users, policy)
     }
 
