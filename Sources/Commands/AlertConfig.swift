@@ -5,16 +5,17 @@ import Shell
 /// `alertconfig` (other-commands.md §5): who receives email alerts of which class and severity, and
 /// the intervals that suppress duplicate alerts.
 public struct AlertConfigCommand: DeclaredCommand {
-    public let name = "alertconfig"
-    public let viewingForms: Set<String> = ["list"]
-    public let summary = "Configure email alerts."
-    public let requiresCommit = true
-    public let grammar = AlertConfigCommand.batchGrammar
+    public let grammar = AlertConfigCommand.batchGrammar(
+        CommandConfiguration(
+            "alertconfig",
+            summary: "Configure email alerts.",
+            requiresCommit: true,
+            viewingForms: ["list"]
+        )
+    )
 
     /// The longest duplicate-alert interval accepted, in seconds (one day).
     static let longestInterval = 86_400
-
-    public init() {}
 
     enum Operation: Sendable {
         case new, edit, delete, clear, setup

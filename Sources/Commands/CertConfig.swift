@@ -6,18 +6,18 @@ import Shell
 /// `certconfig` (certconfig.md): certificate profiles, the CA lists. Interactive menus, plus the
 /// batch forms `list`, `print` and `expiring [DAYS]` (§13).
 public struct CertConfigCommand: DeclaredCommand {
-    public let name = "certconfig"
-    public let viewingForms: Set<String> = ["list", "print", "expiring"]
-    public let summary = "Configure security certificates and keys."
-    public let requiresCommit = true
-
     static let days = Positional.optional(
         "days",
         .number("{days}", 0...36500) { _ in "The number of days must be a number from 0 to 36500." }
     )
 
     public let grammar = Grammar(
-        "certconfig",
+        CommandConfiguration(
+            "certconfig",
+            summary: "Configure security certificates and keys.",
+            requiresCommit: true,
+            viewingForms: ["list", "print", "expiring"]
+        ),
         style: .joined,
         interactive: { try CertConfigMenu.top($0) },
         Form("list", usage: "certconfig list") { _, session in CertConfigBatch.list(session) },
@@ -26,8 +26,6 @@ public struct CertConfigCommand: DeclaredCommand {
             try CertConfigBatch.expiring(days: values[CertConfigCommand.days] ?? 30, session)
         }
     )
-
-    public init() {}
 }
 
 /// The operations of the top certconfig menu (§2).

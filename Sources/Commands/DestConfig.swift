@@ -6,14 +6,15 @@ import Shell
 /// `destconfig` (destconfig.md): destination controls — per-domain delivery settings with outbound
 /// TLS, the Default entry and the global outbound certificate and alert.
 public struct DestConfigCommand: DeclaredCommand {
-    public let name = "destconfig"
-    public let viewingForms: Set<String> = ["list", "print", "detail"]
-    public let summary = "Configure destination controls, including outgoing TLS."
-    public let requiresCommit = true
     /// Built once: a script's every `destconfig` line runs it.
-    public let grammar = DestConfigBatch.grammar
-
-    public init() {}
+    public let grammar = DestConfigBatch.grammar(
+        CommandConfiguration(
+            "destconfig",
+            summary: "Configure destination controls, including outgoing TLS.",
+            requiresCommit: true,
+            viewingForms: ["list", "print", "detail"]
+        )
+    )
 }
 
 /// The operations of the destconfig menu, one method each.

@@ -6,12 +6,18 @@ import Shell
 /// `interfaceconfig` (other-commands.md §3): IP interfaces, their SSH and HTTPS services and the
 /// certificate profile of each HTTPS service (seed-guide.md SG-17).
 public struct InterfaceConfigCommand: DeclaredCommand {
-    public let name = "interfaceconfig"
-    public let viewingForms: Set<String> = ["list"]
-    public let summary = "Configure Ethernet IP addresses."
-    public let requiresCommit = true
     /// The batch forms (InterfaceConfigBatch.swift); typed alone, the menu of this session.
-    public var grammar: Grammar { Self.batchGrammar { try menu($0) } }
+    public var grammar: Grammar {
+        Self.batchGrammar(
+            CommandConfiguration(
+                "interfaceconfig",
+                summary: "Configure Ethernet IP addresses.",
+                requiresCommit: true,
+                viewingForms: ["list"]
+            ),
+            menu: { try menu($0) }
+        )
+    }
 
     /// The local address of the SSH connection this session came in on (`SSH_CONNECTION` is
     /// `{client address} {client port} {local address} {local port}`), or nil outside SSH.

@@ -7,13 +7,14 @@ import Shell
 /// `listenerconfig` (listenerconfig.md §1–§5, §7): listeners, their certificate, Host Access Table
 /// and Recipient Access Table, and the settings of all listeners.
 public struct ListenerConfigCommand: DeclaredCommand {
-    public let name = "listenerconfig"
-    public let viewingForms: Set<String> = ["list"]
-    public let summary = "Configure and manage public, private or blackhole listeners."
-    public let requiresCommit = true
-    public let grammar = ListenerBatch.grammar()
-
-    public init() {}
+    public let grammar = ListenerBatch.grammar(
+        CommandConfiguration(
+            "listenerconfig",
+            summary: "Configure and manage public, private or blackhole listeners.",
+            requiresCommit: true,
+            viewingForms: ["list"]
+        )
+    )
 }
 
 /// The top menu of listenerconfig and its operations NEW, EDIT, DELETE and SETUP.

@@ -7,11 +7,6 @@ import TextSupport
 /// which log in through the embedded endpoint and the OpenSSH route. Staged; needs commit. Keys are
 /// part of the users, so like `userconfig` it is for Administrators only.
 public struct SSHConfigCommand: DeclaredCommand {
-    public let name = "sshconfig"
-    public let summary = "Configure SSH servers and user keys."
-    public let requiresCommit = true
-    public let access = CommandAccess.administer
-
     static let user = Positional(
         "user",
         ValueParser<String>(
@@ -31,8 +26,13 @@ public struct SSHConfigCommand: DeclaredCommand {
     )
 
     public let grammar = Grammar(
-        "sshconfig",
-        interactive: { try SSHConfigCommand().menu($0) },
+        CommandConfiguration(
+            "sshconfig",
+            summary: "Configure SSH servers and user keys.",
+            requiresCommit: true,
+            access: .administer
+        ),
+        interactive: { try SSHConfigCommand.menu($0) },
         userKeyForm("new", "\"{public key}\"", .argument(SSHConfigCommand.key)) { name, values, session in
             try SSHConfigCommand.add(values[SSHConfigCommand.key], to: name, in: session)
         },
@@ -61,8 +61,6 @@ public struct SSHConfigCommand: DeclaredCommand {
             try body(values[user], values, session)
         }
     }
-
-    public init() {}
 
     // MARK: Rules shared by the menu and the batch forms
 
@@ -120,7 +118,7 @@ public struct SSHConfigCommand: DeclaredCommand {
         case new, user, delete, print
     }
 
-    private func menu(_ session: Session) throws {
+    private static func menu(_ session: Session) throws {
         try session.dialog.run { _ in
             Menu(
                 [
@@ -147,7 +145,7 @@ public struct SSHConfigCommand: DeclaredCommand {
         "These are fixed by the SSH library; OpenSSH's sshd (Docs/SSH.md) has its own settings.",
     ]
 
-    private func userKeys(_ session: Session) throws {
+    private static func userKeys(_ session: Session) throws {
         let users = session.configuration.users.map(\.name)
         var current =
             session.environment.applianceUser

@@ -4,13 +4,14 @@ import Shell
 /// `userconfig` (ssh.md §3): the appliance's user accounts, their roles, passphrases and status,
 /// and the account policy. Administrators only; staged, needs commit.
 public struct UserConfigCommand: DeclaredCommand {
-    public let name = "userconfig"
-    public let summary = "Manage user accounts and connections to external authentication sources."
-    public let requiresCommit = true
-    public let access = CommandAccess.administer
-    public let grammar = UserConfigBatch.grammar
-
-    public init() {}
+    public let grammar = UserConfigBatch.grammar(
+        CommandConfiguration(
+            "userconfig",
+            summary: "Manage user accounts and connections to external authentication sources.",
+            requiresCommit: true,
+            access: .administer
+        )
+    )
 
     enum Operation: Sendable {
         case new, edit, delete, policy, passphrase, role, status, external, twoFactor
