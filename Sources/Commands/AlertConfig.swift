@@ -16,32 +16,21 @@ public struct AlertConfigCommand: DeclaredCommand {
 
     public init() {}
 
-    enum Operation: Sendable {
-        case new, edit, delete, clear, setup
-    }
-
     func menu(_ session: Session) throws {
         try session.dialog.run { _ in
             let alerts = session.configuration.alerts
-            var items = [MenuItem("NEW", "Add a new email address to send alerts.", Operation.new)]
+            var items = [MenuItem("NEW", "Add a new email address to send alerts.") { try create(in: session) }]
             if !alerts.recipients.isEmpty {
                 items += [
-                    MenuItem("EDIT", "Modify an email address.", .edit),
-                    MenuItem("DELETE", "Remove an email address.", .delete),
-                    MenuItem("CLEAR", "Remove all email addresses (disable alerts).", .clear),
+                    MenuItem("EDIT", "Modify an email address.") { try edit(in: session) },
+                    MenuItem("DELETE", "Remove an email address.") { try delete(in: session) },
+                    MenuItem("CLEAR", "Remove all email addresses (disable alerts).") {
+                        session.stage { $0.alerts.recipients = [] }
+                    },
                 ]
             }
-            items.append(MenuItem("SETUP", "Configure alert settings.", .setup))
+            items.append(MenuItem("SETUP", "Configure alert settings.") { try setup(in: session) })
             return Menu(status: Self.listing(alerts), items)
-        } perform: { operation in
-            switch operation {
-            case .new: try create(in: session)
-            case .edit: try edit(in: session)
-            case .delete: try delete(in: session)
-            case .clear: session.stage { $0.alerts.recipients = [] }
-            case .setup: try setup(in: session)
-            }
-            return .stay
         }
     }
 

@@ -24,21 +24,12 @@ public struct LDAPConfigCommand: DeclaredCommand {
 
     public init() {}
 
-    enum Operation: Sendable {
-        case setup
-    }
-
     private func menu(_ session: Session) throws {
         try session.dialog.run { _ in
             Menu(
                 status: ["No LDAP server configurations."],
-                [MenuItem("SETUP", "Configure LDAP options.", Operation.setup)]
+                [MenuItem("SETUP", "Configure LDAP options.") { try setup(in: session) }]
             )
-        } perform: { operation in
-            switch operation {
-            case .setup: try setup(in: session)
-            }
-            return .stay
         }
     }
 

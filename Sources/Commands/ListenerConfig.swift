@@ -21,28 +21,16 @@ struct ListenerMenus {
     let session: Session
     var dialog: Dialog { session.dialog }
 
-    enum Operation: Sendable {
-        case new, edit, delete, setup
-    }
-
     func run() throws {
         try dialog.run { _ in
             let listeners = session.configuration.listeners
-            var items = [MenuItem("NEW", "Create a new listener.", Operation.new)]
+            var items = [MenuItem("NEW", "Create a new listener.") { try new() }]
             if !listeners.isEmpty {
-                items.append(MenuItem("EDIT", "Modify a listener.", .edit))
-                items.append(MenuItem("DELETE", "Remove a listener.", .delete))
+                items.append(MenuItem("EDIT", "Modify a listener.") { try edit() })
+                items.append(MenuItem("DELETE", "Remove a listener.") { try delete() })
             }
-            items.append(MenuItem("SETUP", "Change global settings.", .setup))
+            items.append(MenuItem("SETUP", "Change global settings.") { try setup() })
             return Menu(status: ListenerText.list(session.configuration), items)
-        } perform: { operation in
-            switch operation {
-            case .new: try new()
-            case .edit: try edit()
-            case .delete: try delete()
-            case .setup: try setup()
-            }
-            return .stay
         }
     }
 
