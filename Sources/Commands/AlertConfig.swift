@@ -122,23 +122,26 @@ public struct AlertConfigCommand: DeclaredCommand {
     // MARK: Questions
 
     private func askClass(default current: AlertClass, in session: Session) throws -> AlertClass {
-        let classes = AlertClass.allCases
-        let index = try session.dialog.choose(
-            ["Choose the Alert Class for which you wish to set the Severity:"],
-            items: classes.map(\.rawValue),
-            default: classes.firstIndex(of: current) ?? 0
-        )
-        return classes[index]
+        try askCase(["Choose the Alert Class for which you wish to set the Severity:"], default: current, in: session)
     }
 
     private func askSeverity(default current: AlertSeverity, in session: Session) throws -> AlertSeverity {
-        let severities = AlertSeverity.allCases
+        try askCase(["Select a Severity Level:"], default: current, in: session)
+    }
+
+    /// A numbered choice among the cases, listed by their names.
+    private func askCase<Value: CaseIterable & RawRepresentable<String> & Equatable>(
+        _ question: [String],
+        default current: Value,
+        in session: Session
+    ) throws -> Value {
+        let cases = Array(Value.allCases)
         let index = try session.dialog.choose(
-            ["Select a Severity Level:"],
-            items: severities.map(\.rawValue),
-            default: severities.firstIndex(of: current) ?? 0
+            question,
+            items: cases.map(\.rawValue),
+            default: cases.firstIndex(of: current) ?? 0
         )
-        return severities[index]
+        return cases[index]
     }
 
     /// A numbered list of the addresses; the answer is a number (no default: empty abandons).

@@ -16,15 +16,11 @@ enum CertificateAuthorityList {
 /// custom list.
 enum CertAuthorityMenu {
     static func run(_ session: Session) throws {
-        try session.dialog.run { _ in
-            Menu(
-                status: summary(session.configuration),
-                [
-                    MenuItem("CUSTOM", "Manage Custom Certificate Authorities") { try custom(session) },
-                    MenuItem("SYSTEM", "Manage System Certificate Authorities") { try system(session) },
-                ]
-            )
-        }
+        let lists = [
+            MenuItem("CUSTOM", "Manage Custom Certificate Authorities") { try custom(session) },
+            MenuItem("SYSTEM", "Manage System Certificate Authorities") { try system(session) },
+        ]
+        try session.dialog.run { _ in Menu(status: summary(session.configuration), lists) }
     }
 
     static func summary(_ config: ApplianceConfiguration) -> [String] {

@@ -8,16 +8,12 @@ import TextSupport
 /// when a CA of an enabled list signed them, stored as PEM.
 enum CertConfigCRL {
     static func run(_ session: Session) throws {
-        try session.dialog.run { _ in
-            Menu(
-                status: summary(session.configuration),
-                [
-                    MenuItem("NEW", "Import a CRL.") { try new(session) },
-                    MenuItem("DELETE", "Remove a CRL.") { try delete(session) },
-                    MenuItem("PRINT", "Display the CRLs.") { CertConfigCRL.print(session) },
-                ]
-            )
-        }
+        let operations = [
+            MenuItem("NEW", "Import a CRL.") { try new(session) },
+            MenuItem("DELETE", "Remove a CRL.") { try delete(session) },
+            MenuItem("PRINT", "Display the CRLs.") { CertConfigCRL.print(session) },
+        ]
+        try session.dialog.run { _ in Menu(status: summary(session.configuration), operations) }
     }
 
     static func summary(_ config: ApplianceConfiguration) -> [String] {

@@ -373,30 +373,28 @@ enum ListenerText {
         configuration: ApplianceConfiguration
     ) -> Listener {
         let demo = configuration.certificate(named: .demo).map { ProfileName($0.name) }
+        let hostAccess: HostAccessTable
+        let recipientAccess: [RecipientAccessEntry]
         switch kind {
         case .public:
-            return Listener(
-                name: name,
-                kind: .public,
-                interface: interface,
-                port: port,
-                certificate: demo ?? configuration.certificates.first.map { ProfileName($0.name) },
-                hostAccess: .publicDefault,
-                recipientAccess: domains.map { RecipientAccessEntry(pattern: $0, accept: true) }
-                    + [RecipientAccessEntry(pattern: "ALL", accept: false)]
-            )
+            hostAccess = .publicDefault
+            recipientAccess =
+                domains.map { RecipientAccessEntry(pattern: $0, accept: true) }
+                + [RecipientAccessEntry(pattern: "ALL", accept: false)]
         case .private:
             // A private listener relays for its hosts; its RAT is not consulted, so it accepts all.
-            return Listener(
-                name: name,
-                kind: .private,
-                interface: interface,
-                port: port,
-                certificate: demo ?? configuration.certificates.first.map { ProfileName($0.name) },
-                hostAccess: .privateDefault(relayHosts: relayHosts),
-                recipientAccess: [RecipientAccessEntry(pattern: "ALL", accept: true)]
-            )
+            hostAccess = .privateDefault(relayHosts: relayHosts)
+            recipientAccess = [RecipientAccessEntry(pattern: "ALL", accept: true)]
         }
+        return Listener(
+            name: name,
+            kind: kind,
+            interface: interface,
+            port: port,
+            certificate: demo ?? configuration.certificates.first.map { ProfileName($0.name) },
+            hostAccess: hostAccess,
+            recipientAccess: recipientAccess
+        )
     }
 
     /// `Default Policy Parameters`, a rule and one line per HAT default (listenerconfig.md §2).
