@@ -29,26 +29,15 @@ public struct InterfaceConfigCommand: DeclaredCommand {
         sessionAddress = fields.count >= 3 ? String(fields[2]) : nil
     }
 
-    enum Operation: Sendable {
-        case new, edit, delete
-    }
-
     func menu(_ session: Session) throws {
         try session.dialog.run { _ in
             let interfaces = session.configuration.interfaces
-            var items = [MenuItem("NEW", "Create a new interface.", Operation.new)]
+            var items = [MenuItem("NEW", "Create a new interface.") { try create(in: session) }]
             if !interfaces.isEmpty {
-                items.append(MenuItem("EDIT", "Modify an interface.", .edit))
-                items.append(MenuItem("DELETE", "Remove an interface.", .delete))
+                items.append(MenuItem("EDIT", "Modify an interface.") { try edit(in: session) })
+                items.append(MenuItem("DELETE", "Remove an interface.") { try delete(in: session) })
             }
             return Menu(status: Self.listing(interfaces), items)
-        } perform: { operation in
-            switch operation {
-            case .new: try create(in: session)
-            case .edit: try edit(in: session)
-            case .delete: try delete(in: session)
-            }
-            return .stay
         }
     }
 

@@ -18,21 +18,12 @@ public struct LDAPConfigCommand: DeclaredCommand {
         }
     )
 
-    enum Operation: Sendable {
-        case setup
-    }
-
     private static func menu(_ session: Session) throws {
         try session.dialog.run { _ in
             Menu(
                 status: ["No LDAP server configurations."],
-                [MenuItem("SETUP", "Configure LDAP options.", Operation.setup)]
+                [MenuItem("SETUP", "Configure LDAP options.") { try setup(in: session) }]
             )
-        } perform: { operation in
-            switch operation {
-            case .setup: try setup(in: session)
-            }
-            return .stay
         }
     }
 
