@@ -48,12 +48,8 @@ struct ListenerBatch {
 
     static let kind = Positional(
         "kind",
-        ValueParser("{public|private}", candidates: { _ in ["public", "private"] }) { text, _ throws(ShellError) in
-            switch text.lowercased() {
-            case "public": return ListenerKind.public
-            case "private": return ListenerKind.private
-            default: throw .invalidInput("Unknown listener type \"\(text)\"; use public or private.")
-            }
+        .words("{public|private}", ["public": ListenerKind.public, "private": .private]) {
+            "Unknown listener type \"\($0)\"; use public or private."
         }
     )
 
@@ -68,13 +64,7 @@ struct ListenerBatch {
     /// `smtp`; `qmqp` is known but refused (after the other words were checked).
     static let transport = Positional(
         "protocol",
-        ValueParser("smtp", candidates: { _ in ["smtp"] }) { text, _ throws(ShellError) in
-            switch text.lowercased() {
-            case "smtp": return true
-            case "qmqp": return false
-            default: throw .invalidInput("Unknown protocol \"\(text)\"; use smtp.")
-            }
-        }
+        .words("smtp", ["smtp": true, "qmqp": false]) { "Unknown protocol \"\($0)\"; use smtp." }
     )
 
     static let port = BatchOption("port", ValueParser<String>.text("{n}"))
@@ -108,15 +98,9 @@ struct ListenerBatch {
     static let position = Positional("position", ValueParser<String>.text("{pos}"))
     static let action = Positional(
         "action",
-        .named(
+        .words(
             "{accept|relay|reject|tcprefuse}",
-            candidates: ["accept", "relay", "reject", "tcprefuse"],
-            lookup: { text in
-                let actions: [String: HostAccessAction] = [
-                    "accept": .accept, "relay": .relay, "reject": .reject, "tcprefuse": .tcpRefuse,
-                ]
-                return actions[text.lowercased()]
-            }
+            ["accept": HostAccessAction.accept, "relay": .relay, "reject": .reject, "tcprefuse": .tcpRefuse]
         ) { "Unknown action \"\($0)\"; use accept, relay, reject or tcprefuse." }
     )
     static let policyOption = BatchOption(
@@ -136,12 +120,8 @@ struct ListenerBatch {
     )
     static let accept = Positional(
         "action",
-        ValueParser("{accept|reject}", candidates: { _ in ["accept", "reject"] }) { text, _ throws(ShellError) in
-            switch text.lowercased() {
-            case "accept": return true
-            case "reject": return false
-            default: throw .invalidInput("Unknown action \"\(text)\"; use accept or reject.")
-            }
+        .words("{accept|reject}", ["accept": true, "reject": false]) {
+            "Unknown action \"\($0)\"; use accept or reject."
         }
     )
 
