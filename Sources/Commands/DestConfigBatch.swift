@@ -146,9 +146,9 @@ enum DestConfigBatch {
         "         --ip_sort_pref={prefer_v6|require_v6|prefer_v4|require_v4}",
     ]
 
-    static var grammar: Grammar {
+    static func grammar(_ configuration: CommandConfiguration) -> Grammar {
         Grammar(
-            "destconfig",
+            configuration,
             notes: optionLines,
             wording: Grammar.Wording(caseInsensitiveOptions: true),
             interactive: { try DestConfigMenu.run($0) },

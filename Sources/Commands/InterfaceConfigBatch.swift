@@ -47,9 +47,12 @@ extension InterfaceConfigCommand {
         }
     )
 
-    static func batchGrammar(menu: @escaping @Sendable (Session) throws -> Void) -> Grammar {
+    static func batchGrammar(
+        _ configuration: CommandConfiguration,
+        menu: @escaping @Sendable (Session) throws -> Void
+    ) -> Grammar {
         Grammar(
-            "interfaceconfig",
+            configuration,
             style: .block,
             wording: Grammar.Wording(
                 missingSubcommand: "An operation is required: new, edit, delete or list.",

@@ -205,9 +205,9 @@ struct ListenerBatch {
 
     // MARK: Grammar
 
-    static func grammar() -> Grammar {
+    static func grammar(_ configuration: CommandConfiguration) -> Grammar {
         Grammar(
-            "listenerconfig",
+            configuration,
             notes: notes,
             wording: Grammar.Wording(subcommandUsage: usage[0]),
             interactive: { session in try ListenerMenus(session: session).run() },

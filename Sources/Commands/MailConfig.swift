@@ -7,11 +7,6 @@ import TextSupport
 /// `saveconfig` as an attachment through the running gateway; without one, the message is written
 /// to the data directory's `outbox/` and the command says so.
 public struct MailConfigCommand: DeclaredCommand {
-    public let name = "mailconfig"
-    public let summary = "Mail the current configuration file to an address."
-    public let requiresCommit = false
-    public let writesDataDirectory = true
-    public let access = CommandAccess.view
     let link: any GatewayLink
 
     static let addresses = Positional(
@@ -24,7 +19,12 @@ public struct MailConfigCommand: DeclaredCommand {
     public var grammar: Grammar {
         let link = self.link
         return Grammar(
-            "mailconfig",
+            CommandConfiguration(
+                "mailconfig",
+                summary: "Mail the current configuration file to an address.",
+                access: .view,
+                writesDataDirectory: true
+            ),
             interactive: { session in try MailConfigCommand.dialog(link, session) },
             Form(
                 usage: "mailconfig {addresses} [{1|2}]",
@@ -40,8 +40,6 @@ public struct MailConfigCommand: DeclaredCommand {
             }
         )
     }
-
-    public init(link: any GatewayLink = ServeLink()) { self.link = link }
 
     /// `a@example.com, b@example.org` → the addresses; each `local@domain`.
     static func parseAddresses(_ text: String) throws(ShellError) -> [String] {

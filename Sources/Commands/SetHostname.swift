@@ -4,9 +4,6 @@ import Shell
 
 /// `sethostname` (other-commands.md §1). The prompt shows the new name once it is committed.
 public struct SetHostnameCommand: DeclaredCommand {
-    public let name = "sethostname"
-    public let summary = "Set the name of the machine."
-    public let requiresCommit = true
     /// The spec's message for a bad name is the same in the dialog and the batch form (exact).
     static let fqdn = Positional(
         "fqdn",
@@ -14,7 +11,7 @@ public struct SetHostnameCommand: DeclaredCommand {
     )
 
     public let grammar = Grammar(
-        "sethostname",
+        CommandConfiguration("sethostname", summary: "Set the name of the machine.", requiresCommit: true),
         interactive: { session in
             let current = session.configuration.hostname
             let answer = try session.dialog.ask([], default: current, format: SetHostnameCommand.answer)
@@ -24,8 +21,6 @@ public struct SetHostnameCommand: DeclaredCommand {
             SetHostnameCommand.set(arguments[SetHostnameCommand.fqdn], session)
         }
     )
-
-    public init() {}
 
     private static func set(_ newName: String, _ session: Session) {
         guard newName != session.configuration.hostname else { return }
