@@ -128,7 +128,7 @@ public struct InterfaceConfigCommand: DeclaredCommand {
                 default: original?.hostname,
                 format: AnswerFormat(
                     "The interface's fully qualified host name, such as mail.example.com.",
-                    check: InterfaceValues.hostname
+                    check: ApplianceHostname.check
                 )
             )
         else { return nil }

@@ -101,11 +101,7 @@ public struct MailConfigCommand: DeclaredCommand {
         // No gateway: the message waits in the outbox, never lost.
         let outbox = data.appendingPathComponent("outbox", isDirectory: true)
         do {
-            try FileManager.default.createDirectory(
-                at: outbox,
-                withIntermediateDirectories: true,
-                attributes: [.posixPermissions: 0o700]
-            )
+            try OwnerOnlyFolder.create(outbox)
         } catch {
             throw ShellError.io("The outbox \(outbox.path) cannot be created.")
         }

@@ -1,5 +1,4 @@
 import ApplianceConfig
-import DomainNames
 import Shell
 
 /// `sethostname` (other-commands.md §1). The prompt shows the new name once it is committed.
@@ -7,7 +6,8 @@ public struct SetHostnameCommand: DeclaredCommand {
     /// The spec's message for a bad name is the same in the dialog and the batch form (exact).
     static let fqdn = Positional(
         "fqdn",
-        ValueParser("{fqdn}", standalone: true) { text, _ throws(ShellError) in try check(text).get() }
+        ValueParser("{fqdn}", standalone: true) { text, _ throws(ShellError) in try ApplianceHostname.check(text).get()
+        }
     )
 
     public let grammar = Grammar(
@@ -31,18 +31,7 @@ public struct SetHostnameCommand: DeclaredCommand {
     static var answer: AnswerFormat<String> {
         AnswerFormat(
             "A fully qualified host name such as mail.example.com (letters, digits, hyphens and dots).",
-            check: check
+            check: ApplianceHostname.check
         )
-    }
-
-    static func check(_ text: String) -> Result<String, ShellError> {
-        guard HostnameRules.isFQDN(text) else {
-            return .failure(
-                .invalidInput(
-                    "Invalid hostname \"\(text)\". Enter a fully qualified host name, such as mail.example.com."
-                )
-            )
-        }
-        return .success(text.lowercased())
     }
 }

@@ -99,6 +99,18 @@ extension ValueParser {
         }
         return ValueParser(placeholder, candidates: { _ in candidates }, parse: parse)
     }
+
+    /// One of a few words, ignoring case, each standing for its value (`["on": true, "yes": true,
+    /// "off": false, "no": false]`, keys in lower case). Tab offers the words the placeholder names
+    /// (`{on|off}`: on, off); a word not listed is invalid input worded by `complaint`.
+    public static func words(
+        _ placeholder: String,
+        _ values: [String: Value],
+        complaint: @escaping @Sendable (String) -> String
+    ) -> ValueParser<Value> {
+        let offered = placeholder.filter { $0 != "{" && $0 != "}" }.split(separator: "|").map(String.init)
+        return named(placeholder, candidates: offered, lookup: { values[$0.lowercased()] }, complaint: complaint)
+    }
 }
 
 extension ValueParser where Value == String {
