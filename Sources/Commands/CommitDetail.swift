@@ -28,7 +28,7 @@ public struct CommitDetailCommand: DeclaredCommand {
             "    Saved for rollback: \(info.rollbackPoint ? "Yes" : "No")",
             "    Changes:",
         ]
-        lines += info.changes.map { "        " + TerminalSafe.escaped($0) }
+        lines += info.changes.map { "        " + TerminalSafe.escaped(ChangeWording.line($0)) }
         session.console.write("\n")
         session.page(lines.joined(separator: "\n"))
     }

@@ -16,7 +16,7 @@ public struct ShowChangesCommand: DeclaredCommand {
             return
         }
         session.console.write("\n")
-        session.page(changes.map(\.line).joined(separator: "\n"))
+        session.page(changes.map(ChangeWording.line).joined(separator: "\n"))
     }
 }
 
@@ -51,7 +51,7 @@ public struct DiffConfigCommand: DeclaredCommand {
             return
         }
         session.console.write("\n")
-        session.page(changes.map(\.line).joined(separator: "\n"))
+        session.page(changes.map(ChangeWording.line).joined(separator: "\n"))
     }
 
     private static func load(_ number: Int, _ session: Session) throws -> ApplianceConfiguration {
