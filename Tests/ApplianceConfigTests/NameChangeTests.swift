@@ -1,5 +1,6 @@
 import ApplianceConfig
 import DomainNames
+import Shell
 import Testing
 
 /// A name or a reference that only changes case is a change an admin sees and keeps: stored names
@@ -18,7 +19,7 @@ import Testing
         var mine = base
         mine.listeners[0].certificate = "demo"
         #expect(
-            mine.changes(since: base).map(\.line) == [
+            mine.changes(since: base).map(ChangeWording.line) == [
                 "listenerconfig: listener \"\(listener.name)\" certificate: Demo -> demo"
             ]
         )
