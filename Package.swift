@@ -172,7 +172,7 @@ let package = Package(
             dependencies: ["Shell", "Commands", "ConfigStore", "ApplianceConfig", "Certificates", "OpenSSLSupport"],
             path: "Tests/TestSupport"
         ),
-        .testTarget(name: "ApplianceConfigTests", dependencies: ["ApplianceConfig", "TestSupport"]),
+        .testTarget(name: "ApplianceConfigTests", dependencies: ["ApplianceConfig", "Shell", "TestSupport"]),
         .testTarget(
             name: "ConfigStoreTests",
             dependencies: ["ConfigStore", "SQLite", "TestSupport"],

@@ -15,7 +15,40 @@ public struct ObjectKey: Hashable, Sendable, Comparable {
     }
 }
 
-/// One line of `showchanges` / `diffconfig`.
+/// What a change or a conflict is about, as data: the kind of object and its name. Shell words it
+/// (`ChangeWording.object`: `certificate profile "Demo"`, `listener "IncomingMail"`, `system`).
+public enum ObjectReference: Sendable, Hashable {
+    case certificateProfile(String)
+    case revocationList(String)
+    case interface(String)
+    case listener(String)
+    /// A destination entry, by its domain.
+    case destination(String)
+    case user(String)
+    /// A settings group: the one object of its section.
+    case settings(SettingsGroupKind)
+}
+
+/// The settings groups of the configuration, each the one object of its section.
+public enum SettingsGroupKind: Sendable, Hashable, CaseIterable {
+    /// The system host name (`sethostname`).
+    case system
+    case certificateAuthorities
+    /// destconfig's Default entry.
+    case destinationDefaults
+    /// listenerconfig's global settings.
+    case listenerSettings
+    case alerts
+    case tlsLogging
+    case ldap
+    case webSecurity
+    /// userconfig's account policy.
+    case accountPolicy
+}
+
+/// One change of `showchanges` / `diffconfig` / `commitdetail`, as data: the object (its section, id
+/// and typed reference) and what happened to it. Shell words it (`ChangeWording.line`); setting names
+/// and values are the settings' own (`ConfigObject.settings`).
 public struct ConfigChange: Sendable, Equatable {
     public enum Kind: Sendable, Equatable {
         case added
@@ -29,21 +62,14 @@ public struct ConfigChange: Sendable, Equatable {
     }
 
     public var key: ObjectKey
-    /// How the object is named: `certificate profile "Demo"`.
-    public var label: String
+    /// The object changed.
+    public var object: ObjectReference
     public var kind: Kind
 
-    /// `{section}: {object} {setting}: {old} -> {new}`, `+ {section}: {object}`, `- {section}: {object}`.
-    public var line: String {
-        switch kind {
-        case .added: "+ \(key.section): \(label)"
-        case .removed: "- \(key.section): \(label)"
-        case .modified(let setting, let old, let new): "\(key.section): \(label) \(setting): \(old) -> \(new)"
-        case .described(let setting, let value): "\(key.section): \(label) \(setting): \(value)"
-        case .memberAdded(let list, let member, let fields):
-            "\(key.section): \(label) \(list): + \(member)" + (fields.isEmpty ? "" : " (\(fields))")
-        case .memberRemoved(let list, let member): "\(key.section): \(label) \(list): - \(member)"
-        }
+    public init(key: ObjectKey, object: ObjectReference, kind: Kind) {
+        self.key = key
+        self.object = object
+        self.kind = kind
     }
 }
 
@@ -52,10 +78,17 @@ public struct MergeConflict: Sendable, Equatable {
     public var key: ObjectKey
     /// The section's command (`destconfig`).
     public var section: String
-    /// How the object is named (`example.com`).
-    public var object: String
+    /// The object both sides changed (`.destination("example.com")`).
+    public var object: ObjectReference
     /// The settings both sides changed, sorted (none: the object as a whole).
     public var settings: [String]
+
+    public init(key: ObjectKey, section: String, object: ObjectReference, settings: [String]) {
+        self.key = key
+        self.section = section
+        self.object = object
+        self.settings = settings
+    }
 }
 
 /// How one section of the configuration is compared and merged.
@@ -71,8 +104,8 @@ struct SectionDescriptor: Sendable {
     let transplant: @Sendable (inout ApplianceConfiguration, ApplianceConfiguration, String) -> Void
     /// Names of the settings of this object that differ between the two configurations.
     let changedSettings: @Sendable (ApplianceConfiguration, ApplianceConfiguration, String) -> [String]
-    /// How the object with this id is named in this configuration, if it exists there.
-    let label: @Sendable (ApplianceConfiguration, String) -> String?
+    /// The object with this id in this configuration, if it exists there.
+    let reference: @Sendable (ApplianceConfiguration, String) -> ObjectReference?
 }
 
 extension SectionDescriptor {
@@ -96,7 +129,7 @@ extension SectionDescriptor {
                 guard let x = find(a, id), let y = find(b, id) else { return [] }
                 return SettingDiff.changedNames(x.settings, y.settings)
             },
-            label: { config, id in find(config, id)?.objectLabel }
+            reference: { config, id in find(config, id)?.objectReference }
         )
     }
 
@@ -113,7 +146,7 @@ extension SectionDescriptor {
                 if before == after { return [] }
                 return settingChanges(
                     key: .init(section: name, id: after.objectID),
-                    label: after.objectLabel,
+                    object: after.objectReference,
                     old: before,
                     new: after
                 )
@@ -124,16 +157,21 @@ extension SectionDescriptor {
             changedSettings: { a, b, _ in
                 SettingDiff.changedNames(a[keyPath: path].settings, b[keyPath: path].settings)
             },
-            label: { config, _ in config[keyPath: path].objectLabel }
+            reference: { config, _ in config[keyPath: path].objectReference }
         )
     }
 
     /// One line per changed setting; an object that differs in a field no setting shows still gets
     /// a line naming the field (`SettingDiff.unlisted`), so no change is ever silent.
-    static func settingChanges<T: ConfigObject>(key: ObjectKey, label: String, old: T, new: T) -> [ConfigChange] {
+    static func settingChanges<T: ConfigObject>(
+        key: ObjectKey,
+        object: ObjectReference,
+        old: T,
+        new: T
+    ) -> [ConfigChange] {
         var kinds = SettingDiff.changes(old.settings, new.settings)
         if kinds.isEmpty && old != new { kinds = SettingDiff.unlisted(old, new) }
-        return kinds.map { ConfigChange(key: key, label: label, kind: $0) }
+        return kinds.map { ConfigChange(key: key, object: object, kind: $0) }
     }
 }
 
@@ -146,20 +184,25 @@ enum KeyedSection {
         var changes: [ConfigChange] = []
         for item in before where !new.contains(id: item.objectID) {
             changes.append(
-                ConfigChange(key: .init(section: name, id: item.objectID), label: item.objectLabel, kind: .removed)
+                ConfigChange(key: .init(section: name, id: item.objectID), object: item.objectReference, kind: .removed)
             )
         }
         for item in after {
             let key = ObjectKey(section: name, id: item.objectID)
             guard let previous = old[id: item.objectID] else {
-                changes.append(ConfigChange(key: key, label: item.objectLabel, kind: .added))
+                changes.append(ConfigChange(key: key, object: item.objectReference, kind: .added))
                 changes += SettingDiff.described(item.settings).map {
-                    ConfigChange(key: key, label: item.objectLabel, kind: $0)
+                    ConfigChange(key: key, object: item.objectReference, kind: $0)
                 }
                 continue
             }
             if previous != item {
-                changes += SectionDescriptor.settingChanges(key: key, label: item.objectLabel, old: previous, new: item)
+                changes += SectionDescriptor.settingChanges(
+                    key: key,
+                    object: item.objectReference,
+                    old: previous,
+                    new: item
+                )
             }
         }
         return changes
@@ -407,12 +450,15 @@ extension ApplianceConfiguration {
                     let names = Set(section.changedSettings(base, self, id)).union(
                         section.changedSettings(base, head, id)
                     )
-                    let label = [self, head, base].lazy.compactMap { section.label($0, id) }.first ?? id
+                    // Changed on this side: the object is in this configuration or in the base.
+                    guard let object = [self, head, base].lazy.compactMap({ section.reference($0, id) }).first else {
+                        preconditionFailure("a changed object is in neither configuration")
+                    }
                     conflicts.append(
                         MergeConflict(
                             key: ObjectKey(section: section.name + "#\(position)", id: id),
                             section: section.name,
-                            object: label,
+                            object: object,
                             settings: names.sorted()
                         )
                     )

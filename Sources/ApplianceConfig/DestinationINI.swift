@@ -163,51 +163,11 @@ public enum DestinationINI {
         return DestinationTables(defaults: defaults, entries: entries)
     }
 
-    /// One parsed `key = value`.
-    private enum Setting {
-        case ipPreference(IPPreference)
-        case concurrency(Int)
-        case messages(Int)
-        case minutes(Int)
-        case recipients(Int)
-        case limitType(DestinationLimitType)
-        case limitScope(DestinationLimitScope)
-        case tls(OutboundTLS)
-        case bounceVerification(Bool)
-        case bounceProfile(String)
-
-        func apply(to defaults: inout DestinationDefaults) {
-            switch self {
-            case .ipPreference(let value): defaults.ipPreference = value
-            case .concurrency(let value): defaults.maxConcurrency = value
-            case .messages(let value): defaults.maxMessagesPerConnection = value
-            case .minutes(let value): defaults.recipientLimitPeriod = value
-            case .recipients(let value): defaults.recipientLimit = value
-            case .limitType(let value): defaults.limitType = value
-            case .limitScope(let value): defaults.limitApplies = value
-            case .tls(let value): defaults.tls = value
-            case .bounceVerification(let value): defaults.bounceVerification = value
-            case .bounceProfile(let value): defaults.bounceProfile = value
-            }
-        }
-
-        func apply(to entry: inout DestinationEntry) {
-            switch self {
-            case .ipPreference(let value): entry.ipPreference = value
-            case .concurrency(let value): entry.maxConcurrency = value
-            case .messages(let value): entry.maxMessagesPerConnection = value
-            case .minutes(let value): entry.recipientLimitPeriod = value
-            case .recipients(let value): entry.recipientLimit = value
-            case .limitType(let value): entry.limitType = value
-            case .limitScope(let value): entry.limitApplies = value
-            case .tls(let value): entry.tls = value
-            case .bounceVerification(let value): entry.bounceVerification = value
-            case .bounceProfile(let value): entry.bounceProfile = value
-            }
-        }
-    }
-
-    private static func parse(_ key: Key, _ value: String, line: Int) throws(DestinationINIError) -> Setting {
+    private static func parse(
+        _ key: Key,
+        _ value: String,
+        line: Int
+    ) throws(DestinationINIError) -> DestinationSettingChange {
         func number(_ range: ClosedRange<Int>) throws(DestinationINIError) -> Int {
             guard let number = Int(value), range.contains(number) else {
                 throw DestinationINIError(line: line, .numberOutOfRange(key: key.rawValue, range: range, found: value))
@@ -223,43 +183,46 @@ public enum DestinationINI {
             guard let preference = IPPreference.allCases.first(where: { $0.iniName.lowercased() == lower }) else {
                 throw oneOf(IPPreference.allCases.map(\.iniName))
             }
-            return .ipPreference(preference)
+            return DestinationSettingChange(\.ipPreference, preference)
         case .maxHostConcurrency:
-            return .concurrency(try number(DestinationLimits.concurrency))
+            return DestinationSettingChange(\.maxConcurrency, try number(DestinationLimits.concurrency))
         case .maxMessagesPerConnection:
-            return .messages(try number(DestinationLimits.messagesPerConnection))
+            return DestinationSettingChange(
+                \.maxMessagesPerConnection,
+                try number(DestinationLimits.messagesPerConnection)
+            )
         case .recipientMinutes:
-            return .minutes(try number(DestinationLimits.minutes))
+            return DestinationSettingChange(\.recipientLimitPeriod, try number(DestinationLimits.minutes))
         case .recipientLimit:
-            return .recipients(try number(DestinationLimits.recipients))
+            return DestinationSettingChange(\.recipientLimit, try number(DestinationLimits.recipients))
         case .limitType:
             switch lower {
-            case "0", "host": return .limitType(.host)
-            case "1", "mxip": return .limitType(.mxIP)
+            case "0", "host": return DestinationSettingChange(\.limitType, DestinationLimitType.host)
+            case "1", "mxip": return DestinationSettingChange(\.limitType, DestinationLimitType.mxIP)
             default: throw oneOf(["0", "host", "1", "MXIP"])
             }
         case .limitApply:
             switch lower {
-            case "0", "system": return .limitScope(.system)
-            case "1", "vg": return .limitScope(.virtualGateway)
+            case "0", "system": return DestinationSettingChange(\.limitApplies, DestinationLimitScope.system)
+            case "1", "vg": return DestinationSettingChange(\.limitApplies, DestinationLimitScope.virtualGateway)
             default: throw oneOf(["0", "system", "1", "VG"])
             }
         case .useTLS:
             guard let number = Int(value), let level = OutboundTLS(number: number) else {
                 throw DestinationINIError(line: line, .numberOutOfRange(key: "use_tls", range: 0...4, found: value))
             }
-            return .tls(level)
+            return DestinationSettingChange(\.tls, level)
         case .bounceValidation:
             switch value {
-            case "0": return .bounceVerification(false)
-            case "1": return .bounceVerification(true)
+            case "0": return DestinationSettingChange(\.bounceVerification, false)
+            case "1": return DestinationSettingChange(\.bounceVerification, true)
             default: throw oneOf(["0", "1"])
             }
         case .bounceProfile:
             guard lower == DestinationDefaults.bounceProfileName.lowercased() else {
                 throw DestinationINIError(line: line, .unknownBounceProfile(value))
             }
-            return .bounceProfile(DestinationDefaults.bounceProfileName)
+            return DestinationSettingChange(\.bounceProfile, DestinationDefaults.bounceProfileName)
         }
     }
 

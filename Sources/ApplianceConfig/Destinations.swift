@@ -215,6 +215,26 @@ public struct DestinationSettings: Sendable, Equatable {
     }
 }
 
+/// One setting of a destination given on its own — a line of the destination INI file, a destconfig
+/// option: its field of `DestinationSettings` and the value, nil for "use Default" (which only a
+/// domain's entry has; on the Default entry a nil changes nothing).
+public struct DestinationSettingChange: Sendable {
+    private let assign: @Sendable (inout DestinationSettings) -> Void
+    /// Whether the value is nil ("use Default").
+    public let isNil: Bool
+
+    public init<Value: Sendable>(_ field: WritableKeyPath<DestinationSettings, Value?> & Sendable, _ value: Value?) {
+        assign = { $0[keyPath: field] = value }
+        isNil = value == nil
+    }
+
+    public func apply(to entry: inout DestinationEntry) { assign(&entry.controls) }
+
+    public func apply(to defaults: inout DestinationDefaults) {
+        if !isNil { assign(&defaults.controls) }
+    }
+}
+
 /// A destination's settings in effect (its own, else the Default entry's, else the factory value):
 /// `resolved.tls` is an `OutboundTLS`, never "use Default".
 @dynamicMemberLookup

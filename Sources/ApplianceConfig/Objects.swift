@@ -54,15 +54,15 @@ public struct Setting: Sendable, Equatable {
 public protocol ConfigObject: Equatable, Sendable {
     /// Stable identity inside its section (case-insensitive names are lower-cased).
     var objectID: String { get }
-    /// How the object is named to the admin: `certificate profile "Demo"`.
-    var objectLabel: String { get }
+    /// What the object is, for change lines and conflicts (Shell words it: `certificate profile "Demo"`).
+    var objectReference: ObjectReference { get }
     /// The settings, in display order.
     var settings: [Setting] { get }
 }
 
 extension CertificateProfileRecord: ConfigObject {
     public var objectID: String { name.lowercased() }
-    public var objectLabel: String { "certificate profile \"\(name)\"" }
+    public var objectReference: ObjectReference { .certificateProfile(name) }
     public var settings: [Setting] {
         [
             Setting("certificate", PEMDigest.describeCertificate(certificatePEM)),
@@ -79,13 +79,13 @@ extension CertificateProfileRecord: ConfigObject {
 
 extension RevocationListRecord: ConfigObject {
     public var objectID: String { name.lowercased() }
-    public var objectLabel: String { "CRL \"\(name)\"" }
+    public var objectReference: ObjectReference { .revocationList(name) }
     public var settings: [Setting] { [Setting("content", PEMDigest.describeRevocationList(pem))] }
 }
 
 extension NetworkInterface: ConfigObject {
     public var objectID: String { name.lowercased() }
-    public var objectLabel: String { "interface \"\(name)\"" }
+    public var objectReference: ObjectReference { .interface(name) }
     public var settings: [Setting] {
         [
             Setting("address", "\(address)/\(prefixLength)"),
@@ -99,7 +99,7 @@ extension NetworkInterface: ConfigObject {
 
 extension DestinationEntry: ConfigObject {
     public var objectID: String { domain.lowercased() }
-    public var objectLabel: String { domain }
+    public var objectReference: ObjectReference { .destination(domain) }
     public var settings: [Setting] { controls.shown(unset: "default") }
 }
 
@@ -124,7 +124,7 @@ extension DestinationSettings {
 
 extension Listener: ConfigObject {
     public var objectID: String { name.lowercased() }
-    public var objectLabel: String { "listener \"\(name)\"" }
+    public var objectReference: ObjectReference { .listener(name) }
     public var settings: [Setting] {
         [
             Setting("type", kind.rawValue),
@@ -206,12 +206,12 @@ extension SettingsGroup {
 /// The system host name as an object.
 public struct HostnameSetting: SettingsGroup {
     public var hostname: String
-    public var objectLabel: String { "system" }
+    public var objectReference: ObjectReference { .settings(.system) }
     public var settings: [Setting] { [Setting("hostname", hostname)] }
 }
 
 extension CertificateAuthoritySettings: SettingsGroup {
-    public var objectLabel: String { "certificate authorities" }
+    public var objectReference: ObjectReference { .settings(.certificateAuthorities) }
     public var settings: [Setting] {
         [
             Setting("system list", systemListEnabled ? "enabled" : "disabled"),
@@ -226,7 +226,7 @@ extension CertificateAuthoritySettings: SettingsGroup {
 }
 
 extension DestinationDefaults: SettingsGroup {
-    public var objectLabel: String { "Default" }
+    public var objectReference: ObjectReference { .settings(.destinationDefaults) }
     public var settings: [Setting] {
         resolved.complete.shown(unset: "default") + [
             Setting("outbound certificate", outboundCertificate?.text ?? "none"),
@@ -236,7 +236,7 @@ extension DestinationDefaults: SettingsGroup {
 }
 
 extension ListenerSettings: SettingsGroup {
-    public var objectLabel: String { "global settings" }
+    public var objectReference: ObjectReference { .settings(.listenerSettings) }
     public var settings: [Setting] {
         [
             Setting("max concurrent connections", String(maxConcurrentConnections)),
@@ -247,7 +247,7 @@ extension ListenerSettings: SettingsGroup {
 }
 
 extension AlertSettings: SettingsGroup {
-    public var objectLabel: String { "alerts" }
+    public var objectReference: ObjectReference { .settings(.alerts) }
     public var settings: [Setting] {
         [
             Setting(
@@ -264,17 +264,17 @@ extension AlertSettings: SettingsGroup {
 }
 
 extension LoggingSettings: SettingsGroup {
-    public var objectLabel: String { "TLS logging" }
+    public var objectReference: ObjectReference { .settings(.tlsLogging) }
     public var settings: [Setting] { [Setting("tls fields", tlsFields ? "on" : "off")] }
 }
 
 extension LDAPSettings: SettingsGroup {
-    public var objectLabel: String { "LDAP" }
+    public var objectReference: ObjectReference { .settings(.ldap) }
     public var settings: [Setting] { [Setting("certificate", certificate?.text ?? "none")] }
 }
 
 extension WebSecuritySettings: SettingsGroup {
-    public var objectLabel: String { "web security" }
+    public var objectReference: ObjectReference { .settings(.webSecurity) }
     public var settings: [Setting] {
         [
             Setting("url filtering", urlFiltering ? "on" : "off"),

@@ -123,7 +123,7 @@ extension ApplianceConfiguration {
 
 extension ApplianceUser: ConfigObject {
     public var objectID: String { name }
-    public var objectLabel: String { "user \"\(name)\"" }
+    public var objectReference: ObjectReference { .user(name) }
     public var settings: [Setting] {
         [
             Setting("full name", fullName),
@@ -137,7 +137,7 @@ extension ApplianceUser: ConfigObject {
 }
 
 extension UserPolicy: SettingsGroup {
-    public var objectLabel: String { "account policy" }
+    public var objectReference: ObjectReference { .settings(.accountPolicy) }
     public var settings: [Setting] {
         [
             Setting("failed logins before lock", String(maximumFailures)),

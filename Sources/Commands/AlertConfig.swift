@@ -5,43 +5,33 @@ import Shell
 /// `alertconfig` (other-commands.md §5): who receives email alerts of which class and severity, and
 /// the intervals that suppress duplicate alerts.
 public struct AlertConfigCommand: DeclaredCommand {
-    public let name = "alertconfig"
-    public let viewingForms: Set<String> = ["list"]
-    public let summary = "Configure email alerts."
-    public let requiresCommit = true
-    public let grammar = AlertConfigCommand.batchGrammar
+    public let grammar = AlertConfigCommand.batchGrammar(
+        CommandConfiguration(
+            "alertconfig",
+            summary: "Configure email alerts.",
+            requiresCommit: true,
+            viewingForms: ["list"]
+        )
+    )
 
     /// The longest duplicate-alert interval accepted, in seconds (one day).
     static let longestInterval = 86_400
 
-    public init() {}
-
-    enum Operation: Sendable {
-        case new, edit, delete, clear, setup
-    }
-
     func menu(_ session: Session) throws {
         try session.dialog.run { _ in
             let alerts = session.configuration.alerts
-            var items = [MenuItem("NEW", "Add a new email address to send alerts.", Operation.new)]
+            var items = [MenuItem("NEW", "Add a new email address to send alerts.") { try create(in: session) }]
             if !alerts.recipients.isEmpty {
                 items += [
-                    MenuItem("EDIT", "Modify an email address.", .edit),
-                    MenuItem("DELETE", "Remove an email address.", .delete),
-                    MenuItem("CLEAR", "Remove all email addresses (disable alerts).", .clear),
+                    MenuItem("EDIT", "Modify an email address.") { try edit(in: session) },
+                    MenuItem("DELETE", "Remove an email address.") { try delete(in: session) },
+                    MenuItem("CLEAR", "Remove all email addresses (disable alerts).") {
+                        session.stage { $0.alerts.recipients = [] }
+                    },
                 ]
             }
-            items.append(MenuItem("SETUP", "Configure alert settings.", .setup))
+            items.append(MenuItem("SETUP", "Configure alert settings.") { try setup(in: session) })
             return Menu(status: Self.listing(alerts), items)
-        } perform: { operation in
-            switch operation {
-            case .new: try create(in: session)
-            case .edit: try edit(in: session)
-            case .delete: try delete(in: session)
-            case .clear: session.stage { $0.alerts.recipients = [] }
-            case .setup: try setup(in: session)
-            }
-            return .stay
         }
     }
 
@@ -133,23 +123,26 @@ public struct AlertConfigCommand: DeclaredCommand {
     // MARK: Questions
 
     private func askClass(default current: AlertClass, in session: Session) throws -> AlertClass {
-        let classes = AlertClass.allCases
-        let index = try session.dialog.choose(
-            ["Choose the Alert Class for which you wish to set the Severity:"],
-            items: classes.map(\.rawValue),
-            default: classes.firstIndex(of: current) ?? 0
-        )
-        return classes[index]
+        try askCase(["Choose the Alert Class for which you wish to set the Severity:"], default: current, in: session)
     }
 
     private func askSeverity(default current: AlertSeverity, in session: Session) throws -> AlertSeverity {
-        let severities = AlertSeverity.allCases
+        try askCase(["Select a Severity Level:"], default: current, in: session)
+    }
+
+    /// A numbered choice among the cases, listed by their names.
+    private func askCase<Value: CaseIterable & RawRepresentable<String> & Equatable>(
+        _ question: [String],
+        default current: Value,
+        in session: Session
+    ) throws -> Value {
+        let cases = Array(Value.allCases)
         let index = try session.dialog.choose(
-            ["Select a Severity Level:"],
-            items: severities.map(\.rawValue),
-            default: severities.firstIndex(of: current) ?? 0
+            question,
+            items: cases.map(\.rawValue),
+            default: cases.firstIndex(of: current) ?? 0
         )
-        return severities[index]
+        return cases[index]
     }
 
     /// A numbered list of the addresses; the answer is a number (no default: empty abandons).

@@ -33,34 +33,36 @@ extension AlertConfigCommand {
         ) { "Unknown severity \"\($0)\". Use critical, warning, information or all." }
     )
 
-    static let batchGrammar = Grammar(
-        "alertconfig",
-        style: .block,
-        wording: Grammar.Wording(
-            missingSubcommand: "An operation is required: new, delete or list.",
-            unknownSubcommand: { "Unknown operation \"\($0)\"." },
-            foreignOption: { "The option \"--\($0)\" does not apply to \"\($1)\"." }
-        ),
-        interactive: { try AlertConfigCommand().menu($0) },
-        Form(
-            "new",
-            usage: "alertconfig new {address} --class={name|all} --severity={critical|warning|information|all}",
-            .argument(newAddress),
-            .option(alertClass),
-            .option(severity)
-        ) { values, session in
-            guard let alertClass = values[alertClass], let severity = values[severity] else {
-                throw Grammar.Misuse("The options \"--class\" and \"--severity\" are required.")
+    static func batchGrammar(_ configuration: CommandConfiguration) -> Grammar {
+        Grammar(
+            configuration,
+            style: .block,
+            wording: Grammar.Wording(
+                missingSubcommand: "An operation is required: new, delete or list.",
+                unknownSubcommand: { "Unknown operation \"\($0)\"." },
+                foreignOption: { "The option \"--\($0)\" does not apply to \"\($1)\"." }
+            ),
+            interactive: { try AlertConfigCommand().menu($0) },
+            Form(
+                "new",
+                usage: "alertconfig new {address} --class={name|all} --severity={critical|warning|information|all}",
+                .argument(newAddress),
+                .option(alertClass),
+                .option(severity)
+            ) { values, session in
+                guard let alertClass = values[alertClass], let severity = values[severity] else {
+                    throw Grammar.Misuse("The options \"--class\" and \"--severity\" are required.")
+                }
+                let address = values[newAddress]
+                session.stage { $0.alerts.set(address, alertClass: alertClass, severity: severity) }
+            },
+            Form("delete", usage: "alertconfig delete {address}", .argument(address)) { values, session in
+                let address = values[address]
+                session.stage { $0.alerts.remove(address) }
+            },
+            Form("list", usage: "alertconfig list") { _, session in
+                session.dialog.block(listing(session.configuration.alerts))
             }
-            let address = values[newAddress]
-            session.stage { $0.alerts.set(address, alertClass: alertClass, severity: severity) }
-        },
-        Form("delete", usage: "alertconfig delete {address}", .argument(address)) { values, session in
-            let address = values[address]
-            session.stage { $0.alerts.remove(address) }
-        },
-        Form("list", usage: "alertconfig list") { _, session in
-            session.dialog.block(listing(session.configuration.alerts))
-        }
-    )
+        )
+    }
 }

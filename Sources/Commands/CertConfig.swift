@@ -6,18 +6,18 @@ import Shell
 /// `certconfig` (certconfig.md): certificate profiles, the CA lists. Interactive menus, plus the
 /// batch forms `list`, `print` and `expiring [DAYS]` (§13).
 public struct CertConfigCommand: DeclaredCommand {
-    public let name = "certconfig"
-    public let viewingForms: Set<String> = ["list", "print", "expiring"]
-    public let summary = "Configure security certificates and keys."
-    public let requiresCommit = true
-
     static let days = Positional.optional(
         "days",
         .number("{days}", 0...36500) { _ in "The number of days must be a number from 0 to 36500." }
     )
 
     public let grammar = Grammar(
-        "certconfig",
+        CommandConfiguration(
+            "certconfig",
+            summary: "Configure security certificates and keys.",
+            requiresCommit: true,
+            viewingForms: ["list", "print", "expiring"]
+        ),
         style: .joined,
         interactive: { try CertConfigMenu.top($0) },
         Form("list", usage: "certconfig list") { _, session in CertConfigBatch.list(session) },
@@ -26,76 +26,39 @@ public struct CertConfigCommand: DeclaredCommand {
             try CertConfigBatch.expiring(days: values[CertConfigCommand.days] ?? 30, session)
         }
     )
-
-    public init() {}
 }
 
-/// The operations of the top certconfig menu (§2).
-enum CertConfigTopOperation: SessionOperation {
-    case certificate
-    case certificateAuthority
-    case revocationLists
-
-    static let items: [MenuItem<CertConfigTopOperation>] = [
-        MenuItem("CERTIFICATE", "Import, Create a request, Edit or Remove Certificate Profiles", .certificate),
-        MenuItem("CERTAUTHORITY", "Manage System and Customer CAs", .certificateAuthority),
-        MenuItem("CRL", "Manage Certificate Revocation Lists", .revocationLists),
-    ]
-
-    func perform(_ session: Session) throws {
-        switch self {
-        case .certificate: try CertConfigMenu.certificates(session)
-        case .certificateAuthority: try CertAuthorityMenu.run(session)
-        case .revocationLists: try CertConfigCRL.run(session)
-        }
-    }
-}
-
-/// The operations of the CERTIFICATE sub-menu (§2); each one's dialog lives in its own file.
-enum CertificateOperation: SessionOperation {
-    case importFile
-    case paste
-    case new
-    case edit
-    case export
-    case delete
-    case print
-
-    static let items: [MenuItem<CertificateOperation>] = [
-        MenuItem("IMPORT", "Import a certificate from a local PKCS#12 file", .importFile),
-        MenuItem("PASTE", "Paste a certificate into the CLI", .paste),
-        MenuItem("NEW", "Create a self-signed certificate and CSR", .new),
-        MenuItem("EDIT", "Update certificate or view the signing request", .edit),
-        MenuItem("EXPORT", "Export a certificate", .export),
-        MenuItem("DELETE", "Remove a certificate", .delete),
-        MenuItem("PRINT", "View certificates assigned to services", .print),
-    ]
-
-    func perform(_ session: Session) throws {
-        switch self {
-        case .importFile: try CertConfigImport.importFile(session)
-        case .paste: try CertConfigImport.paste(session)
-        case .new: try CertConfigNew.run(session)
-        case .edit: try CertConfigEdit.run(session)
-        case .export: try CertConfigExport.run(session)
-        case .delete: try CertConfigServices.delete(session)
-        case .print: CertConfigServices.print(session)
-        }
-    }
-}
-
+/// The certconfig menus (§2); each operation's dialog lives in its own file.
 enum CertConfigMenu {
     static func top(_ session: Session) throws {
-        try session.runMenu {
-            Menu(CertConfigTopOperation.items)
+        try session.dialog.run { _ in
+            Menu([
+                MenuItem("CERTIFICATE", "Import, Create a request, Edit or Remove Certificate Profiles") {
+                    try certificates(session)
+                },
+                MenuItem("CERTAUTHORITY", "Manage System and Customer CAs") { try CertAuthorityMenu.run(session) },
+                MenuItem("CRL", "Manage Certificate Revocation Lists") { try CertConfigCRL.run(session) },
+            ])
         }
     }
 
     static func certificates(_ session: Session) throws {
-        try session.runMenu {
+        try session.dialog.run { _ in
             Menu(
                 status: CertificateList.lines(session.configuration, now: session.clock.now()),
-                CertificateOperation.items
+                [
+                    MenuItem("IMPORT", "Import a certificate from a local PKCS#12 file") {
+                        try CertConfigImport.importFile(session)
+                    },
+                    MenuItem("PASTE", "Paste a certificate into the CLI") { try CertConfigImport.paste(session) },
+                    MenuItem("NEW", "Create a self-signed certificate and CSR") { try CertConfigNew.run(session) },
+                    MenuItem("EDIT", "Update certificate or view the signing request") {
+                        try CertConfigEdit.run(session)
+                    },
+                    MenuItem("EXPORT", "Export a certificate") { try CertConfigExport.run(session) },
+                    MenuItem("DELETE", "Remove a certificate") { try CertConfigServices.delete(session) },
+                    MenuItem("PRINT", "View certificates assigned to services") { CertConfigServices.print(session) },
+                ]
             )
         }
     }

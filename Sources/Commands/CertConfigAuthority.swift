@@ -3,50 +3,24 @@ import Certificates
 import FoundationEssentials
 import Shell
 
-/// The two lists of CERTAUTHORITY (§11).
-enum CertificateAuthorityList: SessionOperation {
+/// The two lists of CERTAUTHORITY (§11), which ENABLE, DISABLE and EXPORT act on.
+enum CertificateAuthorityList {
     case custom
     case system
 
-    static let items: [MenuItem<CertificateAuthorityList>] = [
-        MenuItem("CUSTOM", "Manage Custom Certificate Authorities", .custom),
-        MenuItem("SYSTEM", "Manage System Certificate Authorities", .system),
-    ]
-
-    func perform(_ session: Session) throws {
-        switch self {
-        case .custom: try CertAuthorityMenu.custom(session)
-        case .system: try CertAuthorityMenu.system(session)
-        }
-    }
-}
-
-/// The operations on one CA list.
-enum CertificateAuthorityOperation: SessionOperation {
-    case enable(CertificateAuthorityList)
-    case disable(CertificateAuthorityList)
-    case importCustom
-    case export(CertificateAuthorityList)
-    case clearCustom
-
-    func perform(_ session: Session) throws {
-        switch self {
-        case .enable(let list): CertAuthorityMenu.setEnabled(list, true, session)
-        case .disable(let list): CertAuthorityMenu.setEnabled(list, false, session)
-        case .importCustom: try CertAuthorityMenu.importCustom(session)
-        case .export(let list): try CertAuthorityMenu.export(list, session)
-        case .clearCustom: try CertAuthorityMenu.clearCustom(session)
-        }
-    }
+    /// How the dialogs name it.
+    var name: String { self == .custom ? "custom" : "system" }
 }
 
 /// CERTAUTHORITY (§11): the system list (the OS bundle; only its switch is configuration) and the
 /// custom list.
 enum CertAuthorityMenu {
     static func run(_ session: Session) throws {
-        try session.runMenu {
-            Menu(status: summary(session.configuration), CertificateAuthorityList.items)
-        }
+        let lists = [
+            MenuItem("CUSTOM", "Manage Custom Certificate Authorities") { try custom(session) },
+            MenuItem("SYSTEM", "Manage System Certificate Authorities") { try system(session) },
+        ]
+        try session.dialog.run { _ in Menu(status: summary(session.configuration), lists) }
     }
 
     static func summary(_ config: ApplianceConfiguration) -> [String] {
@@ -68,72 +42,46 @@ enum CertAuthorityMenu {
     }
 
     static func custom(_ session: Session) throws {
-        try session.runMenu {
+        try session.dialog.run { _ in
             let settings = session.configuration.certificateAuthorities
             let status = [
                 "Custom List: \(settings.customListEnabled ? "Enabled" : "Disabled") (\(settings.customCertificatesPEM.count) certificates)"
             ]
-            let toggle =
-                settings.customListEnabled
-                ? MenuItem(
-                    "DISABLE",
-                    "Disable the custom certificate authority list.",
-                    CertificateAuthorityOperation.disable(.custom)
-                )
-                : MenuItem(
-                    "ENABLE",
-                    "Enable the custom certificate authority list.",
-                    CertificateAuthorityOperation.enable(.custom)
-                )
-            let items = [
-                toggle,
-                MenuItem(
-                    "IMPORT",
-                    "Import custom certificate authority list",
-                    CertificateAuthorityOperation.importCustom
-                ),
-                MenuItem(
-                    "EXPORT",
-                    "Export custom certificate authority list",
-                    CertificateAuthorityOperation.export(.custom)
-                ),
-                MenuItem(
-                    "CLEAR",
-                    "Remove all custom certificate authorities.",
-                    CertificateAuthorityOperation.clearCustom
-                ),
-            ]
-            return Menu(status: status, items)
+            return Menu(
+                status: status,
+                [
+                    toggle(.custom, enabled: settings.customListEnabled, session),
+                    MenuItem("IMPORT", "Import custom certificate authority list") { try importCustom(session) },
+                    MenuItem("EXPORT", "Export custom certificate authority list") { try export(.custom, session) },
+                    MenuItem("CLEAR", "Remove all custom certificate authorities.") { try clearCustom(session) },
+                ]
+            )
         }
     }
 
     static func system(_ session: Session) throws {
-        try session.runMenu {
+        try session.dialog.run { _ in
             let enabled = session.configuration.certificateAuthorities.systemListEnabled
             let count = (try? TrustStore.systemBundle().count) ?? 0
-            let status = ["System List: \(enabled ? "Enabled" : "Disabled") (\(count) certificates)"]
-            let toggle =
-                enabled
-                ? MenuItem(
-                    "DISABLE",
-                    "Disable the system certificate authority list.",
-                    CertificateAuthorityOperation.disable(.system)
-                )
-                : MenuItem(
-                    "ENABLE",
-                    "Enable the system certificate authority list.",
-                    CertificateAuthorityOperation.enable(.system)
-                )
-            let items = [
-                toggle,
-                MenuItem(
-                    "EXPORT",
-                    "Export system certificate authority list",
-                    CertificateAuthorityOperation.export(.system)
-                ),
-            ]
-            return Menu(status: status, items)
+            return Menu(
+                status: ["System List: \(enabled ? "Enabled" : "Disabled") (\(count) certificates)"],
+                [
+                    toggle(.system, enabled: enabled, session),
+                    MenuItem("EXPORT", "Export system certificate authority list") { try export(.system, session) },
+                ]
+            )
         }
+    }
+
+    /// DISABLE when the list is enabled, ENABLE when it is not.
+    private static func toggle(_ list: CertificateAuthorityList, enabled: Bool, _ session: Session) -> MenuItem {
+        enabled
+            ? MenuItem("DISABLE", "Disable the \(list.name) certificate authority list.") {
+                setEnabled(list, false, session)
+            }
+            : MenuItem("ENABLE", "Enable the \(list.name) certificate authority list.") {
+                setEnabled(list, true, session)
+            }
     }
 
     static func setEnabled(_ list: CertificateAuthorityList, _ enabled: Bool, _ session: Session) {
@@ -143,8 +91,7 @@ enum CertAuthorityMenu {
             case .system: config.certificateAuthorities.systemListEnabled = enabled
             }
         }
-        let name = list == .custom ? "custom" : "system"
-        var lines = ["The \(name) certificate authority list is \(enabled ? "enabled" : "disabled")."]
+        var lines = ["The \(list.name) certificate authority list is \(enabled ? "enabled" : "disabled")."]
         if let warning = noListWarning(session.configuration) { lines.append(warning) }
         session.dialog.block(lines)
     }

@@ -4,34 +4,16 @@ import FoundationEssentials
 import Shell
 import TextSupport
 
-/// The operations of the CRL sub-menu (certconfig.md §11).
-enum RevocationListOperation: SessionOperation {
-    case new
-    case delete
-    case print
-
-    static let items: [MenuItem<RevocationListOperation>] = [
-        MenuItem("NEW", "Import a CRL.", .new),
-        MenuItem("DELETE", "Remove a CRL.", .delete),
-        MenuItem("PRINT", "Display the CRLs.", .print),
-    ]
-
-    func perform(_ session: Session) throws {
-        switch self {
-        case .new: try CertConfigCRL.new(session)
-        case .delete: try CertConfigCRL.delete(session)
-        case .print: CertConfigCRL.print(session)
-        }
-    }
-}
-
 /// CRL (§11): certificate revocation lists, read from `/configuration` (PEM or DER), accepted only
 /// when a CA of an enabled list signed them, stored as PEM.
 enum CertConfigCRL {
     static func run(_ session: Session) throws {
-        try session.runMenu {
-            Menu(status: summary(session.configuration), RevocationListOperation.items)
-        }
+        let operations = [
+            MenuItem("NEW", "Import a CRL.") { try new(session) },
+            MenuItem("DELETE", "Remove a CRL.") { try delete(session) },
+            MenuItem("PRINT", "Display the CRLs.") { CertConfigCRL.print(session) },
+        ]
+        try session.dialog.run { _ in Menu(status: summary(session.configuration), operations) }
     }
 
     static func summary(_ config: ApplianceConfiguration) -> [String] {

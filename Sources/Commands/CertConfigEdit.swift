@@ -3,27 +3,6 @@ import Certificates
 import FoundationEssentials
 import Shell
 
-/// The operations of EDIT (§6).
-enum CertificateEditOperation: Sendable {
-    case request
-    case signed
-    case subject
-
-    static let items: [MenuItem<CertificateEditOperation>] = [
-        MenuItem("CSR", "View or save the certificate signing request.", .request),
-        MenuItem("SIGNED", "Install the certificate signed by the certificate authority.", .signed),
-        MenuItem("SUBJECT", "Change the subject and re-issue the self-signed certificate and request.", .subject),
-    ]
-
-    func perform(_ profile: CertificateProfileRecord, _ session: Session) throws {
-        switch self {
-        case .request: try CertConfigEdit.showRequest(profile, session)
-        case .signed: try CertConfigEdit.installSigned(profile, session)
-        case .subject: try CertConfigEdit.changeSubject(profile, session)
-        }
-    }
-}
-
 /// EDIT (§6): the CSR, the CA-signed certificate, the subject.
 enum CertConfigEdit {
     static func run(_ session: Session) throws {
@@ -45,10 +24,20 @@ enum CertConfigEdit {
         // One operation, then back to certconfig's menu; a refused one (a file that does not load)
         // is reported and the EDIT menu comes back.
         try session.dialog.run { _ in
-            Menu(status: status, CertificateEditOperation.items)
-        } perform: { operation in
-            try operation.perform(profile, session)
-            return .leave
+            Menu(
+                status: status,
+                [
+                    .leaving("CSR", "View or save the certificate signing request.") {
+                        try showRequest(profile, session)
+                    },
+                    .leaving("SIGNED", "Install the certificate signed by the certificate authority.") {
+                        try installSigned(profile, session)
+                    },
+                    .leaving("SUBJECT", "Change the subject and re-issue the self-signed certificate and request.") {
+                        try changeSubject(profile, session)
+                    },
+                ]
+            )
         }
     }
 

@@ -48,31 +48,14 @@ enum CertConfigNew {
     /// Questions 1–6 of §5; with `current`, each shows the current value as its default (EDIT → SUBJECT).
     static func askSubject(_ session: Session, current: DistinguishedName?) throws -> DistinguishedName {
         let dialog = session.dialog
-        let commonName = try dialog.askBare(
-            ["1. Enter Common Name:"],
-            default: current?.commonName,
-            format: field("Common Name")
-        )
-        let organization = try dialog.askBare(
-            ["2. Enter Organization:"],
-            default: current?.organization,
-            format: field("Organization")
-        )
-        let unit = try dialog.askBare(
-            ["3. Enter Organizational Unit:"],
-            default: current?.organizationalUnit,
-            format: field("Organizational Unit")
-        )
-        let locality = try dialog.askBare(
-            ["4. Enter Locality or City:"],
-            default: current?.locality,
-            format: field("Locality or City")
-        )
-        let state = try dialog.askBare(
-            ["5. Enter State or Province:"],
-            default: current?.state,
-            format: field("State or Province")
-        )
+        func ask(_ number: Int, _ label: String, _ value: KeyPath<DistinguishedName, String?>) throws -> String {
+            try dialog.askBare(["\(number). Enter \(label):"], default: current?[keyPath: value], format: field(label))
+        }
+        let commonName = try ask(1, "Common Name", \.commonName)
+        let organization = try ask(2, "Organization", \.organization)
+        let unit = try ask(3, "Organizational Unit", \.organizationalUnit)
+        let locality = try ask(4, "Locality or City", \.locality)
+        let state = try ask(5, "State or Province", \.state)
         let country = try dialog.askBare(
             ["6. Country Code (2 letters):"],
             default: current?.country,

@@ -2,16 +2,10 @@ import Shell
 
 /// `clearchanges` / `clear` (commit.md §3).
 public struct ClearChangesCommand: DeclaredCommand {
-    public let name = "clearchanges"
-    public let aliases = ["clear"]
-    public let summary = "Abandon all pending configuration changes."
-    public let requiresCommit = false
     public let grammar = Grammar(
-        "clearchanges",
+        CommandConfiguration("clearchanges", aliases: ["clear"], summary: "Abandon all pending configuration changes."),
         Form(usage: "clearchanges") { _, session in try ClearChangesCommand.clear(session) }
     )
-
-    public init() {}
 
     private static func clear(_ session: Session) throws {
         guard session.hasPendingChanges else {

@@ -5,11 +5,6 @@ import Shell
 
 /// `commit` (commit.md §2, §8.3–8.5, §8.7): validate, resolve concurrency, store durably, report.
 public struct CommitCommand: DeclaredCommand {
-    public let name = "commit"
-    public let summary = "Commit pending configuration changes."
-    public let requiresCommit = false
-    public let writesDataDirectory = true
-
     static let comment = Positional.optional("comment", .text("\"{comment}\""))
     /// A second unquoted word: the comment was meant to be quoted.
     static let unquoted = Positional.optional(
@@ -27,7 +22,7 @@ public struct CommitCommand: DeclaredCommand {
     )
 
     public let grammar = Grammar(
-        "commit",
+        CommandConfiguration("commit", summary: "Commit pending configuration changes.", writesDataDirectory: true),
         style: .joined,
         notes: ["commit --check", "commit --confirm {minutes} [\"{comment}\"]", "commit confirm"],
         Form(
@@ -40,8 +35,6 @@ public struct CommitCommand: DeclaredCommand {
             try CommitCommand.run(arguments, session)
         }
     )
-
-    public init() {}
 
     private static func run(_ arguments: BatchValues, _ session: Session) throws {
         let comment = arguments[Self.comment]

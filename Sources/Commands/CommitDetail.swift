@@ -3,17 +3,17 @@ import Shell
 
 /// `commitdetail` (commit.md §4): the last commit made in this session.
 public struct CommitDetailCommand: DeclaredCommand {
-    public let name = "commitdetail"
-    public let summary = "View details about the last commit in the active session."
-    public let requiresCommit = false
-    public let access = CommandAccess.view
-
-    public init() {}
-
     /// No batch form: any word after the name is refused.
-    public let grammar = Grammar("commitdetail", interactive: { try CommitDetailCommand().show($0) })
+    public let grammar = Grammar(
+        CommandConfiguration(
+            "commitdetail",
+            summary: "View details about the last commit in the active session.",
+            access: .view
+        ),
+        interactive: { try CommitDetailCommand.show($0) }
+    )
 
-    private func show(_ session: Session) throws {
+    private static func show(_ session: Session) throws {
         guard let info = session.lastCommit else {
             session.dialog.block("No commits have been made in this session.")
             return
@@ -28,7 +28,7 @@ public struct CommitDetailCommand: DeclaredCommand {
             "    Saved for rollback: \(info.rollbackPoint ? "Yes" : "No")",
             "    Changes:",
         ]
-        lines += info.changes.map { "        " + TerminalSafe.escaped($0) }
+        lines += info.changes.map { "        " + TerminalSafe.escaped(ChangeWording.line($0)) }
         session.console.write("\n")
         session.page(lines.joined(separator: "\n"))
     }

@@ -3,24 +3,17 @@ import Shell
 
 /// `commithistory [COUNT]` (commit.md §8.1).
 public struct CommitHistoryCommand: DeclaredCommand {
-    public let name = "commithistory"
-    public let summary = "List the committed revisions."
-    public let requiresCommit = false
-    public let access = CommandAccess.view
-
     static let count = Positional.optional(
         "count",
         .number("{count}", 1...1000) { "The count must be a number from 1 to 1000, not \"\($0)\"." }
     )
 
     public let grammar = Grammar(
-        "commithistory",
+        CommandConfiguration("commithistory", summary: "List the committed revisions.", access: .view),
         Form(usage: "commithistory [{count}]", .argument(CommitHistoryCommand.count)) { arguments, session in
             try CommitHistoryCommand.list(arguments[CommitHistoryCommand.count] ?? 20, session)
         }
     )
-
-    public init() {}
 
     static func list(_ count: Int, _ session: Session) throws {
         let revisions = try session.store.history(limit: count)

@@ -146,11 +146,7 @@ enum PrivateFile {
     static func write(_ data: Data, to url: URL, shownAs name: String, replacing: Bool = true) throws {
         let folder = url.deletingLastPathComponent()
         do {
-            try FileManager.default.createDirectory(
-                at: folder,
-                withIntermediateDirectories: true,
-                attributes: [.posixPermissions: 0o700]
-            )
+            try OwnerOnlyFolder.create(folder)
         } catch {
             throw failure(name, error: errno)
         }

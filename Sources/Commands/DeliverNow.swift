@@ -20,10 +20,6 @@ enum GatewayParsers {
 /// `delivernow` (gateway-commands.md §4): schedules the deferred mail for immediate delivery — all
 /// of it, or the messages with a recipient in one domain (`postqueue -f` / `postqueue -i {id}`).
 public struct DeliverNowCommand: DeclaredCommand {
-    public let name = "delivernow"
-    public let summary = "Reschedule messages for immediate delivery."
-    public let requiresCommit = false
-    public let access = CommandAccess.configure
     let link: any GatewayLink
 
     /// `all` or a domain.
@@ -38,7 +34,7 @@ public struct DeliverNowCommand: DeclaredCommand {
     public var grammar: Grammar {
         let link = self.link
         return Grammar(
-            "delivernow",
+            CommandConfiguration("delivernow", summary: "Reschedule messages for immediate delivery."),
             interactive: { session in try DeliverNowCommand.dialog(link, session) },
             Form(usage: "delivernow {domain|all}", .argument(DeliverNowCommand.target)) { values, session in
                 _ = try GatewayNotRunning.require(link, session)
@@ -46,8 +42,6 @@ public struct DeliverNowCommand: DeclaredCommand {
             }
         )
     }
-
-    public init(link: any GatewayLink = ServeLink()) { self.link = link }
 
     static func dialog(_ link: any GatewayLink, _ session: Session) throws {
         _ = try GatewayNotRunning.require(link, session)

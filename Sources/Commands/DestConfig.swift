@@ -6,66 +6,15 @@ import Shell
 /// `destconfig` (destconfig.md): destination controls — per-domain delivery settings with outbound
 /// TLS, the Default entry and the global outbound certificate and alert.
 public struct DestConfigCommand: DeclaredCommand {
-    public let name = "destconfig"
-    public let viewingForms: Set<String> = ["list", "print", "detail"]
-    public let summary = "Configure destination controls, including outgoing TLS."
-    public let requiresCommit = true
     /// Built once: a script's every `destconfig` line runs it.
-    public let grammar = DestConfigBatch.grammar
-
-    public init() {}
-}
-
-/// The operations of the destconfig menu, one method each.
-enum DestConfigOperation: Sendable, CaseIterable {
-    case setup, new, edit, delete, defaultEntry, list, detail, clear, importFile, exportFile
-
-    /// The name typed at the menu.
-    var name: String {
-        switch self {
-        case .setup: "SETUP"
-        case .new: "NEW"
-        case .edit: "EDIT"
-        case .delete: "DELETE"
-        case .defaultEntry: "DEFAULT"
-        case .list: "LIST"
-        case .detail: "DETAIL"
-        case .clear: "CLEAR"
-        case .importFile: "IMPORT"
-        case .exportFile: "EXPORT"
-        }
-    }
-
-    /// The menu line's description (lines shared with the classic menu are exact).
-    var description: String {
-        switch self {
-        case .setup: "Change global settings."
-        case .new: "Create a new entry."
-        case .edit: "Modify an entry."
-        case .delete: "Remove an entry."
-        case .defaultEntry: "Change the default."
-        case .list: "Display a summary list of all entries."
-        case .detail: "Display details for one destination or all entries."
-        case .clear: "Remove all entries."
-        case .importFile: "Import tables from a file."
-        case .exportFile: "Export tables to a file."
-        }
-    }
-
-    func run(_ session: Session) throws {
-        switch self {
-        case .setup: try DestConfigDialogs.setup(session)
-        case .new: try DestConfigDialogs.new(session)
-        case .edit: try DestConfigDialogs.edit(session)
-        case .delete: try DestConfigDialogs.delete(session)
-        case .defaultEntry: try DestConfigDialogs.editDefault(session)
-        case .list: DestConfigReports.list(session)
-        case .detail: try DestConfigReports.detail(session)
-        case .clear: try DestConfigDialogs.clear(session)
-        case .importFile: try DestConfigFiles.importInteractive(session)
-        case .exportFile: try DestConfigFiles.exportInteractive(session)
-        }
-    }
+    public let grammar = DestConfigBatch.grammar(
+        CommandConfiguration(
+            "destconfig",
+            summary: "Configure destination controls, including outgoing TLS.",
+            requiresCommit: true,
+            viewingForms: ["list", "print", "detail"]
+        )
+    )
 }
 
 /// The modern top menu with the count line (destconfig.md §2).
@@ -80,17 +29,29 @@ enum DestConfigMenu {
         return again ? String(line.dropLast()) : line
     }
 
-    /// The modern operations; PRINT of the classic menu (= LIST) is accepted but not shown.
+    /// The modern operations (descriptions shared with the classic menu are exact); PRINT of the
+    /// classic menu (= LIST) is accepted but not shown.
     static func run(_ session: Session) throws {
+        let list = MenuItem("LIST", "Display a summary list of all entries.") { DestConfigReports.list(session) }
         try session.dialog.run { again in
             Menu(
                 status: [countLine(session.configuration.destinations.count, again: again)],
-                DestConfigOperation.allCases.map { MenuItem($0.name, $0.description, $0) },
-                hidden: [MenuItem("PRINT", DestConfigOperation.list.description, .list)]
+                [
+                    MenuItem("SETUP", "Change global settings.") { try DestConfigDialogs.setup(session) },
+                    MenuItem("NEW", "Create a new entry.") { try DestConfigDialogs.new(session) },
+                    MenuItem("EDIT", "Modify an entry.") { try DestConfigDialogs.edit(session) },
+                    MenuItem("DELETE", "Remove an entry.") { try DestConfigDialogs.delete(session) },
+                    MenuItem("DEFAULT", "Change the default.") { try DestConfigDialogs.editDefault(session) },
+                    list,
+                    MenuItem("DETAIL", "Display details for one destination or all entries.") {
+                        try DestConfigReports.detail(session)
+                    },
+                    MenuItem("CLEAR", "Remove all entries.") { try DestConfigDialogs.clear(session) },
+                    MenuItem("IMPORT", "Import tables from a file.") { try DestConfigFiles.importInteractive(session) },
+                    MenuItem("EXPORT", "Export tables to a file.") { try DestConfigFiles.exportInteractive(session) },
+                ],
+                hidden: [list.named("PRINT")]
             )
-        } perform: { operation in
-            try operation.run(session)
-            return .stay
         }
     }
 }

@@ -43,7 +43,7 @@ enum DestConfigBatch {
         }
 
         /// The option, parsed into the change it makes.
-        var option: BatchOption<Change> {
+        var option: BatchOption<DestinationSettingChange> {
             let option = self
             return BatchOption(
                 rawValue,
@@ -125,12 +125,8 @@ enum DestConfigBatch {
     static let certificate = BatchOption("certificate", .profileName)
     static let alert = BatchOption(
         "send_tls_req_alert",
-        ValueParser("{yes|no}", candidates: { _ in ["yes", "no"] }) { text, _ throws(ShellError) in
-            switch text.lowercased() {
-            case "yes", "y": return true
-            case "no", "n": return false
-            default: throw .invalidInput("--send_tls_req_alert must be yes or no, not \"\(text)\".")
-            }
+        .words("{yes|no}", ["yes": true, "y": true, "no": false, "n": false]) {
+            "--send_tls_req_alert must be yes or no, not \"\($0)\"."
         }
     )
 
@@ -146,9 +142,9 @@ enum DestConfigBatch {
         "         --ip_sort_pref={prefer_v6|require_v6|prefer_v4|require_v4}",
     ]
 
-    static var grammar: Grammar {
+    static func grammar(_ configuration: CommandConfiguration) -> Grammar {
         Grammar(
-            "destconfig",
+            configuration,
             notes: optionLines,
             wording: Grammar.Wording(caseInsensitiveOptions: true),
             interactive: { try DestConfigMenu.run($0) },
@@ -209,7 +205,7 @@ enum DestConfigBatch {
 
     // MARK: Subcommands
 
-    private static func new(_ domain: String, _ changes: [Change], _ session: Session) throws {
+    private static func new(_ domain: String, _ changes: [DestinationSettingChange], _ session: Session) throws {
         var entry = DestinationEntry(domain: domain)
         for change in changes { change.apply(to: &entry) }
         // A keyed lookup: 10,000 `new` lines do not scan 10,000 entries each.
@@ -238,11 +234,12 @@ enum DestConfigBatch {
 
     /// The changes the settings options make; `default` as a value ("use Default") is only for a
     /// domain entry.
-    private static func changes(_ values: BatchValues, forDefault: Bool) throws -> [Change] {
-        var changes: [Change] = []
+    private static func changes(_ values: BatchValues, forDefault: Bool) throws -> [DestinationSettingChange] {
+        var changes: [DestinationSettingChange] = []
         for (option, declared) in zip(Option.allCases, settingOptions) {
             guard let change = values[declared] else { continue }
-            if forDefault && change.isReset {
+            // The bounce profile's `default` names the Default profile.
+            if forDefault && change.isNil && option != .bounceProfile {
                 throw Grammar.Misuse("--\(option.rawValue)=default is only for a domain entry.")
             }
             changes.append(change)
@@ -250,129 +247,54 @@ enum DestConfigBatch {
         return changes
     }
 
-    /// One setting given by an option: a value, or back to "use Default".
-    enum Change {
-        case ipPreference(IPPreference?)
-        case concurrency(Int?)
-        case messages(Int?)
-        case recipients(Int?)
-        case minutes(Int?)
-        case limitType(DestinationLimitType?)
-        case limitScope(DestinationLimitScope?)
-        case tls(OutboundTLS?)
-        case bounceVerification(Bool?)
-        case bounceProfile(String?)
-
-        /// Whether it sets the value back to "use Default".
-        var isReset: Bool {
-            switch self {
-            case .ipPreference(let value): value == nil
-            case .concurrency(let value), .messages(let value), .recipients(let value), .minutes(let value):
-                value == nil
-            case .limitType(let value): value == nil
-            case .limitScope(let value): value == nil
-            case .tls(let value): value == nil
-            case .bounceVerification(let value): value == nil
-            // The bounce profile's `default` names the Default profile.
-            case .bounceProfile: false
-            }
-        }
-
-        func apply(to entry: inout DestinationEntry) {
-            switch self {
-            case .ipPreference(let value): entry.ipPreference = value
-            case .concurrency(let value): entry.maxConcurrency = value
-            case .messages(let value): entry.maxMessagesPerConnection = value
-            case .recipients(let value): entry.recipientLimit = value
-            case .minutes(let value): entry.recipientLimitPeriod = value
-            case .limitType(let value): entry.limitType = value
-            case .limitScope(let value): entry.limitApplies = value
-            case .tls(let value): entry.tls = value
-            case .bounceVerification(let value): entry.bounceVerification = value
-            case .bounceProfile(let value): entry.bounceProfile = value
-            }
-        }
-
-        /// For the Default entry, which has no "use Default" (nil) values.
-        func apply(to defaults: inout DestinationDefaults) {
-            switch self {
-            case .ipPreference(let value): if let value { defaults.ipPreference = value }
-            case .concurrency(let value): if let value { defaults.maxConcurrency = value }
-            case .messages(let value): if let value { defaults.maxMessagesPerConnection = value }
-            case .recipients(let value): if let value { defaults.recipientLimit = value }
-            case .minutes(let value): if let value { defaults.recipientLimitPeriod = value }
-            case .limitType(let value): if let value { defaults.limitType = value }
-            case .limitScope(let value): if let value { defaults.limitApplies = value }
-            case .tls(let value): if let value { defaults.tls = value }
-            case .bounceVerification(let value): if let value { defaults.bounceVerification = value }
-            case .bounceProfile(let value): if let value { defaults.bounceProfile = value }
-            }
-        }
-    }
-
     /// Reads one settings option's value (in any case). `default` means "use Default", except for
     /// `--bounce_profile`, where it names the Default profile (the only one).
-    static func change(_ option: Option, _ value: String) throws(ShellError) -> Change {
+    static func change(_ option: Option, _ value: String) throws(ShellError) -> DestinationSettingChange {
         let lower = value.lowercased()
-        let bad = ShellError.invalidInput("--\(option.rawValue) must be one of {\(option.accepted)}, not \"\(value)\".")
-        if lower == "default" && option != .bounceProfile { return reset(option) }
-        func number(_ range: ClosedRange<Int>) throws(ShellError) -> Int {
+        let reset = lower == "default" && option != .bounceProfile
+        func number(
+            _ field: WritableKeyPath<DestinationSettings, Int?> & Sendable,
+            _ range: ClosedRange<Int>
+        ) throws(ShellError) -> DestinationSettingChange {
+            if reset { return DestinationSettingChange(field, nil) }
             guard let number = Int(value), range.contains(number) else {
                 throw .invalidInput(
                     "--\(option.rawValue) must be a number from \(range.lowerBound) to \(range.upperBound), "
                         + "not \"\(value)\"."
                 )
             }
-            return number
+            return DestinationSettingChange(field, number)
+        }
+        func word<Value: Sendable>(
+            _ field: WritableKeyPath<DestinationSettings, Value?> & Sendable,
+            _ found: Value?
+        ) throws(ShellError) -> DestinationSettingChange {
+            if reset { return DestinationSettingChange(field, nil) }
+            guard let found else {
+                throw .invalidInput("--\(option.rawValue) must be one of {\(option.accepted)}, not \"\(value)\".")
+            }
+            return DestinationSettingChange(field, found)
         }
         switch option {
-        case .maxHostConcurrency: return .concurrency(try number(DestinationLimits.concurrency))
-        case .maxMessagesPerConnection: return .messages(try number(DestinationLimits.messagesPerConnection))
-        case .recipientLimit: return .recipients(try number(DestinationLimits.recipients))
-        case .recipientMinutes: return .minutes(try number(DestinationLimits.minutes))
+        case .maxHostConcurrency: return try number(\.maxConcurrency, DestinationLimits.concurrency)
+        case .maxMessagesPerConnection:
+            return try number(\.maxMessagesPerConnection, DestinationLimits.messagesPerConnection)
+        case .recipientLimit: return try number(\.recipientLimit, DestinationLimits.recipients)
+        case .recipientMinutes: return try number(\.recipientLimitPeriod, DestinationLimits.minutes)
         case .limitType:
-            guard let type = DestinationLimitType.allCases.first(where: { $0.rawValue.lowercased() == lower }) else {
-                throw bad
-            }
-            return .limitType(type)
+            return try word(\.limitType, DestinationLimitType.allCases.first { $0.rawValue.lowercased() == lower })
         case .limitApply:
-            guard let scope = DestinationLimitScope.allCases.first(where: { $0.rawValue.lowercased() == lower }) else {
-                throw bad
-            }
-            return .limitScope(scope)
-        case .tls:
-            guard let level = OutboundTLS.allCases.first(where: { $0.batchName == lower }) else { throw bad }
-            return .tls(level)
-        case .bounceValidation:
-            switch lower {
-            case "on": return .bounceVerification(true)
-            case "off": return .bounceVerification(false)
-            default: throw bad
-            }
+            return try word(\.limitApplies, DestinationLimitScope.allCases.first { $0.rawValue.lowercased() == lower })
+        case .tls: return try word(\.tls, OutboundTLS.allCases.first { $0.batchName == lower })
+        case .bounceValidation: return try word(\.bounceVerification, ["on": true, "off": false][lower])
         case .bounceProfile:
             guard lower == DestinationDefaults.bounceProfileName.lowercased() else {
                 throw .actionFailed("The bounce profile \"\(value)\" does not exist.")
             }
             // A domain's entry then uses the Default entry's profile, which is this one.
-            return .bounceProfile(nil)
-        case .ipSortPref:
-            guard let preference = IPPreference.allCases.first(where: { $0.batchName == lower }) else { throw bad }
-            return .ipPreference(preference)
+            return DestinationSettingChange(\.bounceProfile, nil)
+        case .ipSortPref: return try word(\.ipPreference, IPPreference.allCases.first { $0.batchName == lower })
         }
     }
 
-    private static func reset(_ option: Option) -> Change {
-        switch option {
-        case .maxHostConcurrency: .concurrency(nil)
-        case .maxMessagesPerConnection: .messages(nil)
-        case .recipientLimit: .recipients(nil)
-        case .recipientMinutes: .minutes(nil)
-        case .limitType: .limitType(nil)
-        case .limitApply: .limitScope(nil)
-        case .tls: .tls(nil)
-        case .bounceValidation: .bounceVerification(nil)
-        case .bounceProfile: .bounceProfile(nil)
-        case .ipSortPref: .ipPreference(nil)
-        }
-    }
 }

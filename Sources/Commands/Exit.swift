@@ -2,18 +2,13 @@ import Shell
 
 /// `exit` / `quit` (shell.md §11): warns about pending changes before ending the session.
 public struct ExitCommand: DeclaredCommand {
-    public let name = "exit"
-    public let aliases = ["quit"]
-    public let summary = "Exit CLI."
-    public let requiresCommit = false
-    public let access = CommandAccess.status
-
-    public init() {}
-
     /// No batch form: any word after the name is refused.
-    public let grammar = Grammar("exit", interactive: { try ExitCommand().show($0) })
+    public let grammar = Grammar(
+        CommandConfiguration("exit", aliases: ["quit"], summary: "Exit CLI.", access: .status),
+        interactive: { try ExitCommand.show($0) }
+    )
 
-    private func show(_ session: Session) throws {
+    private static func show(_ session: Session) throws {
         if session.hasPendingChanges {
             let leave = try session.dialog.yesNo(
                 [

@@ -4,10 +4,6 @@ import Shell
 /// `grep`: the lines of a log that match a regular expression (gateway-commands.md §3).
 /// Batch: `grep -e {regexp} [-c] [-C {n}] [-i] [-t] {log}` or `grep [-i] "{regexp}" {log}`.
 public struct GrepCommand: DeclaredCommand {
-    public let name = "grep"
-    public let summary = "Search for text in a log file."
-    public let requiresCommit = false
-
     /// With `-t`, only this many last lines are searched.
     static let tailLines = 1000
 
@@ -16,7 +12,7 @@ public struct GrepCommand: DeclaredCommand {
     static let words = (1...9).map { Positional.optional("word\($0)", .text("{word}")) }
 
     public let grammar = Grammar(
-        "grep",
+        CommandConfiguration("grep", summary: "Search for text in a log file."),
         notes: ["grep [-i] \"{regexp}\" {log}"],
         interactive: { session in try GrepCommand.dialog(session) },
         Form(
@@ -35,8 +31,6 @@ public struct GrepCommand: DeclaredCommand {
             try GrepCommand.search(try Search(words), session)
         }
     )
-
-    public init() {}
 
     /// What to search for, where, and how.
     struct Search {

@@ -2,21 +2,14 @@ import Shell
 
 /// `help` and `help CMD` (shell.md §10). `?` alone at the prompt runs it too.
 public struct HelpCommand: DeclaredCommand {
-    public let name = "help"
-    public let summary = "View online help for a command."
-    public let requiresCommit = false
-    public let access = CommandAccess.status
-
     static let topic = Positional.optional("command", .commandName)
 
     public let grammar = Grammar(
-        "help",
+        CommandConfiguration("help", summary: "View online help for a command.", access: .status),
         Form(usage: "help [command]", .argument(HelpCommand.topic)) { arguments, session in
             try HelpCommand.show(arguments[HelpCommand.topic], session)
         }
     )
-
-    public init() {}
 
     private static func show(_ topic: String?, _ session: Session) throws {
         guard let topic else {

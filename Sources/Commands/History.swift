@@ -2,17 +2,13 @@ import Shell
 
 /// `history`: the top-level lines typed in this and earlier sessions, numbered (shell.md §15.1).
 public struct HistoryCommand: DeclaredCommand {
-    public let name = "history"
-    public let summary = "List the commands entered at the prompt."
-    public let requiresCommit = false
-    public let access = CommandAccess.status
-
-    public init() {}
-
     /// No batch form: any word after the name is refused.
-    public let grammar = Grammar("history", interactive: { try HistoryCommand().show($0) })
+    public let grammar = Grammar(
+        CommandConfiguration("history", summary: "List the commands entered at the prompt.", access: .status),
+        interactive: { try HistoryCommand.show($0) }
+    )
 
-    private func show(_ session: Session) throws {
+    private static func show(_ session: Session) throws {
         let lines = session.console.historyLines
         guard !lines.isEmpty else {
             session.dialog.block("The command history is empty.")

@@ -10,10 +10,6 @@ import TextSupport
 /// domain, its messages in the queue, its MX hosts and addresses, and (beyond the appliance) the
 /// destination's TLS level, the last TLS result and the peer certificate's subject.
 public struct HostStatusCommand: DeclaredCommand {
-    public let name = "hoststatus"
-    public let summary = "Get the status of the given hostname."
-    public let requiresCommit = false
-    public let access = CommandAccess.status
     let link: any GatewayLink
 
     static let domain = Positional("domain", GatewayParsers.domainParser)
@@ -21,7 +17,7 @@ public struct HostStatusCommand: DeclaredCommand {
     public var grammar: Grammar {
         let link = self.link
         return Grammar(
-            "hoststatus",
+            CommandConfiguration("hoststatus", summary: "Get the status of the given hostname.", access: .status),
             interactive: { session in
                 _ = try GatewayNotRunning.require(link, session)
                 let domain = try session.dialog.ask(["Recipient host:"], format: GatewayParsers.domainAnswer)
@@ -34,8 +30,6 @@ public struct HostStatusCommand: DeclaredCommand {
             }
         )
     }
-
-    public init(link: any GatewayLink = ServeLink()) { self.link = link }
 
     static func show(_ domain: String, _ link: any GatewayLink, _ session: Session) throws {
         let data = session.environment.dataDirectory

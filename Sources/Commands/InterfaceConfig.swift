@@ -6,12 +6,18 @@ import Shell
 /// `interfaceconfig` (other-commands.md §3): IP interfaces, their SSH and HTTPS services and the
 /// certificate profile of each HTTPS service (seed-guide.md SG-17).
 public struct InterfaceConfigCommand: DeclaredCommand {
-    public let name = "interfaceconfig"
-    public let viewingForms: Set<String> = ["list"]
-    public let summary = "Configure Ethernet IP addresses."
-    public let requiresCommit = true
     /// The batch forms (InterfaceConfigBatch.swift); typed alone, the menu of this session.
-    public var grammar: Grammar { Self.batchGrammar { try menu($0) } }
+    public var grammar: Grammar {
+        Self.batchGrammar(
+            CommandConfiguration(
+                "interfaceconfig",
+                summary: "Configure Ethernet IP addresses.",
+                requiresCommit: true,
+                viewingForms: ["list"]
+            ),
+            menu: { try menu($0) }
+        )
+    }
 
     /// The local address of the SSH connection this session came in on (`SSH_CONNECTION` is
     /// `{client address} {client port} {local address} {local port}`), or nil outside SSH.
@@ -23,26 +29,15 @@ public struct InterfaceConfigCommand: DeclaredCommand {
         sessionAddress = fields.count >= 3 ? String(fields[2]) : nil
     }
 
-    enum Operation: Sendable {
-        case new, edit, delete
-    }
-
     func menu(_ session: Session) throws {
         try session.dialog.run { _ in
             let interfaces = session.configuration.interfaces
-            var items = [MenuItem("NEW", "Create a new interface.", Operation.new)]
+            var items = [MenuItem("NEW", "Create a new interface.") { try create(in: session) }]
             if !interfaces.isEmpty {
-                items.append(MenuItem("EDIT", "Modify an interface.", .edit))
-                items.append(MenuItem("DELETE", "Remove an interface.", .delete))
+                items.append(MenuItem("EDIT", "Modify an interface.") { try edit(in: session) })
+                items.append(MenuItem("DELETE", "Remove an interface.") { try delete(in: session) })
             }
             return Menu(status: Self.listing(interfaces), items)
-        } perform: { operation in
-            switch operation {
-            case .new: try create(in: session)
-            case .edit: try edit(in: session)
-            case .delete: try delete(in: session)
-            }
-            return .stay
         }
     }
 
@@ -133,7 +128,7 @@ public struct InterfaceConfigCommand: DeclaredCommand {
                 default: original?.hostname,
                 format: AnswerFormat(
                     "The interface's fully qualified host name, such as mail.example.com.",
-                    check: InterfaceValues.hostname
+                    check: ApplianceHostname.check
                 )
             )
         else { return nil }

@@ -19,7 +19,7 @@ extension InterfaceConfigCommand {
         missing: "{address}/{prefix}"
     )
     static let hostnameParser = ValueParser("{hostname}", standalone: true) { text, _ throws(ShellError) in
-        try InterfaceValues.hostname(text).get()
+        try ApplianceHostname.check(text).get()
     }
     static let hostname = Positional("hostname", hostnameParser)
     /// An existing interface, named in any case; Tab offers them.
@@ -38,18 +38,17 @@ extension InterfaceConfigCommand {
     static let newHostname = BatchOption("hostname", hostnameParser)
     static let https = BatchOption(
         "https",
-        ValueParser("{on|off}", candidates: { _ in ["on", "off"] }) { text, _ throws(ShellError) in
-            switch text.lowercased() {
-            case "on", "yes": return true
-            case "off", "no": return false
-            default: throw .invalidInput("The option \"--https\" takes on or off, not \"\(text)\".")
-            }
+        .words("{on|off}", ["on": true, "yes": true, "off": false, "no": false]) {
+            "The option \"--https\" takes on or off, not \"\($0)\"."
         }
     )
 
-    static func batchGrammar(menu: @escaping @Sendable (Session) throws -> Void) -> Grammar {
+    static func batchGrammar(
+        _ configuration: CommandConfiguration,
+        menu: @escaping @Sendable (Session) throws -> Void
+    ) -> Grammar {
         Grammar(
-            "interfaceconfig",
+            configuration,
             style: .block,
             wording: Grammar.Wording(
                 missingSubcommand: "An operation is required: new, edit, delete or list.",

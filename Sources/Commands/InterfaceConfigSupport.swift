@@ -145,18 +145,6 @@ enum InterfaceValues {
         return .success(text)
     }
 
-    /// An interface host name: a fully qualified name, stored in lower case.
-    static func hostname(_ text: String) -> Result<String, ShellError> {
-        guard HostnameRules.isFQDN(text) else {
-            return .failure(
-                .invalidInput(
-                    "Invalid hostname \"\(text)\". Enter a fully qualified host name, such as mail.example.com."
-                )
-            )
-        }
-        return .success(text.lowercased())
-    }
-
     /// A TCP port, 1–65535.
     static func port(_ text: String) -> Result<Int, ShellError> {
         guard text.allSatisfy(\.isASCIIDigit), let port = Int(text), (1...65535).contains(port) else {

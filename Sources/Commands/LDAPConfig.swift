@@ -4,15 +4,11 @@ import Shell
 /// `ldapconfig` (other-commands.md §4): LDAP server profiles are out of scope; SETUP chooses the
 /// client certificate LDAP connections present (seed-guide.md SG-18).
 public struct LDAPConfigCommand: DeclaredCommand {
-    public let name = "ldapconfig"
-    public let summary = "Configure LDAP servers."
-    public let requiresCommit = true
-
     static let certificate = BatchOption("certificate", .profileName, required: true)
 
     public let grammar = Grammar(
-        "ldapconfig",
-        interactive: { try LDAPConfigCommand().menu($0) },
+        CommandConfiguration("ldapconfig", summary: "Configure LDAP servers.", requiresCommit: true),
+        interactive: { try LDAPConfigCommand.menu($0) },
         Form("setup", usage: "ldapconfig setup --certificate={profile}", .option(LDAPConfigCommand.certificate)) {
             values,
             session in
@@ -22,27 +18,16 @@ public struct LDAPConfigCommand: DeclaredCommand {
         }
     )
 
-    public init() {}
-
-    enum Operation: Sendable {
-        case setup
-    }
-
-    private func menu(_ session: Session) throws {
+    private static func menu(_ session: Session) throws {
         try session.dialog.run { _ in
             Menu(
                 status: ["No LDAP server configurations."],
-                [MenuItem("SETUP", "Configure LDAP options.", Operation.setup)]
+                [MenuItem("SETUP", "Configure LDAP options.") { try setup(in: session) }]
             )
-        } perform: { operation in
-            switch operation {
-            case .setup: try setup(in: session)
-            }
-            return .stay
         }
     }
 
-    private func setup(in session: Session) throws {
+    private static func setup(in session: Session) throws {
         let chosen = try ServiceCertificateChoice.ask(
             ["Choose the certificate:"],
             current: session.configuration.ldap.certificate,

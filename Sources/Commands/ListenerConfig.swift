@@ -7,13 +7,14 @@ import Shell
 /// `listenerconfig` (listenerconfig.md §1–§5, §7): listeners, their certificate, Host Access Table
 /// and Recipient Access Table, and the settings of all listeners.
 public struct ListenerConfigCommand: DeclaredCommand {
-    public let name = "listenerconfig"
-    public let viewingForms: Set<String> = ["list"]
-    public let summary = "Configure and manage public, private or blackhole listeners."
-    public let requiresCommit = true
-    public let grammar = ListenerBatch.grammar()
-
-    public init() {}
+    public let grammar = ListenerBatch.grammar(
+        CommandConfiguration(
+            "listenerconfig",
+            summary: "Configure and manage public, private or blackhole listeners.",
+            requiresCommit: true,
+            viewingForms: ["list"]
+        )
+    )
 }
 
 /// The top menu of listenerconfig and its operations NEW, EDIT, DELETE and SETUP.
@@ -21,28 +22,16 @@ struct ListenerMenus {
     let session: Session
     var dialog: Dialog { session.dialog }
 
-    enum Operation: Sendable {
-        case new, edit, delete, setup
-    }
-
     func run() throws {
         try dialog.run { _ in
             let listeners = session.configuration.listeners
-            var items = [MenuItem("NEW", "Create a new listener.", Operation.new)]
+            var items = [MenuItem("NEW", "Create a new listener.") { try new() }]
             if !listeners.isEmpty {
-                items.append(MenuItem("EDIT", "Modify a listener.", .edit))
-                items.append(MenuItem("DELETE", "Remove a listener.", .delete))
+                items.append(MenuItem("EDIT", "Modify a listener.") { try edit() })
+                items.append(MenuItem("DELETE", "Remove a listener.") { try delete() })
             }
-            items.append(MenuItem("SETUP", "Change global settings.", .setup))
+            items.append(MenuItem("SETUP", "Change global settings.") { try setup() })
             return Menu(status: ListenerText.list(session.configuration), items)
-        } perform: { operation in
-            switch operation {
-            case .new: try new()
-            case .edit: try edit()
-            case .delete: try delete()
-            case .setup: try setup()
-            }
-            return .stay
         }
     }
 
@@ -385,30 +374,28 @@ enum ListenerText {
         configuration: ApplianceConfiguration
     ) -> Listener {
         let demo = configuration.certificate(named: .demo).map { ProfileName($0.name) }
+        let hostAccess: HostAccessTable
+        let recipientAccess: [RecipientAccessEntry]
         switch kind {
         case .public:
-            return Listener(
-                name: name,
-                kind: .public,
-                interface: interface,
-                port: port,
-                certificate: demo ?? configuration.certificates.first.map { ProfileName($0.name) },
-                hostAccess: .publicDefault,
-                recipientAccess: domains.map { RecipientAccessEntry(pattern: $0, accept: true) }
-                    + [RecipientAccessEntry(pattern: "ALL", accept: false)]
-            )
+            hostAccess = .publicDefault
+            recipientAccess =
+                domains.map { RecipientAccessEntry(pattern: $0, accept: true) }
+                + [RecipientAccessEntry(pattern: "ALL", accept: false)]
         case .private:
             // A private listener relays for its hosts; its RAT is not consulted, so it accepts all.
-            return Listener(
-                name: name,
-                kind: .private,
-                interface: interface,
-                port: port,
-                certificate: demo ?? configuration.certificates.first.map { ProfileName($0.name) },
-                hostAccess: .privateDefault(relayHosts: relayHosts),
-                recipientAccess: [RecipientAccessEntry(pattern: "ALL", accept: true)]
-            )
+            hostAccess = .privateDefault(relayHosts: relayHosts)
+            recipientAccess = [RecipientAccessEntry(pattern: "ALL", accept: true)]
         }
+        return Listener(
+            name: name,
+            kind: kind,
+            interface: interface,
+            port: port,
+            certificate: demo ?? configuration.certificates.first.map { ProfileName($0.name) },
+            hostAccess: hostAccess,
+            recipientAccess: recipientAccess
+        )
     }
 
     /// `Default Policy Parameters`, a rule and one line per HAT default (listenerconfig.md §2).

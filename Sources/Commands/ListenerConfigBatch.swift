@@ -48,12 +48,8 @@ struct ListenerBatch {
 
     static let kind = Positional(
         "kind",
-        ValueParser("{public|private}", candidates: { _ in ["public", "private"] }) { text, _ throws(ShellError) in
-            switch text.lowercased() {
-            case "public": return ListenerKind.public
-            case "private": return ListenerKind.private
-            default: throw .invalidInput("Unknown listener type \"\(text)\"; use public or private.")
-            }
+        .words("{public|private}", ["public": ListenerKind.public, "private": .private]) {
+            "Unknown listener type \"\($0)\"; use public or private."
         }
     )
 
@@ -68,13 +64,7 @@ struct ListenerBatch {
     /// `smtp`; `qmqp` is known but refused (after the other words were checked).
     static let transport = Positional(
         "protocol",
-        ValueParser("smtp", candidates: { _ in ["smtp"] }) { text, _ throws(ShellError) in
-            switch text.lowercased() {
-            case "smtp": return true
-            case "qmqp": return false
-            default: throw .invalidInput("Unknown protocol \"\(text)\"; use smtp.")
-            }
-        }
+        .words("smtp", ["smtp": true, "qmqp": false]) { "Unknown protocol \"\($0)\"; use smtp." }
     )
 
     static let port = BatchOption("port", ValueParser<String>.text("{n}"))
@@ -108,15 +98,9 @@ struct ListenerBatch {
     static let position = Positional("position", ValueParser<String>.text("{pos}"))
     static let action = Positional(
         "action",
-        .named(
+        .words(
             "{accept|relay|reject|tcprefuse}",
-            candidates: ["accept", "relay", "reject", "tcprefuse"],
-            lookup: { text in
-                let actions: [String: HostAccessAction] = [
-                    "accept": .accept, "relay": .relay, "reject": .reject, "tcprefuse": .tcpRefuse,
-                ]
-                return actions[text.lowercased()]
-            }
+            ["accept": HostAccessAction.accept, "relay": .relay, "reject": .reject, "tcprefuse": .tcpRefuse]
         ) { "Unknown action \"\($0)\"; use accept, relay, reject or tcprefuse." }
     )
     static let policyOption = BatchOption(
@@ -136,12 +120,8 @@ struct ListenerBatch {
     )
     static let accept = Positional(
         "action",
-        ValueParser("{accept|reject}", candidates: { _ in ["accept", "reject"] }) { text, _ throws(ShellError) in
-            switch text.lowercased() {
-            case "accept": return true
-            case "reject": return false
-            default: throw .invalidInput("Unknown action \"\(text)\"; use accept or reject.")
-            }
+        .words("{accept|reject}", ["accept": true, "reject": false]) {
+            "Unknown action \"\($0)\"; use accept or reject."
         }
     )
 
@@ -199,15 +179,20 @@ struct ListenerBatch {
             unknown: { "Unknown rcptaccess operation \"\($0)\"." }
         )
     }
-    static func kindOf(_ word: String, _ missing: String) -> FormPart {
-        FormPart.keyword(word, missing: missing, unknown: { _ in missing })
+    /// `sendergroup` or `policy` after a hostaccess operation: `new` names the new object after it,
+    /// the others an existing one.
+    static func kindOf(_ word: String, after operation: String) -> FormPart {
+        let missing = operation == "new" ? "Give sendergroup or policy." : "Give sendergroup or policy and its name."
+        return FormPart.keyword(word, missing: missing, unknown: { _ in missing })
     }
+    /// A sender group's `--policy` and `--comment` (new and edit).
+    static let groupOptions: [FormPart] = [.option(policyOption), .option(comment)]
 
     // MARK: Grammar
 
-    static func grammar() -> Grammar {
+    static func grammar(_ configuration: CommandConfiguration) -> Grammar {
         Grammar(
-            "listenerconfig",
+            configuration,
             notes: notes,
             wording: Grammar.Wording(subcommandUsage: usage[0]),
             interactive: { session in try ListenerMenus(session: session).run() },
@@ -252,66 +237,36 @@ struct ListenerBatch {
                 session in
                 ListenerBatch(session: session).certificate(values)
             },
-            hostAccessForm(
-                3,
-                "new",
-                [kindOf("sendergroup", "Give sendergroup or policy.")],
-                [
-                    .argument(newGroup), .argument(hosts), .option(policyOption), .option(comment),
-                ]
-            ) { try $0.newGroup($1) },
-            hostAccessForm(
-                4,
-                "new",
-                [kindOf("policy", "Give sendergroup or policy.")],
-                [
-                    .argument(newPolicy), .argument(action),
-                ] + parameterParts
-            ) { try $0.newPolicy($1) },
-            hostAccessForm(
-                5,
-                "edit",
-                [kindOf("sendergroup", "Give sendergroup or policy and its name.")],
-                [
-                    .argument(group), .option(hostsOption), .option(policyOption), .option(comment),
-                ]
-            ) { try $0.editGroup($1) },
-            hostAccessForm(
-                5,
-                "edit",
-                [kindOf("policy", "Give sendergroup or policy and its name.")],
-                [.argument(policy)] + parameterParts
-            ) { try $0.editPolicy($1) },
-            hostAccessForm(6, "default", [], parameterParts) { try $0.editDefault($1) },
-            hostAccessForm(
-                6,
-                "delete",
-                [kindOf("sendergroup", "Give sendergroup or policy and its name.")],
-                [.argument(group)]
-            ) { try $0.deleteGroup($1) },
-            hostAccessForm(
-                6,
-                "delete",
-                [kindOf("policy", "Give sendergroup or policy and its name.")],
-                [.argument(policy)]
-            ) { try $0.deletePolicy($1) },
-            hostAccessForm(6, "move", [], [.argument(entry), .argument(position)]) { try $0.move($1) },
-            hostAccessForm(7, "print", [], []) { batch, values in
+            hostAccessForm(3, "new", kind: "sendergroup", [.argument(newGroup), .argument(hosts)] + groupOptions) {
+                try $0.newGroup($1)
+            },
+            hostAccessForm(4, "new", kind: "policy", [.argument(newPolicy), .argument(action)] + parameterParts) {
+                try $0.newPolicy($1)
+            },
+            hostAccessForm(5, "edit", kind: "sendergroup", [.argument(group), .option(hostsOption)] + groupOptions) {
+                try $0.editGroup($1)
+            },
+            hostAccessForm(5, "edit", kind: "policy", [.argument(policy)] + parameterParts) { try $0.editPolicy($1) },
+            hostAccessForm(6, "default", parameterParts) { try $0.editDefault($1) },
+            hostAccessForm(6, "delete", kind: "sendergroup", [.argument(group)]) { try $0.deleteGroup($1) },
+            hostAccessForm(6, "delete", kind: "policy", [.argument(policy)]) { try $0.deletePolicy($1) },
+            hostAccessForm(6, "move", [.argument(entry), .argument(position)]) { try $0.move($1) },
+            hostAccessForm(7, "print", []) { batch, values in
                 try batch.hostAccess(values) { table, _ in
                     batch.session.page(HostAccessText.print(table))
                     return nil
                 }
             },
-            hostAccessForm(7, "clear", [], []) { batch, values in
+            hostAccessForm(7, "clear", []) { batch, values in
                 try batch.hostAccess(values) { table, listener in HostAccessOperations.clear(table, kind: listener.kind)
                 }
             },
-            hostAccessForm(7, "import", [], [.argument(file)]) { batch, values in
+            hostAccessForm(7, "import", [.argument(file)]) { batch, values in
                 try batch.hostAccess(values) { table, _ in
                     try HostAccessOperations.importTable(values[file], defaults: table.defaults, session: batch.session)
                 }
             },
-            hostAccessForm(7, "export", [], [.argument(file)]) { batch, values in
+            hostAccessForm(7, "export", [.argument(file)]) { batch, values in
                 try batch.hostAccess(values) { table, _ in
                     try HostAccessOperations.exportTable(table, to: values[file], session: batch.session)
                     return nil
@@ -343,18 +298,19 @@ struct ListenerBatch {
         )
     }
 
-    /// `edit {listener} hostaccess {operation} …` with usage line `line`.
+    /// `edit {listener} hostaccess {operation} [{kind}] …` with usage line `line`.
     private static func hostAccessForm(
         _ line: Int,
         _ operation: String,
-        _ keywords: [FormPart],
+        kind: String? = nil,
         _ parts: [FormPart],
         body: @escaping @Sendable (ListenerBatch, BatchValues) throws -> Void
     ) -> Form {
         Form(
             "edit",
             usage: usage[line],
-            parts: [.argument(listener), hostAccess, hostAccessOperation(operation)] + keywords + parts
+            parts: [.argument(listener), hostAccess, hostAccessOperation(operation)]
+                + (kind.map { [kindOf($0, after: operation)] } ?? []) + parts
         ) {
             values,
             session in

@@ -13,10 +13,6 @@ final class ListenerEditor {
         self.name = name
     }
 
-    enum Operation: Sendable {
-        case name, interface, certificate, setup, hostAccess, recipientAccess
-    }
-
     /// The listener as the session sees it now.
     var listener: Listener? { ListenerText.listener(named: name, in: session.configuration) }
 
@@ -31,29 +27,25 @@ final class ListenerEditor {
     }
 
     func run() throws {
-        try dialog.run { (_: Bool) -> Menu<Operation>? in
+        try dialog.run { _ in
             guard let listener else { return nil }
             var items = [
-                MenuItem("NAME", "Change the name of the listener.", Operation.name),
-                MenuItem("INTERFACE", "Change the interface.", .interface),
-                MenuItem("CERTIFICATE", "Choose the certificate.", .certificate),
-                MenuItem("SETUP", "Configure general options.", .setup),
-                MenuItem("HOSTACCESS", "Modify the Host Access Table.", .hostAccess),
+                MenuItem("NAME", "Change the name of the listener.") { [self] in try rename() },
+                MenuItem("INTERFACE", "Change the interface.") { [self] in try changeInterface() },
+                MenuItem("CERTIFICATE", "Choose the certificate.") { [self] in try chooseCertificate() },
+                MenuItem("SETUP", "Configure general options.") { [self] in try setup() },
+                MenuItem("HOSTACCESS", "Modify the Host Access Table.") { [self] in
+                    try HostAccessEditor(listener: self).run()
+                },
             ]
             if listener.kind == .public {
-                items.append(MenuItem("RCPTACCESS", "Modify the Recipient Access Table.", .recipientAccess))
+                items.append(
+                    MenuItem("RCPTACCESS", "Modify the Recipient Access Table.") { [self] in
+                        try RecipientAccessEditor(listener: self).run()
+                    }
+                )
             }
             return Menu(status: Self.status(listener, session.configuration), items)
-        } perform: { (operation: Operation) in
-            switch operation {
-            case .name: try rename()
-            case .interface: try changeInterface()
-            case .certificate: try chooseCertificate()
-            case .setup: try setup()
-            case .hostAccess: try HostAccessEditor(listener: self).run()
-            case .recipientAccess: try RecipientAccessEditor(listener: self).run()
-            }
-            return .stay
         }
     }
 

@@ -9,22 +9,6 @@ struct HostAccessEditor {
     var session: Session { listener.session }
     var dialog: Dialog { session.dialog }
 
-    enum Operation: Sendable {
-        case new, edit, delete, move, defaults, print, importTable, exportTable, clear
-    }
-
-    static let items = [
-        MenuItem("NEW", "Create a new entry.", Operation.new),
-        MenuItem("EDIT", "Modify an entry.", .edit),
-        MenuItem("DELETE", "Remove an entry.", .delete),
-        MenuItem("MOVE", "Move an entry.", .move),
-        MenuItem("DEFAULT", "Set the defaults.", .defaults),
-        MenuItem("PRINT", "Display the table.", .print),
-        MenuItem("IMPORT", "Import a table from a file.", .importTable),
-        MenuItem("EXPORT", "Export the table to a file.", .exportTable),
-        MenuItem("CLEAR", "Remove all entries.", .clear),
-    ]
-
     /// `There are currently 4 policies defined.` / `There are currently 5 sender groups.`
     static func status(_ table: HostAccessTable) -> [String] {
         let policies = table.policies.count
@@ -44,20 +28,34 @@ struct HostAccessEditor {
 
     func run() throws {
         try dialog.run { _ in
-            table.map { Menu(status: Self.status($0), Self.items) }
-        } perform: { operation in
-            guard let table else { return .leave }
-            switch operation {
-            case .new: try new(table)
-            case .edit: try edit(table)
-            case .delete: try delete(table)
-            case .move: try move(table)
-            case .defaults: try setDefaults(table)
-            case .print: session.page("\n" + HostAccessText.print(table))
-            case .importTable: try importTable(table)
-            case .exportTable: try exportTable(table)
-            case .clear: try clear(table)
+            table.map {
+                Menu(
+                    status: Self.status($0),
+                    [
+                        item("NEW", "Create a new entry.") { try new($0) },
+                        item("EDIT", "Modify an entry.") { try edit($0) },
+                        item("DELETE", "Remove an entry.") { try delete($0) },
+                        item("MOVE", "Move an entry.") { try move($0) },
+                        item("DEFAULT", "Set the defaults.") { try setDefaults($0) },
+                        item("PRINT", "Display the table.") { session.page("\n" + HostAccessText.print($0)) },
+                        item("IMPORT", "Import a table from a file.") { try importTable($0) },
+                        item("EXPORT", "Export the table to a file.") { try exportTable($0) },
+                        item("CLEAR", "Remove all entries.") { try clear($0) },
+                    ]
+                )
             }
+        }
+    }
+
+    /// An operation on the table as it is when chosen; the menu is left when the listener is gone.
+    private func item(
+        _ name: String,
+        _ description: String,
+        _ action: @escaping (HostAccessTable) throws -> Void
+    ) -> MenuItem {
+        .deciding(name, description) {
+            guard let table else { return .leave }
+            try action(table)
             return .stay
         }
     }

@@ -63,6 +63,28 @@ struct PolicyParametersDialog {
             }
         }
 
+        /// A numbered choice among `cases` (`unset` when neither the policy nor the defaults say).
+        func choice<Value: Equatable>(
+            _ key: WritableKeyPath<MailFlowParameters, Value?>,
+            _ question: String,
+            _ cases: [Value],
+            label: (Value) -> String,
+            unset: Value
+        ) throws {
+            let current = effective[keyPath: key] ?? unset
+            switch try dialog.choose(
+                [question],
+                items: cases.map(label),
+                default: cases.firstIndex(of: current) ?? 0,
+                alsoAccepting: resetWords
+            ) {
+            case .value(let index):
+                if cases[index] != current { result[keyPath: key] = cases[index] }
+            case .word:
+                result[keyPath: key] = nil
+            }
+        }
+
         try number(
             .maxMessageSize,
             "Enter the maximum message size. Add a trailing k for kilobytes, M for megabytes, or no letter for bytes.",
@@ -86,18 +108,13 @@ struct PolicyParametersDialog {
         try flag(.spamCheck, "Would you like to enable anti-spam scanning?")
         try flag(.virusCheck, "Would you like to enable anti-virus scanning?")
 
-        let tls = effective.tls ?? .off
-        switch try dialog.choose(
-            ["Would you like to allow encrypted TLS connections?"],
-            items: InboundTLS.allCases.map(Self.tlsLabel),
-            default: InboundTLS.allCases.firstIndex(of: tls) ?? 0,
-            alsoAccepting: resetWords
-        ) {
-        case .value(let index):
-            if InboundTLS.allCases[index] != tls { result.tls = InboundTLS.allCases[index] }
-        case .word:
-            result.tls = nil
-        }
+        try choice(
+            \.tls,
+            "Would you like to allow encrypted TLS connections?",
+            InboundTLS.allCases,
+            label: Self.tlsLabel,
+            unset: .off
+        )
         let tlsChoice = effective.tls ?? .off
         if tlsChoice != .off {
             dialog.block(
@@ -107,18 +124,13 @@ struct PolicyParametersDialog {
             if demoCertificate { dialog.block(CertificateRules.demoWarning) }
         }
 
-        let auth = effective.smtpAuth ?? .off
-        switch try dialog.choose(
-            ["Would you like to allow SMTP Authentication?"],
-            items: SMTPAuthentication.allCases.map(Self.authLabel),
-            default: SMTPAuthentication.allCases.firstIndex(of: auth) ?? 0,
-            alsoAccepting: resetWords
-        ) {
-        case .value(let index):
-            if SMTPAuthentication.allCases[index] != auth { result.smtpAuth = SMTPAuthentication.allCases[index] }
-        case .word:
-            result.smtpAuth = nil
-        }
+        try choice(
+            \.smtpAuth,
+            "Would you like to allow SMTP Authentication?",
+            SMTPAuthentication.allCases,
+            label: Self.authLabel,
+            unset: .off
+        )
         let authChoice = effective.smtpAuth ?? .off
         if tlsChoice != .off && authChoice != .off {
             try flag(.smtpAuthRequireTLS, "Require TLS to offer SMTP Authentication?")

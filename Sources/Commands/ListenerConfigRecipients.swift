@@ -8,18 +8,6 @@ struct RecipientAccessEditor {
     var session: Session { listener.session }
     var dialog: Dialog { session.dialog }
 
-    enum Operation: Sendable {
-        case new, edit, delete, print, clear
-    }
-
-    static let items = [
-        MenuItem("NEW", "Create a new entry.", Operation.new),
-        MenuItem("EDIT", "Modify an entry.", .edit),
-        MenuItem("DELETE", "Remove an entry.", .delete),
-        MenuItem("PRINT", "Display the table.", .print),
-        MenuItem("CLEAR", "Remove all entries.", .clear),
-    ]
-
     var table: [RecipientAccessEntry]? { listener.listener?.recipientAccess }
 
     func stage(_ table: [RecipientAccessEntry]) {
@@ -27,23 +15,36 @@ struct RecipientAccessEditor {
     }
 
     func run() throws {
-        try dialog.run { (_: Bool) -> Menu<Operation>? in
+        try dialog.run { _ in
             guard let count = table?.count else { return nil }
             let status =
                 count == 1 ? "There is currently 1 entry defined." : "There are currently \(count) entries defined."
-            return Menu(status: [status], Self.items)
-        } perform: { (operation: Operation) in
+            return Menu(
+                status: [status],
+                [
+                    item("NEW", "Create a new entry.") { try new($0) },
+                    item("EDIT", "Modify an entry.") { try edit($0) },
+                    item("DELETE", "Remove an entry.") { try delete($0) },
+                    item("PRINT", "Display the table.") { session.page("\n" + RecipientAccessText.print($0)) },
+                    item("CLEAR", "Remove all entries.") { table in
+                        if try dialog.yesNo("Are you sure you want to remove all entries?", default: false) {
+                            stage(RecipientAccessOperations.clear(table))
+                        }
+                    },
+                ]
+            )
+        }
+    }
+
+    /// An operation on the table as it is when chosen; the menu is left when the listener is gone.
+    private func item(
+        _ name: String,
+        _ description: String,
+        _ action: @escaping ([RecipientAccessEntry]) throws -> Void
+    ) -> MenuItem {
+        .deciding(name, description) {
             guard let table else { return .leave }
-            switch operation {
-            case .new: try new(table)
-            case .edit: try edit(table)
-            case .delete: try delete(table)
-            case .print: session.page("\n" + RecipientAccessText.print(table))
-            case .clear:
-                if try dialog.yesNo("Are you sure you want to remove all entries?", default: false) {
-                    stage(RecipientAccessOperations.clear(table))
-                }
-            }
+            try action(table)
             return .stay
         }
     }

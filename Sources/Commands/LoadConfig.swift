@@ -7,14 +7,10 @@ import Shell
 /// `loadconfig` (other-commands.md §6): replaces the candidate with a configuration file, pasted or
 /// read from `/configuration`. Nothing is staged unless the whole file is valid.
 public struct LoadConfigCommand: DeclaredCommand {
-    public let name = "loadconfig"
-    public let summary = "Load a configuration file."
-    public let requiresCommit = true
-
     static let file = Positional("file", .configurationFile)
 
     public let grammar = Grammar(
-        "loadconfig",
+        CommandConfiguration("loadconfig", summary: "Load a configuration file.", requiresCommit: true),
         interactive: { session in
             guard let loaded = try LoadConfigCommand.interactive(session) else { return }
             LoadConfigCommand.stage(loaded, session)
@@ -23,8 +19,6 @@ public struct LoadConfigCommand: DeclaredCommand {
             stage(try decode(try readFile(values[LoadConfigCommand.file], session), session), session)
         }
     )
-
-    public init() {}
 
     /// Files larger than this are refused before parsing.
     static let maximumFileBytes = 16 * 1024 * 1024

@@ -7,11 +7,6 @@ import TextSupport
 /// `saveconfig` as an attachment through the running gateway; without one, the message is written
 /// to the data directory's `outbox/` and the command says so.
 public struct MailConfigCommand: DeclaredCommand {
-    public let name = "mailconfig"
-    public let summary = "Mail the current configuration file to an address."
-    public let requiresCommit = false
-    public let writesDataDirectory = true
-    public let access = CommandAccess.view
     let link: any GatewayLink
 
     static let addresses = Positional(
@@ -24,7 +19,12 @@ public struct MailConfigCommand: DeclaredCommand {
     public var grammar: Grammar {
         let link = self.link
         return Grammar(
-            "mailconfig",
+            CommandConfiguration(
+                "mailconfig",
+                summary: "Mail the current configuration file to an address.",
+                access: .view,
+                writesDataDirectory: true
+            ),
             interactive: { session in try MailConfigCommand.dialog(link, session) },
             Form(
                 usage: "mailconfig {addresses} [{1|2}]",
@@ -40,8 +40,6 @@ public struct MailConfigCommand: DeclaredCommand {
             }
         )
     }
-
-    public init(link: any GatewayLink = ServeLink()) { self.link = link }
 
     /// `a@example.com, b@example.org` → the addresses; each `local@domain`.
     static func parseAddresses(_ text: String) throws(ShellError) -> [String] {
@@ -103,11 +101,7 @@ public struct MailConfigCommand: DeclaredCommand {
         // No gateway: the message waits in the outbox, never lost.
         let outbox = data.appendingPathComponent("outbox", isDirectory: true)
         do {
-            try FileManager.default.createDirectory(
-                at: outbox,
-                withIntermediateDirectories: true,
-                attributes: [.posixPermissions: 0o700]
-            )
+            try OwnerOnlyFolder.create(outbox)
         } catch {
             throw ShellError.io("The outbox \(outbox.path) cannot be created.")
         }

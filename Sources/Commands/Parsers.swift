@@ -1,4 +1,5 @@
 import ApplianceConfig
+import DomainNames
 import Shell
 
 /// The typed parsers of the commands' grammars that read the configuration. Each owns its
@@ -21,17 +22,9 @@ extension ValueParser where Value == ProfileName {
 extension ValueParser where Value == String {
     /// `yes`/`no` (also `y`, `n`, `on`, `off`), for an option named `option`.
     static func yesNo(_ option: String) -> ValueParser<String> {
-        ValueParser(
-            "{yes|no}",
-            candidates: { _ in ["yes", "no"] },
-            parse: { text, _ throws(ShellError) in
-                switch text.lowercased() {
-                case "yes", "y", "on": return "yes"
-                case "no", "n", "off": return "no"
-                default: throw .invalidInput("The option \"--\(option)\" takes yes or no, not \"\(text)\".")
-                }
-            }
-        )
+        .words("{yes|no}", ["yes": "yes", "y": "yes", "on": "yes", "no": "no", "n": "no", "off": "no"]) {
+            "The option \"--\(option)\" takes yes or no, not \"\($0)\"."
+        }
     }
 }
 
@@ -45,18 +38,24 @@ extension ValueParser where Value == String {
 
 extension ValueParser where Value == ConfigFile.PassphraseOption {
     /// `1` (mask) or `2` (encrypt).
-    static let passphraseOption = ValueParser(
-        "{1|2}",
-        candidates: { _ in ["1", "2"] },
-        parse: { text, _ throws(ShellError) in
-            switch text {
-            case "1": return .mask
-            case "2": return .encrypt
-            default:
-                throw .invalidInput("The passphrase option must be 1 (mask) or 2 (encrypt), not \"\(text)\".")
-            }
+    static let passphraseOption = ValueParser.words("{1|2}", ["1": .mask, "2": .encrypt]) {
+        "The passphrase option must be 1 (mask) or 2 (encrypt), not \"\($0)\"."
+    }
+}
+
+/// The host name of the appliance (`sethostname`) or of an interface: fully qualified, stored in
+/// lower case, refused with one wording (exact) in the dialogs and the batch forms.
+enum ApplianceHostname {
+    static func check(_ text: String) -> Result<String, ShellError> {
+        guard HostnameRules.isFQDN(text) else {
+            return .failure(
+                .invalidInput(
+                    "Invalid hostname \"\(text)\". Enter a fully qualified host name, such as mail.example.com."
+                )
+            )
         }
-    )
+        return .success(text.lowercased())
+    }
 }
 
 /// The one wording of each certificate-profile refusal.

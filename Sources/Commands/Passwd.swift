@@ -4,17 +4,17 @@ import Shell
 /// `passwd` (also `password`): the logged-in user changes their own passphrase (ssh.md §3). Takes
 /// effect at once, without commit; recorded in the system log.
 public struct PasswdCommand: DeclaredCommand {
-    public let name = "passwd"
-    public let aliases = ["password"]
-    public let summary = "Change your passphrase."
-    public let requiresCommit = false
-    public let writesDataDirectory = true
-    public let access = CommandAccess.status
-
     /// No batch form: the passphrases are asked, never typed on the command line.
-    public let grammar = Grammar("passwd", interactive: { try PasswdCommand.change($0) })
-
-    public init() {}
+    public let grammar = Grammar(
+        CommandConfiguration(
+            "passwd",
+            aliases: ["password"],
+            summary: "Change your passphrase.",
+            access: .status,
+            writesDataDirectory: true
+        ),
+        interactive: { try PasswdCommand.change($0) }
+    )
 
     private static func change(_ session: Session) throws {
         guard let user = session.currentUser else {

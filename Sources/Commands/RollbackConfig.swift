@@ -4,22 +4,22 @@ import Shell
 
 /// `rollbackconfig` (commit.md §5): stage a saved revision, then offer to commit it.
 public struct RollbackConfigCommand: DeclaredCommand {
-    public let name = "rollbackconfig"
-    public let summary = "Roll back to one of the last 10 saved configurations."
-    public let requiresCommit = true
-
     static let revision = Positional("revision", .revision)
     static let discard = BatchOption.flag("discard")
 
     public let grammar = Grammar(
-        "rollbackconfig",
-        interactive: { try RollbackConfigCommand().interactive($0) },
+        CommandConfiguration(
+            "rollbackconfig",
+            summary: "Roll back to one of the last 10 saved configurations.",
+            requiresCommit: true
+        ),
+        interactive: { try RollbackConfigCommand.interactive($0) },
         Form(
             usage: "rollbackconfig {revision} [--discard]",
             .argument(RollbackConfigCommand.revision),
             .option(RollbackConfigCommand.discard)
         ) { arguments, session in
-            try RollbackConfigCommand().batch(
+            try RollbackConfigCommand.batch(
                 arguments[RollbackConfigCommand.revision],
                 discard: arguments.has(RollbackConfigCommand.discard),
                 session
@@ -27,11 +27,9 @@ public struct RollbackConfigCommand: DeclaredCommand {
         }
     )
 
-    public init() {}
-
     /// Stages the revision. Pending changes are never dropped silently: without `--discard` the
     /// rollback is refused while there are any.
-    private func batch(_ number: Int, discard: Bool, _ session: Session) throws {
+    private static func batch(_ number: Int, discard: Bool, _ session: Session) throws {
         if session.hasPendingChanges && !discard {
             throw ShellError.actionFailed(
                 "There are uncommitted changes; commit or clear them first, or add --discard to drop them."
@@ -44,7 +42,7 @@ public struct RollbackConfigCommand: DeclaredCommand {
         session.dialog.block("Revision \(number) is staged. Use 'commit' to make it active.")
     }
 
-    private func interactive(_ session: Session) throws {
+    private static func interactive(_ session: Session) throws {
         let dialog = session.dialog
         let points = try session.store.rollbackPoints(limit: 10)
         guard !points.isEmpty else {

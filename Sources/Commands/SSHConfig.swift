@@ -7,11 +7,6 @@ import TextSupport
 /// which log in through the embedded endpoint and the OpenSSH route. Staged; needs commit. Keys are
 /// part of the users, so like `userconfig` it is for Administrators only.
 public struct SSHConfigCommand: DeclaredCommand {
-    public let name = "sshconfig"
-    public let summary = "Configure SSH servers and user keys."
-    public let requiresCommit = true
-    public let access = CommandAccess.administer
-
     static let user = Positional(
         "user",
         ValueParser<String>(
@@ -31,8 +26,13 @@ public struct SSHConfigCommand: DeclaredCommand {
     )
 
     public let grammar = Grammar(
-        "sshconfig",
-        interactive: { try SSHConfigCommand().menu($0) },
+        CommandConfiguration(
+            "sshconfig",
+            summary: "Configure SSH servers and user keys.",
+            requiresCommit: true,
+            access: .administer
+        ),
+        interactive: { try SSHConfigCommand.menu($0) },
         userKeyForm("new", "\"{public key}\"", .argument(SSHConfigCommand.key)) { name, values, session in
             try SSHConfigCommand.add(values[SSHConfigCommand.key], to: name, in: session)
         },
@@ -61,8 +61,6 @@ public struct SSHConfigCommand: DeclaredCommand {
             try body(values[user], values, session)
         }
     }
-
-    public init() {}
 
     // MARK: Rules shared by the menu and the batch forms
 
@@ -112,28 +110,14 @@ public struct SSHConfigCommand: DeclaredCommand {
         )
     }
 
-    enum Operation: Sendable {
-        case sshd, userKey
-    }
-
-    enum KeyOperation: Sendable {
-        case new, user, delete, print
-    }
-
-    private func menu(_ session: Session) throws {
+    private static func menu(_ session: Session) throws {
         try session.dialog.run { _ in
             Menu(
                 [
-                    MenuItem("SSHD", "Edit SSH server settings.", Operation.sshd),
-                    MenuItem("USERKEY", "Edit SSH User Key settings", .userKey),
+                    MenuItem("SSHD", "Edit SSH server settings.") { session.dialog.block(Self.serverSettings) },
+                    MenuItem("USERKEY", "Edit SSH User Key settings") { try userKeys(session) },
                 ]
             )
-        } perform: { operation in
-            switch operation {
-            case .sshd: session.dialog.block(Self.serverSettings)
-            case .userKey: try userKeys(session)
-            }
-            return .stay
         }
     }
 
@@ -147,12 +131,13 @@ public struct SSHConfigCommand: DeclaredCommand {
         "These are fixed by the SSH library; OpenSSH's sshd (Docs/SSH.md) has its own settings.",
     ]
 
-    private func userKeys(_ session: Session) throws {
+    private static func userKeys(_ session: Session) throws {
         let users = session.configuration.users.map(\.name)
         var current =
             session.environment.applianceUser
             ?? (users.contains(ApplianceUser.factoryName) ? ApplianceUser.factoryName : users.first ?? "")
-        try session.dialog.run { _ -> Menu<KeyOperation>? in
+        let dialog = session.dialog
+        try dialog.run { _ in
             guard let user = session.configuration.user(named: current) else { return nil }
             return Menu(
                 status: ["Currently installed keys for \(TerminalSafe.escaped(user.name)):"]
@@ -160,39 +145,37 @@ public struct SSHConfigCommand: DeclaredCommand {
                         "\($0.offset + 1). \(TerminalSafe.escaped(SSHKeyText.summary($0.element)))"
                     },
                 [
-                    MenuItem("NEW", "Add a new key.", KeyOperation.new),
-                    MenuItem("USER", "Switch to a different user to edit.", .user),
-                    MenuItem("DELETE", "Remove a key.", .delete),
-                    MenuItem("PRINT", "Display a key.", .print),
+                    MenuItem("NEW", "Add a new key.") {
+                        let name = current
+                        let text = try dialog.paste(
+                            [
+                                "Please enter the public SSH key for authorization.",
+                                "Press enter on a blank line to finish.",
+                            ],
+                            until: ""
+                        )
+                        try Self.add(text.split(separator: "\n").joined(), to: name, in: session)
+                    },
+                    MenuItem("USER", "Switch to a different user to edit.") {
+                        let names = session.configuration.users.map(\.name)
+                        let index = try dialog.choose(
+                            ["Select the user to edit:"],
+                            items: names.map(TerminalSafe.escaped),
+                            default: names.firstIndex(of: current) ?? 0
+                        )
+                        current = names[index]
+                    },
+                    MenuItem("DELETE", "Remove a key.") {
+                        guard let number = try Self.chooseKey("delete", of: current, in: session) else { return }
+                        try Self.delete(number, of: current, in: session)
+                    },
+                    MenuItem("PRINT", "Display a key.") {
+                        guard let number = try Self.chooseKey("print", of: current, in: session) else { return }
+                        let keys = session.configuration.user(named: current)?.keys ?? []
+                        dialog.block(TerminalSafe.escaped(keys[number - 1]))
+                    },
                 ]
             )
-        } perform: { (operation: KeyOperation) -> MenuStep in
-            let dialog = session.dialog
-            switch operation {
-            case .new:
-                let name = current
-                let text = try dialog.paste(
-                    ["Please enter the public SSH key for authorization.", "Press enter on a blank line to finish."],
-                    until: ""
-                )
-                try Self.add(text.split(separator: "\n").joined(), to: name, in: session)
-            case .user:
-                let names = session.configuration.users.map(\.name)
-                let index = try dialog.choose(
-                    ["Select the user to edit:"],
-                    items: names.map(TerminalSafe.escaped),
-                    default: names.firstIndex(of: current) ?? 0
-                )
-                current = names[index]
-            case .delete:
-                guard let number = try Self.chooseKey("delete", of: current, in: session) else { return .stay }
-                try Self.delete(number, of: current, in: session)
-            case .print:
-                guard let number = try Self.chooseKey("print", of: current, in: session) else { return .stay }
-                let keys = session.configuration.user(named: current)?.keys ?? []
-                dialog.block(TerminalSafe.escaped(keys[number - 1]))
-            }
-            return .stay
         }
     }
 }

@@ -9,12 +9,6 @@ import Glibc
 
 /// `saveconfig` (other-commands.md §6): writes the configuration to `/configuration/{model}-{serial}-{time}.xml`.
 public struct SaveConfigCommand: DeclaredCommand {
-    public let name = "saveconfig"
-    public let summary = "Saves a copy of the current configuration settings to a file."
-    public let requiresCommit = false
-    public let writesDataDirectory = true
-    public let access = CommandAccess.view
-
     /// `1` or `2`; also the historic `y …` (= 1) and `n …` (= 2), whose further words are ignored.
     static let option = Positional(
         "option",
@@ -32,7 +26,12 @@ public struct SaveConfigCommand: DeclaredCommand {
     static let ignored = Positional.remaining("ignored", ValueParser.text("…"))
 
     public let grammar = Grammar(
-        "saveconfig",
+        CommandConfiguration(
+            "saveconfig",
+            summary: "Saves a copy of the current configuration settings to a file.",
+            access: .view,
+            writesDataDirectory: true
+        ),
         interactive: { session in try SaveConfigCommand.save(ConfigFile.askPassphraseOption(session.dialog), session) },
         Form(usage: "saveconfig {1|2}", .argument(SaveConfigCommand.option), .argument(SaveConfigCommand.ignored)) {
             values,
@@ -44,8 +43,6 @@ public struct SaveConfigCommand: DeclaredCommand {
             try SaveConfigCommand.save(option, session)
         }
     )
-
-    public init() {}
 
     private static func save(_ option: ConfigFile.PassphraseOption, _ session: Session) throws {
         let xml = try ConfigFile.xml(session, option)

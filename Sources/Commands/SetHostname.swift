@@ -1,20 +1,17 @@
 import ApplianceConfig
-import DomainNames
 import Shell
 
 /// `sethostname` (other-commands.md §1). The prompt shows the new name once it is committed.
 public struct SetHostnameCommand: DeclaredCommand {
-    public let name = "sethostname"
-    public let summary = "Set the name of the machine."
-    public let requiresCommit = true
     /// The spec's message for a bad name is the same in the dialog and the batch form (exact).
     static let fqdn = Positional(
         "fqdn",
-        ValueParser("{fqdn}", standalone: true) { text, _ throws(ShellError) in try check(text).get() }
+        ValueParser("{fqdn}", standalone: true) { text, _ throws(ShellError) in try ApplianceHostname.check(text).get()
+        }
     )
 
     public let grammar = Grammar(
-        "sethostname",
+        CommandConfiguration("sethostname", summary: "Set the name of the machine.", requiresCommit: true),
         interactive: { session in
             let current = session.configuration.hostname
             let answer = try session.dialog.ask([], default: current, format: SetHostnameCommand.answer)
@@ -25,8 +22,6 @@ public struct SetHostnameCommand: DeclaredCommand {
         }
     )
 
-    public init() {}
-
     private static func set(_ newName: String, _ session: Session) {
         guard newName != session.configuration.hostname else { return }
         session.stage { $0.hostname = newName }
@@ -36,18 +31,7 @@ public struct SetHostnameCommand: DeclaredCommand {
     static var answer: AnswerFormat<String> {
         AnswerFormat(
             "A fully qualified host name such as mail.example.com (letters, digits, hyphens and dots).",
-            check: check
+            check: ApplianceHostname.check
         )
-    }
-
-    static func check(_ text: String) -> Result<String, ShellError> {
-        guard HostnameRules.isFQDN(text) else {
-            return .failure(
-                .invalidInput(
-                    "Invalid hostname \"\(text)\". Enter a fully qualified host name, such as mail.example.com."
-                )
-            )
-        }
-        return .success(text.lowercased())
     }
 }

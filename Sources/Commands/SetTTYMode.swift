@@ -3,12 +3,6 @@ import Shell
 /// `setttymode 0 1`: sent by vendor automation right after login to turn paging off (ssh.md §4).
 /// Accepted silently, not listed by `help`.
 public struct SetTTYModeCommand: DeclaredCommand {
-    public let name = "setttymode"
-    public let summary = "Set terminal modes for automation (paging)."
-    public let requiresCommit = false
-    public let access = CommandAccess.status
-    public let hidden = true
-
     /// Any whole number; automation sends 0 or 1.
     static let mode = ValueParser<Int>("{0|1}") { text, _ throws(ShellError) in
         guard let value = Int(text) else { throw .invalidInput("Not a number: \"\(text)\".") }
@@ -18,7 +12,12 @@ public struct SetTTYModeCommand: DeclaredCommand {
     static let paging = Positional("paging", mode)
 
     public let grammar = Grammar(
-        "setttymode",
+        CommandConfiguration(
+            "setttymode",
+            summary: "Set terminal modes for automation (paging).",
+            access: .status,
+            hidden: true
+        ),
         Form(
             usage: "setttymode {0|1} {0|1}",
             .argument(SetTTYModeCommand.echo),
@@ -28,6 +27,4 @@ public struct SetTTYModeCommand: DeclaredCommand {
             session.pagingDisabled = values[SetTTYModeCommand.paging] != 0
         }
     )
-
-    public init() {}
 }

@@ -4,16 +4,10 @@ import Shell
 
 /// `showchanges` (commit.md §8.2): the pending changes as a semantic diff.
 public struct ShowChangesCommand: DeclaredCommand {
-    public let name = "showchanges"
-    public let summary = "Show the pending configuration changes."
-    public let requiresCommit = false
-    public let access = CommandAccess.view
     public let grammar = Grammar(
-        "showchanges",
+        CommandConfiguration("showchanges", summary: "Show the pending configuration changes.", access: .view),
         Form(usage: "showchanges") { _, session in ShowChangesCommand.show(session) }
     )
-
-    public init() {}
 
     private static func show(_ session: Session) {
         let changes = session.configuration.changes(since: session.base.configuration)
@@ -22,21 +16,21 @@ public struct ShowChangesCommand: DeclaredCommand {
             return
         }
         session.console.write("\n")
-        session.page(changes.map(\.line).joined(separator: "\n"))
+        session.page(changes.map(ChangeWording.line).joined(separator: "\n"))
     }
 }
 
 /// `diffconfig A [B]` (commit.md §8.2): the changes from revision A to revision B (default: the head).
 public struct DiffConfigCommand: DeclaredCommand {
-    public let name = "diffconfig"
-    public let summary = "Show the differences between two committed revisions."
-    public let requiresCommit = false
-    public let access = CommandAccess.view
     static let old = Positional("old", .revision)
     static let new = Positional.optional("new", .revision)
 
     public let grammar = Grammar(
-        "diffconfig",
+        CommandConfiguration(
+            "diffconfig",
+            summary: "Show the differences between two committed revisions.",
+            access: .view
+        ),
         Form(
             usage: "diffconfig {revision} [{revision}]",
             .argument(DiffConfigCommand.old),
@@ -48,8 +42,6 @@ public struct DiffConfigCommand: DeclaredCommand {
         }
     )
 
-    public init() {}
-
     private static func diff(_ from: Int, _ to: Int?, _ session: Session) throws {
         let old = try load(from, session)
         let new = try to.map { try load($0, session) } ?? session.store.head().configuration
@@ -59,7 +51,7 @@ public struct DiffConfigCommand: DeclaredCommand {
             return
         }
         session.console.write("\n")
-        session.page(changes.map(\.line).joined(separator: "\n"))
+        session.page(changes.map(ChangeWording.line).joined(separator: "\n"))
     }
 
     private static func load(_ number: Int, _ session: Session) throws -> ApplianceConfiguration {

@@ -12,10 +12,6 @@ import Glibc
 /// log (Reset / Uptime / Lifetime), in `detail` the rates of the last 1, 5 and 15 minutes, the gauges
 /// of the host and of Postfix's queue, then (beyond the appliance) what `esa serve` applied.
 public struct StatusCommand: DeclaredCommand {
-    public let name = "status"
-    public let summary = "System status."
-    public let requiresCommit = false
-    public let access = CommandAccess.status
     let link: any GatewayLink
 
     static let detail = Positional.optional(
@@ -26,7 +22,7 @@ public struct StatusCommand: DeclaredCommand {
     public var grammar: Grammar {
         let link = self.link
         return Grammar(
-            "status",
+            CommandConfiguration("status", summary: "System status.", access: .status),
             Form(usage: "status [detail]", .argument(StatusCommand.detail)) { values, session in
                 let report = try StatusReport.gather(link, session)
                 session.console.write("\n")
@@ -34,20 +30,16 @@ public struct StatusCommand: DeclaredCommand {
             }
         )
     }
-
-    public init(link: any GatewayLink = ServeLink()) { self.link = link }
 }
 
 /// `resetcounters`: the Reset column of `status` counts from now (gateway-commands.md §1).
 public struct ResetCountersCommand: DeclaredCommand {
-    public let name = "resetcounters"
-    public let summary = "Reset the counters shown by status."
-    public let requiresCommit = false
-    public let writesDataDirectory = true
-    public let access = CommandAccess.configure
-
     public let grammar = Grammar(
-        "resetcounters",
+        CommandConfiguration(
+            "resetcounters",
+            summary: "Reset the counters shown by status.",
+            writesDataDirectory: true
+        ),
         Form(usage: "resetcounters") { _, session in
             let data = session.environment.dataDirectory.standardizedFileURL.path
             do throws(MailLogError) {
@@ -62,8 +54,6 @@ public struct ResetCountersCommand: DeclaredCommand {
             session.dialog.block("Counters reset.")
         }
     )
-
-    public init() {}
 }
 
 /// Everything `status` shows, gathered once.

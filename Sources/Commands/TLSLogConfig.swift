@@ -4,17 +4,17 @@ import Shell
 /// `tlslogconfig [on|off]`: whether the mail log adds `tls=` and `result=` fields to its TLS lines
 /// (mail-logs.md §6). Staged; takes effect in `esa serve`'s mail log after `commit`.
 public struct TLSLogConfigCommand: DeclaredCommand {
-    public let name = "tlslogconfig"
-    public let summary = "Add tls= and result= fields to the TLS lines of the mail log."
-    public let requiresCommit = true
-
     static let state = Positional.optional(
         "state",
         .keyword(["on", "off"]) { "Please enter \"on\" or \"off\", not \"\(TerminalSafe.escaped($0))\"." }
     )
 
     public let grammar = Grammar(
-        "tlslogconfig",
+        CommandConfiguration(
+            "tlslogconfig",
+            summary: "Add tls= and result= fields to the TLS lines of the mail log.",
+            requiresCommit: true
+        ),
         Form(usage: "tlslogconfig [on|off]", .argument(TLSLogConfigCommand.state)) { values, session in
             guard let word = values[TLSLogConfigCommand.state] else {
                 TLSLogConfigCommand.show(session)
@@ -29,8 +29,6 @@ public struct TLSLogConfigCommand: DeclaredCommand {
             )
         }
     )
-
-    public init() {}
 
     static func show(_ session: Session) {
         let on = session.configuration.logging.tlsFields

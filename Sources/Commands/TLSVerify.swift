@@ -8,12 +8,8 @@ import TLSClient
 /// (mail-logs.md §4), as a Required (Verify) destination would. Connects, says STARTTLS, checks the
 /// certificate against the enabled CA lists and stored CRLs, prints each step. Changes nothing.
 public struct TLSVerifyCommand: DeclaredCommand {
-    public let name = "tlsverify"
-    public let summary = "Establish an outbound TLS connection on demand and debug TLS connection issues."
-    public let requiresCommit = false
-    public let access = CommandAccess.view
     /// The time limit of each step, in seconds.
-    let stepTimeout: Int
+    var stepTimeout = 30
 
     /// Where to connect: a host name or address and a port.
     struct Destination: Sendable, Equatable {
@@ -30,7 +26,11 @@ public struct TLSVerifyCommand: DeclaredCommand {
     public var grammar: Grammar {
         let timeout = stepTimeout
         return Grammar(
-            "tlsverify",
+            CommandConfiguration(
+                "tlsverify",
+                summary: "Establish an outbound TLS connection on demand and debug TLS connection issues.",
+                access: .view
+            ),
             interactive: { session in try TLSVerifyCommand.dialog(session, timeout: timeout) },
             Form(
                 usage: "tlsverify {domain} [{host}[:{port}]]",
@@ -44,8 +44,6 @@ public struct TLSVerifyCommand: DeclaredCommand {
             }
         )
     }
-
-    public init(stepTimeout: Int = 30) { self.stepTimeout = stepTimeout }
 
     /// `host`, `host:port`, `[v6]:port` or a bare IPv6 address.
     static func parseDestination(_ text: String) throws(ShellError) -> Destination {

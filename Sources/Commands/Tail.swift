@@ -46,10 +46,6 @@ enum ApplianceLog: String, CaseIterable, Sendable {
 /// `tail [{log}] [--follow]`: the last lines of a log, then new lines as they come until Ctrl-C
 /// (gateway-commands.md §2). Follows on a terminal, or in a script with `--follow`.
 public struct TailCommand: DeclaredCommand {
-    public let name = "tail"
-    public let summary = "Continuously display the end of a log file."
-    public let requiresCommit = false
-
     /// How many lines are shown before following.
     static let lastLines = 20
 
@@ -69,7 +65,7 @@ public struct TailCommand: DeclaredCommand {
     static let follow = BatchOption.flag("follow")
 
     public let grammar = Grammar(
-        "tail",
+        CommandConfiguration("tail", summary: "Continuously display the end of a log file."),
         interactive: { session in try TailCommand.chooseAndTail(session) },
         Form(usage: "tail {log} [--follow]", .argument(TailCommand.log), .option(TailCommand.follow)) {
             values,
@@ -81,8 +77,6 @@ public struct TailCommand: DeclaredCommand {
             )
         }
     )
-
-    public init() {}
 
     static func chooseAndTail(_ session: Session) throws {
         let index = try session.dialog.choose(

@@ -4,47 +4,37 @@ import Shell
 /// `userconfig` (ssh.md §3): the appliance's user accounts, their roles, passphrases and status,
 /// and the account policy. Administrators only; staged, needs commit.
 public struct UserConfigCommand: DeclaredCommand {
-    public let name = "userconfig"
-    public let summary = "Manage user accounts and connections to external authentication sources."
-    public let requiresCommit = true
-    public let access = CommandAccess.administer
-    public let grammar = UserConfigBatch.grammar
-
-    public init() {}
-
-    enum Operation: Sendable {
-        case new, edit, delete, policy, passphrase, role, status, external, twoFactor
-    }
+    public let grammar = UserConfigBatch.grammar(
+        CommandConfiguration(
+            "userconfig",
+            summary: "Manage user accounts and connections to external authentication sources.",
+            requiresCommit: true,
+            access: .administer
+        )
+    )
 
     static func menu(_ session: Session) throws {
+        let dialogs = UserConfigDialogs(session: session)
+        let passphrase = MenuItem("PASSPHRASE", "Change the passphrase for a user.") { try dialogs.passphrase() }
         let items = [
-            MenuItem("NEW", "Create a new account.", Operation.new),
-            MenuItem("EDIT", "Modify an account.", .edit),
-            MenuItem("DELETE", "Remove an account.", .delete),
-            MenuItem("POLICY", "Change password and account policy settings.", .policy),
-            MenuItem("PASSPHRASE", "Change the passphrase for a user.", .passphrase),
-            MenuItem("ROLE", "Create/modify user roles.", .role),
-            MenuItem("STATUS", "Change the account status.", .status),
-            MenuItem("EXTERNAL", "Configure external authentication.", .external),
-            MenuItem("TWOFACTORAUTH", "Configure Two-Factor Authentication.", .twoFactor),
+            MenuItem("NEW", "Create a new account.") { try dialogs.create() },
+            MenuItem("EDIT", "Modify an account.") { try dialogs.edit() },
+            MenuItem("DELETE", "Remove an account.") { try dialogs.delete() },
+            MenuItem("POLICY", "Change password and account policy settings.") { try dialogs.policy() },
+            passphrase,
+            MenuItem("ROLE", "Create/modify user roles.") {
+                session.dialog.block("Custom user roles are not available on this appliance.")
+            },
+            MenuItem("STATUS", "Change the account status.") { try dialogs.status() },
+            MenuItem("EXTERNAL", "Configure external authentication.") {
+                session.dialog.block("External authentication is not available on this appliance.")
+            },
+            MenuItem("TWOFACTORAUTH", "Configure Two-Factor Authentication.") {
+                session.dialog.block("Two-Factor Authentication is not available on this appliance.")
+            },
         ]
-        let hidden = [MenuItem("PASSWORD", "", Operation.passphrase)]
         try session.dialog.run { _ in
-            Menu(status: Self.listing(session.configuration), items, hidden: hidden)
-        } perform: { operation in
-            let dialogs = UserConfigDialogs(session: session)
-            switch operation {
-            case .new: try dialogs.create()
-            case .edit: try dialogs.edit()
-            case .delete: try dialogs.delete()
-            case .policy: try dialogs.policy()
-            case .passphrase: try dialogs.passphrase()
-            case .status: try dialogs.status()
-            case .role: session.dialog.block("Custom user roles are not available on this appliance.")
-            case .external: session.dialog.block("External authentication is not available on this appliance.")
-            case .twoFactor: session.dialog.block("Two-Factor Authentication is not available on this appliance.")
-            }
-            return .stay
+            Menu(status: Self.listing(session.configuration), items, hidden: [passphrase.named("PASSWORD")])
         }
     }
 

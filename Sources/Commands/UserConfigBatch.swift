@@ -29,20 +29,22 @@ enum UserConfigBatch {
         }
     )
 
-    static let grammar = Grammar(
-        "userconfig",
-        style: .joined,
-        wording: Grammar.Wording(unknownSubcommand: { "Unknown subcommand \"\(UserAccounts.printable($0))\"." }),
-        interactive: { try UserConfigCommand.menu($0) },
-        addForm("add", usage: "userconfig add {user} {full name} {role} [{passphrase}]"),
-        addForm("new", usage: "userconfig new {user} [{full name}] {role}"),
-        Form("delete", usage: "userconfig delete {user}", .argument(user)) { values, session in
-            try delete(values[user], in: session)
-        },
-        Form("list", usage: "userconfig list") { _, session in
-            session.dialog.block(UserConfigCommand.listing(session.configuration))
-        }
-    )
+    static func grammar(_ configuration: CommandConfiguration) -> Grammar {
+        Grammar(
+            configuration,
+            style: .joined,
+            wording: Grammar.Wording(unknownSubcommand: { "Unknown subcommand \"\(UserAccounts.printable($0))\"." }),
+            interactive: { try UserConfigCommand.menu($0) },
+            addForm("add", usage: "userconfig add {user} {full name} {role} [{passphrase}]"),
+            addForm("new", usage: "userconfig new {user} [{full name}] {role}"),
+            Form("delete", usage: "userconfig delete {user}", .argument(user)) { values, session in
+                try delete(values[user], in: session)
+            },
+            Form("list", usage: "userconfig list") { _, session in
+                session.dialog.block(UserConfigCommand.listing(session.configuration))
+            }
+        )
+    }
 
     /// `add` and its other spelling `new`: the same words, each with its usage line.
     private static func addForm(_ name: String, usage: String) -> Form {

@@ -2,17 +2,13 @@ import Shell
 
 /// `version`: system version information (other-commands.md §8).
 public struct VersionCommand: DeclaredCommand {
-    public let name = "version"
-    public let summary = "View system version information."
-    public let requiresCommit = false
-    public let access = CommandAccess.status
-
-    public init() {}
-
     /// No batch form: any word after the name is refused.
-    public let grammar = Grammar("version", interactive: { try VersionCommand().show($0) })
+    public let grammar = Grammar(
+        CommandConfiguration("version", summary: "View system version information.", access: .status),
+        interactive: { try VersionCommand.show($0) }
+    )
 
-    private func show(_ session: Session) throws {
+    private static func show(_ session: Session) throws {
         let info = session.environment.appliance
         let installed = session.clock.format(info.installDate, "%Y-%m-%d %H:%M:%S")
         session.dialog.block(

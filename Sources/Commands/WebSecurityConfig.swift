@@ -4,10 +4,6 @@ import Shell
 /// `websecurityconfig` (other-commands.md §2): URL filtering, Web Interaction Tracking and the
 /// client certificate for the web security service (seed-guide.md SG-19).
 public struct WebSecurityConfigCommand: DeclaredCommand {
-    public let name = "websecurityconfig"
-    public let summary = "Configure Web Security Services settings."
-    public let requiresCommit = true
-
     static let enable = BatchOption("enable", .yesNo("enable"))
     static let tracking = BatchOption("tracking", .yesNo("tracking"))
     /// A profile, or `provided` for the built-in certificate.
@@ -25,15 +21,19 @@ public struct WebSecurityConfigCommand: DeclaredCommand {
     /// Each option may be left out: what it sets stays as it is (`--certificate` alone changes only
     /// the certificate). At least one is needed.
     public let grammar = Grammar(
-        "websecurityconfig",
-        interactive: { try WebSecurityConfigCommand().dialog($0) },
+        CommandConfiguration(
+            "websecurityconfig",
+            summary: "Configure Web Security Services settings.",
+            requiresCommit: true
+        ),
+        interactive: { try WebSecurityConfigCommand.dialog($0) },
         Form(
             usage: "websecurityconfig [--enable={yes|no}] [--tracking={yes|no}] [--certificate={profile|provided}]",
             .option(WebSecurityConfigCommand.enable),
             .option(WebSecurityConfigCommand.tracking),
             .option(WebSecurityConfigCommand.certificate)
         ) { values, session in
-            try WebSecurityConfigCommand().batch(values, session)
+            try WebSecurityConfigCommand.batch(values, session)
         }
     )
 
@@ -43,9 +43,7 @@ public struct WebSecurityConfigCommand: DeclaredCommand {
     /// The batch word for the built-in certificate.
     static let provided = "provided"
 
-    public init() {}
-
-    private func dialog(_ session: Session) throws {
+    private static func dialog(_ session: Session) throws {
         let dialog = session.dialog
         var settings = session.configuration.webSecurity
         settings.urlFiltering = try dialog.yesNo("Enable URL Filtering?", default: settings.urlFiltering)
@@ -68,12 +66,12 @@ public struct WebSecurityConfigCommand: DeclaredCommand {
         session.stage { $0.webSecurity = result }
     }
 
-    private func batch(_ values: BatchValues, _ session: Session) throws {
+    private static func batch(_ values: BatchValues, _ session: Session) throws {
         let enable = values[Self.enable]
         let tracking = values[Self.tracking]
         let certificate = values[Self.certificate]
         guard enable != nil || tracking != nil || certificate != nil else {
-            throw grammar.usage(grammar.forms.first, "Give at least one option.")
+            throw Grammar.Misuse("Give at least one option.")
         }
         var settings = session.configuration.webSecurity
         if let enable { settings.urlFiltering = enable == "yes" }

@@ -111,8 +111,8 @@ final class ContentCache: Sendable {
     }
 }
 
-/// Change lines stored one per line; a backslash escapes newlines, carriage returns, NULs (SQLite text
-/// is read up to a NUL) and itself.
+/// A revision's changes (``ChangeRecords``) stored one per line; a backslash escapes newlines,
+/// carriage returns, NULs (SQLite text is read up to a NUL) and itself.
 enum ChangeLines {
     /// The stored text: lines joined by newlines, each escaped. Works on the UTF-8 bytes (the escaped
     /// characters are ASCII, which never occurs inside a multi-byte sequence): a 10,000-destination

@@ -36,8 +36,8 @@ public struct RevisionInfo: Sendable, Equatable {
     public var rollbackPoint: Bool
     /// The revision the session edited from (nil for the factory revision).
     public var baseRevision: Int?
-    /// `ConfigChange.line` of each change against the previous head, in `showchanges` order.
-    public var changes: [String]
+    /// Each change against the previous head, in `showchanges` order (Shell words them).
+    public var changes: [RecordedChange]
     /// SHA-256 hex of the stored content bytes.
     public var checksum: String
 
@@ -49,7 +49,7 @@ public struct RevisionInfo: Sendable, Equatable {
         comment: String,
         rollbackPoint: Bool,
         baseRevision: Int?,
-        changes: [String],
+        changes: [RecordedChange],
         checksum: String
     ) {
         self.number = number
@@ -62,6 +62,13 @@ public struct RevisionInfo: Sendable, Equatable {
         self.changes = changes
         self.checksum = checksum
     }
+}
+
+/// One change a revision records: a typed change, or — in a revision stored before changes were
+/// typed — the line `showchanges` showed for it then, kept as it was stored.
+public enum RecordedChange: Sendable, Equatable {
+    case change(ConfigChange)
+    case line(String)
 }
 
 /// The result of ``RevisionStore/commit(_:base:user:method:comment:rollbackPoint:validate:)``.

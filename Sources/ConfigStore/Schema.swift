@@ -16,7 +16,7 @@ struct StoredRevision {
 /// transaction opened by ``RevisionStore``.
 ///
 /// Version 2 layout: a revision row holds its record (number, date, user, method, comment, rollback
-/// flag, base, change lines), the encoding and hash of its content, a manifest (the ids of its
+/// flag, base, changes), the encoding and hash of its content, a manifest (the ids of its
 /// chunks) and a checksum over all of these. Content lives in `chunk` rows, one per distinct chunk
 /// (content-defined, about 8 KiB), shared by every revision that holds the same bytes; a chunk no kept
 /// revision uses is deleted when revisions are pruned.
@@ -119,7 +119,7 @@ enum Schema {
                 comment: comment,
                 rollbackPoint: row.int64(5) != 0,
                 baseRevision: row.isNull(6) ? nil : row.int(6),
-                changes: ChangeLines.split(changes),
+                changes: ChangeLines.split(changes).map(ChangeRecords.decode),
                 checksum: ""
             )
             try insert(db, info: info, content: content, into: "revision_v2")
@@ -139,7 +139,12 @@ enum Schema {
     /// The checksum of a revision: SHA-256 over every field of its record, its encoding and its
     /// content hash, each length-prefixed — a flipped byte anywhere in the row is detected.
     static func checksum(_ info: RevisionInfo, encoding: String, contentHash: String) -> String {
-        checksum(info, changes: ChangeLines.join(info.changes), encoding: encoding, contentHash: contentHash)
+        checksum(
+            info,
+            changes: ChangeLines.join(info.changes.map(ChangeRecords.encode)),
+            encoding: encoding,
+            contentHash: contentHash
+        )
     }
 
     /// `changes` is the stored text of the change lines (``ChangeLines/join(_:)``), checked as stored.
@@ -215,7 +220,7 @@ enum Schema {
             comment: comment,
             rollbackPoint: rollbackPoint,
             baseRevision: row.baseRevision,
-            changes: ChangeLines.split(changes),
+            changes: ChangeLines.split(changes).map(ChangeRecords.decode),
             checksum: checksum
         )
         guard Self.checksum(info, changes: changes, encoding: encoding, contentHash: contentHash) == checksum else {
@@ -467,7 +472,7 @@ enum Schema {
     ) throws -> RevisionInfo {
         let manifest = try storeChunks(db, content)
         var info = info
-        let changes = ChangeLines.join(info.changes)
+        let changes = ChangeLines.join(info.changes.map(ChangeRecords.encode))
         info.checksum = checksum(info, changes: changes, encoding: content.encoding, contentHash: content.contentHash)
         try db.execute(
             """

@@ -44,6 +44,49 @@ extension ShellCommand {
     public func loggable(_ arguments: [String]) -> [String] { arguments }
 }
 
+/// A command's header, declared once (in the spirit of swift-argument-parser's
+/// `CommandConfiguration`): its name and everything `help`, the registry and the access rules read
+/// about it. A `DeclaredCommand`'s grammar carries it, and the command's `ShellCommand` properties
+/// are read from it: state the name and summary, and only what differs from the defaults.
+public struct CommandConfiguration: Sendable, Equatable {
+    /// The name typed at the prompt, lower case.
+    public var name: String
+    /// Other names (`clear` for `clearchanges`, `quit` for `exit`).
+    public var aliases: [String]
+    /// The one-line description of `help`.
+    public var summary: String
+    /// Whether the changes it makes need a `commit` (false for read-only commands).
+    public var requiresCommit: Bool
+    /// Which roles may run it (ssh.md §3).
+    public var access: CommandAccess
+    /// The first words of batch forms that only show (`list`, `print`).
+    public var viewingForms: Set<String>
+    /// Whether it writes to the data directory without staging anything (`commit`, `passwd`).
+    public var writesDataDirectory: Bool
+    /// Not listed by `help` or completed, found only by its exact name (`setttymode`).
+    public var hidden: Bool
+
+    public init(
+        _ name: String,
+        aliases: [String] = [],
+        summary: String,
+        requiresCommit: Bool = false,
+        access: CommandAccess = .configure,
+        viewingForms: Set<String> = [],
+        writesDataDirectory: Bool = false,
+        hidden: Bool = false
+    ) {
+        self.name = name
+        self.aliases = aliases
+        self.summary = summary
+        self.requiresCommit = requiresCommit
+        self.access = access
+        self.viewingForms = viewingForms
+        self.writesDataDirectory = writesDataDirectory
+        self.hidden = hidden
+    }
+}
+
 /// What a command does, which decides the roles that may run it (ssh.md §3).
 public enum CommandAccess: Sendable, Equatable {
     /// Status and the session itself (`help`, `exit`, `version`, `passwd`): every role.

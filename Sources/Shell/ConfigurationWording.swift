@@ -30,7 +30,7 @@ extension ErrorPresenter {
     /// `destconfig: example.com tls` — the section, the object and the settings both sides changed.
     public static func line(_ conflict: MergeConflict) -> String {
         let settings = conflict.settings.isEmpty ? "" : " " + conflict.settings.joined(separator: ", ")
-        return "\(conflict.section): \(conflict.object)\(settings)"
+        return "\(conflict.section): \(ChangeWording.object(conflict.object))\(settings)"
     }
 
     // MARK: Texts (HAT, RAT, destination INI)

@@ -5,6 +5,19 @@ import TextSupport
 import Glibc
 #endif
 
+/// Folders esa creates: owner-only (0700), with any missing parents; one that exists is left as it is.
+public enum OwnerOnlyFolder {
+    public static func create(atPath path: String) throws {
+        try FileManager.default.createDirectory(
+            atPath: path,
+            withIntermediateDirectories: true,
+            attributes: [.posixPermissions: 0o700]
+        )
+    }
+
+    public static func create(_ folder: URL) throws { try create(atPath: folder.path) }
+}
+
 /// The data directory: created on first start, holds the store, the appliance identity, history,
 /// logs and the `configuration/` folder that plays the appliance's `/configuration`.
 public struct DataDirectory: Sendable {
@@ -46,11 +59,7 @@ public struct DataDirectory: Sendable {
         if isInitialised, !FileManager.default.isWritableFile(atPath: url.path) { return .readOnly }
         for folder in [url, configurationFolder, url.appendingPathComponent("logs", isDirectory: true)] {
             do {
-                try FileManager.default.createDirectory(
-                    at: folder,
-                    withIntermediateDirectories: true,
-                    attributes: [.posixPermissions: 0o700]
-                )
+                try OwnerOnlyFolder.create(folder)
             } catch {
                 throw ShellError.io("The data directory \(folder.path) cannot be created: \(Self.reason(error)).")
             }

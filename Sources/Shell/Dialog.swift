@@ -1,16 +1,3 @@
-/// An operation of a menu: `- NEW - Create a new entry.`
-public struct MenuItem<Operation: Sendable>: Sendable {
-    public var name: String
-    public var description: String
-    public var operation: Operation
-
-    public init(_ name: String, _ description: String, _ operation: Operation) {
-        self.name = name
-        self.description = description
-        self.operation = operation
-    }
-}
-
 /// The dialog engine: every question a command asks goes through one of these methods, so that the
 /// appliance's prompt shapes, defaults, answers, Ctrl-C and end-of-input rules hold everywhere.
 ///
@@ -117,14 +104,14 @@ public final class Dialog {
     // MARK: Menus
 
     /// Shows `Choose the operation you want to perform:` with the items, and returns the chosen
-    /// operation, or nil on an empty line (leave the menu) or, in a script, at the end of input.
+    /// item, or nil on an empty line (leave the menu) or, in a script, at the end of input.
     /// `status` lines are printed as a block before the menu each time it is shown.
     /// `hidden` items are accepted when typed but not listed or completed.
-    public func menu<Operation>(
+    public func menu(
         status: [String] = [],
-        _ items: [MenuItem<Operation>],
-        hidden: [MenuItem<Operation>] = []
-    ) throws -> Operation? {
+        _ items: [MenuItem],
+        hidden: [MenuItem] = []
+    ) throws -> MenuItem? {
         let accepted = items + hidden
         var showStatus = true
         while true {
@@ -142,7 +129,7 @@ public final class Dialog {
             if answer == "?" { continue }
             switch Self.match(answer, among: accepted.map(\.name)) {
             case .found(let index):
-                return accepted[index].operation
+                return accepted[index]
             case .ambiguous(let names):
                 try reject("Ambiguous operation \"\(answer)\": \(names.joined(separator: ", ")).")
             case .none:

@@ -99,6 +99,18 @@ extension ValueParser {
         }
         return ValueParser(placeholder, candidates: { _ in candidates }, parse: parse)
     }
+
+    /// One of a few words, ignoring case, each standing for its value (`["on": true, "yes": true,
+    /// "off": false, "no": false]`, keys in lower case). Tab offers the words the placeholder names
+    /// (`{on|off}`: on, off); a word not listed is invalid input worded by `complaint`.
+    public static func words(
+        _ placeholder: String,
+        _ values: [String: Value],
+        complaint: @escaping @Sendable (String) -> String
+    ) -> ValueParser<Value> {
+        let offered = placeholder.filter { $0 != "{" && $0 != "}" }.split(separator: "|").map(String.init)
+        return named(placeholder, candidates: offered, lookup: { values[$0.lowercased()] }, complaint: complaint)
+    }
 }
 
 extension ValueParser where Value == String {
@@ -478,7 +490,10 @@ public struct Grammar: Sendable {
         }
     }
 
-    public let command: String
+    /// The command's header: its name (in usage lines and errors), summary, access and the rest.
+    public let configuration: CommandConfiguration
+    /// The command's name.
+    public var command: String { configuration.name }
     public let forms: [Form]
     /// Help lines printed after the forms' usage lines (option lists).
     public let notes: [String]
@@ -488,14 +503,14 @@ public struct Grammar: Sendable {
     let interactive: (@Sendable (Session) throws -> Void)?
 
     public init(
-        _ command: String,
+        _ configuration: CommandConfiguration,
         style: UsageStyle = .form,
         notes: [String] = [],
         wording: Wording = Wording(),
         interactive: (@Sendable (Session) throws -> Void)? = nil,
         _ forms: Form...
     ) {
-        self.command = command
+        self.configuration = configuration
         self.forms = forms
         self.notes = notes
         self.style = style
@@ -798,13 +813,24 @@ public struct Grammar: Sendable {
     }
 }
 
-/// A command declared by its grammar: its batch syntax, its parsing and its completion follow from
-/// it. Write `run` only to do something the grammar cannot (it defaults to running the grammar).
+/// A command declared by its grammar: its header (the grammar's `CommandConfiguration`), its batch
+/// syntax, its parsing and its completion follow from it. Write `run` only to do something the
+/// grammar cannot (it defaults to running the grammar).
 public protocol DeclaredCommand: ShellCommand {
     var grammar: Grammar { get }
 }
 
 extension DeclaredCommand {
+    /// The header the grammar carries.
+    public var configuration: CommandConfiguration { grammar.configuration }
+    public var name: String { configuration.name }
+    public var aliases: [String] { configuration.aliases }
+    public var summary: String { configuration.summary }
+    public var requiresCommit: Bool { configuration.requiresCommit }
+    public var access: CommandAccess { configuration.access }
+    public var viewingForms: Set<String> { configuration.viewingForms }
+    public var writesDataDirectory: Bool { configuration.writesDataDirectory }
+    public var hidden: Bool { configuration.hidden }
     public var batchSyntax: [String] { grammar.syntax }
 
     public func run(_ arguments: [String], in session: Session) throws {

@@ -17,11 +17,7 @@ public struct SystemLogFile: Sendable {
     /// O_APPEND, so lines of several processes never interleave.
     public func write(_ message: String) throws(ShellError) {
         let line = "\(clock.appliance(clock.now(), zone: false)) \(TerminalSafe.escaped(message))\n"
-        try? FileManager.default.createDirectory(
-            atPath: path.deletingLastPathComponent,
-            withIntermediateDirectories: true,
-            attributes: [.posixPermissions: 0o700]
-        )
+        try? OwnerOnlyFolder.create(atPath: path.deletingLastPathComponent)
         try FileOutput.append(line, toFileAt: path)
     }
 

@@ -1,5 +1,6 @@
 import ApplianceConfig
 import Foundation
+import Shell
 import TestSupport
 import Testing
 
@@ -19,7 +20,7 @@ import Testing
         new.listeners[0].hostAccess.defaults.tls = .required
         new.listeners[0].hostAccess.defaults.maxMessageSize = 20 * 1_048_576
         #expect(
-            new.changes(since: old).map(\.line) == [
+            new.changes(since: old).map(ChangeWording.line) == [
                 "\(listener) hostaccess default max_message_size: 10485760 -> 20971520",
                 "\(listener) hostaccess default tls: off -> required",
             ]
@@ -37,7 +38,7 @@ import Testing
         )
         new.listeners[0].hostAccess = table
         #expect(
-            new.changes(since: old).map(\.line) == [
+            new.changes(since: old).map(ChangeWording.line) == [
                 "\(listener) hostaccess: + policy PARTNER_TLS (action ACCEPT, tls required)",
                 "\(listener) hostaccess: + sender group PARTNERS (hosts 10.1.1.0/24, policy $PARTNER_TLS)",
             ]
@@ -53,7 +54,7 @@ import Testing
         let names = { (table: HostAccessTable) in
             table.entries.map { $0.name.map { "sender group \($0)" } ?? "entry \($0.members.joined(separator: ", "))" }
         }
-        let lines = later.changes(since: new).map(\.line)
+        let lines = later.changes(since: new).map(ChangeWording.line)
         #expect(
             lines == [
                 "\(listener) hostaccess policy PARTNER_TLS tls: required -> on",
@@ -70,7 +71,7 @@ import Testing
         var new = old
         new.destinations.append(DestinationEntry(domain: "partner.example", tls: .required))
         #expect(
-            new.changes(since: old).map(\.line) == [
+            new.changes(since: old).map(ChangeWording.line) == [
                 "+ destconfig: partner.example",
                 "destconfig: partner.example tls: required",
             ]
@@ -91,14 +92,14 @@ import Testing
         new.certificates[1].privateKeyPEM = second.keyPEM
         let issuer = "issued by \"O=esa tests, CN=Change Lines Root\""
         #expect(
-            new.changes(since: old).map(\.line) == [
+            new.changes(since: old).map(ChangeWording.line) == [
                 "certconfig: certificate profile \"mail\" certificate: \"CN=mail.example.com\" \(issuer), "
                     + "expires Feb 14 08:00:00 2027 GMT -> \"CN=mail.example.com\" \(issuer), "
                     + "expires Mar 16 08:00:00 2027 GMT",
                 "certconfig: certificate profile \"mail\" private key: ***** -> *****",
             ]
         )
-        #expect(!new.changes(since: old).map(\.line).joined().contains("PEM "))
+        #expect(!new.changes(since: old).map(ChangeWording.line).joined().contains("PEM "))
     }
 
     /// Every field of the configuration, changed alone, gives at least one change line (a field no
@@ -115,7 +116,7 @@ import Testing
             guard let variant = try? JSONDecoder().decode(ApplianceConfiguration.self, from: data), variant != base
             else { continue }
             checked += 1
-            let lines = variant.changes(since: base).map(\.line)
+            let lines = variant.changes(since: base).map(ChangeWording.line)
             #expect(!lines.isEmpty, "no change line for \(path.joined(separator: "."))")
             #expect(!lines.joined().contains("KEY"), "\(lines)")
         }

@@ -1,6 +1,7 @@
 import ApplianceConfig
 import DomainNames
 import Foundation
+import Shell
 import Testing
 
 private func sample() -> ApplianceConfiguration {
@@ -20,7 +21,7 @@ private func sample() -> ApplianceConfiguration {
         var new = sample()
         new.hostname = "mail.example.com"
         new.destinations[0].tls = .required
-        let lines = new.changes(since: sample()).map(\.line)
+        let lines = new.changes(since: sample()).map(ChangeWording.line)
         #expect(
             lines == [
                 "sethostname: system hostname: ironport.example.com -> mail.example.com",
@@ -32,14 +33,14 @@ private func sample() -> ApplianceConfiguration {
     @Test func addedAndRemovedObjectsAreMarked() {
         var new = sample()
         new.destinations = [DestinationEntry(domain: "partner.com")]
-        let lines = new.changes(since: sample()).map(\.line)
+        let lines = new.changes(since: sample()).map(ChangeWording.line)
         #expect(lines == ["- destconfig: example.com", "+ destconfig: partner.com"])
     }
 
     @Test func privateKeysAreMaskedInChanges() {
         var new = sample()
         new.certificates[0].privateKeyPEM = "OTHER KEY"
-        let lines = new.changes(since: sample()).map(\.line)
+        let lines = new.changes(since: sample()).map(ChangeWording.line)
         #expect(lines == ["certconfig: certificate profile \"Demo\" private key: ***** -> *****"])
         #expect(!lines.joined().contains("OTHER KEY"))
     }
@@ -54,7 +55,7 @@ private func sample() -> ApplianceConfiguration {
         new.destinations.append(DestinationEntry(domain: "last.example.com"))
         new.destinations.remove(at: 0)
         #expect(
-            new.changes(since: old).map(\.line) == [
+            new.changes(since: old).map(ChangeWording.line) == [
                 "- destconfig: d0.example.com",
                 "- destconfig: d20.example.com",
                 "destconfig: d10.example.com tls: default -> required",

@@ -21,7 +21,7 @@ import Testing
             reads.count.withLock { $0 += 1 }
             return name
         }
-        var objectLabel: String { name }
+        var objectReference: ObjectReference { .destination(name) }
         var settings: [Setting] { [Setting("value", String(value))] }
 
         static func == (a: Entry, b: Entry) -> Bool { a.name == b.name && a.value == b.value }
@@ -65,7 +65,15 @@ import Testing
         new[1_000].value = 1
         let before = reads.value
         let changes = KeyedSection.diff("test", old, new)
-        #expect(changes.map(\.line) == ["test: e1000 value: 0 -> 1"])
+        #expect(
+            changes == [
+                ConfigChange(
+                    key: ObjectKey(section: "test", id: "e1000"),
+                    object: .destination("e1000"),
+                    kind: .modified(setting: "value", old: "0", new: "1")
+                )
+            ]
+        )
         #expect(KeyedSection.changedIDs(old, new) == ["e1000"])
         #expect(reads.value - before < 20)
     }

@@ -16,6 +16,42 @@ import Testing
         }
     }
 
+    /// A command's header is declared once, in its grammar's `CommandConfiguration`: the name the
+    /// registry finds, `help`'s summary and the access rules are that declaration, and the name in
+    /// the grammar's usage lines and errors is the same one.
+    @Test func everyHeaderIsTheGrammarsConfiguration() throws {
+        for command in AllCommands.commands {
+            let declared = try #require(command as? any DeclaredCommand, "\(command.name) is not declared")
+            let header = declared.grammar.configuration
+            let seen = CommandConfiguration(
+                command.name,
+                aliases: command.aliases,
+                summary: command.summary,
+                requiresCommit: command.requiresCommit,
+                access: command.access,
+                viewingForms: command.viewingForms,
+                writesDataDirectory: command.writesDataDirectory,
+                hidden: command.hidden
+            )
+            #expect(seen == header, "\(command.name) states its header beside its grammar")
+            #expect(declared.grammar.command == command.name)
+        }
+        // Nor beside it with the same values: no command file writes a header property of its own.
+        let header =
+            ["name", "aliases", "summary", "requiresCommit", "access", "viewingForms", "hidden"]
+            + ["writesDataDirectory"]
+        let folder = Self.root.appendingPathComponent("Sources/Commands")
+        for file in try FileManager.default.contentsOfDirectory(atPath: folder.path) where file.hasSuffix(".swift") {
+            let text = try String(contentsOf: folder.appendingPathComponent(file), encoding: .utf8)
+            for line in text.components(separatedBy: "\n") {
+                let words = line.split(separator: " ")
+                guard words.count > 2, words[0] == "public", words[1] == "let" || words[1] == "var" else { continue }
+                let name = words[2].prefix { $0.isLetter || $0.isNumber }
+                #expect(!header.contains(String(name)), "\(file): \(line)")
+            }
+        }
+    }
+
     @Test func everyCommandHasItsPage() {
         for command in AllCommands.commands {
             let page = Self.root.appendingPathComponent("Docs/Commands/\(command.name).md")

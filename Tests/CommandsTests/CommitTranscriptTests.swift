@@ -2,6 +2,7 @@ import ApplianceConfig
 import Certificates
 import Commands
 import ConfigStore
+import Foundation
 import Shell
 import TestSupport
 import Testing
@@ -148,6 +149,49 @@ import Testing
                     sethostname: system hostname: ironport.example.com -> mail.example.com
             mail.example.com> 
             """
+        )
+    }
+
+    /// commitdetail words a revision's changes when it shows them: a revision read back from the
+    /// store shows the lines of the session that committed it, and a revision stored before changes
+    /// were typed (the GRDB fixture's revision 2, its lines stored as text) shows its lines as stored.
+    @Test func commitDetailShowsStoredChangesAsTheyWereShown() throws {
+        let shell = try TestShell()
+        let committed = try shell.run("sethostname mail.example.com\ncommit \"new name\"\ncommitdetail\n")
+        let stored = try #require(try shell.store.revision(2)).info
+
+        func detail(of info: RevisionInfo) throws -> String {
+            let (session, console, output) = try shell.session(input: "commitdetail\n")
+            session.lastCommit = info
+            _ = Interpreter(session: session).runScript()
+            console.flush()
+            return output.stdout
+        }
+        #expect(committed.output.hasSuffix(try detail(of: stored)))
+
+        let fixture = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .appendingPathComponent("../ConfigStoreTests/Fixtures/grdb-v2.sqlite")
+        let copy = shell.directory.url.appendingPathComponent("legacy.sqlite")
+        try FileManager.default.copyItem(at: fixture, to: copy)
+        let legacy = try RevisionStore(
+            path: copy.path,
+            clock: { TestClock.start },
+            factory: { TestFactory.configuration }
+        )
+        let output = try detail(of: try #require(try legacy.revision(2)).info)
+        #expect(
+            output.hasSuffix(
+                """
+                    Changes:
+                        + destconfig: d0.example.com
+                        destconfig: d0.example.com tls: required
+                        + destconfig: d1.example.com
+                        destconfig: d1.example.com tls: required
+                        + destconfig: d2.example.com
+                        destconfig: d2.example.com tls: required
+                mail.example.com> 
+                """
+            )
         )
     }
 

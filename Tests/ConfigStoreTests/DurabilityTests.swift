@@ -50,7 +50,7 @@ import Testing
         #expect(revert.user == "carol")
         #expect(revert.comment == "Automatic revert of revision \(risky.number)")
         #expect(revert.date == clock.now)
-        #expect(revert.changes == ["sethostname: system hostname: risky.example.com -> ironport.example.com"])
+        #expect(revert.changes == [.hostname("risky.example.com", "ironport.example.com")])
         #expect(try store.head().configuration == before.configuration)
         #expect(try store.pendingConfirmation() == nil)
         #expect(try store.revertIfDue(now: clock.now) == nil)

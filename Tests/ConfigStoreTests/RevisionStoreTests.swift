@@ -50,7 +50,7 @@ import Testing
         #expect(info.date == clock.now)
         #expect(info.comment == "changed hostname")
         #expect(info.method == .interactive)
-        #expect(info.changes == ["sethostname: system hostname: ironport.example.com -> mail.example.com"])
+        #expect(info.changes == [.hostname("ironport.example.com", "mail.example.com")])
         #expect(stored.hostname == "mail.example.com")
         #expect(try store.head().info == info)
         #expect(try store.head().configuration == stored)
@@ -108,7 +108,7 @@ import Testing
                 == RawStoreAccess.manifest(path: directory.storePath, revision: 2)
         )
         #expect(try store.head().configuration == target.configuration)
-        #expect(info.changes == ["sethostname: system hostname: b.example.com -> a.example.com"])
+        #expect(info.changes == [.hostname("b.example.com", "a.example.com")])
     }
 
     @Test func twoSessionsFromTheSameBaseAreRebased() throws {
@@ -147,7 +147,7 @@ import Testing
         #expect(rebased)
         #expect(info.number == 3)
         #expect(info.baseRevision == 1)
-        #expect(info.changes == ["sethostname: system hostname: ironport.example.com -> mail.example.com"])
+        #expect(info.changes == [.hostname("ironport.example.com", "mail.example.com")])
         #expect(merged.hostname == "mail.example.com")
         #expect(merged.destinations.map(\.domain) == ["example.com"])
         #expect(try store.head().configuration == merged)
@@ -192,7 +192,9 @@ import Testing
             return
         }
         #expect(with == theirsInfo)
-        #expect(conflicts.map { [$0.section, $0.object] + $0.settings } == [["destconfig", "example.com", "tls"]])
+        #expect(conflicts.map(\.section) == ["destconfig"])
+        #expect(conflicts.map(\.object) == [.destination("example.com")])
+        #expect(conflicts.map(\.settings) == [["tls"]])
         #expect(try store.history(limit: 100) == before)
     }
 

@@ -84,3 +84,16 @@ extension CommitOutcome {
         return false
     }
 }
+
+extension RecordedChange {
+    /// The change of the system host name from `old` to `new`, as a revision records it.
+    static func hostname(_ old: String, _ new: String) -> RecordedChange {
+        .change(
+            ConfigChange(
+                key: ObjectKey(section: "sethostname", id: ""),
+                object: .settings(.system),
+                kind: .modified(setting: "hostname", old: old, new: new)
+            )
+        )
+    }
+}

@@ -23,19 +23,18 @@ private final class Scripted {
     }
 }
 
-private enum Op: Sendable { case new, edit, delete }
-
-private let items = [
-    MenuItem("NEW", "Create a new entry.", Op.new),
-    MenuItem("EDIT", "Modify an entry.", Op.edit),
-    MenuItem("DELETE", "Remove an entry.", Op.delete),
-]
+private var items: [MenuItem] {
+    [
+        MenuItem("NEW", "Create a new entry.") {},
+        MenuItem("EDIT", "Modify an entry.") {},
+        MenuItem("DELETE", "Remove an entry.") {},
+    ]
+}
 
 @Suite struct DialogTests {
     @Test func menuShowsTheExactHeaderAndItems() throws {
         let s = Scripted("edit\n")
-        let op = try s.dialog.menu(items)
-        #expect(op == .edit)
+        #expect(try s.dialog.menu(items)?.name == "EDIT")
         #expect(
             s.output == """
 
@@ -50,9 +49,9 @@ private let items = [
     }
 
     @Test func menuNamesAreCaseInsensitiveAndTrimmedAndPrefixesWork() throws {
-        #expect(try Scripted("  New \n").dialog.menu(items) == .new)
-        #expect(try Scripted("d\n").dialog.menu(items) == .delete)
-        #expect(try Scripted("DeL\n").dialog.menu(items) == .delete)
+        #expect(try Scripted("  New \n").dialog.menu(items)?.name == "NEW")
+        #expect(try Scripted("d\n").dialog.menu(items)?.name == "DELETE")
+        #expect(try Scripted("DeL\n").dialog.menu(items)?.name == "DELETE")
     }
 
     @Test func emptyLineLeavesTheMenu() throws {
@@ -71,7 +70,7 @@ private let items = [
     }
 
     @Test func ambiguousPrefixIsRefused() {
-        let twoE = [MenuItem("EDIT", "x", Op.edit), MenuItem("EXPORT", "y", Op.new)]
+        let twoE = [MenuItem("EDIT", "x") {}, MenuItem("EXPORT", "y") {}]
         #expect(throws: ShellError.invalidInput("Ambiguous operation \"e\": EDIT, EXPORT.")) {
             try Scripted("e\n").dialog.menu(twoE)
         }
