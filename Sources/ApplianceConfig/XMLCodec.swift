@@ -166,6 +166,8 @@ public struct XMLConfigError: Error, Sendable, Equatable {
         case endsEarly(open: OpenElement?)
         case empty
         case notXML
+        /// Only a declaration, comments or processing instructions: no element at all.
+        case noElement
         case invalidCharacter
         case badEntityReference
         case malformedTag

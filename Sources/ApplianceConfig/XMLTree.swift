@@ -46,7 +46,9 @@ enum XMLTree {
             throw XMLConfigError(.syntax, line: line, .entityDeclared(name))
         }
         let builder = try TreeBuilder(library: LibXML2.shared.get())
-        builder.isBlank = data.allSatisfy { [0x20, 0x09, 0x0A, 0x0D].contains($0) }
+        let blank: Set<UInt8> = [0x20, 0x09, 0x0A, 0x0D]
+        builder.isBlank = data.allSatisfy(blank.contains)
+        builder.startsWithTag = data.first { !blank.contains($0) } == UInt8(ascii: "<")
         builder.run(data)
         if let error = builder.error { throw error }
         if let open = builder.stack.last {
@@ -236,6 +238,8 @@ private final class TreeBuilder {
     var error: XMLConfigError?
     /// The data holds nothing but white space (libxml2 reports that and "not XML at all" with one code).
     var isBlank = false
+    /// The first character that is not white space is `<` (a declaration or a comment may be all).
+    var startsWithTag = false
     /// The line the parser had reached when it stopped.
     private(set) var endLine = 1
     private var context: xmlParserCtxtPtr?
@@ -357,7 +361,10 @@ private final class TreeBuilder {
 
     private func failed(code: Int) {
         guard error == nil else { return }
-        error = XMLConfigError(.syntax, line: max(line, 1), .parser(describe(code)))
+        let problem = describe(code)
+        // A problem of the whole file is reported at its first line, not where the parser gave up.
+        let whole = problem == .empty || problem == .noElement
+        error = XMLConfigError(.syntax, line: whole ? 1 : max(line, 1), .parser(problem))
         stop()
     }
 
@@ -370,8 +377,9 @@ private final class TreeBuilder {
         let open = stack.last.map { XMLConfigError.OpenElement(name: $0.name, line: $0.line) }
         switch code {
         case 76: return .mismatchedClosingTag(open: open)
+        // The parser reports a document without any element as text after its end.
+        case 5 where root == nil, 4: return isBlank ? .empty : startsWithTag ? .noElement : .notXML
         case 5, 77: return .endsEarly(open: open)
-        case 4: return isBlank ? .empty : .notXML
         case 6, 7, 8, 9, 10: return .invalidCharacter
         case 14, 22, 23, 26, 27: return .badEntityReference
         case 68, 72, 73, 74: return .malformedTag

@@ -36,10 +36,7 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .long, help: "The data directory (default: $XDG_DATA_HOME/esa).")
     var dataDir: String?
 
-    @Option(
-        name: .long,
-        help: "Address and port of the embedded SSH endpoint, or 'off' (default: 127.0.0.1:2222)."
-    )
+    @Option(name: .long, help: "Address and port of the embedded SSH endpoint, or 'off'.")
     var ssh: String = ListenAddress.default.description
 
     @Flag(name: .long, help: "Run the SSH endpoint only, not the gateway.")

@@ -176,6 +176,7 @@ extension ErrorPresenter {
             return open.map { "the file ends before the end of \(describe($0))" } ?? "text after the end of <config>"
         case .empty: return "the file is empty"
         case .notXML: return "the file is not XML: it does not start with a tag"
+        case .noElement: return "the file holds no <config> element"
         case .invalidCharacter: return "invalid character or character reference"
         case .badEntityReference: return "undefined or malformed entity reference (write & as &amp;)"
         case .malformedTag: return "malformed tag, or & or < not escaped"

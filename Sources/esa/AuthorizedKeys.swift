@@ -22,7 +22,7 @@ struct SSHAuthorizedKeys: ParsableCommand {
 
     @OptionGroup var data: DataDirectoryOption
 
-    @Option(name: .long, help: "The system account that carries the appliance users (default: esa).")
+    @Option(name: .long, help: "The system account that carries the appliance users.")
     var account = "esa"
 
     @Option(name: .long, help: "The esa program the keys are forced to (default: this program).")

@@ -426,6 +426,22 @@ private func line(of fragment: String, in text: String) -> Int {
         #expect(entity.line == line(of: "<https_certificate>", in: good))
     }
 
+    /// A file without any element is named for what it is, not as text after the end of `<config>`.
+    @Test(arguments: [
+        ("", "Error: line 1: the file is empty"),
+        ("  \n\n", "Error: line 1: the file is empty"),
+        ("notes\n", "Error: line 1: the file is not XML: it does not start with a tag"),
+        ("?", "Error: line 1: the file is not XML: it does not start with a tag"),
+        ("<?xml version=\"1.0\"?>\n", "Error: line 1: the file holds no <config> element"),
+        ("<!-- saved by hand -->\n", "Error: line 1: the file holds no <config> element"),
+        ("<config/>\ntrailing", "Error: line 2: text after the end of <config>"),
+    ])
+    func aFileWithoutAnElementSaysSo(_ text: String, _ message: String) throws {
+        let error = try #require(decodeError(text))
+        #expect(error.code == .syntax)
+        #expect(error.description == message)
+    }
+
     @Test func invalidConfigurationsNameTheLine() throws {
         let good = try XMLCodec.encode(rich(), header: header, secrets: .encrypt(seal: fakeSeal))
 

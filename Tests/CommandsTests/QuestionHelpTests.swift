@@ -170,7 +170,7 @@ import Testing
             ?
             .
 
-            Error: line 1: text after the end of <config>
+            Error: line 1: the file is not XML: it does not start with a tag
 
             ironport.example.com> showchanges
 

@@ -73,4 +73,23 @@ import Testing
         let version = try EsaProcess.run(["--version"])
         #expect(version.stdout.hasPrefix("esa "))
     }
+
+    /// Each help page states an option's default once: ArgumentParser appends `(default: …)` itself,
+    /// so a help text that also names it showed it twice (`esa serve --help`'s `--ssh`).
+    @Test(arguments: [["--help"], ["serve", "--help"], ["ssh-authorized-keys", "--help"]])
+    func everyHelpPageStatesEachDefaultOnce(_ arguments: [String]) throws {
+        let help = try EsaProcess.run(arguments)
+        #expect(help.status == 0)
+        // An option's help may wrap over several lines: join them before counting.
+        let options = help.stdout.components(separatedBy: "\n  -").dropFirst().map { option in
+            option.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: " ")
+        }
+        #expect(!options.isEmpty)
+        for option in options {
+            #expect(option.components(separatedBy: "(default:").count <= 2, "\(arguments): -\(option)")
+        }
+        if arguments.first == "serve" {
+            #expect(options.contains { $0.hasSuffix("or 'off'. (default: 127.0.0.1:2222)") })
+        }
+    }
 }
