@@ -153,6 +153,9 @@ extension ApplianceConfiguration {
         interfaces[InterfaceName(name)]
     }
 
+    /// The interface a reference names (a listener's `interface`).
+    public func interface(named name: InterfaceName) -> NetworkInterface? { interfaces[name] }
+
     /// The listener with this name, ignoring case.
     public func listener(named name: String) -> Listener? {
         listeners[ListenerName(name)]

@@ -251,8 +251,8 @@ public struct RecipientAccessEntry: Sendable, Equatable, Codable {
 public struct Listener: Sendable, Equatable, Codable {
     public var name: String
     public var kind: ListenerKind
-    /// The name of an IP interface.
-    public var interface: String
+    /// The IP interface it listens on (found ignoring case: `interfaces[listener.interface]`).
+    public var interface: InterfaceName
     public var port: Int
     /// The certificate profile offered by STARTTLS.
     public var certificate: ProfileName?
@@ -265,7 +265,7 @@ public struct Listener: Sendable, Equatable, Codable {
     public init(
         name: String,
         kind: ListenerKind,
-        interface: String,
+        interface: InterfaceName,
         port: Int = 25,
         certificate: ProfileName?,
         maxConnections: Int = 50,

@@ -128,7 +128,7 @@ extension Listener: ConfigObject {
     public var settings: [Setting] {
         [
             Setting("type", kind.rawValue),
-            Setting("interface", interface),
+            Setting("interface", interface.text),
             Setting("port", String(port)),
             Setting("certificate", certificate?.text ?? "none"),
             Setting("max connections", String(maxConnections)),

@@ -73,8 +73,8 @@ struct ObjectCheck<T>: Sendable {
     }
 
     /// An interface that must exist (`interface "…" does not exist`).
-    static func interface(_ name: @escaping @Sendable (T) -> String?) -> Self {
-        Self(kind: .reference(.interface, name: name))
+    static func interface(_ name: @escaping @Sendable (T) -> InterfaceName?) -> Self {
+        Self(kind: .reference(.interface, name: { name($0)?.text }))
     }
 
     /// The problems of `object`; `seen` holds the keys of the objects before it (`distinct`).
@@ -303,8 +303,8 @@ extension ApplianceConfiguration {
             subject: { .listener($0.name) },
             checks: [
                 .interface(\.interface),
-                .distinct({ "\($0.interface.lowercased()):\($0.port)" }) {
-                    .endpointTaken(interface: $0.interface, port: $0.port)
+                .distinct({ "\($0.interface.key.folded):\($0.port)" }) {
+                    .endpointTaken(interface: $0.interface.text, port: $0.port)
                 },
                 .certificate(.listenerTLS, \.certificate),
                 .rule { listener, _ in listener.hostAccess.missingPolicies },

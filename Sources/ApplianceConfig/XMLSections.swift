@@ -34,7 +34,7 @@ enum XMLSections {
         writer.open("listener")
         writer.element("name", listener.name)
         writer.element("type", listener.kind.rawValue)
-        writer.element("interface", listener.interface)
+        writer.element("interface", listener.interface.text)
         writer.element("port", String(listener.port))
         writer.element("max_connections", String(listener.maxConnections))
         writer.optional("certificate", listener.certificate?.text)
@@ -160,7 +160,7 @@ extension ConfigurationReader {
         let listener = Listener(
             name: name,
             kind: kind,
-            interface: try Element.value(try element.required("interface")),
+            interface: InterfaceName(try Element.value(try element.required("interface"))),
             port: try Element.port(try element.required("port")),
             certificate: try element.single("certificate").flatMap { node throws(XMLConfigError) in
                 try Element.name(node)

@@ -236,7 +236,7 @@ public struct InterfaceConfigCommand: DeclaredCommand {
         if edited.name != original.name {
             for i in configuration.listeners.indices
             where InterfaceName(original.name).names(configuration.listeners[i].interface) {
-                configuration.listeners[i].interface = edited.name
+                configuration.listeners[i].interface = InterfaceName(edited.name)
             }
         }
     }

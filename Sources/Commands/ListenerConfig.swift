@@ -215,7 +215,8 @@ enum ListenerText {
         guard !configuration.listeners.isEmpty else { return ["No listeners configured."] }
         return ["Currently configured listeners:"]
             + configuration.listeners.enumerated().map { index, listener in
-                let address = Self.interface(named: listener.interface, in: configuration)?.address ?? "unknown address"
+                let address =
+                    Self.interface(named: listener.interface.text, in: configuration)?.address ?? "unknown address"
                 let kind = listener.kind == .public ? "Public" : "Private"
                 return "\(index + 1). \(listener.name) (on \(listener.interface), \(address)) SMTP TCP Port "
                     + "\(listener.port) \(kind)"
@@ -390,7 +391,7 @@ enum ListenerText {
         return Listener(
             name: name,
             kind: kind,
-            interface: interface,
+            interface: InterfaceName(interface),
             port: port,
             certificate: demo ?? configuration.certificates.first.map { ProfileName($0.name) },
             hostAccess: hostAccess,

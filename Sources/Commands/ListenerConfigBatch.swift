@@ -387,7 +387,7 @@ struct ListenerBatch {
             except: listener.name
         ).mapError(Self.option("port", given)).get()
         editor.update {
-            $0.interface = interface
+            $0.interface = InterfaceName(interface)
             $0.port = port
         }
     }
@@ -399,7 +399,7 @@ struct ListenerBatch {
         editor.update { $0.certificate = profile }
         let warnings = ListenerText.certificateWarnings(
             profile: profile.text,
-            interface: listener.interface,
+            interface: listener.interface.text,
             in: configuration
         )
         if !warnings.isEmpty { dialog.lines(warnings) }

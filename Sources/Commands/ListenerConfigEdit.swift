@@ -51,7 +51,7 @@ final class ListenerEditor {
 
     /// The lines shown above the EDIT menu.
     static func status(_ listener: Listener, _ configuration: ApplianceConfiguration) -> [String] {
-        let interface = ListenerText.interface(named: listener.interface, in: configuration)
+        let interface = ListenerText.interface(named: listener.interface.text, in: configuration)
         let address = interface.map { "\($0.address)/\($0.prefixLength)" } ?? "unknown address"
         let defaults = listener.hostAccess.defaults
         let auth: String =
@@ -94,7 +94,7 @@ final class ListenerEditor {
         let index = try dialog.choose(
             ["Please choose an IP interface for this Listener."],
             items: interfaces.map(ListenerText.interfaceChoice),
-            default: interfaces.index(of: InterfaceName(listener.interface)) ?? 0
+            default: interfaces.index(of: listener.interface) ?? 0
         )
         let interface = interfaces[index].name
         let current = name
@@ -106,7 +106,7 @@ final class ListenerEditor {
             )
         else { return }
         update {
-            $0.interface = interface
+            $0.interface = InterfaceName(interface)
             $0.port = port
         }
     }
@@ -127,7 +127,7 @@ final class ListenerEditor {
         update { $0.certificate = ProfileName(profile) }
         let warnings = ListenerText.certificateWarnings(
             profile: profile,
-            interface: listener.interface,
+            interface: listener.interface.text,
             in: session.configuration
         )
         if !warnings.isEmpty { dialog.block(warnings) }
@@ -141,7 +141,7 @@ final class ListenerEditor {
             let port = try dialog.ask(
                 ["Please enter the TCP port for this listener."],
                 default: String(listener.port),
-                format: ListenerText.port(interface: listener.interface, in: configuration, except: current)
+                format: ListenerText.port(interface: listener.interface.text, in: configuration, except: current)
             ),
             let connections = try dialog.askNumber(
                 ["Please enter the maximum number of concurrent connections for this listener."],

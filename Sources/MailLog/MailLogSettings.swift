@@ -44,9 +44,9 @@ public struct MailLogSettings: Sendable, Equatable {
     public init(configuration: ApplianceConfiguration) {
         var listeners: [String: ListenerInfo] = [:]
         for listener in configuration.listeners {
-            let interface = configuration.interface(named: listener.interface)
+            let interface = configuration.interfaces[listener.interface]
             listeners[listener.name] = ListenerInfo(
-                interfaceName: listener.interface,
+                interfaceName: listener.interface.text,
                 interfaceAddress: interface?.address ?? "0.0.0.0",
                 hostAccess: listener.hostAccess
             )

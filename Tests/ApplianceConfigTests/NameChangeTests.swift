@@ -32,4 +32,19 @@ import Testing
         #expect(merged.certificates[merged.listeners[0].certificate]?.name == "Demo")
         #expect(merged.validate().isEmpty)
     }
+
+    @Test func aCaseOnlyChangeOfAListenersInterfaceShowsAndStillFindsTheInterface() throws {
+        let base = base()
+        let listener = try #require(base.listeners.first)
+        var mine = base
+        mine.listeners[0].interface = InterfaceName(listener.interface.text.uppercased())
+        #expect(
+            mine.changes(since: base).map(ChangeWording.line) == [
+                "listenerconfig: listener \"\(listener.name)\" interface: \(listener.interface.text) -> "
+                    + listener.interface.text.uppercased()
+            ]
+        )
+        #expect(mine.interfaces[mine.listeners[0].interface]?.name == listener.interface.text)
+        #expect(mine.validate().isEmpty)
+    }
 }
