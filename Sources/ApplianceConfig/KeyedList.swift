@@ -101,19 +101,23 @@ extension KeyedList: Codable where Element: Codable {
 }
 
 /// An element of a keyed section whose id is its name folded as `NameKind` folds it (a listener's
-/// id is `ListenerName(name).folded`), so the section is searched with a typed name.
+/// id is `ListenerName(name).key.folded`), so the section is searched with a typed name.
 public protocol NamedConfigObject: ConfigObject {
     associatedtype NameKind: FoldedNameKind
 }
 
 extension KeyedList where Element: NamedConfigObject {
-    /// The element named `name` (`listeners[ListenerName("incomingmail")]` finds `IncomingMail`).
-    public subscript(name: FoldedName<Element.NameKind>) -> Element? { self[id: name.folded] }
+    /// The element named `name`, ignoring case (`listeners[ListenerName("incomingmail")]` finds
+    /// `IncomingMail`).
+    public subscript(name: Name<Element.NameKind>) -> Element? { self[id: name.key.folded] }
+
+    /// The element `name` names, if any (none: nil).
+    public subscript(name: Name<Element.NameKind>?) -> Element? { name.flatMap { self[$0] } }
 
     /// The position of the element named `name`.
-    public func index(of name: FoldedName<Element.NameKind>) -> Int? { index(ofID: name.folded) }
+    public func index(of name: Name<Element.NameKind>) -> Int? { index(ofID: name.key.folded) }
 
     /// Removes the element named `name`; returns it.
     @discardableResult
-    public mutating func remove(_ name: FoldedName<Element.NameKind>) -> Element? { remove(id: name.folded) }
+    public mutating func remove(_ name: Name<Element.NameKind>) -> Element? { remove(id: name.key.folded) }
 }

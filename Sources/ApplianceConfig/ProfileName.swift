@@ -1,6 +1,7 @@
 import DomainNames
 
-/// The kinds of names the configuration holds, each folding case (`FoldedName`).
+/// The kinds of names the configuration holds. A stored name (`Name`) compares exactly and is found
+/// ignoring case (`Name.key`, a `FoldedName`).
 public enum CertificateProfiles: FoldedNameKind {}
 public enum Listeners: FoldedNameKind {}
 public enum Interfaces: FoldedNameKind {}
@@ -10,25 +11,27 @@ public enum RevocationLists: FoldedNameKind {}
 public enum MailAddresses: FoldedNameKind {}
 public enum AccessPatterns: FoldedNameKind {}
 
-/// A certificate profile's name (`demo` finds `Demo`).
-public typealias ProfileName = FoldedName<CertificateProfiles>
-public typealias ListenerName = FoldedName<Listeners>
-public typealias InterfaceName = FoldedName<Interfaces>
+/// A certificate profile's name, or a reference to one (`demo` finds `Demo`).
+public typealias ProfileName = Name<CertificateProfiles>
+public typealias ListenerName = Name<Listeners>
+public typealias InterfaceName = Name<Interfaces>
 /// A named sender group of a Host Access Table (`WHITELIST`).
-public typealias SenderGroupName = FoldedName<SenderGroups>
+public typealias SenderGroupName = Name<SenderGroups>
 /// A mail flow policy of a Host Access Table, without its `$` (`ACCEPTED`).
-public typealias PolicyName = FoldedName<MailFlowPolicies>
-public typealias RevocationListName = FoldedName<RevocationLists>
-/// An alert recipient's address (mail addresses compare ignoring case here, as the appliance does).
+public typealias PolicyName = Name<MailFlowPolicies>
+public typealias RevocationListName = Name<RevocationLists>
+/// An alert recipient's address as a lookup key (mail addresses compare ignoring case here, as the
+/// appliance does; the model keeps them as text).
 public typealias MailAddress = FoldedName<MailAddresses>
-/// A Recipient Access Table pattern (`example.com`, `ALL`).
+/// A Recipient Access Table pattern as a lookup key (`example.com`, `ALL`; kept as text).
 public typealias AccessPattern = FoldedName<AccessPatterns>
 
-extension FoldedName where Kind == CertificateProfiles {
+extension Name where Kind == CertificateProfiles {
     /// The factory profile, which cannot be deleted and draws a warning wherever it is chosen.
     public static var demo: ProfileName { ProfileName(ApplianceConfiguration.demoProfileName) }
 
-    public var isDemo: Bool { self == .demo }
+    /// Whether this names the factory profile, in any case.
+    public var isDemo: Bool { names(.demo) }
 }
 
 extension CertificateProfileRecord: NamedConfigObject { public typealias NameKind = CertificateProfiles }

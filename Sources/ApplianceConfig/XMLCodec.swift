@@ -354,7 +354,7 @@ struct XMLWriter {
     }
 
     /// Writes a name (a certificate profile reference) as stored, only when there is one.
-    mutating func optional<Kind>(_ name: String, _ value: FoldedName<Kind>?) {
+    mutating func optional<Kind>(_ name: String, _ value: Name<Kind>?) {
         if let value { element(name, value.text) }
     }
 

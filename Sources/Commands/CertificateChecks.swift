@@ -129,7 +129,7 @@ enum CertificateChecks {
         configuration: ApplianceConfiguration
     ) -> [String] {
         configuration.listeners.compactMap { listener in
-            guard listener.certificate == ProfileName(profileName),
+            guard ProfileName(profileName).names(listener.certificate),
                 let host = CertificateRules.interfaceHost(of: listener, in: configuration)
             else { return nil }
             return CertificateRules.hostWarning(profile: profileName, certificate: leaf, host: host)

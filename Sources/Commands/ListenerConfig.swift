@@ -107,7 +107,7 @@ struct ListenerMenus {
         if try dialog.yesNo("Would you like to change the default host access policy?", default: false) {
             listener.hostAccess.defaults = try PolicyParametersDialog(
                 dialog: dialog,
-                demoCertificate: listener.certificate == .demo
+                demoCertificate: listener.certificate?.isDemo ?? false
             ).defaults(listener.hostAccess.defaults)
         }
         let created = listener

@@ -202,7 +202,7 @@ struct HostAccessEditor {
         }
     }
 
-    private var isDemo: Bool { listener.listener?.certificate == .demo }
+    private var isDemo: Bool { listener.listener?.certificate?.isDemo ?? false }
 
     // MARK: DELETE, MOVE, DEFAULT, CLEAR
 

@@ -56,7 +56,7 @@ extension Sequence {
 
 /// Host and domain names (DNS compares them ignoring case).
 public enum HostNames: FoldedNameKind {}
-public typealias HostName = FoldedName<HostNames>
+public typealias HostName = Name<HostNames>
 
 extension StringProtocol {
     /// Whether this text equals `other` when ASCII letters are folded to lower case (a keyword such

@@ -127,16 +127,26 @@ extension ValueParser where Value == String {
     /// Tab offers the names.
     public static func existing<Kind>(
         _ placeholder: String,
-        _ kind: FoldedName<Kind>.Type,
+        _ kind: Name<Kind>.Type,
         _ names: @escaping @Sendable (ArgumentContext) -> [String],
         missing: @escaping @Sendable (String) -> String
     ) -> ValueParser<String> {
         ValueParser(placeholder, candidates: names) { text, context throws(ShellError) in
-            guard let name = names(context).first(named: FoldedName<Kind>(text), by: { $0 }) else {
+            guard let name = names(context).first(named: Name<Kind>(text), by: { $0 }) else {
                 throw .actionFailed(missing(text))
             }
             return name
         }
+    }
+
+    /// `existing` for names kept as text and compared by their key (`MailAddress.self`).
+    public static func existing<Kind>(
+        _ placeholder: String,
+        _ kind: FoldedName<Kind>.Type,
+        _ names: @escaping @Sendable (ArgumentContext) -> [String],
+        missing: @escaping @Sendable (String) -> String
+    ) -> ValueParser<String> {
+        existing(placeholder, Name<Kind>.self, names, missing: missing)
     }
 
     /// One of `words` (ignoring case, unique prefixes accepted), returned as declared.

@@ -77,7 +77,7 @@ public struct TLSProbe: Sendable {
     private func steps(emit: (String) -> Void) -> Bool {
         // Where to connect: the MX hosts by preference (a bare domain), else the host itself.
         var targets = [host]
-        if HostName(host) == HostName(domain) && !Resolver.isAddress(host) {
+        if HostName(host).names(domain) && !Resolver.isAddress(host) {
             switch Resolver.mx(domain) {
             case .success(let records):
                 let ordered = records.enumerated().sorted {

@@ -156,8 +156,11 @@ private func sample() -> ApplianceConfiguration {
 @Suite struct ProfileNameTests {
     @Test func profileNamesFoldCaseButShowAsStored() {
         #expect(ProfileName("DEMO").isDemo)
-        #expect(ProfileName.demo.names("demo") && !ProfileName.demo.names(nil) && !ProfileName.demo.names("Demo2"))
-        #expect(Set([ProfileName("Mail_Example"), ProfileName("mail_example")]).count == 1)
+        #expect(
+            ProfileName.demo.names("demo") && !ProfileName.demo.names(nil as String?)
+                && !ProfileName.demo.names("Demo2")
+        )
+        #expect(Set([ProfileName("Mail_Example").key, ProfileName("mail_example").key]).count == 1)
         #expect(ProfileName("Mail_Example").description == "Mail_Example")
         var configuration = ApplianceConfiguration.factory(demo: nil)
         configuration.certificates.append(

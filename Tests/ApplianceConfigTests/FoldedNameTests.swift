@@ -7,14 +7,21 @@ import Testing
 /// CRL and alert address names are compared through `FoldedName`, shown as stored, and stored as
 /// plain text.
 @Suite struct FoldedNameTests {
-    @Test func aNameEqualsItselfInAnyCaseAndShowsAsWritten() {
+    @Test func aNameNamesItselfInAnyCaseAndShowsAsWritten() {
         let name = ListenerName("IncomingMail")
-        #expect(name == ListenerName("incomingmail"))
-        #expect(Set([name, ListenerName("INCOMINGMAIL")]).count == 1)
+        #expect(name.key == ListenerName("incomingmail").key)
+        #expect(Set([name.key, ListenerName("INCOMINGMAIL").key]).count == 1)
         #expect("\(name)" == "IncomingMail")
-        #expect(name.names("INCOMINGMAIL"))
-        #expect(!name.names(nil))
+        #expect(name.names("INCOMINGMAIL") && name.names(ListenerName("incomingMAIL")))
+        #expect(!name.names(nil as String?) && !name.names(nil as ListenerName?))
         #expect(ProfileName("demo").isDemo)
+    }
+
+    /// A stored name compares exactly: a rename or a reference that only changes case is a change
+    /// (the model's `Equatable` drives diff and merge).
+    @Test func aStoredNameComparesExactly() {
+        #expect(ListenerName("IncomingMail") != ListenerName("incomingmail"))
+        #expect(Set([ProfileName("Demo"), ProfileName("demo")]).count == 2)
     }
 
     @Test func aNameIsStoredAsItsTextAlone() throws {
