@@ -118,7 +118,8 @@ let package = Package(
         .target(
             name: "Gateway",
             dependencies: [
-                "ApplianceConfig", "Certificates", "Service", "Shell", "MailLog", "TLSClient", "TextSupport",
+                "ApplianceConfig", "Certificates", "DomainNames", "Service", "Shell", "MailLog", "TLSClient",
+                "TextSupport",
             ],
             swiftSettings: strict
         ),

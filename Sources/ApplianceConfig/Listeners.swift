@@ -486,7 +486,7 @@ public enum HostAccessMember {
         if member.hasPrefix("dnslist[") && member.hasSuffix("]") {
             return HostnameRules.isFQDN(String(member.dropFirst(8).dropLast()))
         }
-        if member.contains(":") { return isIPv6(member) }
+        if member.contains(":") { return IPv6Prefix(member) != nil }
         if member.first.map({ $0.isASCII && $0.isNumber }) == true, isIPv4Form(member) { return true }
         let name = member.hasPrefix(".") ? String(member.dropFirst()) : member
         let lastLabel = name.split(separator: ".").last ?? ""
@@ -526,28 +526,6 @@ public enum HostAccessMember {
         return parts.count == 4 && parts.allSatisfy { octet($0) != nil }
     }
 
-    private static func isIPv6(_ text: String) -> Bool {
-        var address = Substring(text)
-        if let slash = address.firstIndex(of: "/") {
-            let prefix = address[address.index(after: slash)...]
-            guard let bits = Int(prefix), prefix.allSatisfy(\.isNumber), (0...128).contains(bits) else { return false }
-            address = address[..<slash]
-        }
-        let halves = address.components(separatedBy: "::")
-        guard halves.count <= 2 else { return false }
-        func groups(_ part: String) -> Int? {
-            if part.isEmpty { return 0 }
-            let fields = part.split(separator: ":", omittingEmptySubsequences: false)
-            for field in fields {
-                guard (1...4).contains(field.count), field.allSatisfy(\.isHexDigit) else { return nil }
-            }
-            return fields.count
-        }
-        guard let first = groups(halves[0]) else { return false }
-        if halves.count == 1 { return first == 8 }
-        guard let second = groups(halves[1]) else { return false }
-        return first + second <= 7
-    }
 }
 
 extension HostAccessTable {

@@ -24,24 +24,15 @@ struct CertificateBinding: Equatable {
         case .named(let text), .interface(let text), .listener(let text), .user(let text): name = text
         case .destinationDefaults, .ldap, .webSecurity, .tlsLogging, .users: name = ""
         }
-        switch use.service {
-        case .listenerTLS:
-            self.use = "Listener \"\(name)\""
-            service = "Listener \(name)"
-        case .outgoingTLS:
-            self.use = "Destination Controls (outgoing TLS)"
-            service = "Destination Controls (outgoing TLS)"
-        case .https:
-            self.use = "HTTPS on interface \"\(name)\""
-            service = "HTTPS \(name)"
-        case .ldap:
-            self.use = "LDAP"
-            service = "LDAP"
-        case .webSecurity:
-            self.use = "Cisco Web Security Services authentication"
-            service = "Cisco Web Security Services"
-            unset = "(provided certificate)"
-        }
+        (self.use, service) =
+            switch use.service {
+            case .listenerTLS: ("Listener \"\(name)\"", "Listener \(name)")
+            case .outgoingTLS: ("Destination Controls (outgoing TLS)", "Destination Controls (outgoing TLS)")
+            case .https: ("HTTPS on interface \"\(name)\"", "HTTPS \(name)")
+            case .ldap: ("LDAP", "LDAP")
+            case .webSecurity: ("Cisco Web Security Services authentication", "Cisco Web Security Services")
+            }
+        if use.service == .webSecurity { unset = "(provided certificate)" }
     }
 
     /// Every binding of the configuration, in the order PRINT shows them.

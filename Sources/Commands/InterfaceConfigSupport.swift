@@ -68,32 +68,7 @@ enum InterfaceValues {
     }
 
     /// `::1` in any of its spellings (`::1`, `0:0:0:0:0:0:0:1`, `::0001`).
-    static func isIPv6Loopback(_ text: String) -> Bool {
-        guard text.contains(":"), text.count <= 39 else { return false }
-        let halves = text.components(separatedBy: "::")
-        guard halves.count <= 2 else { return false }
-        func groups(_ part: String) -> [Int]? {
-            if part.isEmpty { return [] }
-            var values: [Int] = []
-            for group in part.split(separator: ":", omittingEmptySubsequences: false) {
-                guard (1...4).contains(group.count), group.allSatisfy(\.isHexDigit), let value = Int(group, radix: 16)
-                else { return nil }
-                values.append(value)
-            }
-            return values
-        }
-        let all: [Int]
-        if halves.count == 2 {
-            guard let head = groups(halves[0]), let tail = groups(halves[1]), head.count + tail.count < 8 else {
-                return false
-            }
-            all = head + Array(repeating: 0, count: 8 - head.count - tail.count) + tail
-        } else {
-            guard let only = groups(text), only.count == 8 else { return false }
-            all = only
-        }
-        return all == [0, 0, 0, 0, 0, 0, 0, 1]
-    }
+    static func isIPv6Loopback(_ text: String) -> Bool { IPv6Address(text) == .loopback }
 
     /// The prefix length of an IPv6 interface address: 1–128.
     static func ipv6Prefix(_ text: String) -> Result<Int, ShellError> {

@@ -117,9 +117,11 @@ enum ChangeLines {
     /// The stored text: lines joined by newlines, each escaped. Works on the UTF-8 bytes (the escaped
     /// characters are ASCII, which never occurs inside a multi-byte sequence): a 10,000-destination
     /// commit joins 30,000 lines.
-    static func join(_ lines: [String]) -> String {
+    /// `lines` may be lazy (`changes.lazy.map(ChangeRecords.encode)`): each line is made, copied
+    /// and dropped in turn, so a large commit never holds its lines as an array besides the text.
+    static func join(_ lines: some Sequence<String>) -> String {
         var bytes: [UInt8] = []
-        bytes.reserveCapacity(lines.reduce(lines.count) { $0 + $1.utf8.count })
+        bytes.reserveCapacity(lines.underestimatedCount * 64)
         for (index, line) in lines.enumerated() {
             if index > 0 { bytes.append(UInt8(ascii: "\n")) }
             for byte in line.utf8 {

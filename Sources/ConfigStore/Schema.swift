@@ -141,7 +141,7 @@ enum Schema {
     static func checksum(_ info: RevisionInfo, encoding: String, contentHash: String) -> String {
         checksum(
             info,
-            changes: ChangeLines.join(info.changes.map(ChangeRecords.encode)),
+            changes: ChangeLines.join(info.changes.lazy.map(ChangeRecords.encode)),
             encoding: encoding,
             contentHash: contentHash
         )
@@ -472,7 +472,7 @@ enum Schema {
     ) throws -> RevisionInfo {
         let manifest = try storeChunks(db, content)
         var info = info
-        let changes = ChangeLines.join(info.changes.map(ChangeRecords.encode))
+        let changes = ChangeLines.join(info.changes.lazy.map(ChangeRecords.encode))
         info.checksum = checksum(info, changes: changes, encoding: content.encoding, contentHash: content.contentHash)
         try db.execute(
             """

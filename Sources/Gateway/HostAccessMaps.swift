@@ -1,4 +1,5 @@
 import ApplianceConfig
+import DomainNames
 
 #if canImport(FoundationEssentials)
 import FoundationEssentials
@@ -155,62 +156,8 @@ struct IPv6Network {
     let text: String
 
     init?(_ member: String) {
-        let parts = member.split(separator: "/", maxSplits: 1, omittingEmptySubsequences: false)
-        var bits = 128
-        if parts.count == 2 {
-            guard let value = Int(parts[1]), (0...128).contains(value) else { return nil }
-            bits = value
-        }
-        guard var groups = Self.groups(String(parts[0])) else { return nil }
-        for index in 0..<8 {
-            let keep = max(0, min(16, bits - 16 * index))
-            let mask: UInt16 = keep == 0 ? 0 : UInt16.max << UInt16(16 - keep)
-            groups[index] &= mask
-        }
-        let address = Self.compressed(groups)
-        text = parts.count == 2 ? "\(address)/\(bits)" : address
-    }
-
-    static func groups(_ text: String) -> [UInt16]? {
-        let halves = text.components(separatedBy: "::")
-        guard halves.count <= 2 else { return nil }
-        func parse(_ part: String) -> [UInt16]? {
-            if part.isEmpty { return [] }
-            var values: [UInt16] = []
-            for field in part.split(separator: ":", omittingEmptySubsequences: false) {
-                guard (1...4).contains(field.count), let value = UInt16(field, radix: 16) else { return nil }
-                values.append(value)
-            }
-            return values
-        }
-        guard let head = parse(halves[0]) else { return nil }
-        if halves.count == 1 { return head.count == 8 ? head : nil }
-        guard let tail = parse(halves[1]), head.count + tail.count <= 7 else { return nil }
-        return head + Array(repeating: 0, count: 8 - head.count - tail.count) + tail
-    }
-
-    /// RFC 5952: the longest run of two or more zero groups becomes `::`.
-    static func compressed(_ groups: [UInt16]) -> String {
-        var bestStart = -1
-        var bestLength = 0
-        var index = 0
-        while index < 8 {
-            if groups[index] == 0 {
-                var end = index
-                while end < 8 && groups[end] == 0 { end += 1 }
-                if end - index > bestLength && end - index >= 2 {
-                    bestStart = index
-                    bestLength = end - index
-                }
-                index = end
-            } else {
-                index += 1
-            }
-        }
-        let hex = groups.map { String($0, radix: 16) }
-        guard bestStart >= 0 else { return hex.joined(separator: ":") }
-        let head = hex[..<bestStart].joined(separator: ":")
-        let tail = hex[(bestStart + bestLength)...].joined(separator: ":")
-        return head + "::" + tail
+        guard let prefix = IPv6Prefix(member) else { return nil }
+        let address = prefix.address.masked(to: prefix.bits ?? 128).compressed
+        text = prefix.bits.map { "\(address)/\($0)" } ?? address
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Gateway
+import Synchronization
 import TestSupport
 import Testing
 
@@ -50,6 +51,52 @@ import Glibc
         }
         #expect(!FileManager.default.fileExists(atPath: path), "the socket is removed when esa serve stops")
         #expect(throws: ControlChannelError.self) { try ControlChannel.exchange(.queue, socketPath: path) }
+    }
+
+    /// The socket is the owner's alone (mode 0600); should its mode ever be loosened, the server still
+    /// answers only root, the data directory's owner and itself: another local user who connects
+    /// (here `daemon`, uid 1, to a socket owned by `nobody` and opened to everyone) gets the refusal
+    /// and its request never reaches the handler, while the owner is answered.
+    @Test func anotherUserIsRefusedEvenWhenTheSocketIsOpenToAll() throws {
+        let reasons = getuid() == 0 ? [] : ["needs root (to connect as other users)"]
+        guard MachineRequirement.met(unless: reasons) else { return }
+        let folder = try TemporaryDirectory()
+        chmod(folder.url.path, 0o755)
+        let path = folder.url.path + "/control.sock"
+        let owner: uid_t = 65534
+        let handled = Mutex(0)
+        let server = try ControlServer(path: path, owner: owner, group: 65534) { _ in
+            handled.withLock { $0 += 1 }
+            return ControlResponse(output: "queue listing")
+        }
+        Thread.detachNewThread { server.serve() }
+        defer { server.stop() }
+        chmod(path, 0o666)
+        let request = String(decoding: try JSONEncoder().encode(ControlRequest.queue), as: UTF8.self)
+        // A client in Perl (perl-base is in every Debian): one frame out, one frame back.
+        let client = """
+            use IO::Socket::UNIX; my $s = IO::Socket::UNIX->new(Type => SOCK_STREAM(), Peer => $ARGV[0])
+                or die "connect: $!\\n";
+            print $s pack("N", length $ARGV[1]) . $ARGV[1]; read($s, my $h, 4) == 4 or die "no answer\\n";
+            read($s, my $b, unpack("N", $h)); print $b;
+            """
+        func exchange(as uid: uid_t) throws -> String {
+            let run = try EsaProcess.run(
+                [
+                    "--reuid=\(uid)", "--regid=\(uid)", "--clear-groups", "--", "/usr/bin/perl", "-e", client, path,
+                    request,
+                ],
+                program: URL(fileURLWithPath: "/usr/bin/setpriv")
+            )
+            #expect(run.status == 0, "uid \(uid): \(run.stderr)")
+            return run.stdout
+        }
+        let refused = try JSONDecoder().decode(ControlResponse.self, from: Data(try exchange(as: 1).utf8))
+        #expect(refused.error == "not allowed")
+        #expect(handled.withLock { $0 } == 0)
+        let answered = try JSONDecoder().decode(ControlResponse.self, from: Data(try exchange(as: owner).utf8))
+        #expect(answered.output == "queue listing" && answered.error == nil)
+        #expect(handled.withLock { $0 } == 1)
     }
 
     @Test func aDataDirectoryDeeperThanASocketAddressStillWorks() throws {
