@@ -94,8 +94,8 @@ public struct MergeConflict: Sendable, Equatable {
 /// How one section of the configuration is compared and merged.
 struct SectionDescriptor: Sendable {
     let name: String
-    /// Changes from the first configuration to the second.
-    let diff: @Sendable (ApplianceConfiguration, ApplianceConfiguration) -> [ConfigChange]
+    /// Gives each change from the first configuration to the second to the closure, in order.
+    let diff: @Sendable (ApplianceConfiguration, ApplianceConfiguration, (ConfigChange) -> Void) -> Void
     /// Ids of the objects that differ.
     let changedIDs: @Sendable (ApplianceConfiguration, ApplianceConfiguration) -> Set<String>
     /// Whether the object with this id is equal in both configurations.
@@ -119,7 +119,7 @@ extension SectionDescriptor {
         @Sendable func find(_ config: ApplianceConfiguration, _ id: String) -> T? { config[keyPath: path][id: id] }
         return SectionDescriptor(
             name: name,
-            diff: { old, new in KeyedSection.diff(name, old[keyPath: path], new[keyPath: path]) },
+            diff: { old, new, emit in KeyedSection.diff(name, old[keyPath: path], new[keyPath: path], into: emit) },
             changedIDs: { old, new in KeyedSection.changedIDs(old[keyPath: path], new[keyPath: path]) },
             sameObject: { a, b, id in find(a, id) == find(b, id) },
             transplant: { target, source, id in
@@ -140,16 +140,17 @@ extension SectionDescriptor {
     ) -> SectionDescriptor {
         SectionDescriptor(
             name: name,
-            diff: { old, new in
+            diff: { old, new, emit in
                 let before = old[keyPath: path]
                 let after = new[keyPath: path]
-                if before == after { return [] }
-                return settingChanges(
+                if before == after { return }
+                settingChanges(
                     key: .init(section: name, id: after.objectID),
                     object: after.objectReference,
                     old: before,
                     new: after
                 )
+                .forEach(emit)
             },
             changedIDs: { old, new in old[keyPath: path] == new[keyPath: path] ? [] : [""] },
             sameObject: { a, b, _ in a[keyPath: path] == b[keyPath: path] },
@@ -177,35 +178,34 @@ extension SectionDescriptor {
 
 /// Diff and merge of one keyed section, on the `KeyedList` itself.
 enum KeyedSection {
-    /// The change lines from `old` to `new`: removed objects, then added and changed ones in order.
-    static func diff<T: ConfigObject>(_ name: String, _ old: KeyedList<T>, _ new: KeyedList<T>) -> [ConfigChange] {
+    /// The changes from `old` to `new`, each given to `emit`: removed objects, then added and
+    /// changed ones in order.
+    static func diff<T: ConfigObject>(
+        _ name: String,
+        _ old: KeyedList<T>,
+        _ new: KeyedList<T>,
+        into emit: (ConfigChange) -> Void
+    ) {
         let (before, after) = differingMiddle(old.elements, new.elements)
-        if before.isEmpty && after.isEmpty { return [] }
-        var changes: [ConfigChange] = []
         for item in before where !new.contains(id: item.objectID) {
-            changes.append(
+            emit(
                 ConfigChange(key: .init(section: name, id: item.objectID), object: item.objectReference, kind: .removed)
             )
         }
         for item in after {
             let key = ObjectKey(section: name, id: item.objectID)
             guard let previous = old[id: item.objectID] else {
-                changes.append(ConfigChange(key: key, object: item.objectReference, kind: .added))
-                changes += SettingDiff.described(item.settings).map {
-                    ConfigChange(key: key, object: item.objectReference, kind: $0)
+                emit(ConfigChange(key: key, object: item.objectReference, kind: .added))
+                for kind in SettingDiff.described(item.settings) {
+                    emit(ConfigChange(key: key, object: item.objectReference, kind: kind))
                 }
                 continue
             }
             if previous != item {
-                changes += SectionDescriptor.settingChanges(
-                    key: key,
-                    object: item.objectReference,
-                    old: previous,
-                    new: item
-                )
+                SectionDescriptor.settingChanges(key: key, object: item.objectReference, old: previous, new: item)
+                    .forEach(emit)
             }
         }
-        return changes
     }
 
     /// The ids of the objects added, removed or changed from `old` to `new`.
@@ -427,8 +427,16 @@ extension ApplianceConfiguration {
 
     /// What changed from `old` to `self`, one entry per setting, added or removed object.
     public func changes(since old: ApplianceConfiguration) -> [ConfigChange] {
-        if self == old { return [] }
-        return Self.sections.flatMap { $0.diff(old, self) }
+        var changes: [ConfigChange] = []
+        forEachChange(since: old) { changes.append($0) }
+        return changes
+    }
+
+    /// Gives each change from `old` to `self` to `body`, in the order of ``changes(since:)``,
+    /// without holding them: a 10,000-destination commit records 30,000 changes.
+    public func forEachChange(since old: ApplianceConfiguration, _ body: (ConfigChange) -> Void) {
+        if self == old { return }
+        for section in Self.sections { section.diff(old, self, body) }
     }
 
     /// Rebases the changes made from `base` to `self` onto `head` (another session's commit).

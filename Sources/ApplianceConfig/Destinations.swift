@@ -435,7 +435,7 @@ public enum DestinationLimits {
                 || byte == 0x2d || byte == 0x2e
             guard ok else { return nil }
         }
-        return text.lowercased()
+        return text.caseFolded
     }
 
     /// The entry names that can govern `domain`, most specific first: `a.b.example`,

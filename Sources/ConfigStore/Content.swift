@@ -114,16 +114,27 @@ final class ContentCache: Sendable {
 /// A revision's changes (``ChangeRecords``) stored one per line; a backslash escapes newlines,
 /// carriage returns, NULs (SQLite text is read up to a NUL) and itself.
 enum ChangeLines {
-    /// The stored text: lines joined by newlines, each escaped. Works on the UTF-8 bytes (the escaped
-    /// characters are ASCII, which never occurs inside a multi-byte sequence): a 10,000-destination
-    /// commit joins 30,000 lines.
-    /// `lines` may be lazy (`changes.lazy.map(ChangeRecords.encode)`): each line is made, copied
-    /// and dropped in turn, so a large commit never holds its lines as an array besides the text.
+    /// The stored text: lines joined by newlines, each escaped (``Writer``). `lines` may be lazy
+    /// (`changes.lazy.map(ChangeRecords.encode)`): each line is made, copied and dropped in turn, so a
+    /// large commit never holds its lines as an array besides the text.
     static func join(_ lines: some Sequence<String>) -> String {
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(lines.underestimatedCount * 64)
-        for (index, line) in lines.enumerated() {
-            if index > 0 { bytes.append(UInt8(ascii: "\n")) }
+        var writer = Writer(capacity: lines.underestimatedCount * 64)
+        for line in lines { writer.append(line) }
+        return writer.text
+    }
+
+    /// Builds the stored text one line at a time. Works on the UTF-8 bytes (the escaped characters
+    /// are ASCII, which never occurs inside a multi-byte sequence).
+    struct Writer {
+        private var bytes: [UInt8] = []
+        /// Whether a line was appended (the next one starts with a newline).
+        private var started = false
+
+        init(capacity: Int = 0) { bytes.reserveCapacity(capacity) }
+
+        mutating func append(_ line: String) {
+            if started { bytes.append(UInt8(ascii: "\n")) }
+            started = true
             for byte in line.utf8 {
                 switch byte {
                 case UInt8(ascii: "\\"):
@@ -143,35 +154,47 @@ enum ChangeLines {
                 }
             }
         }
-        return String(decoding: bytes, as: UTF8.self)
+
+        /// The text of the lines appended so far.
+        var text: String { String(decoding: bytes, as: UTF8.self) }
     }
 
     /// The lines of a stored text. A newline always ends a line (a backslash before it is dropped).
-    static func split(_ text: String) -> [String] {
-        if text.isEmpty { return [] }
-        var lines: [String] = []
-        var line: [UInt8] = []
-        var escaped = false
-        for byte in text.utf8 {
-            if byte == UInt8(ascii: "\n") {
-                lines.append(String(decoding: line, as: UTF8.self))
-                line.removeAll(keepingCapacity: true)
-                escaped = false
-            } else if escaped {
-                switch byte {
-                case UInt8(ascii: "n"): line.append(UInt8(ascii: "\n"))
-                case UInt8(ascii: "r"): line.append(UInt8(ascii: "\r"))
-                case UInt8(ascii: "0"): line.append(0)
-                default: line.append(byte)
-                }
-                escaped = false
-            } else if byte == UInt8(ascii: "\\") {
-                escaped = true
-            } else {
-                line.append(byte)
-            }
+    static func split(_ text: String) -> [String] { Array(Lines(text)) }
+
+    /// The lines of a stored text, each unescaped when it is reached.
+    struct Lines: Sequence, IteratorProtocol {
+        private var bytes: String.UTF8View.Iterator
+        private var done: Bool
+
+        init(_ text: String) {
+            bytes = text.utf8.makeIterator()
+            done = text.isEmpty
         }
-        lines.append(String(decoding: line, as: UTF8.self))
-        return lines
+
+        mutating func next() -> String? {
+            if done { return nil }
+            var line: [UInt8] = []
+            var escaped = false
+            while let byte = bytes.next() {
+                if byte == UInt8(ascii: "\n") {
+                    return String(decoding: line, as: UTF8.self)
+                } else if escaped {
+                    switch byte {
+                    case UInt8(ascii: "n"): line.append(UInt8(ascii: "\n"))
+                    case UInt8(ascii: "r"): line.append(UInt8(ascii: "\r"))
+                    case UInt8(ascii: "0"): line.append(0)
+                    default: line.append(byte)
+                    }
+                    escaped = false
+                } else if byte == UInt8(ascii: "\\") {
+                    escaped = true
+                } else {
+                    line.append(byte)
+                }
+            }
+            done = true
+            return String(decoding: line, as: UTF8.self)
+        }
     }
 }

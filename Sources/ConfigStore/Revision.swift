@@ -37,7 +37,7 @@ public struct RevisionInfo: Sendable, Equatable {
     /// The revision the session edited from (nil for the factory revision).
     public var baseRevision: Int?
     /// Each change against the previous head, in `showchanges` order (Shell words them).
-    public var changes: [RecordedChange]
+    public var changes: RecordedChanges
     /// SHA-256 hex of the stored content bytes.
     public var checksum: String
 
@@ -49,7 +49,7 @@ public struct RevisionInfo: Sendable, Equatable {
         comment: String,
         rollbackPoint: Bool,
         baseRevision: Int?,
-        changes: [RecordedChange],
+        changes: RecordedChanges,
         checksum: String
     ) {
         self.number = number
@@ -69,6 +69,41 @@ public struct RevisionInfo: Sendable, Equatable {
 public enum RecordedChange: Sendable, Equatable {
     case change(ConfigChange)
     case line(String)
+}
+
+/// The changes a revision records, kept as their stored text (``ChangeRecords`` joined by
+/// ``ChangeLines``, which the revision's checksum covers) and decoded one at a time when read. A
+/// 10,000-destination commit records 30,000 changes; the session that made it keeps its record for
+/// `commitdetail`, and `commithistory` reads many records it never shows the changes of.
+public struct RecordedChanges: Sendable, Equatable, Sequence, ExpressibleByArrayLiteral {
+    /// The stored text.
+    let stored: String
+
+    init(stored: String) { self.stored = stored }
+
+    /// Encodes `changes` (which may be lazy: each is encoded and dropped in turn).
+    public init(_ changes: some Sequence<RecordedChange>) {
+        stored = ChangeLines.join(changes.lazy.map(ChangeRecords.encode))
+    }
+
+    public init(arrayLiteral changes: RecordedChange...) { self.init(changes) }
+
+    /// The changes from `old` to `new`, encoded as the diff finds them (never held as an array).
+    public init(from old: ApplianceConfiguration, to new: ApplianceConfiguration) {
+        var writer = ChangeLines.Writer()
+        new.forEachChange(since: old) { writer.append(ChangeRecords.encode(.change($0))) }
+        stored = writer.text
+    }
+
+    public var isEmpty: Bool { stored.isEmpty }
+
+    public func makeIterator() -> Iterator { Iterator(lines: ChangeLines.Lines(stored)) }
+
+    public struct Iterator: IteratorProtocol {
+        var lines: ChangeLines.Lines
+
+        public mutating func next() -> RecordedChange? { lines.next().map(ChangeRecords.decode) }
+    }
 }
 
 /// The result of ``RevisionStore/commit(_:base:user:method:comment:rollbackPoint:validate:)``.

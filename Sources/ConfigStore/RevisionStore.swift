@@ -275,7 +275,7 @@ public final class RevisionStore: ConfigurationStore {
                         comment: comment,
                         rollbackPoint: rollbackPoint,
                         baseRevision: base,
-                        changes: result.changes(since: headConfiguration).map(RecordedChange.change),
+                        changes: RecordedChanges(from: headConfiguration, to: result),
                         checksum: ""
                     ),
                     content: content
@@ -438,7 +438,7 @@ public final class RevisionStore: ConfigurationStore {
                         comment: "Automatic revert of revision \(reverted.info.number)",
                         rollbackPoint: false,
                         baseRevision: reverted.info.number,
-                        changes: target.changes(since: headConfiguration).map(RecordedChange.change),
+                        changes: RecordedChanges(from: headConfiguration, to: target),
                         checksum: ""
                     ),
                     content: content

@@ -119,7 +119,7 @@ enum Schema {
                 comment: comment,
                 rollbackPoint: row.int64(5) != 0,
                 baseRevision: row.isNull(6) ? nil : row.int(6),
-                changes: ChangeLines.split(changes).map(ChangeRecords.decode),
+                changes: RecordedChanges(stored: changes),
                 checksum: ""
             )
             try insert(db, info: info, content: content, into: "revision_v2")
@@ -141,7 +141,7 @@ enum Schema {
     static func checksum(_ info: RevisionInfo, encoding: String, contentHash: String) -> String {
         checksum(
             info,
-            changes: ChangeLines.join(info.changes.lazy.map(ChangeRecords.encode)),
+            changes: info.changes.stored,
             encoding: encoding,
             contentHash: contentHash
         )
@@ -220,7 +220,7 @@ enum Schema {
             comment: comment,
             rollbackPoint: rollbackPoint,
             baseRevision: row.baseRevision,
-            changes: ChangeLines.split(changes).map(ChangeRecords.decode),
+            changes: RecordedChanges(stored: changes),
             checksum: checksum
         )
         guard Self.checksum(info, changes: changes, encoding: encoding, contentHash: contentHash) == checksum else {
@@ -472,7 +472,7 @@ enum Schema {
     ) throws -> RevisionInfo {
         let manifest = try storeChunks(db, content)
         var info = info
-        let changes = ChangeLines.join(info.changes.lazy.map(ChangeRecords.encode))
+        let changes = info.changes.stored
         info.checksum = checksum(info, changes: changes, encoding: content.encoding, contentHash: content.contentHash)
         try db.execute(
             """

@@ -15,7 +15,7 @@ public struct FoldedName<Kind: FoldedNameKind>: Sendable, Hashable, CustomString
 
     public init(_ text: String) {
         self.text = text
-        self.folded = text.lowercased()
+        self.folded = text.caseFolded
     }
 
     public init(stringLiteral text: String) { self.init(text) }
@@ -36,6 +36,15 @@ public struct FoldedName<Kind: FoldedNameKind>: Sendable, Hashable, CustomString
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()
         try container.encode(text)
+    }
+}
+
+extension String {
+    /// The text lower-cased as names are compared. Text that is ASCII with no capital letter is
+    /// returned as it is, sharing its storage (`lowercased()` always copies): a section of 10,000
+    /// lower-case names keyed by their folded form holds each name once.
+    public var caseFolded: String {
+        utf8.allSatisfy({ $0 < 0x80 && !($0 >= 0x41 && $0 <= 0x5A) }) ? self : lowercased()
     }
 }
 

@@ -2,7 +2,18 @@ import CSQLite
 
 /// A value that can be bound to a statement parameter.
 public protocol SQLiteBindable {
+    /// Binds a copy of the value (it may be stepped any time later).
     func bind(to statement: Statement, at index: Int32) throws
+    /// Binds the value for the duration of `body` only; the binding must not be used after it. A
+    /// text or blob is bound in place rather than copied (a commit binds megabytes of changes).
+    func withBinding(to statement: Statement, at index: Int32, _ body: () throws -> Void) throws
+}
+
+extension SQLiteBindable {
+    public func withBinding(to statement: Statement, at index: Int32, _ body: () throws -> Void) throws {
+        try bind(to: statement, at: index)
+        try body()
+    }
 }
 
 extension Int64: SQLiteBindable {
@@ -42,6 +53,23 @@ extension String: SQLiteBindable {
         }
         try statement.check(result)
     }
+
+    public func withBinding(to statement: Statement, at index: Int32, _ body: () throws -> Void) throws {
+        var text = self
+        try text.withUTF8 { utf8 in
+            if let start = utf8.baseAddress, !utf8.isEmpty {
+                guard let count = Int32(exactly: utf8.count) else { return try statement.check(SQLITE_TOOBIG) }
+                try statement.check(
+                    start.withMemoryRebound(to: CChar.self, capacity: utf8.count) {
+                        csqlite_bind_text_static(statement.handle, index, $0, count)
+                    }
+                )
+            } else {
+                try bind(to: statement, at: index)
+            }
+            try body()
+        }
+    }
 }
 
 /// A blob: any bytes, NULs included.
@@ -57,6 +85,18 @@ extension Array: SQLiteBindable where Element == UInt8 {
         }
         try statement.check(result)
     }
+
+    public func withBinding(to statement: Statement, at index: Int32, _ body: () throws -> Void) throws {
+        try withUnsafeBytes { bytes in
+            if let start = bytes.baseAddress, !bytes.isEmpty {
+                guard let count = Int32(exactly: bytes.count) else { return try statement.check(SQLITE_TOOBIG) }
+                try statement.check(csqlite_bind_blob_static(statement.handle, index, start, count))
+            } else {
+                try bind(to: statement, at: index)
+            }
+            try body()
+        }
+    }
 }
 
 extension ArraySlice: SQLiteBindable where Element == UInt8 {
@@ -69,6 +109,15 @@ extension Optional: SQLiteBindable where Wrapped: SQLiteBindable {
         switch self {
         case .some(let value): try value.bind(to: statement, at: index)
         case .none: try statement.check(sqlite3_bind_null(statement.handle, index))
+        }
+    }
+
+    public func withBinding(to statement: Statement, at index: Int32, _ body: () throws -> Void) throws {
+        switch self {
+        case .some(let value): try value.withBinding(to: statement, at: index, body)
+        case .none:
+            try statement.check(sqlite3_bind_null(statement.handle, index))
+            try body()
         }
     }
 }
@@ -126,11 +175,30 @@ public final class Statement {
         }
     }
 
-    /// Binds `arguments` and runs the statement to completion.
+    /// Binds `arguments` and runs the statement to completion. Texts and blobs are bound in place
+    /// (``SQLiteBindable/withBinding(to:at:_:)``) and the bindings cleared when it is done.
     public func execute(_ arguments: [any SQLiteBindable] = []) throws {
-        try bind(arguments)
-        while try step() {}
         reset()
+        sqlite3_clear_bindings(handle)
+        defer {
+            reset()
+            sqlite3_clear_bindings(handle)
+        }
+        try withBindings(arguments[...], from: 1) {
+            while try step() {}
+        }
+    }
+
+    /// Binds each argument in turn, each for the duration of the next, and runs `body` inside all.
+    private func withBindings(
+        _ arguments: ArraySlice<any SQLiteBindable>,
+        from index: Int32,
+        _ body: () throws -> Void
+    ) throws {
+        guard let first = arguments.first else { return try body() }
+        try first.withBinding(to: self, at: index) {
+            try withBindings(arguments.dropFirst(), from: index + 1, body)
+        }
     }
 
     // MARK: Columns of the current row

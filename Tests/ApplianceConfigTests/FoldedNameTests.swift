@@ -17,6 +17,15 @@ import Testing
         #expect(ProfileName("demo").isDemo)
     }
 
+    /// Folding lower-cases every script, and hands back lower-case ASCII unchanged.
+    @Test func foldingLowerCasesAnyScript() {
+        #expect("Mail.EXAMPLE.com".caseFolded == "mail.example.com")
+        #expect("ÉCOLE.example".caseFolded == "école.example")
+        #expect("ΣΟΦΙΑ".caseFolded == "ΣΟΦΙΑ".lowercased())
+        #expect("mail.example.com".caseFolded == "mail.example.com")
+        #expect(HostName("Ünï.Example").key == HostName("ünï.example").key)
+    }
+
     /// A stored name compares exactly: a rename or a reference that only changes case is a change
     /// (the model's `Equatable` drives diff and merge).
     @Test func aStoredNameComparesExactly() {

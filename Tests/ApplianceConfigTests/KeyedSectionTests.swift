@@ -64,7 +64,8 @@ import Testing
         var new = old
         new[1_000].value = 1
         let before = reads.value
-        let changes = KeyedSection.diff("test", old, new)
+        var changes: [ConfigChange] = []
+        KeyedSection.diff("test", old, new) { changes.append($0) }
         #expect(
             changes == [
                 ConfigChange(

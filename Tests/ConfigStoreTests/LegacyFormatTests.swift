@@ -50,7 +50,7 @@ import Testing
         let lines = (0..<3).flatMap {
             ["+ destconfig: d\($0).example.com", "destconfig: d\($0).example.com tls: required"]
         }
-        #expect(info.changes == lines.map(RecordedChange.line))
+        #expect(Array(info.changes) == lines.map(RecordedChange.line))
         #expect(ChangeLines.join(info.changes.map(ChangeRecords.encode)) == lines.joined(separator: "\n"))
         #expect(try store.verify() == 2)
     }
@@ -75,7 +75,7 @@ import Testing
             Issue.record("the commit did not commit")
             return
         }
-        #expect(info.changes == changes.map(RecordedChange.change))
+        #expect(Array(info.changes) == changes.map(RecordedChange.change))
         let reread = try #require(try Fixtures.store(directory).revision(info.number)).info
         #expect(reread == info)
         #expect(try Fixtures.store(directory).verify() == info.number)

@@ -24,7 +24,10 @@ import Testing
     @Test(arguments: ApplianceConfiguration.table.map { $0.property })
     func eachEntryComparesTheSectionItNames(_ property: String) throws {
         let entry = try #require(ApplianceConfiguration.table.first { $0.property == property })
-        let changes = entry.changes.diff(LegacyFixture.factory(), try SectionCompletenessTests.factory(with: property))
+        var changes: [ConfigChange] = []
+        entry.changes.diff(LegacyFixture.factory(), try SectionCompletenessTests.factory(with: property)) {
+            changes.append($0)
+        }
         #expect(!changes.isEmpty, "the \(entry.command) entry for \(property) does not compare \(property)")
         #expect(changes.allSatisfy { $0.key.section == entry.command })
     }

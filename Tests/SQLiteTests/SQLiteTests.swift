@@ -54,6 +54,26 @@ import Testing
         #expect(values.7 == "text", "an empty string is text, not NULL")
     }
 
+    /// `execute` binds texts and blobs in place for one run only: the next run of the same (cached)
+    /// statement sees its own values, and a parameter it leaves out is NULL, never a stale value.
+    @Test func aStatementRunAgainNeverSeesTheLastRunsValues() throws {
+        let directory = try TemporaryDirectory()
+        let database = try Database(path: Self.path(directory))
+        let rows = try database.write { db in
+            try db.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, text TEXT, bytes BLOB)")
+            for id in 1...2 {
+                let text = String(repeating: "line \(id)\n", count: 10_000)
+                try db.execute("INSERT INTO t (id, text, bytes) VALUES (?, ?, ?)", [id, text, Array(text.utf8)])
+            }
+            try db.execute("INSERT INTO t (id, text, bytes) VALUES (?, ?, ?)", [3])
+            return try db.fetchAll("SELECT text, bytes FROM t ORDER BY id") { ($0.string(0), $0.blob(1)) }
+        }
+        #expect(rows.map(\.0) == ["line 1\n", "line 2\n"].map { String(repeating: $0, count: 10_000) } + [nil])
+        #expect(
+            rows.map(\.1) == ["line 1\n", "line 2\n"].map { Array(String(repeating: $0, count: 10_000).utf8) } + [nil]
+        )
+    }
+
     @Test func aSecondConnectionIsBusyWhileTheFirstHoldsTheWriteLock() throws {
         let directory = try TemporaryDirectory()
         let path = Self.path(directory)
