@@ -98,8 +98,8 @@ extension NetworkInterface: ConfigObject {
 }
 
 extension DestinationEntry: ConfigObject {
-    public var objectID: String { domain.lowercased() }
-    public var objectReference: ObjectReference { .destination(domain) }
+    public var objectID: String { domain.key.folded }
+    public var objectReference: ObjectReference { .destination(domain.text) }
     public var settings: [Setting] { controls.shown(unset: "default") }
 }
 
