@@ -16,8 +16,8 @@ public struct ApplianceConfiguration: Sendable, Equatable, Codable {
     public var certificateAuthorities: CertificateAuthoritySettings
     /// Certificate revocation lists honoured by certificate verification.
     public var revocationLists: KeyedList<RevocationListRecord>
-    /// Destination controls: one entry per domain, found by its domain (`destinations[id:
-    /// domain.lowercased()]`); the Default entry lives in `destinationDefaults`.
+    /// Destination controls: one entry per domain, found by its domain ignoring case
+    /// (`destinations[HostName("example.com")]`); the Default entry lives in `destinationDefaults`.
     public var destinations: KeyedList<DestinationEntry>
     /// The Default destination entry and the global outbound TLS settings.
     public var destinationDefaults: DestinationDefaults

@@ -57,11 +57,12 @@ public enum DestinationINI {
         lines.append(line(.limitApply, defaults.limitApplies.rawValue))
         lines.append(line(.useTLS, String(defaults.tls.number)))
         lines.append(line(.bounceValidation, defaults.bounceVerification ? "1" : "0"))
+        // Exact: a profile stored in another case is written as stored.
         if defaults.bounceProfile != DestinationDefaults.bounceProfileName {
-            lines.append(line(.bounceProfile, defaults.bounceProfile))
+            lines.append(line(.bounceProfile, defaults.bounceProfile.text))
         }
         sections.append(lines.joined(separator: "\n"))
-        for entry in sorted ? entries.sorted(by: { $0.domain < $1.domain }) : entries {
+        for entry in sorted ? entries.sorted(by: { $0.domain.text < $1.domain.text }) : entries {
             var lines = ["[\(entry.domain)]"]
             if let value = entry.ipPreference { lines.append(line(.ipSortPref, value.iniName)) }
             if let value = entry.maxConcurrency { lines.append(line(.maxHostConcurrency, String(value))) }
@@ -74,7 +75,7 @@ public enum DestinationINI {
             if let value = entry.limitApplies { lines.append(line(.limitApply, value.rawValue)) }
             if let value = entry.tls { lines.append(line(.useTLS, String(value.number))) }
             if let value = entry.bounceVerification { lines.append(line(.bounceValidation, value ? "1" : "0")) }
-            if let value = entry.bounceProfile { lines.append(line(.bounceProfile, value)) }
+            if let value = entry.bounceProfile { lines.append(line(.bounceProfile, value.text)) }
             sections.append(lines.joined(separator: "\n"))
         }
         return sections.joined(separator: "\n\n") + "\n"
@@ -98,7 +99,7 @@ public enum DestinationINI {
         var defaultLine: Int?
         var defaultKeys = Set<Key>()
         var entries: [DestinationEntry] = []
-        var seenSections = Set<String>()
+        var seenSections = Set<FoldedName<HostNames>>()
         // The section being read: nil before the first header.
         var current: (line: Int, name: String, isDefault: Bool, keys: Set<Key>)?
 
@@ -123,11 +124,11 @@ public enum DestinationINI {
                 guard let domain = DestinationLimits.normalizedDomain(name) else {
                     throw DestinationINIError(line: number, .invalidDomainName(name))
                 }
-                guard seenSections.insert(domain).inserted else {
-                    throw DestinationINIError(line: number, .sectionTwice(domain))
+                guard seenSections.insert(domain.key).inserted else {
+                    throw DestinationINIError(line: number, .sectionTwice(domain.text))
                 }
                 entries.append(DestinationEntry(domain: domain))
-                current = (number, domain, false, [])
+                current = (number, domain.text, false, [])
                 continue
             }
             guard let equals = text.firstIndex(of: "=") else {
@@ -219,7 +220,7 @@ public enum DestinationINI {
             default: throw oneOf(["0", "1"])
             }
         case .bounceProfile:
-            guard lower == DestinationDefaults.bounceProfileName.lowercased() else {
+            guard BounceProfileName(value).isDefaultProfile else {
                 throw DestinationINIError(line: line, .unknownBounceProfile(value))
             }
             return DestinationSettingChange(\.bounceProfile, DestinationDefaults.bounceProfileName)

@@ -1,3 +1,4 @@
+import DomainNames
 import FoundationEssentials
 
 /// Outbound TLS level of a destination (destconfig.md §5.2).
@@ -145,6 +146,16 @@ extension TolerantlyDecoded {
     }
 }
 
+/// Bounce profiles (`esa` has one, `Default`; a name compares exactly and is found ignoring case).
+public enum BounceProfiles: FoldedNameKind {}
+/// A destination's bounce profile (`DestinationDefaults.bounceProfileName`, the only one).
+public typealias BounceProfileName = Name<BounceProfiles>
+
+extension Name where Kind == BounceProfiles {
+    /// Whether this names the only bounce profile of `esa`, in any case.
+    public var isDefaultProfile: Bool { names(DestinationDefaults.bounceProfileName) }
+}
+
 /// The ten settings a destination entry has (destconfig.md §2). A nil setting means "use Default";
 /// the Default entry has every one set. `DestinationEntry` and `DestinationDefaults` both hold this
 /// one type, and `resolved(against:)` is the one rule that combines them.
@@ -160,7 +171,7 @@ public struct DestinationSettings: Sendable, Equatable {
     public var limitApplies: DestinationLimitScope?
     public var tls: OutboundTLS?
     public var bounceVerification: Bool?
-    public var bounceProfile: String?
+    public var bounceProfile: BounceProfileName?
 
     public init(
         ipPreference: IPPreference? = nil,
@@ -172,7 +183,7 @@ public struct DestinationSettings: Sendable, Equatable {
         limitApplies: DestinationLimitScope? = nil,
         tls: OutboundTLS? = nil,
         bounceVerification: Bool? = nil,
-        bounceProfile: String? = nil
+        bounceProfile: BounceProfileName? = nil
     ) {
         self.ipPreference = ipPreference
         self.maxConcurrency = maxConcurrency
@@ -272,7 +283,7 @@ extension DestinationSettings {
             limitApplies: try c.decodeIfPresent(DestinationLimitScope.self, forKey: .limitApplies),
             tls: try c.decodeIfPresent(OutboundTLS.self, forKey: .tls),
             bounceVerification: try c.decodeIfPresent(Bool.self, forKey: .bounceVerification),
-            bounceProfile: try c.decodeIfPresent(String.self, forKey: .bounceProfile)
+            bounceProfile: try c.decodeIfPresent(BounceProfileName.self, forKey: .bounceProfile)
         )
     }
 
@@ -295,16 +306,18 @@ extension DestinationSettings {
 /// `entry.controls.tls`).
 @dynamicMemberLookup
 public struct DestinationEntry: Sendable, Equatable, Codable {
-    /// Lower case; `.example.com` means the subdomains of example.com.
-    public var domain: String
+    /// As destconfig stores it (lower case); `.example.com` means the subdomains of example.com. It
+    /// compares exactly (a case-only change is a change); the section finds it ignoring case
+    /// (`destinations[HostName("Example.COM")]`).
+    public var domain: HostName
     public var controls: DestinationSettings
 
-    public init(domain: String, tls: OutboundTLS? = nil) {
+    public init(domain: HostName, tls: OutboundTLS? = nil) {
         self.domain = domain
         self.controls = DestinationSettings(tls: tls)
     }
 
-    public init(domain: String, controls: DestinationSettings) {
+    public init(domain: HostName, controls: DestinationSettings) {
         self.domain = domain
         self.controls = controls
     }
@@ -324,7 +337,7 @@ public struct DestinationEntry: Sendable, Equatable, Codable {
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: DestinationCodingKey.self)
-        domain = try c.decode(String.self, forKey: .domain)
+        domain = try c.decode(HostName.self, forKey: .domain)
         controls = try DestinationSettings(from: c)
     }
 
@@ -347,7 +360,7 @@ public struct DestinationDefaults: Sendable, Equatable, Codable {
     public var requiredTLSAlert: Bool
 
     /// The only bounce profile of `esa`.
-    public static let bounceProfileName = "Default"
+    public static let bounceProfileName: BounceProfileName = "Default"
 
     /// The factory values (destconfig.md §8).
     public init(outboundCertificate: ProfileName? = nil) {
@@ -403,7 +416,7 @@ extension ApplianceConfiguration {
     /// domain, `.example.com` its subdomains; the most specific entry wins. Nil: the Default entry.
     public func destinationEntry(forDomain domain: String) -> DestinationEntry? {
         for candidate in DestinationLimits.matchingNames(forDomain: domain) {
-            if let entry = destinations[id: candidate.lowercased()] { return entry }
+            if let entry = destinations[candidate] { return entry }
         }
         return nil
     }
@@ -423,8 +436,8 @@ public enum DestinationLimits {
     public static let minutes = 1...60
 
     /// A domain as destconfig accepts it: `name` or `.name`, letters, digits, hyphens and dots,
-    /// at most 253 characters, no empty label. Returns the lower-case form, or nil.
-    public static func normalizedDomain(_ text: String) -> String? {
+    /// at most 253 characters, no empty label. Returns the lower-case form (as entries store it), or nil.
+    public static func normalizedDomain(_ text: String) -> HostName? {
         guard !text.isEmpty, text.utf8.count <= 253 else { return nil }
         var body = Substring(text)
         if body.hasPrefix(".") { body = body.dropFirst() }
@@ -435,18 +448,17 @@ public enum DestinationLimits {
                 || byte == 0x2d || byte == 0x2e
             guard ok else { return nil }
         }
-        return text.lowercased()
+        return HostName(text.lowercased())
     }
 
     /// The entry names that can govern `domain`, most specific first: `a.b.example`,
-    /// `.b.example`, `.example`.
-    public static func matchingNames(forDomain domain: String) -> [String] {
-        let name = domain.lowercased()
-        var names = [name]
-        var rest = Substring(name)
+    /// `.b.example`, `.example` (each finds its entry ignoring case).
+    public static func matchingNames(forDomain domain: String) -> [HostName] {
+        var names = [HostName(domain)]
+        var rest = Substring(domain)
         while let dot = rest.firstIndex(of: ".") {
             rest = rest[dot...]
-            names.append(String(rest))
+            names.append(HostName(String(rest)))
             rest = rest.dropFirst()
         }
         return names

@@ -96,7 +96,7 @@ extension NetworkInterface: ConfigObject {
 }
 
 extension DestinationEntry: ConfigObject {
-    public var objectReference: ObjectReference { .destination(domain) }
+    public var objectReference: ObjectReference { .destination(domain.text) }
     public var settings: [Setting] { controls.shown(unset: "default") }
 }
 

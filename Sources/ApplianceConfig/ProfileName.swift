@@ -38,4 +38,4 @@ extension CertificateProfileRecord: NamedConfigObject { public var objectName: P
 extension NetworkInterface: NamedConfigObject { public var objectName: InterfaceName { name } }
 extension RevocationListRecord: NamedConfigObject { public var objectName: RevocationListName { name } }
 extension Listener: NamedConfigObject { public var objectName: ListenerName { name } }
-extension DestinationEntry: NamedConfigObject { public var objectName: HostName { HostName(domain) } }
+extension DestinationEntry: NamedConfigObject { public var objectName: HostName { domain } }

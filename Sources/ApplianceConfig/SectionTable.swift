@@ -262,12 +262,12 @@ extension ApplianceConfiguration {
             "destconfig",
             \.destinations,
             xml: .element(.destinations),
-            subject: { .named($0.domain) },
+            subject: { .named($0.domain.text) },
             checks: [
                 .rule { entry, _ in
                     // Only the Default bounce profile exists.
-                    guard let profile = entry.bounceProfile, profile.lowercased() != "default" else { return [] }
-                    return [.missingBounceProfile(profile)]
+                    guard let profile = entry.bounceProfile, !profile.isDefaultProfile else { return [] }
+                    return [.missingBounceProfile(profile.text)]
                 }
             ]
         ),

@@ -244,8 +244,13 @@ extension ConfigurationReader {
         for (index, raw) in lines.enumerated() {
             let header = raw.trimmingWhitespaceAndNewlines()
             guard header.hasPrefix("["), header.hasSuffix("]"), header.count >= 2 else { continue }
-            let domain = header.dropFirst().dropLast().trimmingWhitespace().lowercased()
-            note("destconfig", .named(domain), line: Self.fileLine(tableNode, index + 1))
+            // The section's domain as the entry stores it (what the subject shows).
+            guard
+                let domain = DestinationLimits.normalizedDomain(
+                    String(header.dropFirst().dropLast().trimmingWhitespace())
+                )
+            else { continue }
+            note("destconfig", .named(domain.text), line: Self.fileLine(tableNode, index + 1))
         }
         return (tables.defaults, tables.entries)
     }

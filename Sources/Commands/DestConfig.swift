@@ -73,34 +73,34 @@ enum DestConfigText {
         .invalidInput("Invalid domain name: \"\(text)\".")
     }
 
-    static func exists(_ domain: String) -> ShellError {
+    static func exists(_ domain: HostName) -> ShellError {
         .actionFailed("An entry for \"\(domain)\" already exists.")
     }
 
-    static func notFound(_ domain: String) -> ShellError {
+    static func notFound(_ domain: HostName) -> ShellError {
         .actionFailed("No entry found for \"\(domain)\".")
     }
 
-    /// Whether an entry for this domain exists (looked up by key, so as fast on large tables).
-    static func contains(_ configuration: ApplianceConfiguration, _ domain: String) -> Bool {
-        configuration.destinations.contains(id: domain.lowercased())
+    /// Whether an entry for this domain exists, in any case (looked up by key, so as fast on large tables).
+    static func contains(_ configuration: ApplianceConfiguration, _ domain: HostName) -> Bool {
+        configuration.destinations[domain] != nil
     }
 
-    /// The index of the entry for this domain.
-    static func index(_ configuration: ApplianceConfiguration, _ domain: String) -> Int? {
-        configuration.destinations.index(ofID: domain.lowercased())
+    /// The index of the entry for this domain, in any case.
+    static func index(_ configuration: ApplianceConfiguration, _ domain: HostName) -> Int? {
+        configuration.destinations.index(of: domain)
     }
 
     /// A domain that must name an existing entry (EDIT, DELETE); the lower-case form.
-    static func existing(_ text: String, _ configuration: ApplianceConfiguration) -> Result<String, ShellError> {
+    static func existing(_ text: String, _ configuration: ApplianceConfiguration) -> Result<HostName, ShellError> {
         guard let domain = DestinationLimits.normalizedDomain(text) else { return .failure(invalidDomain(text)) }
         guard contains(configuration, domain) else { return .failure(notFound(domain)) }
         return .success(domain)
     }
 
     /// A domain for a new entry: valid, not `default`, not there yet; the lower-case form.
-    static func fresh(_ text: String, _ configuration: ApplianceConfiguration) -> Result<String, ShellError> {
-        guard let domain = DestinationLimits.normalizedDomain(text), domain != "default" else {
+    static func fresh(_ text: String, _ configuration: ApplianceConfiguration) -> Result<HostName, ShellError> {
+        guard let domain = DestinationLimits.normalizedDomain(text), !domain.names("default") else {
             return .failure(invalidDomain(text))
         }
         guard !contains(configuration, domain) else { return .failure(exists(domain)) }

@@ -1,4 +1,5 @@
 import ApplianceConfig
+import DomainNames
 import FoundationEssentials
 import Shell
 
@@ -37,7 +38,7 @@ enum DestConfigBatch {
         var candidates: [String] {
             switch self {
             case .maxHostConcurrency, .maxMessagesPerConnection, .recipientLimit, .recipientMinutes: ["default"]
-            case .bounceProfile: [DestinationDefaults.bounceProfileName]
+            case .bounceProfile: [DestinationDefaults.bounceProfileName.text]
             default: accepted.split(separator: "|").map(String.init) + ["default"]
             }
         }
@@ -63,7 +64,7 @@ enum DestConfigBatch {
     static let newDomain = Positional(
         "domain",
         ValueParser("{domain}") { text, _ throws(ShellError) in
-            guard let domain = DestinationLimits.normalizedDomain(text), domain != "default" else {
+            guard let domain = DestinationLimits.normalizedDomain(text), !domain.names("default") else {
                 throw DestConfigText.invalidDomain(text)
             }
             return domain
@@ -73,7 +74,7 @@ enum DestConfigBatch {
 
     /// The domains of the table, for Tab (after the given words).
     private static func domains(_ context: ArgumentContext, _ words: [String] = []) -> [String] {
-        words + context.configuration.destinations.map(\.domain)
+        words + context.configuration.destinations.map(\.domain.text)
     }
 
     /// A domain with an entry; the value is its lower-case form.
@@ -88,7 +89,7 @@ enum DestConfigBatch {
     /// What `edit` changes: the Default entry or a domain's (its existence is checked after the options).
     enum Target: Sendable {
         case defaults
-        case domain(String)
+        case domain(HostName)
     }
 
     static let target = Positional(
@@ -205,7 +206,7 @@ enum DestConfigBatch {
 
     // MARK: Subcommands
 
-    private static func new(_ domain: String, _ changes: [DestinationSettingChange], _ session: Session) throws {
+    private static func new(_ domain: HostName, _ changes: [DestinationSettingChange], _ session: Session) throws {
         var entry = DestinationEntry(domain: domain)
         for change in changes { change.apply(to: &entry) }
         // A keyed lookup: 10,000 `new` lines do not scan 10,000 entries each.
@@ -288,7 +289,7 @@ enum DestConfigBatch {
         case .tls: return try word(\.tls, OutboundTLS.allCases.first { $0.batchName == lower })
         case .bounceValidation: return try word(\.bounceVerification, ["on": true, "off": false][lower])
         case .bounceProfile:
-            guard lower == DestinationDefaults.bounceProfileName.lowercased() else {
+            guard BounceProfileName(value).isDefaultProfile else {
                 throw .actionFailed("The bounce profile \"\(value)\" does not exist.")
             }
             // A domain's entry then uses the Default entry's profile, which is this one.

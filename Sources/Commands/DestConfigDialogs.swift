@@ -9,14 +9,14 @@ enum DestConfigDialogs {
     // MARK: Answers
 
     /// A domain for a new entry.
-    static func newDomain(_ configuration: ApplianceConfiguration) -> AnswerFormat<String> {
+    static func newDomain(_ configuration: ApplianceConfiguration) -> AnswerFormat<HostName> {
         AnswerFormat("A domain with no entry yet, such as example.com or .example.com (its subdomains).") {
             DestConfigText.fresh($0, configuration)
         }
     }
 
     /// The domain of an existing entry (Tab completes it); nil on Enter alone.
-    static func askExistingDomain(_ question: String, _ session: Session) throws -> String? {
+    static func askExistingDomain(_ question: String, _ session: Session) throws -> HostName? {
         let configuration = session.configuration
         return try session.dialog.ask(
             [question],
@@ -60,7 +60,7 @@ enum DestConfigDialogs {
     private static func askEntry(_ entry: inout DestinationEntry, _ session: Session, isNew: Bool) throws -> Bool {
         let dialog = session.dialog
         let defaults = session.configuration.destinationDefaults
-        let domain = entry.domain
+        let domain = entry.domain.text
 
         let concurrency = try dialog.yesNo(
             "Do you wish to configure a concurrency limit for \(domain)?",
@@ -193,20 +193,20 @@ enum DestConfigDialogs {
     }
 
     /// The bounce profile list: `Default` is the only profile of esa.
-    private static func askBounceProfile(_ dialog: Dialog) throws -> String {
+    private static func askBounceProfile(_ dialog: Dialog) throws -> BounceProfileName {
         _ = try dialog.choose(
             ["Please choose a bounce profile to apply:"],
-            items: [DestinationDefaults.bounceProfileName],
+            items: [DestinationDefaults.bounceProfileName.text],
             default: 0
         )
         return DestinationDefaults.bounceProfileName
     }
 
     static func domainCompleter(_ session: Session) -> Completer {
-        let domains = session.configuration.destinations.map(\.domain).sorted()
+        let domains = session.configuration.destinations.map(\.domain).sorted { $0.text < $1.text }
         return Completer { text in
-            let lower = text.lowercased()
-            return domains.filter { $0.hasPrefix(lower) }
+            let typed = HostName(text).key.folded
+            return domains.filter { $0.key.folded.hasPrefix(typed) }.map(\.text)
         }
     }
 
@@ -215,7 +215,7 @@ enum DestConfigDialogs {
     /// DELETE (§4).
     static func delete(_ session: Session) throws {
         guard let domain = try askExistingDomain("Enter the domain you wish to delete.", session) else { return }
-        session.stage { $0.destinations.remove(id: domain.lowercased()) }
+        session.stage { $0.destinations.remove(domain) }
         session.dialog.block("Entry for \"\(domain)\" deleted.")
     }
 

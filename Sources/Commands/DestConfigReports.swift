@@ -7,7 +7,7 @@ import Shell
 enum DestConfigReports {
     /// What DETAIL shows: one domain, the Default entry, or everything.
     enum Subject: Equatable {
-        case domain(String)
+        case domain(HostName)
         case defaultEntry
         case all
     }
@@ -34,14 +34,14 @@ enum DestConfigReports {
             row(["Domain", "Limiting", "Setting", "Verification", "Profile"]),
             row([20, 10, 13, 13, 10].map { String(repeating: "=", count: $0) }),
         ]
-        for entry in configuration.destinations.sorted(by: { $0.domain < $1.domain }) {
+        for entry in configuration.destinations.sorted(by: { $0.domain.text < $1.domain.text }) {
             lines.append(
                 row([
-                    entry.domain,
+                    entry.domain.text,
                     entry.hasOwnRateLimit ? "On" : "Default",
                     entry.tls?.listLabel ?? "Default",
                     entry.bounceVerification.map(onOff) ?? "Default",
-                    entry.bounceProfile ?? "Default",
+                    entry.bounceProfile?.text ?? "Default",
                 ])
             )
         }
@@ -97,11 +97,11 @@ enum DestConfigReports {
         let defaults = configuration.destinationDefaults
         switch subject {
         case .domain(let domain):
-            return configuration.destinations[HostName(domain)].map { [describe($0, defaults)] } ?? []
+            return configuration.destinations[domain].map { [describe($0, defaults)] } ?? []
         case .defaultEntry:
             return [describe(defaults)]
         case .all:
-            return configuration.destinations.sorted { $0.domain < $1.domain }.map { describe($0, defaults) }
+            return configuration.destinations.sorted { $0.domain.text < $1.domain.text }.map { describe($0, defaults) }
                 + [describe(defaults)]
         }
     }
@@ -121,7 +121,7 @@ enum DestConfigReports {
             recipients = recipientText(resolved.recipientLimit, resolved.recipientLimitPeriod)
         }
         return titled(
-            entry.domain,
+            entry.domain.text,
             [
                 "IP Address Preference: \(entry.ipPreference?.rawValue ?? "Default")",
                 "Maximum Concurrency: \(concurrency ?? "Default")",
@@ -129,7 +129,7 @@ enum DestConfigReports {
                 "Recipient Limit: \(recipients)",
                 "TLS: \(entry.tls?.detailLabel ?? "Default")",
                 "Bounce Verification Tagging: \(entry.bounceVerification.map(onOff) ?? "Default")",
-                "Bounce Profile: \(entry.bounceProfile ?? "Default")",
+                "Bounce Profile: \(entry.bounceProfile?.text ?? "Default")",
             ]
         )
     }

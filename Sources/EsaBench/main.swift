@@ -1,6 +1,7 @@
 import ApplianceConfig
 import ConfigStore
 import Dispatch
+import DomainNames
 import FoundationEssentials
 import TextSupport
 
@@ -82,7 +83,9 @@ if arguments.contains("--maillog") {
 if let index = arguments.firstIndex(of: "--store-growth"), index + 2 < arguments.count {
     let entries = option("--entries", 100_000)
     var large = ApplianceConfiguration.factory(demo: nil)
-    large.destinations = KeyedList((0..<entries).map { DestinationEntry(domain: "d\($0).example.com", tls: .required) })
+    large.destinations = KeyedList(
+        (0..<entries).map { DestinationEntry(domain: HostName("d\($0).example.com"), tls: .required) }
+    )
     let one = try dataDirectory(arguments[index + 1])
     try commit(large, to: one, comment: "\(entries) destinations")
     let hundred = try dataDirectory(arguments[index + 2])
@@ -114,7 +117,9 @@ let store = try RevisionStore(
     factory: { .factory(demo: nil) }
 )
 var large = try store.head().configuration
-large.destinations = KeyedList((0..<entries).map { DestinationEntry(domain: "d\($0).example.com", tls: .required) })
+large.destinations = KeyedList(
+    (0..<entries).map { DestinationEntry(domain: HostName("d\($0).example.com"), tls: .required) }
+)
 
 let initial = try milliseconds { try commit(large, to: store, comment: "10,000 entries") }
 let baseRevision = try store.head().info.number

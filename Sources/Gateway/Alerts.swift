@@ -33,7 +33,7 @@ public struct GatewayAlert: Sendable, Equatable {
     /// domain are suppressed.
     public static func requiredTLS(domain: String, address: String, reason: String) -> GatewayAlert {
         GatewayAlert(
-            key: "tls:\(domain.lowercased())",
+            key: "tls:\(HostName(domain).key.folded)",
             text: "TLS required for delivery to \(domain) failed",
             paragraph: """
                 Delivery to the domain \(domain) requires TLS, but a TLS connection could not be established

@@ -1,4 +1,5 @@
 import ApplianceConfig
+import DomainNames
 
 /// What the translator needs of the committed configuration: each listener's interface and Host
 /// Access Table, the destinations' TLS levels, and whether `tls=`/`result=` fields are written.
@@ -17,8 +18,8 @@ public struct MailLogSettings: Sendable, Equatable {
 
     /// By listener name (the `{L}` of `esa/{L}/smtpd`).
     public var listeners: [String: ListenerInfo]
-    /// Destination TLS levels by lower-case domain (`.example.com` entries cover subdomains).
-    public var destinations: [String: OutboundTLS]
+    /// Destination TLS levels by domain, found ignoring case (`.example.com` entries cover subdomains).
+    public var destinations: [FoldedName<HostNames>: OutboundTLS]
     public var defaultTLS: OutboundTLS
     /// The address outbound connections are logged from (`New SMTP DCID … interface {address}`).
     public var outboundAddress: String
@@ -27,7 +28,7 @@ public struct MailLogSettings: Sendable, Equatable {
 
     public init(
         listeners: [String: ListenerInfo] = [:],
-        destinations: [String: OutboundTLS] = [:],
+        destinations: [FoldedName<HostNames>: OutboundTLS] = [:],
         defaultTLS: OutboundTLS = .no,
         outboundAddress: String = "0.0.0.0",
         tlsFields: Bool = false
@@ -51,9 +52,9 @@ public struct MailLogSettings: Sendable, Equatable {
                 hostAccess: listener.hostAccess
             )
         }
-        var destinations: [String: OutboundTLS] = [:]
+        var destinations: [FoldedName<HostNames>: OutboundTLS] = [:]
         for entry in configuration.destinations {
-            destinations[entry.domain.lowercased()] = entry.resolved(against: configuration.destinationDefaults).tls
+            destinations[entry.domain.key] = entry.resolved(against: configuration.destinationDefaults).tls
         }
         self.init(
             listeners: listeners,
@@ -68,7 +69,7 @@ public struct MailLogSettings: Sendable, Equatable {
     /// (`ApplianceConfiguration.destinationSettings(forDomain:)`'s rule), else the default.
     public func tlsLevel(forDomain domain: String) -> OutboundTLS {
         for name in DestinationLimits.matchingNames(forDomain: domain) {
-            if let level = destinations[name] { return level }
+            if let level = destinations[name.key] { return level }
         }
         return defaultTLS
     }

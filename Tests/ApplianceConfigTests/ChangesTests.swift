@@ -47,7 +47,7 @@ private func sample() -> ApplianceConfiguration {
 
     @Test func changesInsideALongSectionAreFoundWhereverTheyAre() {
         var old = sample()
-        old.destinations = KeyedList((0..<50).map { DestinationEntry(domain: "d\($0).example.com") })
+        old.destinations = KeyedList((0..<50).map { DestinationEntry(domain: HostName("d\($0).example.com")) })
         var new = old
         new.destinations[10].tls = .required
         new.destinations.remove(at: 20)

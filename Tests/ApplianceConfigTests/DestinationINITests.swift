@@ -1,4 +1,5 @@
 import ApplianceConfig
+import DomainNames
 import Testing
 
 @Suite struct DestinationINITests {
@@ -67,7 +68,7 @@ import Testing
         defaults.bounceVerification = true
         var entries: [DestinationEntry] = []
         for (index, level) in OutboundTLS.allCases.enumerated() {
-            var entry = DestinationEntry(domain: ".d\(5 - index).example", tls: level)
+            var entry = DestinationEntry(domain: HostName(".d\(5 - index).example"), tls: level)
             entry.maxMessagesPerConnection = index + 1
             entry.recipientLimitPeriod = index + 10
             entries.append(entry)

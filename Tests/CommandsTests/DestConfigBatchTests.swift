@@ -93,6 +93,66 @@ import Testing
         )
     }
 
+    @Test func anEntryStoredInAnotherCaseIsFoundInAnyCaseAndKeepsItsName() throws {
+        let shell = try TestShell()
+        try shell.commit { $0.destinations.append(DestinationEntry(domain: "Partner.Example", tls: .required)) }
+        let result = try shell.run(
+            """
+            destconfig edit PARTNER.example --tls=on
+            destconfig detail partner.EXAMPLE
+            showchanges
+            destconfig
+            delete
+            PARTNER.Example
+
+            showchanges
+            """
+        )
+        expectTranscript(
+            result.output,
+            """
+            ironport.example.com> destconfig edit PARTNER.example --tls=on
+            ironport.example.com> destconfig detail partner.EXAMPLE
+
+            Partner.Example
+            ===============
+            IP Address Preference: Default
+            Maximum Concurrency: Default
+            Maximum Messages Per Connection: Default
+            Recipient Limit: Default
+            TLS: Preferred
+            Bounce Verification Tagging: Default
+            Bounce Profile: Default
+            ironport.example.com> showchanges
+
+            destconfig: Partner.Example tls: required -> preferred
+            ironport.example.com> destconfig
+
+            There is currently 1 entry configured.
+
+            \(destMenu)delete
+
+            Enter the domain you wish to delete.
+            []> PARTNER.Example
+
+            Entry for "partner.example" deleted.
+
+            There are currently 0 entries configured
+
+            \(destMenu)
+            ironport.example.com> showchanges
+
+            - destconfig: Partner.Example
+            ironport.example.com> 
+            """
+        )
+        // NEW refuses the domain in any case.
+        let again = try TestShell()
+        try again.commit { $0.destinations.append(DestinationEntry(domain: "Partner.Example")) }
+        let failed = try again.run("destconfig new PARTNER.EXAMPLE\n")
+        #expect(failed.errorOutput == "line 1: An entry for \"partner.example\" already exists.\n")
+    }
+
     /// Runs one batch line after `setup` lines and returns its stderr; the whole script stages nothing.
     private func failure(
         _ line: String,

@@ -1,4 +1,5 @@
 import ApplianceConfig
+import DomainNames
 import Foundation
 import Testing
 
@@ -13,7 +14,7 @@ import Testing
         let store = try Fixtures.store(directory)
         var large = Fixtures.factory()
         large.destinations = KeyedList(
-            (0..<10_000).map { DestinationEntry(domain: "d\($0).example.com", tls: .preferred) }
+            (0..<10_000).map { DestinationEntry(domain: HostName("d\($0).example.com"), tls: .preferred) }
         )
 
         func time<T>(_ label: String, _ body: () throws -> T) rethrows -> T {

@@ -1,4 +1,5 @@
 import ApplianceConfig
+import DomainNames
 import Foundation
 import Testing
 
@@ -184,7 +185,9 @@ import Testing
         let store = try Fixtures.store(directory)
         _ = try store.commitFromHead { configuration in
             configuration.hostname = "big.example.com"
-            configuration.destinations = KeyedList((0..<5_000).map { DestinationEntry(domain: "d\($0).example.com") })
+            configuration.destinations = KeyedList(
+                (0..<5_000).map { DestinationEntry(domain: HostName("d\($0).example.com")) }
+            )
         }
         let manifest = try chunks(directory.storePath, revision: 2)
         #expect(manifest.count > 2)
@@ -317,7 +320,7 @@ import Testing
                     // Each writer edits its own objects, so rebases never conflict.
                     let (base, configuration) = try store.head()
                     var candidate = configuration
-                    candidate.destinations.append(DestinationEntry(domain: "w\(writer)-\(index).example.com"))
+                    candidate.destinations.append(DestinationEntry(domain: HostName("w\(writer)-\(index).example.com")))
                     let outcome = try store.commit(
                         candidate,
                         base: base.number,

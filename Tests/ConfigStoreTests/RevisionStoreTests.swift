@@ -1,4 +1,5 @@
 import ApplianceConfig
+import DomainNames
 import Foundation
 import Testing
 
@@ -70,7 +71,7 @@ import Testing
         let store = try Fixtures.store(directory)
         for index in 1...5 {
             _ = try store.commitFromHead(comment: "change \(index)", rollbackPoint: index.isMultiple(of: 2)) {
-                $0.destinations.append(DestinationEntry(domain: "d\(index).example.com"))
+                $0.destinations.append(DestinationEntry(domain: HostName("d\(index).example.com")))
             }
         }
         #expect(try store.history(limit: 100).map(\.number) == [6, 5, 4, 3, 2, 1])
@@ -297,7 +298,7 @@ import Testing
         let staleBase = try store.head()  // revision 2: will be pruned
         for index in 1...115 {
             _ = try store.commitFromHead(rollbackPoint: index <= 12) {
-                $0.destinations.append(DestinationEntry(domain: "d\(index).example.com"))
+                $0.destinations.append(DestinationEntry(domain: HostName("d\(index).example.com")))
             }
         }
         let kept = try store.history(limit: 1000).map(\.number)

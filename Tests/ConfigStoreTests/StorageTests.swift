@@ -1,4 +1,5 @@
 import ApplianceConfig
+import DomainNames
 import Foundation
 import SQLite
 import Testing
@@ -183,7 +184,9 @@ struct TestSealer: SecretSealing {
         let directory = try TemporaryDirectory()
         let store = try Fixtures.store(directory)
         _ = try store.commitFromHead { configuration in
-            configuration.destinations = KeyedList((0..<5_000).map { DestinationEntry(domain: "d\($0).example.com") })
+            configuration.destinations = KeyedList(
+                (0..<5_000).map { DestinationEntry(domain: HostName("d\($0).example.com")) }
+            )
         }
         func storedBytes() throws -> Int {
             try RawStoreAccess.integers(path: directory.storePath, sql: "SELECT sum(length(bytes)) FROM chunk")[0]

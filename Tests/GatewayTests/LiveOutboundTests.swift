@@ -1,4 +1,5 @@
 import ApplianceConfig
+import DomainNames
 import Foundation
 import Gateway
 import TestSupport
@@ -194,9 +195,9 @@ import Testing
             )
             for mx in Self.mxes {
                 configuration.destinations.append(contentsOf: [
-                    DestinationEntry(domain: "required.\(mx.domain)", tls: .required),
-                    DestinationEntry(domain: "verify.\(mx.domain)", tls: .requiredVerify),
-                    DestinationEntry(domain: "preferred.\(mx.domain)", tls: .preferred),
+                    DestinationEntry(domain: HostName("required.\(mx.domain)"), tls: .required),
+                    DestinationEntry(domain: HostName("verify.\(mx.domain)"), tls: .requiredVerify),
+                    DestinationEntry(domain: HostName("preferred.\(mx.domain)"), tls: .preferred),
                 ])
             }
         }
