@@ -109,7 +109,7 @@ extension ApplianceConfiguration {
     /// The factory configuration (revision 1). `demo` is the Demo profile generated at first start,
     /// or nil when the caller has no certificate module (then nothing is bound).
     public static func factory(demo: CertificateProfileRecord?) -> ApplianceConfiguration {
-        let demoName = demo.map { ProfileName($0.name) }
+        let demoName = demo?.name
         return ApplianceConfiguration(
             hostname: factoryHostname,
             interfaces: [

@@ -101,9 +101,16 @@ extension KeyedList: Codable where Element: Codable {
 }
 
 /// An element of a keyed section whose id is its name folded as `NameKind` folds it (a listener's
-/// id is `ListenerName(name).key.folded`), so the section is searched with a typed name.
+/// id is `listener.name.key.folded`), so the section is searched with a typed name.
 public protocol NamedConfigObject: ConfigObject {
     associatedtype NameKind: FoldedNameKind
+    /// The object's name as stored (shown and compared exactly; the id folds it).
+    var objectName: Name<NameKind> { get }
+}
+
+extension NamedConfigObject {
+    /// The name folded: objects whose names differ only in case have one id (one object).
+    public var objectID: String { objectName.key.folded }
 }
 
 extension KeyedList where Element: NamedConfigObject {

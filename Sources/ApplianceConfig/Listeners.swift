@@ -249,7 +249,7 @@ public struct RecipientAccessEntry: Sendable, Equatable, Codable {
 
 /// An SMTP listener: an interface and port, its certificate for STARTTLS, its HAT and RAT.
 public struct Listener: Sendable, Equatable, Codable {
-    public var name: String
+    public var name: ListenerName
     public var kind: ListenerKind
     /// The IP interface it listens on (found ignoring case: `interfaces[listener.interface]`).
     public var interface: InterfaceName
@@ -263,7 +263,7 @@ public struct Listener: Sendable, Equatable, Codable {
     public var recipientAccess: [RecipientAccessEntry]
 
     public init(
-        name: String,
+        name: ListenerName,
         kind: ListenerKind,
         interface: InterfaceName,
         port: Int = 25,

@@ -52,7 +52,8 @@ public struct Setting: Sendable, Equatable {
 /// The unit of change, of conflict detection and of rebase: a profile, an interface, a destination
 /// entry, a settings group. Two sessions that change different objects never conflict.
 public protocol ConfigObject: Equatable, Sendable {
-    /// Stable identity inside its section (case-insensitive names are lower-cased).
+    /// Stable identity inside its section (an object of a keyed section: its name folded,
+    /// `NamedConfigObject`; a settings group: "").
     var objectID: String { get }
     /// What the object is, for change lines and conflicts (Shell words it: `certificate profile "Demo"`).
     var objectReference: ObjectReference { get }
@@ -61,8 +62,7 @@ public protocol ConfigObject: Equatable, Sendable {
 }
 
 extension CertificateProfileRecord: ConfigObject {
-    public var objectID: String { name.lowercased() }
-    public var objectReference: ObjectReference { .certificateProfile(name) }
+    public var objectReference: ObjectReference { .certificateProfile(name.text) }
     public var settings: [Setting] {
         [
             Setting("certificate", PEMDigest.describeCertificate(certificatePEM)),
@@ -78,14 +78,12 @@ extension CertificateProfileRecord: ConfigObject {
 }
 
 extension RevocationListRecord: ConfigObject {
-    public var objectID: String { name.lowercased() }
-    public var objectReference: ObjectReference { .revocationList(name) }
+    public var objectReference: ObjectReference { .revocationList(name.text) }
     public var settings: [Setting] { [Setting("content", PEMDigest.describeRevocationList(pem))] }
 }
 
 extension NetworkInterface: ConfigObject {
-    public var objectID: String { name.lowercased() }
-    public var objectReference: ObjectReference { .interface(name) }
+    public var objectReference: ObjectReference { .interface(name.text) }
     public var settings: [Setting] {
         [
             Setting("address", "\(address)/\(prefixLength)"),
@@ -98,7 +96,6 @@ extension NetworkInterface: ConfigObject {
 }
 
 extension DestinationEntry: ConfigObject {
-    public var objectID: String { domain.key.folded }
     public var objectReference: ObjectReference { .destination(domain.text) }
     public var settings: [Setting] { controls.shown(unset: "default") }
 }
@@ -123,8 +120,7 @@ extension DestinationSettings {
 }
 
 extension Listener: ConfigObject {
-    public var objectID: String { name.lowercased() }
-    public var objectReference: ObjectReference { .listener(name) }
+    public var objectReference: ObjectReference { .listener(name.text) }
     public var settings: [Setting] {
         [
             Setting("type", kind.rawValue),

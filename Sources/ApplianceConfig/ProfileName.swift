@@ -34,8 +34,8 @@ extension Name where Kind == CertificateProfiles {
     public var isDemo: Bool { names(.demo) }
 }
 
-extension CertificateProfileRecord: NamedConfigObject { public typealias NameKind = CertificateProfiles }
-extension NetworkInterface: NamedConfigObject { public typealias NameKind = Interfaces }
-extension RevocationListRecord: NamedConfigObject { public typealias NameKind = RevocationLists }
-extension Listener: NamedConfigObject { public typealias NameKind = Listeners }
-extension DestinationEntry: NamedConfigObject { public typealias NameKind = HostNames }
+extension CertificateProfileRecord: NamedConfigObject { public var objectName: ProfileName { name } }
+extension NetworkInterface: NamedConfigObject { public var objectName: InterfaceName { name } }
+extension RevocationListRecord: NamedConfigObject { public var objectName: RevocationListName { name } }
+extension Listener: NamedConfigObject { public var objectName: ListenerName { name } }
+extension DestinationEntry: NamedConfigObject { public var objectName: HostName { domain } }

@@ -239,7 +239,7 @@ extension ApplianceConfiguration {
             "interfaceconfig",
             \.interfaces,
             xml: .element(.interfaces),
-            subject: { .interface($0.name) },
+            subject: { .interface($0.name.text) },
             checks: [
                 .distinct(\.address) { .addressTwice($0.address) },
                 .rule { interface, _ in
@@ -253,7 +253,7 @@ extension ApplianceConfiguration {
             "certconfig",
             \.certificates,
             xml: .element(.certificates),
-            subject: { .named($0.name) }
+            subject: { .named($0.name.text) }
         ),
         .group("certificateAuthorities", "certconfig", \.certificateAuthorities, xml: .element(.authorities)),
         .keyed("revocationLists", "certconfig", \.revocationLists, xml: .element(.revocationLists)),
@@ -300,7 +300,7 @@ extension ApplianceConfiguration {
             "listenerconfig",
             \.listeners,
             xml: .element(.listeners),
-            subject: { .listener($0.name) },
+            subject: { .listener($0.name.text) },
             checks: [
                 .interface(\.interface),
                 .distinct({ "\($0.interface.key.folded):\($0.port)" }) {
@@ -343,9 +343,12 @@ extension ApplianceConfiguration {
     }
 
     /// The uses of the profile `name` (ignoring case): what keeps certconfig DELETE from removing it.
-    public func uses(ofProfile name: String) -> [CertificateUse] {
-        certificateUses.filter { ProfileName(name).names($0.profile) }
+    public func uses(ofProfile name: ProfileName) -> [CertificateUse] {
+        certificateUses.filter { name.names($0.profile) }
     }
+
+    /// The uses of the profile named `name` as typed (ignoring case).
+    public func uses(ofProfile name: String) -> [CertificateUse] { uses(ofProfile: ProfileName(name)) }
 }
 
 extension HostAccessTable {

@@ -2,7 +2,7 @@ import FoundationEssentials
 
 /// A certificate profile as configuration: PEM text only. Parsing and checks live in `Certificates`.
 public struct CertificateProfileRecord: Sendable, Equatable, Codable {
-    public var name: String
+    public var name: ProfileName
     /// The leaf certificate, PEM.
     public var certificatePEM: String
     /// The private key, unencrypted PKCS#8 PEM. A secret: masked in every listing.
@@ -13,7 +13,7 @@ public struct CertificateProfileRecord: Sendable, Equatable, Codable {
     public var signingRequestPEM: String?
 
     public init(
-        name: String,
+        name: ProfileName,
         certificatePEM: String,
         privateKeyPEM: String,
         intermediatesPEM: [String] = [],
@@ -29,7 +29,7 @@ public struct CertificateProfileRecord: Sendable, Equatable, Codable {
 
 /// An IP interface.
 public struct NetworkInterface: Sendable, Equatable, Codable {
-    public var name: String
+    public var name: InterfaceName
     public var address: String
     public var prefixLength: Int
     public var hostname: String
@@ -41,7 +41,7 @@ public struct NetworkInterface: Sendable, Equatable, Codable {
     public var httpsCertificate: ProfileName?
 
     public init(
-        name: String,
+        name: InterfaceName,
         address: String,
         prefixLength: Int,
         hostname: String,
@@ -77,11 +77,11 @@ public struct CertificateAuthoritySettings: Sendable, Equatable, Codable {
 /// checks live in `Certificates`).
 public struct RevocationListRecord: Sendable, Equatable, Codable {
     /// The name the admin gave it (unique, ignoring case).
-    public var name: String
+    public var name: RevocationListName
     /// The CRL, PEM.
     public var pem: String
 
-    public init(name: String, pem: String) {
+    public init(name: RevocationListName, pem: String) {
         self.name = name
         self.pem = pem
     }

@@ -88,7 +88,7 @@ struct ConfigurationReader {
             throw Self.invalid(netmaskNode, .invalidNetmask(netmask))
         }
         let interface = NetworkInterface(
-            name: try Element.value(try element.required("interface_name")),
+            name: InterfaceName(try Element.value(try element.required("interface_name"))),
             address: try Element.value(try element.required("ip")),
             prefixLength: prefixLength,
             hostname: try Element.value(try element.required("interface_hostname")),
@@ -98,7 +98,7 @@ struct ConfigurationReader {
                 try Element.name(node)
             }
         )
-        note("interfaceconfig", .interface(interface.name), node)
+        note("interfaceconfig", .interface(interface.name.text), node)
         return interface
     }
 
@@ -109,7 +109,7 @@ struct ConfigurationReader {
         let element = try Element(node, allowed: ["name", "certificate", "key", "intermediate", "csr"])
         let name = try Element.value(try element.required("name"))
         let profile = CertificateProfileRecord(
-            name: name,
+            name: ProfileName(name),
             certificatePEM: try element.required("certificate").text,
             privateKeyPEM: try readSecret(try element.required("key"), open: open),
             intermediatesPEM: element.all("intermediate").map(\.text),

@@ -84,7 +84,7 @@ extension XMLLayout {
             writer.open("interfaces")
             for interface in config.interfaces {
                 writer.open("interface")
-                writer.element("interface_name", interface.name)
+                writer.element("interface_name", interface.name.text)
                 writer.element("ip", interface.address)
                 writer.element(
                     "netmask",
@@ -103,7 +103,7 @@ extension XMLLayout {
             config.interfaces = try list.keyed(
                 "interface",
                 read: { node throws(XMLConfigError) in try reader.readInterface(node) },
-                duplicate: { .init(section: "interfaceconfig", object: .interface($0.name), .duplicateInterface) }
+                duplicate: { .init(section: "interfaceconfig", object: .interface($0.name.text), .duplicateInterface) }
             )
         }
     )
@@ -115,7 +115,7 @@ extension XMLLayout {
             writer.open("certificates")
             for profile in config.certificates {
                 writer.open("certificate_profile")
-                writer.element("name", profile.name)
+                writer.element("name", profile.name.text)
                 writer.element("certificate", profile.certificatePEM)
                 switch secrets {
                 case .mask:
@@ -136,12 +136,12 @@ extension XMLLayout {
             let profiles = try list.keyed(
                 "certificate_profile",
                 read: { node throws(XMLConfigError) in try reader.readProfile(node, open: open) },
-                duplicate: { .init(section: "certconfig", object: .named($0.name), .duplicateProfile) }
+                duplicate: { .init(section: "certconfig", object: .named($0.name.text), .duplicateProfile) }
             )
             config.certificates = profiles
             for (profile, node) in zip(profiles, list.all("certificate_profile")) {
                 if let problem = checkProfile(profile) {
-                    throw ConfigurationReader.invalid(node, .certificateProfile(profile.name, reason: problem))
+                    throw ConfigurationReader.invalid(node, .certificateProfile(profile.name.text, reason: problem))
                 }
             }
             if reader.base != nil && config.certificate(named: ApplianceConfiguration.demoProfileName) == nil {
@@ -218,7 +218,7 @@ extension XMLLayout {
             writer.open("crls")
             for list in config.revocationLists {
                 writer.open("crl")
-                writer.element("name", list.name)
+                writer.element("name", list.name.text)
                 writer.element("pem", list.pem)
                 writer.close("crl")
             }
@@ -260,7 +260,7 @@ extension XMLLayout {
             config.listeners = try list.keyed(
                 "listener",
                 read: { node throws(XMLConfigError) in try reader.readListener(node) },
-                duplicate: { .init(section: "listenerconfig", object: .listener($0.name), .duplicateListener) }
+                duplicate: { .init(section: "listenerconfig", object: .listener($0.name.text), .duplicateListener) }
             )
         }
     )

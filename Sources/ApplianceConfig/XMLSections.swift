@@ -32,7 +32,7 @@ enum XMLSections {
 
     static func writeListener(_ listener: Listener, to writer: inout XMLWriter) {
         writer.open("listener")
-        writer.element("name", listener.name)
+        writer.element("name", listener.name.text)
         writer.element("type", listener.kind.rawValue)
         writer.element("interface", listener.interface.text)
         writer.element("port", String(listener.port))
@@ -158,7 +158,7 @@ extension ConfigurationReader {
             throw XMLConfigError(.invalid, line: Self.fileLine(ratNode, error.line), .text(error.code))
         }
         let listener = Listener(
-            name: name,
+            name: ListenerName(name),
             kind: kind,
             interface: InterfaceName(try Element.value(try element.required("interface"))),
             port: try Element.port(try element.required("port")),
@@ -210,7 +210,7 @@ extension ConfigurationReader {
             guard pem.contains("-----BEGIN X509 CRL-----") else {
                 throw XMLConfigError(.invalid, line: pemNode.line, .notARevocationList(name))
             }
-            lists.append(RevocationListRecord(name: name, pem: pem))
+            lists.append(RevocationListRecord(name: RevocationListName(name), pem: pem))
         }
         return lists
     }

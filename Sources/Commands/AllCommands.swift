@@ -57,7 +57,7 @@ public enum FactoryConfiguration {
         let demo = try DemoCertificate.make(now: now)
         return .factory(
             demo: CertificateProfileRecord(
-                name: ApplianceConfiguration.demoProfileName,
+                name: .demo,
                 certificatePEM: demo.certificate.pem,
                 privateKeyPEM: demo.key.pkcs8PEM
             )

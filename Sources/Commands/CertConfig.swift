@@ -81,7 +81,7 @@ enum CertConfigSupport {
     /// The name question of IMPORT, PASTE and NEW, with the overwrite question for an existing name.
     /// Returns the name to store under (the existing spelling when replacing), or nil when the
     /// admin declines to overwrite.
-    static func askProfileName(_ session: Session) throws -> (name: String, replacing: Bool)? {
+    static func askProfileName(_ session: Session) throws -> (name: ProfileName, replacing: Bool)? {
         let name = try session.dialog.askBare(
             ["Enter a name for this certificate profile:"],
             format: AnswerFormat(
@@ -89,7 +89,7 @@ enum CertConfigSupport {
                 check: checkProfileName
             )
         )
-        guard let existing = session.configuration.certificate(named: name) else { return (name, false) }
+        guard let existing = session.configuration.certificate(named: name) else { return (ProfileName(name), false) }
         let overwrite = try session.dialog.yesNo(
             [
                 "Certificate profile \"\(existing.name)\" already exists. Do you want to",
@@ -121,14 +121,14 @@ enum CertConfigSupport {
     ) throws -> CertificateProfileRecord {
         let profiles = session.configuration.certificates
         guard !profiles.isEmpty else { throw ShellError.actionFailed("There are no certificate profiles.") }
-        let preferred = skippingDemo ? profiles.firstIndex { !ProfileName($0.name).isDemo } : nil
-        let index = try session.dialog.choose([question], items: profiles.map(\.name), default: preferred ?? 0)
+        let preferred = skippingDemo ? profiles.firstIndex { !$0.name.isDemo } : nil
+        let index = try session.dialog.choose([question], items: profiles.map(\.name.text), default: preferred ?? 0)
         return profiles[index]
     }
 
     /// Adds or replaces a profile in the configuration, keeping its place in the list.
     static func store(_ record: CertificateProfileRecord, in config: inout ApplianceConfiguration) {
-        if let index = config.certificates.index(of: ProfileName(record.name)) {
+        if let index = config.certificates.index(of: record.name) {
             config.certificates[index] = record
         } else {
             config.certificates.append(record)

@@ -53,7 +53,7 @@ enum CertConfigCRL {
         let (name, replacing) = (answer.name, answer.replacing)
         let record = RevocationListRecord(name: name, pem: list.pem)
         session.stage { config in
-            if let index = config.revocationLists.index(of: RevocationListName(name)) {
+            if let index = config.revocationLists.index(of: name) {
                 config.revocationLists[index] = record
             } else {
                 config.revocationLists.append(record)
@@ -68,7 +68,10 @@ enum CertConfigCRL {
 
     /// The name question, with the overwrite question for an existing name. nil when the admin
     /// declines to overwrite.
-    private static func askName(_ session: Session, suggested: String?) throws -> (name: String, replacing: Bool)? {
+    private static func askName(
+        _ session: Session,
+        suggested: String?
+    ) throws -> (name: RevocationListName, replacing: Bool)? {
         let name = try session.dialog.askBare(
             ["Enter a name for this CRL:"],
             default: suggested,
@@ -78,7 +81,7 @@ enum CertConfigCRL {
             )
         )
         guard let existing = session.configuration.revocationLists[RevocationListName(name)] else {
-            return (name, false)
+            return (RevocationListName(name), false)
         }
         guard
             try session.dialog.yesNo(
@@ -122,11 +125,13 @@ enum CertConfigCRL {
     static func delete(_ session: Session) throws {
         let lists = session.configuration.revocationLists
         guard !lists.isEmpty else { throw ShellError.actionFailed("There are no certificate revocation lists.") }
-        let chosen = lists[try session.dialog.choose(["Select the CRL you wish to delete:"], items: lists.map(\.name))]
+        let chosen = lists[
+            try session.dialog.choose(["Select the CRL you wish to delete:"], items: lists.map(\.name.text))
+        ]
         guard try session.dialog.yesNo("Are you sure you want to delete the CRL \"\(chosen.name)\"?", default: false)
         else { return }
         session.stage { config in
-            config.revocationLists.remove(RevocationListName(chosen.name))
+            config.revocationLists.remove(chosen.name)
         }
         session.dialog.block(["CRL \"\(chosen.name)\" deleted."])
     }

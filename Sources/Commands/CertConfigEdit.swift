@@ -78,7 +78,7 @@ enum CertConfigEdit {
     static func showRequest(_ profile: CertificateProfileRecord, _ session: Session) throws {
         let request = try request(for: profile)
         session.dialog.block(CertConfigNew.pemLines(request.pem))
-        try CertConfigNew.offerSave(request, profile: profile.name, session)
+        try CertConfigNew.offerSave(request, profile: profile.name.text, session)
     }
 
     /// SIGNED: the CA-signed certificate for the profile's key, with its intermediates.

@@ -35,7 +35,7 @@ enum CertConfigExport {
                 key: key,
                 certificate: certificate,
                 chain: chain,
-                friendlyName: profile.name,
+                friendlyName: profile.name.text,
                 passphrase: passphrase,
                 encoding: legacy ? .legacy3DES : .modern
             )

@@ -47,7 +47,7 @@ enum CertConfigImport {
         key: PrivateKey,
         candidates: [Certificate],
         checkFQDN: Bool,
-        as name: String,
+        as name: ProfileName,
         _ session: Session
     ) throws -> AdmittedCertificate {
         let admitted = try CertificateChecks.admit(

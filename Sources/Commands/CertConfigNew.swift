@@ -37,7 +37,7 @@ enum CertConfigNew {
             privateKeyPEM: key.pkcs8PEM,
             signingRequestPEM: issued.request.pem
         )
-        try offerRequest(issued.request, profile: name, session)
+        try offerRequest(issued.request, profile: name.text, session)
         session.stage { CertConfigSupport.store(record, in: &$0) }
         session.dialog.block([
             "Certificate profile \"\(name)\" \(replacing ? "replaced" : "created").",

@@ -41,7 +41,7 @@ struct CertificateBinding: Equatable {
     }
 
     /// The bindings that use `name` (ignoring case).
-    static func uses(of name: String, in config: ApplianceConfiguration) -> [CertificateBinding] {
+    static func uses(of name: ProfileName, in config: ApplianceConfiguration) -> [CertificateBinding] {
         config.uses(ofProfile: name).map(CertificateBinding.init)
     }
 }
@@ -67,7 +67,7 @@ enum CertConfigServices {
             "Select the certificate you wish to delete:",
             skippingDemo: true
         )
-        if ProfileName(profile.name).isDemo {
+        if profile.name.isDemo {
             throw ShellError.actionFailed("The Demo certificate cannot be deleted.")
         }
         let uses = CertificateBinding.uses(of: profile.name, in: session.configuration)
@@ -84,7 +84,7 @@ enum CertConfigServices {
             )
         else { return }
         session.stage { config in
-            config.certificates.remove(ProfileName(profile.name))
+            config.certificates.remove(profile.name)
         }
         session.dialog.block(["Certificate profile \"\(profile.name)\" deleted."])
     }
@@ -106,12 +106,12 @@ enum CertificateList {
         ]
         for record in config.certificates {
             guard let certificate = try? Certificate(pem: record.certificatePEM) else {
-                lines.append(row(record.name, "", "", "Unreadable", ""))
+                lines.append(row(record.name.text, "", "", "Unreadable", ""))
                 continue
             }
             lines.append(
                 row(
-                    record.name,
+                    record.name.text,
                     TerminalSafe.escaped(certificate.subject.displayName),
                     TerminalSafe.escaped(certificate.issuer.commonName ?? certificate.issuer.displayName),
                     status(record, certificate, now: now),

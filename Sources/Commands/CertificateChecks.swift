@@ -13,7 +13,7 @@ struct AdmittedCertificate {
     var notes: [String]
 
     /// The profile record (no CSR: the certificate is what the profile presents).
-    func record(named name: String) -> CertificateProfileRecord {
+    func record(named name: ProfileName) -> CertificateProfileRecord {
         CertificateProfileRecord(
             name: name,
             certificatePEM: certificate.pem,
@@ -34,7 +34,7 @@ enum CertificateChecks {
         key: PrivateKey,
         candidates: [Certificate],
         checkFQDN: Bool,
-        profileName: String,
+        profileName: ProfileName,
         configuration: ApplianceConfiguration,
         now: Date
     ) throws(ShellError) -> AdmittedCertificate {
@@ -125,14 +125,14 @@ enum CertificateChecks {
     /// The listener rule of listenerconfig.md §3 for listeners already bound to the profile.
     static func listenerHostWarnings(
         _ leaf: Certificate,
-        profileName: String,
+        profileName: ProfileName,
         configuration: ApplianceConfiguration
     ) -> [String] {
         configuration.listeners.compactMap { listener in
-            guard ProfileName(profileName).names(listener.certificate),
+            guard profileName.names(listener.certificate),
                 let host = CertificateRules.interfaceHost(of: listener, in: configuration)
             else { return nil }
-            return CertificateRules.hostWarning(profile: profileName, certificate: leaf, host: host)
+            return CertificateRules.hostWarning(profile: profileName.text, certificate: leaf, host: host)
         }
     }
 }

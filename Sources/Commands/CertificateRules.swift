@@ -62,9 +62,10 @@ enum CertificateRules {
     /// within 30 days, and a listener certificate that does not name its interface host name.
     static func commitWarnings(_ configuration: ApplianceConfiguration, now: Date) -> [String] {
         var warnings: [String] = []
-        var parsed: [String: Certificate] = [:]
+        // Parsed and reported once per profile, however its references spell it.
+        var parsed: [FoldedName<CertificateProfiles>: Certificate] = [:]
         func certificate(_ profile: String) -> Certificate? {
-            let key = profile.lowercased()
+            let key = ProfileName(profile).key
             if let known = parsed[key] { return known }
             guard let record = configuration.certificate(named: profile),
                 let certificate = try? Certificate(pem: record.certificatePEM)
@@ -72,10 +73,10 @@ enum CertificateRules {
             parsed[key] = certificate
             return certificate
         }
-        var reported = Set<String>()
+        var reported = Set<FoldedName<CertificateProfiles>>()
         for binding in CertificateBinding.all(in: configuration) {
             guard let profile = binding.profile, let leaf = certificate(profile),
-                reported.insert(profile.lowercased()).inserted
+                reported.insert(ProfileName(profile).key).inserted
             else { continue }
             switch leaf.validity(at: now) {
             case .expired:

@@ -300,8 +300,12 @@ enum DestConfigDialogs {
             current.outboundCertificate.flatMap { name in
                 names.firstIndex { name.names($0) }
             } ?? 0
-        let choice = try dialog.choose(["Please choose the certificate to apply:"], items: names, default: currentIndex)
-        let certificate = ProfileName(names[choice])
+        let choice = try dialog.choose(
+            ["Please choose the certificate to apply:"],
+            items: names.map(\.text),
+            default: currentIndex
+        )
+        let certificate = names[choice]
         let isDemo = certificate.isDemo
         if isDemo && !wasDemo { dialog.block(DestConfigText.demoWarning) }
         let alert = try dialog.yesNo(

@@ -101,7 +101,7 @@ public struct InterfaceConfigCommand: DeclaredCommand {
         guard
             let name = try dialog.ask(
                 ["IP interface name (Ex: \"InternalNet\"):"],
-                default: original?.name,
+                default: original?.name.text,
                 format: AnswerFormat("A name for the interface, not used by another one.") {
                     Self.checkName($0, others: others)
                 }
@@ -166,9 +166,13 @@ public struct InterfaceConfigCommand: DeclaredCommand {
 
     // MARK: Rules shared by the dialog and the batch forms
 
-    static func checkName(_ text: String, others: some Collection<NetworkInterface>) -> Result<String, ShellError> {
-        InterfaceValues.name(text).flatMap { name in
-            if let other = others.first(where: { $0.objectID == name.lowercased() }) {
+    static func checkName(
+        _ text: String,
+        others: some Collection<NetworkInterface>
+    ) -> Result<InterfaceName, ShellError> {
+        InterfaceValues.name(text).flatMap { text in
+            let name = InterfaceName(text)
+            if let other = others.first(where: { name.names($0.name) }) {
                 return .failure(.invalidInput("An interface named \"\(other.name)\" already exists."))
             }
             return .success(name)
@@ -210,7 +214,7 @@ public struct InterfaceConfigCommand: DeclaredCommand {
     ) -> [Int: String] {
         guard let interface else { return [:] }
         var ports: [Int: String] = [:]
-        for listener in configuration.listeners where InterfaceName(interface.name).names(listener.interface) {
+        for listener in configuration.listeners where interface.name.names(listener.interface) {
             ports[listener.port] = "listener \"\(listener.name)\""
         }
         return ports
@@ -218,7 +222,7 @@ public struct InterfaceConfigCommand: DeclaredCommand {
 
     /// Why `interface` cannot be deleted, or nil.
     static func deleteRefusal(_ interface: NetworkInterface, in configuration: ApplianceConfiguration) -> String? {
-        guard let listener = configuration.listeners.first(where: { InterfaceName(interface.name).names($0.interface) })
+        guard let listener = configuration.listeners.first(where: { interface.name.names($0.interface) })
         else { return nil }
         return "The interface \"\(interface.name)\" is used by listener \"\(listener.name)\"."
     }
@@ -229,19 +233,19 @@ public struct InterfaceConfigCommand: DeclaredCommand {
         with edited: NetworkInterface,
         in configuration: inout ApplianceConfiguration
     ) {
-        guard let index = configuration.interfaces.index(ofID: original.objectID) else {
+        guard let index = configuration.interfaces.index(of: original.name) else {
             return
         }
         configuration.interfaces[index] = edited
         if edited.name != original.name {
             for i in configuration.listeners.indices
-            where InterfaceName(original.name).names(configuration.listeners[i].interface) {
-                configuration.listeners[i].interface = InterfaceName(edited.name)
+            where original.name.names(configuration.listeners[i].interface) {
+                configuration.listeners[i].interface = edited.name
             }
         }
     }
 
     static func remove(_ interface: NetworkInterface, from configuration: inout ApplianceConfiguration) {
-        configuration.interfaces.remove(id: interface.objectID)
+        configuration.interfaces.remove(interface.name)
     }
 }

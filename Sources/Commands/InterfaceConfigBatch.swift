@@ -27,7 +27,7 @@ extension InterfaceConfigCommand {
         "name",
         ValueParser(
             "{name}",
-            candidates: { context in context.configuration.interfaces.map(\.name) }
+            candidates: { context in context.configuration.interfaces.map(\.name.text) }
         ) { text, context throws(ShellError) in
             try existing(text, in: context.configuration)
         }

@@ -22,14 +22,14 @@ enum ServiceCertificateChoice {
             current.flatMap { current in
                 names.firstIndex { current.names($0) }
             } ?? 0
-        let index = try session.dialog.choose(question, items: names, default: defaultIndex)
-        let chosen = ProfileName(names[index])
+        let index = try session.dialog.choose(question, items: names.map(\.text), default: defaultIndex)
+        let chosen = names[index]
         warnIfDemo(chosen, in: session)
         return chosen
     }
 
     /// The profile named in a batch argument, spelled as configured; refused when it does not exist.
-    static func resolve(_ name: String, in session: Session) throws(ShellError) -> String {
+    static func resolve(_ name: String, in session: Session) throws(ShellError) -> ProfileName {
         guard let profile = session.configuration.certificate(named: name) else {
             throw ShellError.actionFailed(CertificateProfileText.missing(name))
         }

@@ -145,7 +145,7 @@ struct ListenerMenus {
         guard try dialog.yesNo("Are you sure you want to delete the listener \"\(name)\"?", default: false) else {
             return
         }
-        session.stage { $0.listeners.remove(ListenerName(name)) }
+        session.stage { $0.listeners.remove(name) }
     }
 
     func setup() throws {
@@ -177,7 +177,7 @@ struct ListenerMenus {
     }
 
     /// Asks for a listener by name or number; nil on an empty answer.
-    private func selectListener(_ question: String) throws -> String? {
+    private func selectListener(_ question: String) throws -> ListenerName? {
         let configuration = session.configuration
         return try dialog.ask(
             [question],
@@ -215,8 +215,7 @@ enum ListenerText {
         guard !configuration.listeners.isEmpty else { return ["No listeners configured."] }
         return ["Currently configured listeners:"]
             + configuration.listeners.enumerated().map { index, listener in
-                let address =
-                    Self.interface(named: listener.interface.text, in: configuration)?.address ?? "unknown address"
+                let address = configuration.interfaces[listener.interface]?.address ?? "unknown address"
                 let kind = listener.kind == .public ? "Public" : "Private"
                 return "\(index + 1). \(listener.name) (on \(listener.interface), \(address)) SMTP TCP Port "
                     + "\(listener.port) \(kind)"
@@ -228,18 +227,16 @@ enum ListenerText {
         configuration.listener(named: name)
     }
 
-    /// The interface with this name, ignoring case.
-    static func interface(named name: String, in configuration: ApplianceConfiguration) -> NetworkInterface? {
-        configuration.interface(named: name)
-    }
-
     /// `Management (192.168.42.42/24: ironport.example.com)`
     static func interfaceChoice(_ interface: NetworkInterface) -> String {
         "\(interface.name) (\(interface.address)/\(interface.prefixLength): \(interface.hostname))"
     }
 
     /// A listener by name (ignoring case) or by its number in the list.
-    static func findListener(_ text: String, in configuration: ApplianceConfiguration) -> Result<String, ShellError> {
+    static func findListener(
+        _ text: String,
+        in configuration: ApplianceConfiguration
+    ) -> Result<ListenerName, ShellError> {
         let listeners = configuration.listeners
         if let number = Int(text) {
             guard (1...max(listeners.count, 1)).contains(number), number <= listeners.count else {
@@ -256,15 +253,19 @@ enum ListenerText {
     // MARK: Answers
 
     /// A listener name typed at a question.
-    static func newName(in configuration: ApplianceConfiguration, renaming: String?) -> AnswerFormat<String> {
+    static func newName(in configuration: ApplianceConfiguration, renaming: ListenerName?) -> AnswerFormat<ListenerName>
+    {
         AnswerFormat("A listener name no other listener has: letters, digits, \"_\", \"-\" and \".\".") {
             checkNewName($0, in: configuration, renaming: renaming)
         }
     }
 
     /// A listener's port typed at a question.
-    static func port(interface: String, in configuration: ApplianceConfiguration, except: String?) -> AnswerFormat<Int>
-    {
+    static func port(
+        interface: InterfaceName,
+        in configuration: ApplianceConfiguration,
+        except: ListenerName?
+    ) -> AnswerFormat<Int> {
         AnswerFormat(portComplaint + " No other listener on the interface may use it.") {
             checkPort($0, interface: interface, in: configuration, except: except)
         }
@@ -287,33 +288,34 @@ enum ListenerText {
         )
     }
 
-    /// A free listener name (`renaming` is the listener being renamed, which may keep its name).
+    /// A free listener name (`renaming` is the listener being renamed, which may keep its name or
+    /// change its case).
     static func checkNewName(
         _ name: String,
         in configuration: ApplianceConfiguration,
-        renaming: String?
-    ) -> Result<String, ShellError> {
+        renaming: ListenerName?
+    ) -> Result<ListenerName, ShellError> {
         guard Listener.isValidName(name) else {
             return .failure(
                 .invalidInput("Invalid listener name \"\(name)\". Use letters, digits, \"_\", \"-\" and \".\".")
             )
         }
-        if let other = Self.listener(named: name, in: configuration), other.name != renaming {
+        if let other = configuration.listeners[ListenerName(name)], !(renaming?.names(other.name) ?? false) {
             return .failure(.invalidInput("A listener named \"\(other.name)\" already exists."))
         }
-        return .success(name)
+        return .success(ListenerName(name))
     }
 
     /// A port in range that no other listener uses on the interface.
     static func checkPort(
         _ text: String,
-        interface: String,
+        interface: InterfaceName,
         in configuration: ApplianceConfiguration,
-        except: String?
+        except: ListenerName?
     ) -> Result<Int, ShellError> {
         guard let port = Int(text), portRange.contains(port) else { return .failure(.invalidInput(portComplaint)) }
         if let other = configuration.listeners.first(where: {
-            $0.name != except && $0.port == port && InterfaceName(interface).names($0.interface)
+            !(except?.names($0.name) ?? false) && $0.port == port && interface.names($0.interface)
         }) {
             return .failure(
                 .invalidInput(
@@ -366,15 +368,15 @@ enum ListenerText {
 
     /// A new listener with the default HAT of its kind and certificate `Demo` (when it exists).
     static func makeListener(
-        name: String,
+        name: ListenerName,
         kind: ListenerKind,
-        interface: String,
+        interface: InterfaceName,
         port: Int,
         domains: [String],
         relayHosts: [String],
         configuration: ApplianceConfiguration
     ) -> Listener {
-        let demo = configuration.certificate(named: .demo).map { ProfileName($0.name) }
+        let demo = configuration.certificates[.demo]?.name
         let hostAccess: HostAccessTable
         let recipientAccess: [RecipientAccessEntry]
         switch kind {
@@ -391,9 +393,9 @@ enum ListenerText {
         return Listener(
             name: name,
             kind: kind,
-            interface: InterfaceName(interface),
+            interface: interface,
             port: port,
-            certificate: demo ?? configuration.certificates.first.map { ProfileName($0.name) },
+            certificate: demo ?? configuration.certificates.first?.name,
             hostAccess: hostAccess,
             recipientAccess: recipientAccess
         )
@@ -426,17 +428,17 @@ enum ListenerText {
     /// What choosing `profile` for a listener on `interface` warrants saying (listenerconfig.md §3):
     /// the Demo warning, or that the certificate does not name the interface host name.
     static func certificateWarnings(
-        profile: String,
-        interface: String,
+        profile: ProfileName,
+        interface: InterfaceName,
         in configuration: ApplianceConfiguration
     )
         -> [String]
     {
         if CertificateRules.isDemo(profile) { return CertificateRules.demoWarning }
         guard let record = configuration.certificate(named: profile),
-            let host = Self.interface(named: interface, in: configuration)?.hostname,
+            let host = configuration.interfaces[interface]?.hostname,
             let certificate = try? Certificate(pem: record.certificatePEM),
-            let warning = CertificateRules.hostWarning(profile: record.name, certificate: certificate, host: host)
+            let warning = CertificateRules.hostWarning(profile: record.name.text, certificate: certificate, host: host)
         else { return [] }
         return [warning]
     }

@@ -32,7 +32,7 @@ struct ListenerBatch {
     /// An existing listener, named in any case; the value is its stored name. Tab offers them.
     static let listener = Positional(
         "listener",
-        .existing("{name}", ListenerName.self, { $0.configuration.listeners.map(\.name) }) {
+        .existing("{name}", ListenerName.self, { $0.configuration.listeners.map(\.name.text) }) {
             "There is no listener named \"\($0)\"."
         }
     )
@@ -56,7 +56,7 @@ struct ListenerBatch {
     /// An IP interface, named in any case; Tab offers them.
     static let interface = Positional(
         "interface",
-        .existing("{interface}", InterfaceName.self, { $0.configuration.interfaces.map(\.name) }) {
+        .existing("{interface}", InterfaceName.self, { $0.configuration.interfaces.map(\.name.text) }) {
             "There is no IP interface named \"\($0)\"."
         }
     )
@@ -215,7 +215,7 @@ struct ListenerBatch {
             Form("edit", usage: usage[2], .argument(listener), editWhat("name"), .argument(renamed)) {
                 values,
                 session in
-                let name = values[listener]
+                let name = ListenerName(values[listener])
                 let newName = try ListenerText.checkNewName(values[renamed], in: session.configuration, renaming: name)
                     .get()
                 ListenerEditor(session: session, name: name).update { $0.name = newName }
@@ -338,12 +338,17 @@ struct ListenerBatch {
     private var dialog: Dialog { session.dialog }
     private var configuration: ApplianceConfiguration { session.configuration }
 
+    /// The editor of the listener the form names (its stored name: `listener` found it).
+    private func editor(_ values: BatchValues) -> ListenerEditor {
+        ListenerEditor(session: session, name: ListenerName(values[Self.listener]))
+    }
+
     // MARK: new and edit
 
     private func new(_ values: BatchValues) throws {
         guard values[Self.transport] else { throw ShellError.invalidInput(ListenerText.qmqpRefused) }
         let kind = values[Self.kind]
-        let interface = values[Self.interface]
+        let interface = InterfaceName(values[Self.interface])
         let given = values[Self.port]
         let port = try ListenerText.checkPort(given ?? "25", interface: interface, in: configuration, except: nil)
             .mapError(Self.option("port", given)).get()
@@ -376,9 +381,9 @@ struct ListenerBatch {
     }
 
     private func moveTo(_ values: BatchValues) throws {
-        let editor = ListenerEditor(session: session, name: values[Self.listener])
+        let editor = editor(values)
         guard let listener = editor.listener else { return }
-        let interface = values[Self.interface]
+        let interface = InterfaceName(values[Self.interface])
         let given = values[Self.port]
         let port = try ListenerText.checkPort(
             given ?? String(listener.port),
@@ -387,19 +392,19 @@ struct ListenerBatch {
             except: listener.name
         ).mapError(Self.option("port", given)).get()
         editor.update {
-            $0.interface = InterfaceName(interface)
+            $0.interface = interface
             $0.port = port
         }
     }
 
     private func certificate(_ values: BatchValues) {
-        let editor = ListenerEditor(session: session, name: values[Self.listener])
+        let editor = editor(values)
         guard let listener = editor.listener else { return }
         let profile = values[Self.profile]
         editor.update { $0.certificate = profile }
         let warnings = ListenerText.certificateWarnings(
-            profile: profile.text,
-            interface: listener.interface.text,
+            profile: profile,
+            interface: listener.interface,
             in: configuration
         )
         if !warnings.isEmpty { dialog.lines(warnings) }
@@ -412,7 +417,7 @@ struct ListenerBatch {
         _ values: BatchValues,
         _ change: (HostAccessTable, Listener) throws -> HostAccessTable?
     ) throws {
-        let editor = ListenerEditor(session: session, name: values[Self.listener])
+        let editor = editor(values)
         guard let listener = editor.listener else { return }
         guard let changed = try change(listener.hostAccess, listener) else { return }
         editor.update { $0.hostAccess = changed }
@@ -536,7 +541,7 @@ struct ListenerBatch {
         _ values: BatchValues,
         _ change: ([RecipientAccessEntry]) throws -> [RecipientAccessEntry]?
     ) throws {
-        let editor = ListenerEditor(session: session, name: values[Self.listener])
+        let editor = editor(values)
         guard let listener = editor.listener else { return }
         guard listener.kind == .public else {
             throw ShellError.actionFailed("Listener \"\(listener.name)\" is private and has no Recipient Access Table.")

@@ -5,20 +5,20 @@ import Shell
 final class ListenerEditor {
     let session: Session
     /// The listener's current name (NAME changes it).
-    private(set) var name: String
+    private(set) var name: ListenerName
     var dialog: Dialog { session.dialog }
 
-    init(session: Session, name: String) {
+    init(session: Session, name: ListenerName) {
         self.session = session
         self.name = name
     }
 
     /// The listener as the session sees it now.
-    var listener: Listener? { ListenerText.listener(named: name, in: session.configuration) }
+    var listener: Listener? { session.configuration.listeners[name] }
 
     /// Stages a change of this listener.
     func update(_ change: (inout Listener) -> Void) {
-        guard let index = session.configuration.listeners.index(of: ListenerName(name)) else { return }
+        guard let index = session.configuration.listeners.index(of: name) else { return }
         var changed = session.configuration.listeners[index]
         change(&changed)
         guard changed != session.configuration.listeners[index] else { return }
@@ -51,7 +51,7 @@ final class ListenerEditor {
 
     /// The lines shown above the EDIT menu.
     static func status(_ listener: Listener, _ configuration: ApplianceConfiguration) -> [String] {
-        let interface = ListenerText.interface(named: listener.interface.text, in: configuration)
+        let interface = configuration.interfaces[listener.interface]
         let address = interface.map { "\($0.address)/\($0.prefixLength)" } ?? "unknown address"
         let defaults = listener.hostAccess.defaults
         let auth: String =
@@ -79,7 +79,7 @@ final class ListenerEditor {
         guard
             let newName = try dialog.ask(
                 ["Enter a name for this listener:"],
-                default: current,
+                default: current.text,
                 format: ListenerText.newName(in: configuration, renaming: current)
             ), newName != current
         else { return }
@@ -106,7 +106,7 @@ final class ListenerEditor {
             )
         else { return }
         update {
-            $0.interface = InterfaceName(interface)
+            $0.interface = interface
             $0.port = port
         }
     }
@@ -120,14 +120,14 @@ final class ListenerEditor {
         }
         let index = try dialog.choose(
             ["Choose the certificate:"],
-            items: profiles,
+            items: profiles.map(\.text),
             default: profiles.firstIndex { listener.certificate?.names($0) ?? false } ?? 0
         )
         let profile = profiles[index]
-        update { $0.certificate = ProfileName(profile) }
+        update { $0.certificate = profile }
         let warnings = ListenerText.certificateWarnings(
             profile: profile,
-            interface: listener.interface.text,
+            interface: listener.interface,
             in: session.configuration
         )
         if !warnings.isEmpty { dialog.block(warnings) }
@@ -141,7 +141,7 @@ final class ListenerEditor {
             let port = try dialog.ask(
                 ["Please enter the TCP port for this listener."],
                 default: String(listener.port),
-                format: ListenerText.port(interface: listener.interface.text, in: configuration, except: current)
+                format: ListenerText.port(interface: listener.interface, in: configuration, except: current)
             ),
             let connections = try dialog.askNumber(
                 ["Please enter the maximum number of concurrent connections for this listener."],

@@ -9,12 +9,12 @@ extension ValueParser where Value == ProfileName {
     /// Tab offers the configured profiles.
     static let profileName = ValueParser(
         "{profile}",
-        candidates: { context in context.configuration.certificates.map(\.name) },
+        candidates: { context in context.configuration.certificates.map(\.name.text) },
         parse: { text, context throws(ShellError) in
             guard let profile = context.configuration.certificate(named: text) else {
                 throw .actionFailed(CertificateProfileText.missing(text))
             }
-            return ProfileName(profile.name)
+            return profile.name
         }
     )
 }

@@ -11,7 +11,7 @@ public struct WebSecurityConfigCommand: DeclaredCommand {
         "certificate",
         ValueParser<ProfileName?>(
             "{profile|provided}",
-            candidates: { context in [provided] + context.configuration.certificates.map(\.name) }
+            candidates: { context in [provided] + context.configuration.certificates.map(\.name.text) }
         ) { text, context throws(ShellError) in
             if text.lowercased() == provided { return nil }
             return try ValueParser<ProfileName>.profileName.value(of: text, in: context)

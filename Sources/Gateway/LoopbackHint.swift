@@ -13,7 +13,7 @@ public enum LoopbackHint {
         guard !unbound.isEmpty else { return [] }
         var lines = unbound.map { "listener \($0.listener) could not bind \($0.address):\($0.port): \($0.reason)" }
         var commands: [String] = []
-        var movedInterfaces: Set<String> = []
+        var movedInterfaces: Set<InterfaceName> = []
         var port = 2525
         for entry in unbound {
             guard let listener = configuration.listener(named: entry.listener),

@@ -66,7 +66,7 @@ public enum PostfixRenderer {
     public static func listenerAddresses(_ configuration: ApplianceConfiguration) -> [RenderedGateway.ListenerAddress] {
         configuration.listeners.compactMap { listener in
             guard let interface = interface(of: listener, in: configuration) else { return nil }
-            return .init(name: listener.name, address: interface.address, port: listener.port)
+            return .init(name: listener.name.text, address: interface.address, port: listener.port)
         }
     }
 
@@ -144,13 +144,13 @@ private struct Renderer {
         var master = masterServices()
         var rendered: [RenderedGateway.ListenerAddress] = []
         for (index, listener) in configuration.listeners.enumerated() {
-            guard !options.excludedListeners.contains(listener.name) else { continue }
+            guard !options.excludedListeners.contains(listener.name.text) else { continue }
             guard let interface = PostfixRenderer.interface(of: listener, in: configuration) else {
                 notes.append("listener \(listener.name): interface \(listener.interface) does not exist")
                 continue
             }
             master += listenerService(listener, number: index + 1, interface: interface)
-            rendered.append(.init(name: listener.name, address: interface.address, port: listener.port))
+            rendered.append(.init(name: listener.name.text, address: interface.address, port: listener.port))
         }
         let main = mainCF(addresses: rendered.map(\.address))
         add("master.cf", master)

@@ -46,7 +46,7 @@ public struct MailLogSettings: Sendable, Equatable {
         var listeners: [String: ListenerInfo] = [:]
         for listener in configuration.listeners {
             let interface = configuration.interfaces[listener.interface]
-            listeners[listener.name] = ListenerInfo(
+            listeners[listener.name.text] = ListenerInfo(
                 interfaceName: listener.interface.text,
                 interfaceAddress: interface?.address ?? "0.0.0.0",
                 hostAccess: listener.hostAccess

@@ -44,7 +44,37 @@ import Testing
                     + listener.interface.text.uppercased()
             ]
         )
-        #expect(mine.interfaces[mine.listeners[0].interface]?.name == listener.interface.text)
+        #expect(mine.interfaces[mine.listeners[0].interface]?.name == listener.interface)
         #expect(mine.validate().isEmpty)
+    }
+
+    /// Renaming an object of a keyed section in another case only (`Demo` → `demo`) is a change:
+    /// showchanges lists it, a rebase onto another session's commit keeps it, the section still
+    /// holds one object (its id folds case), and a lookup in any case finds it under its new name.
+    @Test func aCaseOnlyRenameOfAProfileListenerOrInterfaceShowsAndSurvivesARebase() throws {
+        let base = base()
+        var mine = base
+        mine.certificates[0].name = "demo"
+        mine.listeners[0].name = "incomingmail"
+        mine.interfaces[0].name = "MANAGEMENT"
+        #expect(
+            mine.changes(since: base).map(ChangeWording.line) == [
+                "interfaceconfig: interface \"MANAGEMENT\" name: Management -> MANAGEMENT",
+                "certconfig: certificate profile \"demo\" name: Demo -> demo",
+                "listenerconfig: listener \"incomingmail\" name: IncomingMail -> incomingmail",
+            ]
+        )
+        var theirs = base
+        theirs.hostname = "mail.example.com"
+        let merged = try mine.rebased(from: base, onto: theirs).get()
+        #expect(merged.hostname == "mail.example.com")
+        #expect(merged.certificates.map(\.name) == ["demo"])
+        #expect(merged.listeners.map(\.name) == ["incomingmail"])
+        #expect(merged.interfaces.map(\.name) == ["MANAGEMENT"])
+        #expect(merged.certificates[ProfileName("DEMO")]?.name == "demo")
+        #expect(merged.listeners[ListenerName("IncomingMail")]?.name == "incomingmail")
+        #expect(merged.interfaces[merged.listeners[0].interface]?.name == "MANAGEMENT")
+        #expect(merged.changes(since: theirs).count == 3)
+        #expect(merged.validate().isEmpty)
     }
 }

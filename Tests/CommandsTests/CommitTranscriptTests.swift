@@ -296,7 +296,11 @@ import Testing
             key: key,
             now: clock.now()
         )
-        return CertificateProfileRecord(name: name, certificatePEM: certificate.pem, privateKeyPEM: key.pkcs8PEM)
+        return CertificateProfileRecord(
+            name: ProfileName(name),
+            certificatePEM: certificate.pem,
+            privateKeyPEM: key.pkcs8PEM
+        )
     }
 
     @Test func expiringBoundCertificateAndForeignHostNameWarnButCommit() throws {

@@ -107,10 +107,15 @@ import Testing
     ) -> ApplianceConfiguration {
         var config = base
         var profile = config.certificates[0]
-        profile.name = "p" + name
+        profile.name = ProfileName("p" + name)
         config.certificates.append(profile)
         config.interfaces.append(
-            NetworkInterface(name: "i" + name, address: "10.9.9.9", prefixLength: 24, hostname: "i.example.com")
+            NetworkInterface(
+                name: InterfaceName("i" + name),
+                address: "10.9.9.9",
+                prefixLength: 24,
+                hostname: "i.example.com"
+            )
         )
         config.listeners[0].hostAccess.entries[0].comment = text
         config.ldap = LDAPSettings(certificate: ProfileName("p" + name))

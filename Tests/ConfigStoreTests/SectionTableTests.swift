@@ -57,7 +57,7 @@ import Testing
     @Test(arguments: Self.properties.filter { $0 != "certificates" })
     func everyCertificateReferenceIsValidatedAndBound(_ property: String) throws {
         let full = SectionCompletenessTests.full()
-        let profiles = Set(full.certificates.map { $0.name.lowercased() })
+        let profiles = Set(full.certificates.map { $0.name.key.folded })
         var object = try SectionCompletenessTests.sections(of: full)
         var missing: [String] = []
         object[property] = Self.renaming(object[property] as Any, profiles) { _ in

@@ -27,7 +27,7 @@ import Testing
         return Chain(
             root: root,
             profile: CertificateProfileRecord(
-                name: name,
+                name: ProfileName(name),
                 certificatePEM: leaf.certificatePEM,
                 privateKeyPEM: leaf.keyPEM,
                 intermediatesPEM: [intermediate.certificatePEM]
