@@ -196,7 +196,7 @@ enum KeyedSection {
             let key = ObjectKey(section: name, id: item.objectID)
             guard let previous = old[id: item.objectID] else {
                 emit(ConfigChange(key: key, object: item.objectReference, kind: .added))
-                for kind in SettingDiff.described(item.settings) {
+                for kind in SettingDiff.described(item) {
                     emit(ConfigChange(key: key, object: item.objectReference, kind: kind))
                 }
                 continue
@@ -302,11 +302,15 @@ enum SettingDiff {
     }
 
     /// The lines under a new object's `+` line: its settings that say something (not a default,
-    /// `none` or empty, not a secret, not the members of its tables).
-    static func described(_ settings: [Setting]) -> [ConfigChange.Kind] {
-        settings.filter { setting in
+    /// `none` or empty, not a secret), then how its tables differ from the ones it started with.
+    static func described<T: ConfigObject>(_ object: T) -> [ConfigChange.Kind] {
+        let settings = object.settings
+        let described: [ConfigChange.Kind] = settings.filter { setting in
             setting.describesNewObject && !setting.isSecret && !["", "none", "default"].contains(setting.value)
         }.map { .described(setting: $0.name, value: $0.value) }
+        guard let start = object.startingPoint else { return described }
+        let tables = { (settings: [Setting]) in settings.filter { !$0.describesNewObject } }
+        return described + changes(tables(start.settings), tables(settings))
     }
 
     /// The fields that differ when no setting does (a field the settings do not list yet): each named

@@ -91,7 +91,7 @@ public enum HostAccessText {
         var entries: [HostAccessEntry] = []
         var all: HostAccessBehavior?
         /// Policy references with the line that made them, checked at the end.
-        var references: [(line: Int, name: String)] = []
+        var references: [(line: Int, name: PolicyName)] = []
         var sawEntries = false
 
         mutating func read(_ raw: Substring, line: Int) throws(HostAccessTextError) {
@@ -120,10 +120,10 @@ public enum HostAccessText {
                 if sawEntries {
                     throw HostAccessTextError(line: line, .policyAfterEntries(body))
                 }
-                if policies.contains(named: PolicyName(name), by: \.name) {
+                if policies.contains(where: { $0.name.names(name) }) {
                     throw HostAccessTextError(line: line, .duplicatePolicy(body))
                 }
-                policies.append(MailFlowPolicy(name: name, action: .accept))
+                policies.append(MailFlowPolicy(name: PolicyName(name), action: .accept))
                 block = .policy(line: line, hasAction: false, open: false)
                 return
             }
@@ -133,9 +133,9 @@ public enum HostAccessText {
                 return
             }
             if body.hasSuffix(":"), HostAccessEntry.isValidGroupName(String(body.dropLast())) {
-                let name = String(body.dropLast())
-                if entries.contains(named: SenderGroupName(name), by: \.name) {
-                    throw HostAccessTextError(line: line, .duplicateSenderGroup(name))
+                let name = SenderGroupName(String(body.dropLast()))
+                if entries.contains(where: { name.names($0.name) }) {
+                    throw HostAccessTextError(line: line, .duplicateSenderGroup(name.text))
                 }
                 entries.append(HostAccessEntry(name: name, members: [], behavior: .action(.accept)))
                 block = .group(line: line, hasBehavior: false)
@@ -167,7 +167,7 @@ public enum HostAccessText {
                 } else if hasAction {
                     throw HostAccessTextError(
                         line: line,
-                        .lineAfterPolicyAction(policy: policies[policies.count - 1].name)
+                        .lineAfterPolicyAction(policy: policies[policies.count - 1].name.text)
                     )
                 } else {
                     var word = body
@@ -236,8 +236,8 @@ public enum HostAccessText {
                 guard MailFlowPolicy.isValidName(name) else {
                     throw HostAccessTextError(line: line, .invalidPolicyReference(word))
                 }
-                references.append((line, name))
-                return (.policy(name), comment)
+                references.append((line, PolicyName(name)))
+                return (.policy(PolicyName(name)), comment)
             }
             guard let action = HostAccessAction(rawValue: word.uppercased()) else {
                 throw HostAccessTextError(line: line, .unknownAction(word))
@@ -278,7 +278,7 @@ public enum HostAccessText {
             case .none:
                 break
             case .policy(let start, let hasAction, let open):
-                let name = "$" + policies[policies.count - 1].name
+                let name = "$" + policies[policies.count - 1].name.text
                 if open {
                     throw HostAccessTextError(line: line, .parametersNotClosed(policy: name))
                 }
@@ -309,13 +309,13 @@ public enum HostAccessText {
             guard let all else {
                 throw HostAccessTextError(line: lastLine, .noAllEntry)
             }
-            var canonical: [String: String] = [:]
-            for policy in policies { canonical[policy.name.uppercased()] = policy.name }
-            for reference in references where canonical[reference.name.uppercased()] == nil {
-                throw HostAccessTextError(line: reference.line, .undefinedPolicy(reference.name))
+            var canonical: [FoldedName<MailFlowPolicies>: PolicyName] = [:]
+            for policy in policies { canonical[policy.name.key] = policy.name }
+            for reference in references where canonical[reference.name.key] == nil {
+                throw HostAccessTextError(line: reference.line, .undefinedPolicy(reference.name.text))
             }
             func resolve(_ behavior: HostAccessBehavior) -> HostAccessBehavior {
-                guard case .policy(let name) = behavior, let real = canonical[name.uppercased()] else {
+                guard case .policy(let name) = behavior, let real = canonical[name.key] else {
                     return behavior
                 }
                 return .policy(real)

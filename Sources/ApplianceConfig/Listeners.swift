@@ -17,8 +17,25 @@ public enum HostAccessAction: String, Sendable, Equatable, Codable, CaseIterable
 
 /// What a sender group, an inline entry or `ALL` does: a policy (`$NAME`) or a bare action.
 public enum HostAccessBehavior: Sendable, Equatable, Codable {
-    case policy(String)
+    case policy(PolicyName)
     case action(HostAccessAction)
+}
+
+extension HostAccessBehavior {
+    /// Whether this applies the policy `name` (ignoring case).
+    public func usesPolicy(_ name: PolicyName) -> Bool {
+        if case .policy(let used) = self { return used.names(name) }
+        return false
+    }
+}
+
+/// A place of a Host Access Table that applies a policy (what keeps the policy from being deleted).
+public enum HostAccessReference: Sendable, Equatable {
+    case senderGroup(SenderGroupName)
+    /// An inline entry, by its members.
+    case inlineEntry(members: [String])
+    /// The table's `ALL` entry.
+    case all
 }
 
 /// Inbound TLS of a mail flow policy (the `tls` key of the HAT text format).
@@ -101,11 +118,12 @@ public struct MailFlowParameters: Sendable, Equatable, Codable {
 
 /// A mail flow policy: `$NAME`, an action, parameter overrides.
 public struct MailFlowPolicy: Sendable, Equatable, Codable {
-    public var name: String
+    /// Without its `$`; compares exactly, found ignoring case (`HostAccessTable.policy(named:)`).
+    public var name: PolicyName
     public var action: HostAccessAction
     public var parameters: MailFlowParameters
 
-    public init(name: String, action: HostAccessAction, parameters: MailFlowParameters = .init()) {
+    public init(name: PolicyName, action: HostAccessAction, parameters: MailFlowParameters = .init()) {
         self.name = name
         self.action = action
         self.parameters = parameters
@@ -114,14 +132,14 @@ public struct MailFlowPolicy: Sendable, Equatable, Codable {
 
 /// A sender group (named) or an inline entry (no name, one member).
 public struct HostAccessEntry: Sendable, Equatable, Codable {
-    /// nil for an inline entry.
-    public var name: String?
+    /// nil for an inline entry; compares exactly, found ignoring case (`HostAccessTable.entryIndex(named:)`).
+    public var name: SenderGroupName?
     /// Addresses, CIDR blocks, ranges, partial addresses, host names, `sbrs[…]`, `dnslist[…]`.
     public var members: [String]
     public var behavior: HostAccessBehavior
     public var comment: String?
 
-    public init(name: String?, members: [String], behavior: HostAccessBehavior, comment: String? = nil) {
+    public init(name: SenderGroupName?, members: [String], behavior: HostAccessBehavior, comment: String? = nil) {
         self.name = name
         self.members = members
         self.behavior = behavior
@@ -280,6 +298,28 @@ public struct Listener: Sendable, Equatable, Codable {
         self.maxConnections = maxConnections
         self.hostAccess = hostAccess
         self.recipientAccess = recipientAccess
+    }
+}
+
+extension Listener {
+    /// The tables a new listener of `kind` starts with (listenerconfig.md §4.4): the kind's default
+    /// HAT (a private one relaying for `relayHosts`), and a RAT that accepts `domains` and rejects
+    /// the rest (public) or accepts everything, as it is not consulted (private).
+    public static func startingTables(
+        kind: ListenerKind,
+        domains: [String],
+        relayHosts: [String]
+    ) -> (hostAccess: HostAccessTable, recipientAccess: [RecipientAccessEntry]) {
+        switch kind {
+        case .public:
+            (
+                .publicDefault,
+                domains.map { RecipientAccessEntry(pattern: $0, accept: true) }
+                    + [RecipientAccessEntry(pattern: "ALL", accept: false)]
+            )
+        case .private:
+            (.privateDefault(relayHosts: relayHosts), [RecipientAccessEntry(pattern: "ALL", accept: true)])
+        }
     }
 }
 
@@ -466,8 +506,11 @@ extension HostAccessEntry {
             && name.unicodeScalars.allSatisfy { $0.isASCIIAlphanumeric || $0 == "_" || $0 == "-" }
     }
 
+    /// The entry as a place of its table: its sender group, or the inline entry of its members.
+    public var reference: HostAccessReference { name.map { .senderGroup($0) } ?? .inlineEntry(members: members) }
+
     /// How the entry is named in lists and messages: the group name, or the member of an inline entry.
-    public var label: String { name ?? members.joined(separator: ", ") }
+    public var label: String { name?.text ?? members.joined(separator: ", ") }
 }
 
 /// The members a sender group accepts (listenerconfig.md §4.2).
@@ -531,8 +574,12 @@ public enum HostAccessMember {
 extension HostAccessTable {
     /// The policy with this name (ignoring case and a leading `$`).
     public func policy(named name: String) -> MailFlowPolicy? {
-        let bare = name.hasPrefix("$") ? String(name.dropFirst()) : name
-        return policies.first(named: PolicyName(bare), by: \.name)
+        policy(named: PolicyName(name.hasPrefix("$") ? String(name.dropFirst()) : name))
+    }
+
+    /// The policy `name` names (ignoring case).
+    public func policy(named name: PolicyName) -> MailFlowPolicy? {
+        policies.first { name.names($0.name) }
     }
 
     /// The index of the sender group with this name (ignoring case), or of the inline entry whose
@@ -544,13 +591,13 @@ extension HostAccessTable {
         return entries.firstIndex { $0.name == nil && $0.members.contains(name) }
     }
 
-    /// What uses the policy `name`: `sender group "WHITELIST"`, `entry "10.1.1.1"`, `ALL`.
-    public func references(toPolicy name: String) -> [String] {
-        var uses: [String] = []
-        for entry in entries where entry.behavior == .policy(name) {
-            uses.append(entry.name.map { "sender group \"\($0)\"" } ?? "entry \"\(entry.label)\"")
+    /// What uses the policy `name` (ignoring case), in HAT order, `ALL` last.
+    public func references(toPolicy name: PolicyName) -> [HostAccessReference] {
+        var uses: [HostAccessReference] = []
+        for entry in entries where entry.behavior.usesPolicy(name) {
+            uses.append(entry.reference)
         }
-        if all == .policy(name) { uses.append("ALL") }
+        if all.usesPolicy(name) { uses.append(.all) }
         return uses
     }
 

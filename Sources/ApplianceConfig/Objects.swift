@@ -46,7 +46,7 @@ public struct Setting: Sendable, Equatable {
     }
 
     /// The value as a change line shows it.
-    var shown: String { isSecret ? "*****" : value }
+    var shown: String { isSecret ? "*****" : value.isEmpty ? "none" : value }
 }
 
 /// The unit of change, of conflict detection and of rebase: a profile, an interface, a destination
@@ -59,6 +59,13 @@ public protocol ConfigObject: Equatable, Sendable {
     var objectReference: ObjectReference { get }
     /// The settings, in display order.
     var settings: [Setting] { get }
+    /// The object as creating it starts it, when its tables start with members: a new object's
+    /// change lines then show how its tables differ from that start (nil: no such tables).
+    var startingPoint: Self? { get }
+}
+
+extension ConfigObject {
+    public var startingPoint: Self? { nil }
 }
 
 extension CertificateProfileRecord: ConfigObject {
@@ -129,6 +136,13 @@ extension Listener: ConfigObject {
             Setting("certificate", certificate?.text ?? "none"),
             Setting("max connections", String(maxConnections)),
         ] + hostAccess.settings + Self.settings(of: recipientAccess)
+    }
+
+    /// The same listener with the tables its kind starts with and no relay hosts or domains.
+    public var startingPoint: Listener? {
+        var start = self
+        (start.hostAccess, start.recipientAccess) = Self.startingTables(kind: kind, domains: [], relayHosts: [])
+        return start
     }
 
     /// One member per recipient pattern (`rcptaccess: + .example.com (action ACCEPT)`), and their order.

@@ -354,16 +354,14 @@ extension ApplianceConfiguration {
 extension HostAccessTable {
     /// A policy the table's sender groups (or ALL) name but does not define, each time it is named.
     var missingPolicies: [ValidationIssue.Code] {
-        let defined = Set(policies.map(\.name))
+        let defined = Set(policies.map(\.name.key))
         var codes: [ValidationIssue.Code] = []
         for entry in entries {
-            if case .policy(let name) = entry.behavior, !defined.contains(name) {
-                let user =
-                    entry.name.map { ValidationIssue.PolicyUser.senderGroup($0) } ?? .entry(members: entry.members)
-                codes.append(.missingPolicy(in: user, policy: name))
+            if case .policy(let name) = entry.behavior, !defined.contains(name.key) {
+                codes.append(.missingPolicy(in: entry.reference, policy: name))
             }
         }
-        if case .policy(let name) = all, !defined.contains(name) {
+        if case .policy(let name) = all, !defined.contains(name.key) {
             codes.append(.missingPolicy(in: .all, policy: name))
         }
         return codes

@@ -39,18 +39,11 @@ public struct ValidationIssue: Sendable, Equatable {
         case missingInterface(String)
         case endpointTaken(interface: String, port: Int)
         /// A Host Access Table names a policy it does not define (the name without `$`).
-        case missingPolicy(in: PolicyUser, policy: String)
+        case missingPolicy(in: HostAccessReference, policy: PolicyName)
         case missingBounceProfile(String)
         case invalidUserName
         case duplicateUserName
         case noAdministrator
-    }
-
-    /// What names a policy in a Host Access Table.
-    public enum PolicyUser: Sendable, Equatable {
-        case senderGroup(String)
-        case entry(members: [String])
-        case all
     }
 }
 

@@ -377,27 +377,15 @@ enum ListenerText {
         configuration: ApplianceConfiguration
     ) -> Listener {
         let demo = configuration.certificates[.demo]?.name
-        let hostAccess: HostAccessTable
-        let recipientAccess: [RecipientAccessEntry]
-        switch kind {
-        case .public:
-            hostAccess = .publicDefault
-            recipientAccess =
-                domains.map { RecipientAccessEntry(pattern: $0, accept: true) }
-                + [RecipientAccessEntry(pattern: "ALL", accept: false)]
-        case .private:
-            // A private listener relays for its hosts; its RAT is not consulted, so it accepts all.
-            hostAccess = .privateDefault(relayHosts: relayHosts)
-            recipientAccess = [RecipientAccessEntry(pattern: "ALL", accept: true)]
-        }
+        let tables = Listener.startingTables(kind: kind, domains: domains, relayHosts: relayHosts)
         return Listener(
             name: name,
             kind: kind,
             interface: interface,
             port: port,
             certificate: demo ?? configuration.certificates.first?.name,
-            hostAccess: hostAccess,
-            recipientAccess: recipientAccess
+            hostAccess: tables.hostAccess,
+            recipientAccess: tables.recipientAccess
         )
     }
 

@@ -81,19 +81,19 @@ struct ListenerBatch {
     /// A sender group of the listener's table (checked when the table is known); Tab offers its names.
     static let group = Positional(
         "group",
-        .text("{name}") { context in table(context)?.entries.compactMap(\.name) ?? [] }
+        .text("{name}") { context in table(context)?.entries.compactMap(\.name?.text) ?? [] }
     )
     /// A policy of the listener's table; Tab offers its names.
     static let policy = Positional(
         "policy",
-        .text("{name}") { context in table(context)?.policies.map(\.name) ?? [] }
+        .text("{name}") { context in table(context)?.policies.map(\.name.text) ?? [] }
     )
     static let newGroup = Positional("group", ValueParser<String>.text("{group}"))
     static let newPolicy = Positional("policy", ValueParser<String>.text("{p}"))
     static let hosts = Positional("hosts", ValueParser<String>.text("{hosts}"))
     static let entry = Positional(
         "entry",
-        .text("{entry}") { context in table(context)?.entries.compactMap(\.name) ?? [] }
+        .text("{entry}") { context in table(context)?.entries.compactMap(\.name?.text) ?? [] }
     )
     static let position = Positional("position", ValueParser<String>.text("{pos}"))
     static let action = Positional(
@@ -105,7 +105,7 @@ struct ListenerBatch {
     )
     static let policyOption = BatchOption(
         "policy",
-        .text("{p}") { context in table(context)?.policies.map(\.name) ?? [] }
+        .text("{p}") { context in table(context)?.policies.map(\.name.text) ?? [] }
     )
     static let comment = BatchOption("comment", ValueParser<String>.text("{text}"))
     static let hostsOption = BatchOption("hosts", ValueParser<String>.text("{hosts}"))

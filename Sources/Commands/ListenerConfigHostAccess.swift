@@ -93,10 +93,10 @@ struct HostAccessEditor {
         let current = index.map { table.entries[$0] }
         let name = try dialog.ask(
             ["Enter a name for this sender group. (optional)"],
-            default: current?.name,
+            default: current?.name?.text,
             required: false,
             format: AnswerFormat("A sender group name no other group has (letters, digits, \"_\", \"-\", \".\").") {
-                text -> Result<String?, ShellError> in
+                text -> Result<SenderGroupName?, ShellError> in
                 if text.isEmpty { return .success(nil) }
                 return HostAccessOperations.checkGroupName(text, in: table, except: index).map { $0 }
             }
@@ -161,12 +161,12 @@ struct HostAccessEditor {
     }
 
     /// The policy dialog of NEW (`editing` nil) and EDIT.
-    private func policy(_ table: HostAccessTable, editing: String?) throws {
+    private func policy(_ table: HostAccessTable, editing: PolicyName?) throws {
         let current = editing.flatMap { table.policy(named: $0) }
         guard
             let name = try dialog.ask(
                 ["Enter the name for this policy:"],
-                default: current.map { "$" + $0.name },
+                default: current.map { "$\($0.name)" },
                 format: AnswerFormat("A policy name such as $PARTNERS: \"$\", then letters, digits and \"_\".") {
                     HostAccessOperations.checkPolicyName($0, in: table, except: current?.name)
                 }
@@ -271,7 +271,7 @@ struct HostAccessEditor {
 enum HostAccessOperations {
     enum Target: Equatable {
         case entry(Int)
-        case policy(String)
+        case policy(PolicyName)
     }
 
     /// `$NAME`, a sender group name, an inline entry's host, or a number of the entry list.
@@ -300,7 +300,11 @@ enum HostAccessOperations {
         return .failure(.invalidInput("There is no sender group or policy \"\(text)\"."))
     }
 
-    static func checkGroupName(_ name: String, in table: HostAccessTable, except: Int?) -> Result<String, ShellError> {
+    static func checkGroupName(
+        _ name: String,
+        in table: HostAccessTable,
+        except: Int?
+    ) -> Result<SenderGroupName, ShellError> {
         guard HostAccessEntry.isValidGroupName(name) else {
             return .failure(
                 .invalidInput("Invalid sender group name \"\(name)\". Use letters, digits, \"_\" and \"-\".")
@@ -311,16 +315,14 @@ enum HostAccessOperations {
         {
             return .failure(.invalidInput("A sender group named \"\(table.entries[index].label)\" already exists."))
         }
-        return .success(name)
+        return .success(SenderGroupName(name))
     }
 
     static func checkPolicyName(
         _ text: String,
         in table: HostAccessTable,
-        except: String?
-    ) -> Result<
-        String, ShellError
-    > {
+        except: PolicyName?
+    ) -> Result<PolicyName, ShellError> {
         let name = text.hasPrefix("$") ? String(text.dropFirst()) : text
         guard MailFlowPolicy.isValidName(name) else {
             return .failure(.invalidInput("Invalid policy name \"\(text)\". Use letters, digits and \"_\"."))
@@ -328,7 +330,7 @@ enum HostAccessOperations {
         if let other = table.policy(named: name), other.name != except {
             return .failure(.invalidInput("A policy named \"$\(other.name)\" already exists."))
         }
-        return .success(name)
+        return .success(PolicyName(name))
     }
 
     /// A named group goes before the first inline entry; inline entries (one per host) go last.
@@ -365,7 +367,7 @@ enum HostAccessOperations {
 
     /// Replaces a policy; a renamed policy's references follow the new name.
     static func replacePolicy(
-        _ name: String,
+        _ name: PolicyName,
         with policy: MailFlowPolicy,
         in table: HostAccessTable
     ) -> HostAccessTable {
@@ -373,10 +375,10 @@ enum HostAccessOperations {
         guard let index = changed.policies.firstIndex(where: { $0.name == name }) else { return table }
         changed.policies[index] = policy
         if policy.name != name {
-            for entry in changed.entries.indices where changed.entries[entry].behavior == .policy(name) {
+            for entry in changed.entries.indices where changed.entries[entry].behavior.usesPolicy(name) {
                 changed.entries[entry].behavior = .policy(policy.name)
             }
-            if changed.all == .policy(name) { changed.all = .policy(policy.name) }
+            if changed.all.usesPolicy(name) { changed.all = .policy(policy.name) }
         }
         return changed
     }
@@ -390,7 +392,7 @@ enum HostAccessOperations {
         case .policy(let name):
             let uses = table.references(toPolicy: name)
             guard uses.isEmpty else {
-                return .failure(.actionFailed("The policy \"$\(name)\" is used by \(listing(uses))."))
+                return .failure(.actionFailed("The policy \"$\(name)\" is used by \(listing(uses.map(\.wording)))."))
             }
             changed.policies.removeAll { $0.name == name }
         }

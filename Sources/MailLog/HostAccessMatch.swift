@@ -35,7 +35,7 @@ extension HostAccessTable {
             else { continue }
             let (action, tls) = resolve(entry.behavior)
             if action == .continue { continue }
-            return HostAccessDecision(action: action, group: entry.name, member: member, tls: tls)
+            return HostAccessDecision(action: action, group: entry.name?.text, member: member, tls: tls)
         }
         let (action, tls) = resolve(all)
         return HostAccessDecision(action: action == .continue ? .accept : action, group: nil, member: "ALL", tls: tls)

@@ -218,17 +218,22 @@ extension ErrorPresenter {
         case .endpointTaken(let interface, let port):
             return "another listener uses interface \"\(interface)\" port \(port)"
         case .missingPolicy(let user, let policy):
-            let what =
-                switch user {
-                case .senderGroup(let name): "sender group \"\(name)\""
-                case .entry(let members): "entry \"\(members.joined(separator: ", "))\""
-                case .all: "ALL"
-                }
-            return "\(what) names a missing policy \"$\(policy)\""
+            return "\(user.wording) names a missing policy \"$\(policy)\""
         case .missingBounceProfile(let name): return "bounce profile \"\(name)\" does not exist"
         case .invalidUserName: return "invalid user name"
         case .duplicateUserName: return "duplicate user name"
         case .noAdministrator: return "at least one available Administrator is needed"
+        }
+    }
+}
+
+extension HostAccessReference {
+    /// `sender group "WHITELIST"`, `entry "10.1.1.1"`, `ALL`.
+    public var wording: String {
+        switch self {
+        case .senderGroup(let name): "sender group \"\(name)\""
+        case .inlineEntry(let members): "entry \"\(members.joined(separator: ", "))\""
+        case .all: "ALL"
         }
     }
 }

@@ -78,6 +78,65 @@ import Testing
         )
     }
 
+    /// A new listener shows its settings, then how its tables differ from the ones its kind starts
+    /// with: its domains, relay hosts, policies and changed defaults — not the factory table.
+    @Test func aNewListenerShowsHowItsTablesDifferFromItsStart() {
+        let old = factory()
+        var new = old
+        let (hostAccess, recipientAccess) = Listener.startingTables(
+            kind: .public,
+            domains: ["example.com"],
+            relayHosts: []
+        )
+        var inbound = Listener(
+            name: "InboundMail",
+            kind: .public,
+            interface: "Management",
+            port: 2525,
+            certificate: "Demo",
+            hostAccess: hostAccess,
+            recipientAccess: recipientAccess
+        )
+        inbound.hostAccess.defaults.tls = .on
+        inbound.hostAccess.policies.append(MailFlowPolicy(name: "PARTNER", action: .accept))
+        inbound.hostAccess.entries[0].behavior = .policy("PARTNER")
+        let relay = Listener.startingTables(kind: .private, domains: [], relayHosts: ["10.0.0.0/8"])
+        new.listeners.append(inbound)
+        new.listeners.append(
+            Listener(
+                name: "Out",
+                kind: .private,
+                interface: "Management",
+                port: 2526,
+                certificate: nil,
+                hostAccess: relay.hostAccess,
+                recipientAccess: relay.recipientAccess
+            )
+        )
+        let inboundLine = "listenerconfig: listener \"InboundMail\""
+        let outLine = "listenerconfig: listener \"Out\""
+        #expect(
+            new.changes(since: old).map(ChangeWording.line) == [
+                "+ \(inboundLine)",
+                "\(inboundLine) type: public",
+                "\(inboundLine) interface: Management",
+                "\(inboundLine) port: 2525",
+                "\(inboundLine) certificate: Demo",
+                "\(inboundLine) max connections: 50",
+                "\(inboundLine) hostaccess default tls: off -> on",
+                "\(inboundLine) hostaccess: + policy PARTNER (action ACCEPT)",
+                "\(inboundLine) hostaccess sender group WHITELIST policy: $TRUSTED -> $PARTNER",
+                "\(inboundLine) rcptaccess: + example.com (action ACCEPT)",
+                "+ \(outLine)",
+                "\(outLine) type: private",
+                "\(outLine) interface: Management",
+                "\(outLine) port: 2526",
+                "\(outLine) max connections: 50",
+                "\(outLine) hostaccess sender group RELAYLIST hosts: none -> 10.0.0.0/8",
+            ]
+        )
+    }
+
     @Test func certificatesShowSubjectIssuerAndExpiry() throws {
         let root = try TestCA.makeRoot(commonName: "Change Lines Root")
         let start = Date(timeIntervalSince1970: 1_800_000_000)  // Jan 15 08:00:00 2027 GMT
