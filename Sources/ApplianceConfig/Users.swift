@@ -60,16 +60,6 @@ public enum UserRole: String, Sendable, Equatable, Codable, CaseIterable {
     case readOnlyOperator = "readonly"
     case guest = "guest"
 
-    /// As the CLI names it: `Administrators`.
-    public var plural: String {
-        switch self {
-        case .administrator: "Administrators"
-        case .operator: "Operators"
-        case .readOnlyOperator: "Read-Only Operators"
-        case .guest: "Guests"
-        }
-    }
-
     /// As showconfig names it: `Administrator`.
     public var singular: String {
         switch self {
@@ -77,16 +67,6 @@ public enum UserRole: String, Sendable, Equatable, Codable, CaseIterable {
         case .operator: "Operator"
         case .readOnlyOperator: "Read-Only Operator"
         case .guest: "Guest"
-        }
-    }
-
-    /// The line of the role list (**exact**).
-    public var listDescription: String {
-        switch self {
-        case .administrator: "Administrators have full access to all settings of the system."
-        case .operator: "Operators are restricted from creating new user accounts."
-        case .readOnlyOperator: "Read-Only operators may only view settings and status information."
-        case .guest: "Guest users may only view status information."
         }
     }
 

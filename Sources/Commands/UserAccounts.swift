@@ -240,3 +240,25 @@ public enum AccountLockout {
         return false
     }
 }
+
+extension UserRole {
+    /// As the CLI names it: `Administrators`.
+    var plural: String {
+        switch self {
+        case .administrator: "Administrators"
+        case .operator: "Operators"
+        case .readOnlyOperator: "Read-Only Operators"
+        case .guest: "Guests"
+        }
+    }
+
+    /// The line of the role list (**exact**).
+    var listDescription: String {
+        switch self {
+        case .administrator: "Administrators have full access to all settings of the system."
+        case .operator: "Operators are restricted from creating new user accounts."
+        case .readOnlyOperator: "Read-Only operators may only view settings and status information."
+        case .guest: "Guest users may only view status information."
+        }
+    }
+}
