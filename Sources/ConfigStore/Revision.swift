@@ -81,18 +81,17 @@ public struct RecordedChanges: Sendable, Equatable, Sequence, ExpressibleByArray
 
     init(stored: String) { self.stored = stored }
 
-    /// Encodes `changes` (which may be lazy: each is encoded and dropped in turn).
-    public init(_ changes: some Sequence<RecordedChange>) {
+    /// Encodes `changes` (each is encoded and dropped in turn).
+    public init(_ changes: some Collection<RecordedChange>) {
         stored = ChangeLines.join(changes.lazy.map(ChangeRecords.encode))
     }
 
     public init(arrayLiteral changes: RecordedChange...) { self.init(changes) }
 
-    /// The changes from `old` to `new`, encoded as the diff finds them (never held as an array).
+    /// The changes from `old` to `new`, encoded as the diff finds them (never held as an array). The
+    /// diff runs twice: once to measure the text, once to write it into a text of that size.
     public init(from old: ApplianceConfiguration, to new: ApplianceConfiguration) {
-        var writer = ChangeLines.Writer()
-        new.forEachChange(since: old) { writer.append(ChangeRecords.encode(.change($0))) }
-        stored = writer.text
+        stored = ChangeLines.text { line in new.forEachChange(since: old) { line(ChangeRecords.encode(.change($0))) } }
     }
 
     public var isEmpty: Bool { stored.isEmpty }

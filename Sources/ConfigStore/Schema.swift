@@ -154,17 +154,17 @@ enum Schema {
             info.method.rawValue, info.comment, info.rollbackPoint ? "1" : "0",
             info.baseRevision.map(String.init) ?? "-", changes, encoding, contentHash,
         ]
-        let magic = "esa revision v2".utf8
-        // One buffer of the final size: the change lines of a 10,000-object commit are megabytes, and
-        // growing a buffer to hold them (and copying them first) was the peak of such a commit.
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(magic.count + fields.reduce(0) { $0 + 8 + $1.utf8.count })
-        bytes.append(contentsOf: magic)
-        for text in fields {
-            withUnsafeBytes(of: UInt64(text.utf8.count).littleEndian) { bytes.append(contentsOf: $0) }
-            bytes.append(contentsOf: text.utf8)
+        // Hashed field by field: the change lines of a 10,000-object commit are megabytes, and copying
+        // them into one buffer with the other fields was, with SQLite's own copy, the peak of such a
+        // commit.
+        return SHA256.hex { update in
+            var magic = "esa revision v2"
+            magic.withUTF8 { update(UnsafeRawBufferPointer($0)) }
+            for var text in fields {
+                withUnsafeBytes(of: UInt64(text.utf8.count).littleEndian) { update($0) }
+                text.withUTF8 { update(UnsafeRawBufferPointer($0)) }
+            }
         }
-        return SHA256.hex(of: bytes)
     }
 
     private static let columns =

@@ -41,9 +41,14 @@ const struct esa_openssl_symbol esa_openssl_symbols[] = {
     {"EVP_DecryptInit_ex", 0},
     {"EVP_DecryptUpdate", 0},
     {"EVP_Digest", 0},
+    {"EVP_DigestFinal_ex", 0},
+    {"EVP_DigestInit_ex", 0},
+    {"EVP_DigestUpdate", 0},
     {"EVP_EncryptFinal_ex", 0},
     {"EVP_EncryptInit_ex", 0},
     {"EVP_EncryptUpdate", 0},
+    {"EVP_MD_CTX_free", 0},
+    {"EVP_MD_CTX_new", 0},
     {"EVP_PBE_find", 0},
     {"EVP_PKEY_Q_keygen", 0},
     {"EVP_PKEY_eq", 0},
@@ -200,8 +205,8 @@ const struct esa_openssl_symbol esa_openssl_symbols[] = {
     {"i2d_X509_CRL_bio", 0},
     {"i2d_X509_bio", 0}
 };
-const int esa_openssl_function_count = 191;
-void *esa_openssl_slots[191];
+const int esa_openssl_function_count = 196;
+void *esa_openssl_slots[196];
 
 ESA_FORWARD ASN1_IA5STRING *ASN1_IA5STRING_new(void) { return ((__typeof__(&ASN1_IA5STRING_new))esa_openssl_function(0))(); }
 ESA_FORWARD long ASN1_INTEGER_get(const ASN1_INTEGER *a0) { return ((__typeof__(&ASN1_INTEGER_get))esa_openssl_function(1))(a0); }
@@ -236,12 +241,17 @@ ESA_FORWARD int EVP_DecryptFinal_ex(EVP_CIPHER_CTX *a0, unsigned char *a1, int *
 ESA_FORWARD int EVP_DecryptInit_ex(EVP_CIPHER_CTX *a0, const EVP_CIPHER *a1, ENGINE *a2, const unsigned char *a3, const unsigned char *a4) { return ((__typeof__(&EVP_DecryptInit_ex))esa_openssl_function(30))(a0, a1, a2, a3, a4); }
 ESA_FORWARD int EVP_DecryptUpdate(EVP_CIPHER_CTX *a0, unsigned char *a1, int *a2, const unsigned char *a3, int a4) { return ((__typeof__(&EVP_DecryptUpdate))esa_openssl_function(31))(a0, a1, a2, a3, a4); }
 ESA_FORWARD int EVP_Digest(const void *a0, size_t a1, unsigned char *a2, unsigned int *a3, const EVP_MD *a4, ENGINE *a5) { return ((__typeof__(&EVP_Digest))esa_openssl_function(32))(a0, a1, a2, a3, a4, a5); }
-ESA_FORWARD int EVP_EncryptFinal_ex(EVP_CIPHER_CTX *a0, unsigned char *a1, int *a2) { return ((__typeof__(&EVP_EncryptFinal_ex))esa_openssl_function(33))(a0, a1, a2); }
-ESA_FORWARD int EVP_EncryptInit_ex(EVP_CIPHER_CTX *a0, const EVP_CIPHER *a1, ENGINE *a2, const unsigned char *a3, const unsigned char *a4) { return ((__typeof__(&EVP_EncryptInit_ex))esa_openssl_function(34))(a0, a1, a2, a3, a4); }
-ESA_FORWARD int EVP_EncryptUpdate(EVP_CIPHER_CTX *a0, unsigned char *a1, int *a2, const unsigned char *a3, int a4) { return ((__typeof__(&EVP_EncryptUpdate))esa_openssl_function(35))(a0, a1, a2, a3, a4); }
-ESA_FORWARD int EVP_PBE_find(int a0, int a1, int *a2, int *a3, EVP_PBE_KEYGEN **a4) { return ((__typeof__(&EVP_PBE_find))esa_openssl_function(36))(a0, a1, a2, a3, a4); }
+ESA_FORWARD int EVP_DigestFinal_ex(EVP_MD_CTX *a0, unsigned char *a1, unsigned int *a2) { return ((__typeof__(&EVP_DigestFinal_ex))esa_openssl_function(33))(a0, a1, a2); }
+ESA_FORWARD int EVP_DigestInit_ex(EVP_MD_CTX *a0, const EVP_MD *a1, ENGINE *a2) { return ((__typeof__(&EVP_DigestInit_ex))esa_openssl_function(34))(a0, a1, a2); }
+ESA_FORWARD int EVP_DigestUpdate(EVP_MD_CTX *a0, const void *a1, size_t a2) { return ((__typeof__(&EVP_DigestUpdate))esa_openssl_function(35))(a0, a1, a2); }
+ESA_FORWARD int EVP_EncryptFinal_ex(EVP_CIPHER_CTX *a0, unsigned char *a1, int *a2) { return ((__typeof__(&EVP_EncryptFinal_ex))esa_openssl_function(36))(a0, a1, a2); }
+ESA_FORWARD int EVP_EncryptInit_ex(EVP_CIPHER_CTX *a0, const EVP_CIPHER *a1, ENGINE *a2, const unsigned char *a3, const unsigned char *a4) { return ((__typeof__(&EVP_EncryptInit_ex))esa_openssl_function(37))(a0, a1, a2, a3, a4); }
+ESA_FORWARD int EVP_EncryptUpdate(EVP_CIPHER_CTX *a0, unsigned char *a1, int *a2, const unsigned char *a3, int a4) { return ((__typeof__(&EVP_EncryptUpdate))esa_openssl_function(38))(a0, a1, a2, a3, a4); }
+ESA_FORWARD void EVP_MD_CTX_free(EVP_MD_CTX *a0) { ((__typeof__(&EVP_MD_CTX_free))esa_openssl_function(39))(a0); }
+ESA_FORWARD EVP_MD_CTX *EVP_MD_CTX_new(void) { return ((__typeof__(&EVP_MD_CTX_new))esa_openssl_function(40))(); }
+ESA_FORWARD int EVP_PBE_find(int a0, int a1, int *a2, int *a3, EVP_PBE_KEYGEN **a4) { return ((__typeof__(&EVP_PBE_find))esa_openssl_function(41))(a0, a1, a2, a3, a4); }
 ESA_FORWARD EVP_PKEY *EVP_PKEY_Q_keygen(OSSL_LIB_CTX *a0, const char *a1, const char *a2, ...) {
-    __typeof__(&EVP_PKEY_Q_keygen) function = (__typeof__(&EVP_PKEY_Q_keygen))esa_openssl_function(37);
+    __typeof__(&EVP_PKEY_Q_keygen) function = (__typeof__(&EVP_PKEY_Q_keygen))esa_openssl_function(42);
     va_list rest;
     va_start(rest, a2);
     EVP_PKEY *key;
@@ -255,156 +265,156 @@ ESA_FORWARD EVP_PKEY *EVP_PKEY_Q_keygen(OSSL_LIB_CTX *a0, const char *a1, const 
     va_end(rest);
     return key;
 }
-ESA_FORWARD int EVP_PKEY_eq(const EVP_PKEY *a0, const EVP_PKEY *a1) { return ((__typeof__(&EVP_PKEY_eq))esa_openssl_function(38))(a0, a1); }
-ESA_FORWARD void EVP_PKEY_free(EVP_PKEY *a0) { ((__typeof__(&EVP_PKEY_free))esa_openssl_function(39))(a0); }
-ESA_FORWARD const char *EVP_PKEY_get0_type_name(const EVP_PKEY *a0) { return ((__typeof__(&EVP_PKEY_get0_type_name))esa_openssl_function(40))(a0); }
-ESA_FORWARD int EVP_PKEY_get_base_id(const EVP_PKEY *a0) { return ((__typeof__(&EVP_PKEY_get_base_id))esa_openssl_function(41))(a0); }
-ESA_FORWARD int EVP_PKEY_get_bits(const EVP_PKEY *a0) { return ((__typeof__(&EVP_PKEY_get_bits))esa_openssl_function(42))(a0); }
-ESA_FORWARD int EVP_PKEY_get_group_name(const EVP_PKEY *a0, char *a1, size_t a2, size_t *a3) { return ((__typeof__(&EVP_PKEY_get_group_name))esa_openssl_function(43))(a0, a1, a2, a3); }
-ESA_FORWARD const EVP_CIPHER *EVP_aes_256_gcm(void) { return ((__typeof__(&EVP_aes_256_gcm))esa_openssl_function(44))(); }
-ESA_FORWARD const EVP_MD *EVP_get_digestbyname(const char *a0) { return ((__typeof__(&EVP_get_digestbyname))esa_openssl_function(45))(a0); }
-ESA_FORWARD const EVP_MD *EVP_sha1(void) { return ((__typeof__(&EVP_sha1))esa_openssl_function(46))(); }
-ESA_FORWARD const EVP_MD *EVP_sha256(void) { return ((__typeof__(&EVP_sha256))esa_openssl_function(47))(); }
-ESA_FORWARD void GENERAL_NAMES_free(GENERAL_NAMES *a0) { ((__typeof__(&GENERAL_NAMES_free))esa_openssl_function(48))(a0); }
-ESA_FORWARD void GENERAL_NAME_free(GENERAL_NAME *a0) { ((__typeof__(&GENERAL_NAME_free))esa_openssl_function(49))(a0); }
-ESA_FORWARD void *GENERAL_NAME_get0_value(const GENERAL_NAME *a0, int *a1) { return ((__typeof__(&GENERAL_NAME_get0_value))esa_openssl_function(50))(a0, a1); }
-ESA_FORWARD GENERAL_NAME *GENERAL_NAME_new(void) { return ((__typeof__(&GENERAL_NAME_new))esa_openssl_function(51))(); }
-ESA_FORWARD void GENERAL_NAME_set0_value(GENERAL_NAME *a0, int a1, void *a2) { ((__typeof__(&GENERAL_NAME_set0_value))esa_openssl_function(52))(a0, a1, a2); }
-ESA_FORWARD const char *OBJ_nid2sn(int a0) { return ((__typeof__(&OBJ_nid2sn))esa_openssl_function(53))(a0); }
-ESA_FORWARD int OBJ_obj2nid(const ASN1_OBJECT *a0) { return ((__typeof__(&OBJ_obj2nid))esa_openssl_function(54))(a0); }
-ESA_FORWARD int OBJ_obj2txt(char *a0, int a1, const ASN1_OBJECT *a2, int a3) { return ((__typeof__(&OBJ_obj2txt))esa_openssl_function(55))(a0, a1, a2, a3); }
-ESA_FORWARD int OBJ_txt2nid(const char *a0) { return ((__typeof__(&OBJ_txt2nid))esa_openssl_function(56))(a0); }
-ESA_FORWARD void OPENSSL_cleanse(void *a0, size_t a1) { ((__typeof__(&OPENSSL_cleanse))esa_openssl_function(57))(a0, a1); }
-ESA_FORWARD void OPENSSL_sk_free(OPENSSL_STACK *a0) { ((__typeof__(&OPENSSL_sk_free))esa_openssl_function(58))(a0); }
-ESA_FORWARD OPENSSL_STACK *OPENSSL_sk_new_null(void) { return ((__typeof__(&OPENSSL_sk_new_null))esa_openssl_function(59))(); }
-ESA_FORWARD int OPENSSL_sk_num(const OPENSSL_STACK *a0) { return ((__typeof__(&OPENSSL_sk_num))esa_openssl_function(60))(a0); }
-ESA_FORWARD void OPENSSL_sk_pop_free(OPENSSL_STACK *a0, void (*a1)(void *)) { ((__typeof__(&OPENSSL_sk_pop_free))esa_openssl_function(61))(a0, a1); }
-ESA_FORWARD int OPENSSL_sk_push(OPENSSL_STACK *a0, const void *a1) { return ((__typeof__(&OPENSSL_sk_push))esa_openssl_function(62))(a0, a1); }
-ESA_FORWARD void *OPENSSL_sk_value(const OPENSSL_STACK *a0, int a1) { return ((__typeof__(&OPENSSL_sk_value))esa_openssl_function(63))(a0, a1); }
-ESA_FORWARD OSSL_PROVIDER *OSSL_PROVIDER_load(OSSL_LIB_CTX *a0, const char *a1) { return ((__typeof__(&OSSL_PROVIDER_load))esa_openssl_function(64))(a0, a1); }
-ESA_FORWARD void PBE2PARAM_free(PBE2PARAM *a0) { ((__typeof__(&PBE2PARAM_free))esa_openssl_function(65))(a0); }
-ESA_FORWARD const ASN1_ITEM *PBE2PARAM_it(void) { return ((__typeof__(&PBE2PARAM_it))esa_openssl_function(66))(); }
-ESA_FORWARD void PBEPARAM_free(PBEPARAM *a0) { ((__typeof__(&PBEPARAM_free))esa_openssl_function(67))(a0); }
-ESA_FORWARD const ASN1_ITEM *PBEPARAM_it(void) { return ((__typeof__(&PBEPARAM_it))esa_openssl_function(68))(); }
-ESA_FORWARD void PBKDF2PARAM_free(PBKDF2PARAM *a0) { ((__typeof__(&PBKDF2PARAM_free))esa_openssl_function(69))(a0); }
-ESA_FORWARD const ASN1_ITEM *PBKDF2PARAM_it(void) { return ((__typeof__(&PBKDF2PARAM_it))esa_openssl_function(70))(); }
-ESA_FORWARD EVP_PKEY *PEM_read_bio_PrivateKey(BIO *a0, EVP_PKEY **a1, pem_password_cb *a2, void *a3) { return ((__typeof__(&PEM_read_bio_PrivateKey))esa_openssl_function(71))(a0, a1, a2, a3); }
-ESA_FORWARD X509_REQ *PEM_read_bio_X509_REQ(BIO *a0, X509_REQ **a1, pem_password_cb *a2, void *a3) { return ((__typeof__(&PEM_read_bio_X509_REQ))esa_openssl_function(72))(a0, a1, a2, a3); }
-ESA_FORWARD int PEM_write_bio_PKCS8PrivateKey(BIO *a0, const EVP_PKEY *a1, const EVP_CIPHER *a2, const char *a3, int a4, pem_password_cb *a5, void *a6) { return ((__typeof__(&PEM_write_bio_PKCS8PrivateKey))esa_openssl_function(73))(a0, a1, a2, a3, a4, a5, a6); }
-ESA_FORWARD int PEM_write_bio_X509_REQ(BIO *a0, const X509_REQ *a1) { return ((__typeof__(&PEM_write_bio_X509_REQ))esa_openssl_function(74))(a0, a1); }
-ESA_FORWARD void PKCS12_SAFEBAG_free(PKCS12_SAFEBAG *a0) { ((__typeof__(&PKCS12_SAFEBAG_free))esa_openssl_function(75))(a0); }
-ESA_FORWARD const X509_SIG *PKCS12_SAFEBAG_get0_pkcs8(const PKCS12_SAFEBAG *a0) { return ((__typeof__(&PKCS12_SAFEBAG_get0_pkcs8))esa_openssl_function(76))(a0); }
-ESA_FORWARD int PKCS12_SAFEBAG_get_nid(const PKCS12_SAFEBAG *a0) { return ((__typeof__(&PKCS12_SAFEBAG_get_nid))esa_openssl_function(77))(a0); }
-ESA_FORWARD PKCS12 *PKCS12_create(const char *a0, const char *a1, EVP_PKEY *a2, X509 *a3, struct stack_st_X509 *a4, int a5, int a6, int a7, int a8, int a9) { return ((__typeof__(&PKCS12_create))esa_openssl_function(78))(a0, a1, a2, a3, a4, a5, a6, a7, a8, a9); }
-ESA_FORWARD void PKCS12_free(PKCS12 *a0) { ((__typeof__(&PKCS12_free))esa_openssl_function(79))(a0); }
-ESA_FORWARD void PKCS12_get0_mac(const ASN1_OCTET_STRING **a0, const X509_ALGOR **a1, const ASN1_OCTET_STRING **a2, const ASN1_INTEGER **a3, const PKCS12 *a4) { ((__typeof__(&PKCS12_get0_mac))esa_openssl_function(80))(a0, a1, a2, a3, a4); }
-ESA_FORWARD int PKCS12_mac_present(const PKCS12 *a0) { return ((__typeof__(&PKCS12_mac_present))esa_openssl_function(81))(a0); }
-ESA_FORWARD int PKCS12_parse(PKCS12 *a0, const char *a1, EVP_PKEY **a2, X509 **a3, struct stack_st_X509 **a4) { return ((__typeof__(&PKCS12_parse))esa_openssl_function(82))(a0, a1, a2, a3, a4); }
-ESA_FORWARD int PKCS12_set_mac(PKCS12 *a0, const char *a1, int a2, unsigned char *a3, int a4, int a5, const EVP_MD *a6) { return ((__typeof__(&PKCS12_set_mac))esa_openssl_function(83))(a0, a1, a2, a3, a4, a5, a6); }
-ESA_FORWARD struct stack_st_PKCS7 *PKCS12_unpack_authsafes(const PKCS12 *a0) { return ((__typeof__(&PKCS12_unpack_authsafes))esa_openssl_function(84))(a0); }
-ESA_FORWARD struct stack_st_PKCS12_SAFEBAG *PKCS12_unpack_p7data(PKCS7 *a0) { return ((__typeof__(&PKCS12_unpack_p7data))esa_openssl_function(85))(a0); }
-ESA_FORWARD void PKCS7_free(PKCS7 *a0) { ((__typeof__(&PKCS7_free))esa_openssl_function(86))(a0); }
-ESA_FORWARD int RAND_bytes(unsigned char *a0, int a1) { return ((__typeof__(&RAND_bytes))esa_openssl_function(87))(a0, a1); }
-ESA_FORWARD const char *SSL_CIPHER_get_name(const SSL_CIPHER *a0) { return ((__typeof__(&SSL_CIPHER_get_name))esa_openssl_function(88))(a0); }
-ESA_FORWARD long SSL_CTX_ctrl(SSL_CTX *a0, int a1, long a2, void *a3) { return ((__typeof__(&SSL_CTX_ctrl))esa_openssl_function(89))(a0, a1, a2, a3); }
-ESA_FORWARD void SSL_CTX_free(SSL_CTX *a0) { ((__typeof__(&SSL_CTX_free))esa_openssl_function(90))(a0); }
-ESA_FORWARD SSL_CTX *SSL_CTX_new(const SSL_METHOD *a0) { return ((__typeof__(&SSL_CTX_new))esa_openssl_function(91))(a0); }
-ESA_FORWARD void SSL_CTX_set_verify(SSL_CTX *a0, int a1, SSL_verify_cb a2) { ((__typeof__(&SSL_CTX_set_verify))esa_openssl_function(92))(a0, a1, a2); }
-ESA_FORWARD int SSL_CTX_use_PrivateKey(SSL_CTX *a0, EVP_PKEY *a1) { return ((__typeof__(&SSL_CTX_use_PrivateKey))esa_openssl_function(93))(a0, a1); }
-ESA_FORWARD int SSL_CTX_use_certificate(SSL_CTX *a0, X509 *a1) { return ((__typeof__(&SSL_CTX_use_certificate))esa_openssl_function(94))(a0, a1); }
-ESA_FORWARD int SSL_accept(SSL *a0) { return ((__typeof__(&SSL_accept))esa_openssl_function(95))(a0); }
-ESA_FORWARD int SSL_connect(SSL *a0) { return ((__typeof__(&SSL_connect))esa_openssl_function(96))(a0); }
-ESA_FORWARD long SSL_ctrl(SSL *a0, int a1, long a2, void *a3) { return ((__typeof__(&SSL_ctrl))esa_openssl_function(97))(a0, a1, a2, a3); }
-ESA_FORWARD void SSL_free(SSL *a0) { ((__typeof__(&SSL_free))esa_openssl_function(98))(a0); }
-ESA_FORWARD const SSL_CIPHER *SSL_get_current_cipher(const SSL *a0) { return ((__typeof__(&SSL_get_current_cipher))esa_openssl_function(99))(a0); }
-ESA_FORWARD int SSL_get_error(const SSL *a0, int a1) { return ((__typeof__(&SSL_get_error))esa_openssl_function(100))(a0, a1); }
-ESA_FORWARD struct stack_st_X509 *SSL_get_peer_cert_chain(const SSL *a0) { return ((__typeof__(&SSL_get_peer_cert_chain))esa_openssl_function(101))(a0); }
-ESA_FORWARD const char *SSL_get_version(const SSL *a0) { return ((__typeof__(&SSL_get_version))esa_openssl_function(102))(a0); }
-ESA_FORWARD SSL *SSL_new(SSL_CTX *a0) { return ((__typeof__(&SSL_new))esa_openssl_function(103))(a0); }
-ESA_FORWARD int SSL_read(SSL *a0, void *a1, int a2) { return ((__typeof__(&SSL_read))esa_openssl_function(104))(a0, a1, a2); }
-ESA_FORWARD int SSL_set_fd(SSL *a0, int a1) { return ((__typeof__(&SSL_set_fd))esa_openssl_function(105))(a0, a1); }
-ESA_FORWARD int SSL_shutdown(SSL *a0) { return ((__typeof__(&SSL_shutdown))esa_openssl_function(106))(a0); }
-ESA_FORWARD int SSL_write(SSL *a0, const void *a1, int a2) { return ((__typeof__(&SSL_write))esa_openssl_function(107))(a0, a1, a2); }
-ESA_FORWARD const SSL_METHOD *TLS_client_method(void) { return ((__typeof__(&TLS_client_method))esa_openssl_function(108))(); }
-ESA_FORWARD const SSL_METHOD *TLS_server_method(void) { return ((__typeof__(&TLS_server_method))esa_openssl_function(109))(); }
-ESA_FORWARD X509_EXTENSION *X509V3_EXT_i2d(int a0, int a1, void *a2) { return ((__typeof__(&X509V3_EXT_i2d))esa_openssl_function(110))(a0, a1, a2); }
-ESA_FORWARD X509_EXTENSION *X509V3_EXT_nconf(CONF *a0, X509V3_CTX *a1, const char *a2, const char *a3) { return ((__typeof__(&X509V3_EXT_nconf))esa_openssl_function(111))(a0, a1, a2, a3); }
-ESA_FORWARD void *X509V3_get_d2i(const struct stack_st_X509_EXTENSION *a0, int a1, int *a2, int *a3) { return ((__typeof__(&X509V3_get_d2i))esa_openssl_function(112))(a0, a1, a2, a3); }
-ESA_FORWARD void X509V3_set_ctx(X509V3_CTX *a0, X509 *a1, X509 *a2, X509_REQ *a3, X509_CRL *a4, int a5) { ((__typeof__(&X509V3_set_ctx))esa_openssl_function(113))(a0, a1, a2, a3, a4, a5); }
-ESA_FORWARD void X509_CRL_free(X509_CRL *a0) { ((__typeof__(&X509_CRL_free))esa_openssl_function(114))(a0); }
-ESA_FORWARD const ASN1_TIME *X509_CRL_get0_lastUpdate(const X509_CRL *a0) { return ((__typeof__(&X509_CRL_get0_lastUpdate))esa_openssl_function(115))(a0); }
-ESA_FORWARD const ASN1_TIME *X509_CRL_get0_nextUpdate(const X509_CRL *a0) { return ((__typeof__(&X509_CRL_get0_nextUpdate))esa_openssl_function(116))(a0); }
-ESA_FORWARD struct stack_st_X509_REVOKED *X509_CRL_get_REVOKED(X509_CRL *a0) { return ((__typeof__(&X509_CRL_get_REVOKED))esa_openssl_function(117))(a0); }
-ESA_FORWARD X509_NAME *X509_CRL_get_issuer(const X509_CRL *a0) { return ((__typeof__(&X509_CRL_get_issuer))esa_openssl_function(118))(a0); }
-ESA_FORWARD int X509_CRL_verify(X509_CRL *a0, EVP_PKEY *a1) { return ((__typeof__(&X509_CRL_verify))esa_openssl_function(119))(a0, a1); }
-ESA_FORWARD void X509_EXTENSION_free(X509_EXTENSION *a0) { ((__typeof__(&X509_EXTENSION_free))esa_openssl_function(120))(a0); }
-ESA_FORWARD ASN1_STRING *X509_NAME_ENTRY_get_data(const X509_NAME_ENTRY *a0) { return ((__typeof__(&X509_NAME_ENTRY_get_data))esa_openssl_function(121))(a0); }
-ESA_FORWARD ASN1_OBJECT *X509_NAME_ENTRY_get_object(const X509_NAME_ENTRY *a0) { return ((__typeof__(&X509_NAME_ENTRY_get_object))esa_openssl_function(122))(a0); }
-ESA_FORWARD int X509_NAME_add_entry_by_txt(X509_NAME *a0, const char *a1, int a2, const unsigned char *a3, int a4, int a5, int a6) { return ((__typeof__(&X509_NAME_add_entry_by_txt))esa_openssl_function(123))(a0, a1, a2, a3, a4, a5, a6); }
-ESA_FORWARD int X509_NAME_cmp(const X509_NAME *a0, const X509_NAME *a1) { return ((__typeof__(&X509_NAME_cmp))esa_openssl_function(124))(a0, a1); }
-ESA_FORWARD int X509_NAME_entry_count(const X509_NAME *a0) { return ((__typeof__(&X509_NAME_entry_count))esa_openssl_function(125))(a0); }
-ESA_FORWARD void X509_NAME_free(X509_NAME *a0) { ((__typeof__(&X509_NAME_free))esa_openssl_function(126))(a0); }
-ESA_FORWARD X509_NAME_ENTRY *X509_NAME_get_entry(const X509_NAME *a0, int a1) { return ((__typeof__(&X509_NAME_get_entry))esa_openssl_function(127))(a0, a1); }
-ESA_FORWARD X509_NAME *X509_NAME_new(void) { return ((__typeof__(&X509_NAME_new))esa_openssl_function(128))(); }
-ESA_FORWARD int X509_REQ_add_extensions(X509_REQ *a0, const struct stack_st_X509_EXTENSION *a1) { return ((__typeof__(&X509_REQ_add_extensions))esa_openssl_function(129))(a0, a1); }
-ESA_FORWARD void X509_REQ_free(X509_REQ *a0) { ((__typeof__(&X509_REQ_free))esa_openssl_function(130))(a0); }
-ESA_FORWARD EVP_PKEY *X509_REQ_get0_pubkey(X509_REQ *a0) { return ((__typeof__(&X509_REQ_get0_pubkey))esa_openssl_function(131))(a0); }
-ESA_FORWARD struct stack_st_X509_EXTENSION *X509_REQ_get_extensions(X509_REQ *a0) { return ((__typeof__(&X509_REQ_get_extensions))esa_openssl_function(132))(a0); }
-ESA_FORWARD X509_NAME *X509_REQ_get_subject_name(const X509_REQ *a0) { return ((__typeof__(&X509_REQ_get_subject_name))esa_openssl_function(133))(a0); }
-ESA_FORWARD X509_REQ *X509_REQ_new(void) { return ((__typeof__(&X509_REQ_new))esa_openssl_function(134))(); }
-ESA_FORWARD int X509_REQ_set_pubkey(X509_REQ *a0, EVP_PKEY *a1) { return ((__typeof__(&X509_REQ_set_pubkey))esa_openssl_function(135))(a0, a1); }
-ESA_FORWARD int X509_REQ_set_subject_name(X509_REQ *a0, const X509_NAME *a1) { return ((__typeof__(&X509_REQ_set_subject_name))esa_openssl_function(136))(a0, a1); }
-ESA_FORWARD int X509_REQ_set_version(X509_REQ *a0, long a1) { return ((__typeof__(&X509_REQ_set_version))esa_openssl_function(137))(a0, a1); }
-ESA_FORWARD int X509_REQ_sign(X509_REQ *a0, EVP_PKEY *a1, const EVP_MD *a2) { return ((__typeof__(&X509_REQ_sign))esa_openssl_function(138))(a0, a1, a2); }
-ESA_FORWARD int X509_REQ_verify(X509_REQ *a0, EVP_PKEY *a1) { return ((__typeof__(&X509_REQ_verify))esa_openssl_function(139))(a0, a1); }
-ESA_FORWARD const ASN1_INTEGER *X509_REVOKED_get0_serialNumber(const X509_REVOKED *a0) { return ((__typeof__(&X509_REVOKED_get0_serialNumber))esa_openssl_function(140))(a0); }
-ESA_FORWARD void X509_SIG_get0(const X509_SIG *a0, const X509_ALGOR **a1, const ASN1_OCTET_STRING **a2) { ((__typeof__(&X509_SIG_get0))esa_openssl_function(141))(a0, a1, a2); }
-ESA_FORWARD void X509_STORE_CTX_free(X509_STORE_CTX *a0) { ((__typeof__(&X509_STORE_CTX_free))esa_openssl_function(142))(a0); }
-ESA_FORWARD struct stack_st_X509 *X509_STORE_CTX_get0_chain(const X509_STORE_CTX *a0) { return ((__typeof__(&X509_STORE_CTX_get0_chain))esa_openssl_function(143))(a0); }
-ESA_FORWARD X509_VERIFY_PARAM *X509_STORE_CTX_get0_param(const X509_STORE_CTX *a0) { return ((__typeof__(&X509_STORE_CTX_get0_param))esa_openssl_function(144))(a0); }
-ESA_FORWARD int X509_STORE_CTX_get_error(const X509_STORE_CTX *a0) { return ((__typeof__(&X509_STORE_CTX_get_error))esa_openssl_function(145))(a0); }
-ESA_FORWARD int X509_STORE_CTX_get_error_depth(const X509_STORE_CTX *a0) { return ((__typeof__(&X509_STORE_CTX_get_error_depth))esa_openssl_function(146))(a0); }
-ESA_FORWARD int X509_STORE_CTX_init(X509_STORE_CTX *a0, X509_STORE *a1, X509 *a2, struct stack_st_X509 *a3) { return ((__typeof__(&X509_STORE_CTX_init))esa_openssl_function(147))(a0, a1, a2, a3); }
-ESA_FORWARD X509_STORE_CTX *X509_STORE_CTX_new(void) { return ((__typeof__(&X509_STORE_CTX_new))esa_openssl_function(148))(); }
-ESA_FORWARD void X509_STORE_CTX_set0_crls(X509_STORE_CTX *a0, struct stack_st_X509_CRL *a1) { ((__typeof__(&X509_STORE_CTX_set0_crls))esa_openssl_function(149))(a0, a1); }
-ESA_FORWARD int X509_STORE_add_cert(X509_STORE *a0, X509 *a1) { return ((__typeof__(&X509_STORE_add_cert))esa_openssl_function(150))(a0, a1); }
-ESA_FORWARD void X509_STORE_free(X509_STORE *a0) { ((__typeof__(&X509_STORE_free))esa_openssl_function(151))(a0); }
-ESA_FORWARD X509_STORE *X509_STORE_new(void) { return ((__typeof__(&X509_STORE_new))esa_openssl_function(152))(); }
-ESA_FORWARD int X509_VERIFY_PARAM_set1_host(X509_VERIFY_PARAM *a0, const char *a1, size_t a2) { return ((__typeof__(&X509_VERIFY_PARAM_set1_host))esa_openssl_function(153))(a0, a1, a2); }
-ESA_FORWARD int X509_VERIFY_PARAM_set_flags(X509_VERIFY_PARAM *a0, unsigned long a1) { return ((__typeof__(&X509_VERIFY_PARAM_set_flags))esa_openssl_function(154))(a0, a1); }
-ESA_FORWARD void X509_VERIFY_PARAM_set_time(X509_VERIFY_PARAM *a0, time_t a1) { ((__typeof__(&X509_VERIFY_PARAM_set_time))esa_openssl_function(155))(a0, a1); }
-ESA_FORWARD int X509_add1_ext_i2d(X509 *a0, int a1, void *a2, int a3, unsigned long a4) { return ((__typeof__(&X509_add1_ext_i2d))esa_openssl_function(156))(a0, a1, a2, a3, a4); }
-ESA_FORWARD int X509_add_ext(X509 *a0, X509_EXTENSION *a1, int a2) { return ((__typeof__(&X509_add_ext))esa_openssl_function(157))(a0, a1, a2); }
-ESA_FORWARD int X509_check_issued(X509 *a0, X509 *a1) { return ((__typeof__(&X509_check_issued))esa_openssl_function(158))(a0, a1); }
-ESA_FORWARD int X509_digest(const X509 *a0, const EVP_MD *a1, unsigned char *a2, unsigned int *a3) { return ((__typeof__(&X509_digest))esa_openssl_function(159))(a0, a1, a2, a3); }
-ESA_FORWARD void X509_free(X509 *a0) { ((__typeof__(&X509_free))esa_openssl_function(160))(a0); }
-ESA_FORWARD const ASN1_TIME *X509_get0_notAfter(const X509 *a0) { return ((__typeof__(&X509_get0_notAfter))esa_openssl_function(161))(a0); }
-ESA_FORWARD const ASN1_TIME *X509_get0_notBefore(const X509 *a0) { return ((__typeof__(&X509_get0_notBefore))esa_openssl_function(162))(a0); }
-ESA_FORWARD EVP_PKEY *X509_get0_pubkey(const X509 *a0) { return ((__typeof__(&X509_get0_pubkey))esa_openssl_function(163))(a0); }
-ESA_FORWARD const ASN1_INTEGER *X509_get0_serialNumber(const X509 *a0) { return ((__typeof__(&X509_get0_serialNumber))esa_openssl_function(164))(a0); }
-ESA_FORWARD void *X509_get_ext_d2i(const X509 *a0, int a1, int *a2, int *a3) { return ((__typeof__(&X509_get_ext_d2i))esa_openssl_function(165))(a0, a1, a2, a3); }
-ESA_FORWARD uint32_t X509_get_extension_flags(X509 *a0) { return ((__typeof__(&X509_get_extension_flags))esa_openssl_function(166))(a0); }
-ESA_FORWARD X509_NAME *X509_get_issuer_name(const X509 *a0) { return ((__typeof__(&X509_get_issuer_name))esa_openssl_function(167))(a0); }
-ESA_FORWARD ASN1_INTEGER *X509_get_serialNumber(X509 *a0) { return ((__typeof__(&X509_get_serialNumber))esa_openssl_function(168))(a0); }
-ESA_FORWARD X509_NAME *X509_get_subject_name(const X509 *a0) { return ((__typeof__(&X509_get_subject_name))esa_openssl_function(169))(a0); }
-ESA_FORWARD ASN1_TIME *X509_getm_notAfter(const X509 *a0) { return ((__typeof__(&X509_getm_notAfter))esa_openssl_function(170))(a0); }
-ESA_FORWARD ASN1_TIME *X509_getm_notBefore(const X509 *a0) { return ((__typeof__(&X509_getm_notBefore))esa_openssl_function(171))(a0); }
-ESA_FORWARD X509 *X509_new(void) { return ((__typeof__(&X509_new))esa_openssl_function(172))(); }
-ESA_FORWARD int X509_print(BIO *a0, X509 *a1) { return ((__typeof__(&X509_print))esa_openssl_function(173))(a0, a1); }
-ESA_FORWARD int X509_self_signed(X509 *a0, int a1) { return ((__typeof__(&X509_self_signed))esa_openssl_function(174))(a0, a1); }
-ESA_FORWARD int X509_set_issuer_name(X509 *a0, const X509_NAME *a1) { return ((__typeof__(&X509_set_issuer_name))esa_openssl_function(175))(a0, a1); }
-ESA_FORWARD int X509_set_pubkey(X509 *a0, EVP_PKEY *a1) { return ((__typeof__(&X509_set_pubkey))esa_openssl_function(176))(a0, a1); }
-ESA_FORWARD int X509_set_subject_name(X509 *a0, const X509_NAME *a1) { return ((__typeof__(&X509_set_subject_name))esa_openssl_function(177))(a0, a1); }
-ESA_FORWARD int X509_set_version(X509 *a0, long a1) { return ((__typeof__(&X509_set_version))esa_openssl_function(178))(a0, a1); }
-ESA_FORWARD int X509_sign(X509 *a0, EVP_PKEY *a1, const EVP_MD *a2) { return ((__typeof__(&X509_sign))esa_openssl_function(179))(a0, a1, a2); }
-ESA_FORWARD int X509_up_ref(X509 *a0) { return ((__typeof__(&X509_up_ref))esa_openssl_function(180))(a0); }
-ESA_FORWARD int X509_verify(X509 *a0, EVP_PKEY *a1) { return ((__typeof__(&X509_verify))esa_openssl_function(181))(a0, a1); }
-ESA_FORWARD int X509_verify_cert(X509_STORE_CTX *a0) { return ((__typeof__(&X509_verify_cert))esa_openssl_function(182))(a0); }
-ESA_FORWARD const char *X509_verify_cert_error_string(long a0) { return ((__typeof__(&X509_verify_cert_error_string))esa_openssl_function(183))(a0); }
-ESA_FORWARD PKCS12 *d2i_PKCS12_bio(BIO *a0, PKCS12 **a1) { return ((__typeof__(&d2i_PKCS12_bio))esa_openssl_function(184))(a0, a1); }
-ESA_FORWARD X509 *d2i_X509(X509 **a0, const unsigned char **a1, long a2) { return ((__typeof__(&d2i_X509))esa_openssl_function(185))(a0, a1, a2); }
-ESA_FORWARD X509_CRL *d2i_X509_CRL(X509_CRL **a0, const unsigned char **a1, long a2) { return ((__typeof__(&d2i_X509_CRL))esa_openssl_function(186))(a0, a1, a2); }
-ESA_FORWARD int i2d_PKCS12_bio(BIO *a0, const PKCS12 *a1) { return ((__typeof__(&i2d_PKCS12_bio))esa_openssl_function(187))(a0, a1); }
-ESA_FORWARD int i2d_PKCS8PrivateKey_bio(BIO *a0, const EVP_PKEY *a1, const EVP_CIPHER *a2, const char *a3, int a4, pem_password_cb *a5, void *a6) { return ((__typeof__(&i2d_PKCS8PrivateKey_bio))esa_openssl_function(188))(a0, a1, a2, a3, a4, a5, a6); }
-ESA_FORWARD int i2d_X509_CRL_bio(BIO *a0, const X509_CRL *a1) { return ((__typeof__(&i2d_X509_CRL_bio))esa_openssl_function(189))(a0, a1); }
-ESA_FORWARD int i2d_X509_bio(BIO *a0, const X509 *a1) { return ((__typeof__(&i2d_X509_bio))esa_openssl_function(190))(a0, a1); }
+ESA_FORWARD int EVP_PKEY_eq(const EVP_PKEY *a0, const EVP_PKEY *a1) { return ((__typeof__(&EVP_PKEY_eq))esa_openssl_function(43))(a0, a1); }
+ESA_FORWARD void EVP_PKEY_free(EVP_PKEY *a0) { ((__typeof__(&EVP_PKEY_free))esa_openssl_function(44))(a0); }
+ESA_FORWARD const char *EVP_PKEY_get0_type_name(const EVP_PKEY *a0) { return ((__typeof__(&EVP_PKEY_get0_type_name))esa_openssl_function(45))(a0); }
+ESA_FORWARD int EVP_PKEY_get_base_id(const EVP_PKEY *a0) { return ((__typeof__(&EVP_PKEY_get_base_id))esa_openssl_function(46))(a0); }
+ESA_FORWARD int EVP_PKEY_get_bits(const EVP_PKEY *a0) { return ((__typeof__(&EVP_PKEY_get_bits))esa_openssl_function(47))(a0); }
+ESA_FORWARD int EVP_PKEY_get_group_name(const EVP_PKEY *a0, char *a1, size_t a2, size_t *a3) { return ((__typeof__(&EVP_PKEY_get_group_name))esa_openssl_function(48))(a0, a1, a2, a3); }
+ESA_FORWARD const EVP_CIPHER *EVP_aes_256_gcm(void) { return ((__typeof__(&EVP_aes_256_gcm))esa_openssl_function(49))(); }
+ESA_FORWARD const EVP_MD *EVP_get_digestbyname(const char *a0) { return ((__typeof__(&EVP_get_digestbyname))esa_openssl_function(50))(a0); }
+ESA_FORWARD const EVP_MD *EVP_sha1(void) { return ((__typeof__(&EVP_sha1))esa_openssl_function(51))(); }
+ESA_FORWARD const EVP_MD *EVP_sha256(void) { return ((__typeof__(&EVP_sha256))esa_openssl_function(52))(); }
+ESA_FORWARD void GENERAL_NAMES_free(GENERAL_NAMES *a0) { ((__typeof__(&GENERAL_NAMES_free))esa_openssl_function(53))(a0); }
+ESA_FORWARD void GENERAL_NAME_free(GENERAL_NAME *a0) { ((__typeof__(&GENERAL_NAME_free))esa_openssl_function(54))(a0); }
+ESA_FORWARD void *GENERAL_NAME_get0_value(const GENERAL_NAME *a0, int *a1) { return ((__typeof__(&GENERAL_NAME_get0_value))esa_openssl_function(55))(a0, a1); }
+ESA_FORWARD GENERAL_NAME *GENERAL_NAME_new(void) { return ((__typeof__(&GENERAL_NAME_new))esa_openssl_function(56))(); }
+ESA_FORWARD void GENERAL_NAME_set0_value(GENERAL_NAME *a0, int a1, void *a2) { ((__typeof__(&GENERAL_NAME_set0_value))esa_openssl_function(57))(a0, a1, a2); }
+ESA_FORWARD const char *OBJ_nid2sn(int a0) { return ((__typeof__(&OBJ_nid2sn))esa_openssl_function(58))(a0); }
+ESA_FORWARD int OBJ_obj2nid(const ASN1_OBJECT *a0) { return ((__typeof__(&OBJ_obj2nid))esa_openssl_function(59))(a0); }
+ESA_FORWARD int OBJ_obj2txt(char *a0, int a1, const ASN1_OBJECT *a2, int a3) { return ((__typeof__(&OBJ_obj2txt))esa_openssl_function(60))(a0, a1, a2, a3); }
+ESA_FORWARD int OBJ_txt2nid(const char *a0) { return ((__typeof__(&OBJ_txt2nid))esa_openssl_function(61))(a0); }
+ESA_FORWARD void OPENSSL_cleanse(void *a0, size_t a1) { ((__typeof__(&OPENSSL_cleanse))esa_openssl_function(62))(a0, a1); }
+ESA_FORWARD void OPENSSL_sk_free(OPENSSL_STACK *a0) { ((__typeof__(&OPENSSL_sk_free))esa_openssl_function(63))(a0); }
+ESA_FORWARD OPENSSL_STACK *OPENSSL_sk_new_null(void) { return ((__typeof__(&OPENSSL_sk_new_null))esa_openssl_function(64))(); }
+ESA_FORWARD int OPENSSL_sk_num(const OPENSSL_STACK *a0) { return ((__typeof__(&OPENSSL_sk_num))esa_openssl_function(65))(a0); }
+ESA_FORWARD void OPENSSL_sk_pop_free(OPENSSL_STACK *a0, void (*a1)(void *)) { ((__typeof__(&OPENSSL_sk_pop_free))esa_openssl_function(66))(a0, a1); }
+ESA_FORWARD int OPENSSL_sk_push(OPENSSL_STACK *a0, const void *a1) { return ((__typeof__(&OPENSSL_sk_push))esa_openssl_function(67))(a0, a1); }
+ESA_FORWARD void *OPENSSL_sk_value(const OPENSSL_STACK *a0, int a1) { return ((__typeof__(&OPENSSL_sk_value))esa_openssl_function(68))(a0, a1); }
+ESA_FORWARD OSSL_PROVIDER *OSSL_PROVIDER_load(OSSL_LIB_CTX *a0, const char *a1) { return ((__typeof__(&OSSL_PROVIDER_load))esa_openssl_function(69))(a0, a1); }
+ESA_FORWARD void PBE2PARAM_free(PBE2PARAM *a0) { ((__typeof__(&PBE2PARAM_free))esa_openssl_function(70))(a0); }
+ESA_FORWARD const ASN1_ITEM *PBE2PARAM_it(void) { return ((__typeof__(&PBE2PARAM_it))esa_openssl_function(71))(); }
+ESA_FORWARD void PBEPARAM_free(PBEPARAM *a0) { ((__typeof__(&PBEPARAM_free))esa_openssl_function(72))(a0); }
+ESA_FORWARD const ASN1_ITEM *PBEPARAM_it(void) { return ((__typeof__(&PBEPARAM_it))esa_openssl_function(73))(); }
+ESA_FORWARD void PBKDF2PARAM_free(PBKDF2PARAM *a0) { ((__typeof__(&PBKDF2PARAM_free))esa_openssl_function(74))(a0); }
+ESA_FORWARD const ASN1_ITEM *PBKDF2PARAM_it(void) { return ((__typeof__(&PBKDF2PARAM_it))esa_openssl_function(75))(); }
+ESA_FORWARD EVP_PKEY *PEM_read_bio_PrivateKey(BIO *a0, EVP_PKEY **a1, pem_password_cb *a2, void *a3) { return ((__typeof__(&PEM_read_bio_PrivateKey))esa_openssl_function(76))(a0, a1, a2, a3); }
+ESA_FORWARD X509_REQ *PEM_read_bio_X509_REQ(BIO *a0, X509_REQ **a1, pem_password_cb *a2, void *a3) { return ((__typeof__(&PEM_read_bio_X509_REQ))esa_openssl_function(77))(a0, a1, a2, a3); }
+ESA_FORWARD int PEM_write_bio_PKCS8PrivateKey(BIO *a0, const EVP_PKEY *a1, const EVP_CIPHER *a2, const char *a3, int a4, pem_password_cb *a5, void *a6) { return ((__typeof__(&PEM_write_bio_PKCS8PrivateKey))esa_openssl_function(78))(a0, a1, a2, a3, a4, a5, a6); }
+ESA_FORWARD int PEM_write_bio_X509_REQ(BIO *a0, const X509_REQ *a1) { return ((__typeof__(&PEM_write_bio_X509_REQ))esa_openssl_function(79))(a0, a1); }
+ESA_FORWARD void PKCS12_SAFEBAG_free(PKCS12_SAFEBAG *a0) { ((__typeof__(&PKCS12_SAFEBAG_free))esa_openssl_function(80))(a0); }
+ESA_FORWARD const X509_SIG *PKCS12_SAFEBAG_get0_pkcs8(const PKCS12_SAFEBAG *a0) { return ((__typeof__(&PKCS12_SAFEBAG_get0_pkcs8))esa_openssl_function(81))(a0); }
+ESA_FORWARD int PKCS12_SAFEBAG_get_nid(const PKCS12_SAFEBAG *a0) { return ((__typeof__(&PKCS12_SAFEBAG_get_nid))esa_openssl_function(82))(a0); }
+ESA_FORWARD PKCS12 *PKCS12_create(const char *a0, const char *a1, EVP_PKEY *a2, X509 *a3, struct stack_st_X509 *a4, int a5, int a6, int a7, int a8, int a9) { return ((__typeof__(&PKCS12_create))esa_openssl_function(83))(a0, a1, a2, a3, a4, a5, a6, a7, a8, a9); }
+ESA_FORWARD void PKCS12_free(PKCS12 *a0) { ((__typeof__(&PKCS12_free))esa_openssl_function(84))(a0); }
+ESA_FORWARD void PKCS12_get0_mac(const ASN1_OCTET_STRING **a0, const X509_ALGOR **a1, const ASN1_OCTET_STRING **a2, const ASN1_INTEGER **a3, const PKCS12 *a4) { ((__typeof__(&PKCS12_get0_mac))esa_openssl_function(85))(a0, a1, a2, a3, a4); }
+ESA_FORWARD int PKCS12_mac_present(const PKCS12 *a0) { return ((__typeof__(&PKCS12_mac_present))esa_openssl_function(86))(a0); }
+ESA_FORWARD int PKCS12_parse(PKCS12 *a0, const char *a1, EVP_PKEY **a2, X509 **a3, struct stack_st_X509 **a4) { return ((__typeof__(&PKCS12_parse))esa_openssl_function(87))(a0, a1, a2, a3, a4); }
+ESA_FORWARD int PKCS12_set_mac(PKCS12 *a0, const char *a1, int a2, unsigned char *a3, int a4, int a5, const EVP_MD *a6) { return ((__typeof__(&PKCS12_set_mac))esa_openssl_function(88))(a0, a1, a2, a3, a4, a5, a6); }
+ESA_FORWARD struct stack_st_PKCS7 *PKCS12_unpack_authsafes(const PKCS12 *a0) { return ((__typeof__(&PKCS12_unpack_authsafes))esa_openssl_function(89))(a0); }
+ESA_FORWARD struct stack_st_PKCS12_SAFEBAG *PKCS12_unpack_p7data(PKCS7 *a0) { return ((__typeof__(&PKCS12_unpack_p7data))esa_openssl_function(90))(a0); }
+ESA_FORWARD void PKCS7_free(PKCS7 *a0) { ((__typeof__(&PKCS7_free))esa_openssl_function(91))(a0); }
+ESA_FORWARD int RAND_bytes(unsigned char *a0, int a1) { return ((__typeof__(&RAND_bytes))esa_openssl_function(92))(a0, a1); }
+ESA_FORWARD const char *SSL_CIPHER_get_name(const SSL_CIPHER *a0) { return ((__typeof__(&SSL_CIPHER_get_name))esa_openssl_function(93))(a0); }
+ESA_FORWARD long SSL_CTX_ctrl(SSL_CTX *a0, int a1, long a2, void *a3) { return ((__typeof__(&SSL_CTX_ctrl))esa_openssl_function(94))(a0, a1, a2, a3); }
+ESA_FORWARD void SSL_CTX_free(SSL_CTX *a0) { ((__typeof__(&SSL_CTX_free))esa_openssl_function(95))(a0); }
+ESA_FORWARD SSL_CTX *SSL_CTX_new(const SSL_METHOD *a0) { return ((__typeof__(&SSL_CTX_new))esa_openssl_function(96))(a0); }
+ESA_FORWARD void SSL_CTX_set_verify(SSL_CTX *a0, int a1, SSL_verify_cb a2) { ((__typeof__(&SSL_CTX_set_verify))esa_openssl_function(97))(a0, a1, a2); }
+ESA_FORWARD int SSL_CTX_use_PrivateKey(SSL_CTX *a0, EVP_PKEY *a1) { return ((__typeof__(&SSL_CTX_use_PrivateKey))esa_openssl_function(98))(a0, a1); }
+ESA_FORWARD int SSL_CTX_use_certificate(SSL_CTX *a0, X509 *a1) { return ((__typeof__(&SSL_CTX_use_certificate))esa_openssl_function(99))(a0, a1); }
+ESA_FORWARD int SSL_accept(SSL *a0) { return ((__typeof__(&SSL_accept))esa_openssl_function(100))(a0); }
+ESA_FORWARD int SSL_connect(SSL *a0) { return ((__typeof__(&SSL_connect))esa_openssl_function(101))(a0); }
+ESA_FORWARD long SSL_ctrl(SSL *a0, int a1, long a2, void *a3) { return ((__typeof__(&SSL_ctrl))esa_openssl_function(102))(a0, a1, a2, a3); }
+ESA_FORWARD void SSL_free(SSL *a0) { ((__typeof__(&SSL_free))esa_openssl_function(103))(a0); }
+ESA_FORWARD const SSL_CIPHER *SSL_get_current_cipher(const SSL *a0) { return ((__typeof__(&SSL_get_current_cipher))esa_openssl_function(104))(a0); }
+ESA_FORWARD int SSL_get_error(const SSL *a0, int a1) { return ((__typeof__(&SSL_get_error))esa_openssl_function(105))(a0, a1); }
+ESA_FORWARD struct stack_st_X509 *SSL_get_peer_cert_chain(const SSL *a0) { return ((__typeof__(&SSL_get_peer_cert_chain))esa_openssl_function(106))(a0); }
+ESA_FORWARD const char *SSL_get_version(const SSL *a0) { return ((__typeof__(&SSL_get_version))esa_openssl_function(107))(a0); }
+ESA_FORWARD SSL *SSL_new(SSL_CTX *a0) { return ((__typeof__(&SSL_new))esa_openssl_function(108))(a0); }
+ESA_FORWARD int SSL_read(SSL *a0, void *a1, int a2) { return ((__typeof__(&SSL_read))esa_openssl_function(109))(a0, a1, a2); }
+ESA_FORWARD int SSL_set_fd(SSL *a0, int a1) { return ((__typeof__(&SSL_set_fd))esa_openssl_function(110))(a0, a1); }
+ESA_FORWARD int SSL_shutdown(SSL *a0) { return ((__typeof__(&SSL_shutdown))esa_openssl_function(111))(a0); }
+ESA_FORWARD int SSL_write(SSL *a0, const void *a1, int a2) { return ((__typeof__(&SSL_write))esa_openssl_function(112))(a0, a1, a2); }
+ESA_FORWARD const SSL_METHOD *TLS_client_method(void) { return ((__typeof__(&TLS_client_method))esa_openssl_function(113))(); }
+ESA_FORWARD const SSL_METHOD *TLS_server_method(void) { return ((__typeof__(&TLS_server_method))esa_openssl_function(114))(); }
+ESA_FORWARD X509_EXTENSION *X509V3_EXT_i2d(int a0, int a1, void *a2) { return ((__typeof__(&X509V3_EXT_i2d))esa_openssl_function(115))(a0, a1, a2); }
+ESA_FORWARD X509_EXTENSION *X509V3_EXT_nconf(CONF *a0, X509V3_CTX *a1, const char *a2, const char *a3) { return ((__typeof__(&X509V3_EXT_nconf))esa_openssl_function(116))(a0, a1, a2, a3); }
+ESA_FORWARD void *X509V3_get_d2i(const struct stack_st_X509_EXTENSION *a0, int a1, int *a2, int *a3) { return ((__typeof__(&X509V3_get_d2i))esa_openssl_function(117))(a0, a1, a2, a3); }
+ESA_FORWARD void X509V3_set_ctx(X509V3_CTX *a0, X509 *a1, X509 *a2, X509_REQ *a3, X509_CRL *a4, int a5) { ((__typeof__(&X509V3_set_ctx))esa_openssl_function(118))(a0, a1, a2, a3, a4, a5); }
+ESA_FORWARD void X509_CRL_free(X509_CRL *a0) { ((__typeof__(&X509_CRL_free))esa_openssl_function(119))(a0); }
+ESA_FORWARD const ASN1_TIME *X509_CRL_get0_lastUpdate(const X509_CRL *a0) { return ((__typeof__(&X509_CRL_get0_lastUpdate))esa_openssl_function(120))(a0); }
+ESA_FORWARD const ASN1_TIME *X509_CRL_get0_nextUpdate(const X509_CRL *a0) { return ((__typeof__(&X509_CRL_get0_nextUpdate))esa_openssl_function(121))(a0); }
+ESA_FORWARD struct stack_st_X509_REVOKED *X509_CRL_get_REVOKED(X509_CRL *a0) { return ((__typeof__(&X509_CRL_get_REVOKED))esa_openssl_function(122))(a0); }
+ESA_FORWARD X509_NAME *X509_CRL_get_issuer(const X509_CRL *a0) { return ((__typeof__(&X509_CRL_get_issuer))esa_openssl_function(123))(a0); }
+ESA_FORWARD int X509_CRL_verify(X509_CRL *a0, EVP_PKEY *a1) { return ((__typeof__(&X509_CRL_verify))esa_openssl_function(124))(a0, a1); }
+ESA_FORWARD void X509_EXTENSION_free(X509_EXTENSION *a0) { ((__typeof__(&X509_EXTENSION_free))esa_openssl_function(125))(a0); }
+ESA_FORWARD ASN1_STRING *X509_NAME_ENTRY_get_data(const X509_NAME_ENTRY *a0) { return ((__typeof__(&X509_NAME_ENTRY_get_data))esa_openssl_function(126))(a0); }
+ESA_FORWARD ASN1_OBJECT *X509_NAME_ENTRY_get_object(const X509_NAME_ENTRY *a0) { return ((__typeof__(&X509_NAME_ENTRY_get_object))esa_openssl_function(127))(a0); }
+ESA_FORWARD int X509_NAME_add_entry_by_txt(X509_NAME *a0, const char *a1, int a2, const unsigned char *a3, int a4, int a5, int a6) { return ((__typeof__(&X509_NAME_add_entry_by_txt))esa_openssl_function(128))(a0, a1, a2, a3, a4, a5, a6); }
+ESA_FORWARD int X509_NAME_cmp(const X509_NAME *a0, const X509_NAME *a1) { return ((__typeof__(&X509_NAME_cmp))esa_openssl_function(129))(a0, a1); }
+ESA_FORWARD int X509_NAME_entry_count(const X509_NAME *a0) { return ((__typeof__(&X509_NAME_entry_count))esa_openssl_function(130))(a0); }
+ESA_FORWARD void X509_NAME_free(X509_NAME *a0) { ((__typeof__(&X509_NAME_free))esa_openssl_function(131))(a0); }
+ESA_FORWARD X509_NAME_ENTRY *X509_NAME_get_entry(const X509_NAME *a0, int a1) { return ((__typeof__(&X509_NAME_get_entry))esa_openssl_function(132))(a0, a1); }
+ESA_FORWARD X509_NAME *X509_NAME_new(void) { return ((__typeof__(&X509_NAME_new))esa_openssl_function(133))(); }
+ESA_FORWARD int X509_REQ_add_extensions(X509_REQ *a0, const struct stack_st_X509_EXTENSION *a1) { return ((__typeof__(&X509_REQ_add_extensions))esa_openssl_function(134))(a0, a1); }
+ESA_FORWARD void X509_REQ_free(X509_REQ *a0) { ((__typeof__(&X509_REQ_free))esa_openssl_function(135))(a0); }
+ESA_FORWARD EVP_PKEY *X509_REQ_get0_pubkey(X509_REQ *a0) { return ((__typeof__(&X509_REQ_get0_pubkey))esa_openssl_function(136))(a0); }
+ESA_FORWARD struct stack_st_X509_EXTENSION *X509_REQ_get_extensions(X509_REQ *a0) { return ((__typeof__(&X509_REQ_get_extensions))esa_openssl_function(137))(a0); }
+ESA_FORWARD X509_NAME *X509_REQ_get_subject_name(const X509_REQ *a0) { return ((__typeof__(&X509_REQ_get_subject_name))esa_openssl_function(138))(a0); }
+ESA_FORWARD X509_REQ *X509_REQ_new(void) { return ((__typeof__(&X509_REQ_new))esa_openssl_function(139))(); }
+ESA_FORWARD int X509_REQ_set_pubkey(X509_REQ *a0, EVP_PKEY *a1) { return ((__typeof__(&X509_REQ_set_pubkey))esa_openssl_function(140))(a0, a1); }
+ESA_FORWARD int X509_REQ_set_subject_name(X509_REQ *a0, const X509_NAME *a1) { return ((__typeof__(&X509_REQ_set_subject_name))esa_openssl_function(141))(a0, a1); }
+ESA_FORWARD int X509_REQ_set_version(X509_REQ *a0, long a1) { return ((__typeof__(&X509_REQ_set_version))esa_openssl_function(142))(a0, a1); }
+ESA_FORWARD int X509_REQ_sign(X509_REQ *a0, EVP_PKEY *a1, const EVP_MD *a2) { return ((__typeof__(&X509_REQ_sign))esa_openssl_function(143))(a0, a1, a2); }
+ESA_FORWARD int X509_REQ_verify(X509_REQ *a0, EVP_PKEY *a1) { return ((__typeof__(&X509_REQ_verify))esa_openssl_function(144))(a0, a1); }
+ESA_FORWARD const ASN1_INTEGER *X509_REVOKED_get0_serialNumber(const X509_REVOKED *a0) { return ((__typeof__(&X509_REVOKED_get0_serialNumber))esa_openssl_function(145))(a0); }
+ESA_FORWARD void X509_SIG_get0(const X509_SIG *a0, const X509_ALGOR **a1, const ASN1_OCTET_STRING **a2) { ((__typeof__(&X509_SIG_get0))esa_openssl_function(146))(a0, a1, a2); }
+ESA_FORWARD void X509_STORE_CTX_free(X509_STORE_CTX *a0) { ((__typeof__(&X509_STORE_CTX_free))esa_openssl_function(147))(a0); }
+ESA_FORWARD struct stack_st_X509 *X509_STORE_CTX_get0_chain(const X509_STORE_CTX *a0) { return ((__typeof__(&X509_STORE_CTX_get0_chain))esa_openssl_function(148))(a0); }
+ESA_FORWARD X509_VERIFY_PARAM *X509_STORE_CTX_get0_param(const X509_STORE_CTX *a0) { return ((__typeof__(&X509_STORE_CTX_get0_param))esa_openssl_function(149))(a0); }
+ESA_FORWARD int X509_STORE_CTX_get_error(const X509_STORE_CTX *a0) { return ((__typeof__(&X509_STORE_CTX_get_error))esa_openssl_function(150))(a0); }
+ESA_FORWARD int X509_STORE_CTX_get_error_depth(const X509_STORE_CTX *a0) { return ((__typeof__(&X509_STORE_CTX_get_error_depth))esa_openssl_function(151))(a0); }
+ESA_FORWARD int X509_STORE_CTX_init(X509_STORE_CTX *a0, X509_STORE *a1, X509 *a2, struct stack_st_X509 *a3) { return ((__typeof__(&X509_STORE_CTX_init))esa_openssl_function(152))(a0, a1, a2, a3); }
+ESA_FORWARD X509_STORE_CTX *X509_STORE_CTX_new(void) { return ((__typeof__(&X509_STORE_CTX_new))esa_openssl_function(153))(); }
+ESA_FORWARD void X509_STORE_CTX_set0_crls(X509_STORE_CTX *a0, struct stack_st_X509_CRL *a1) { ((__typeof__(&X509_STORE_CTX_set0_crls))esa_openssl_function(154))(a0, a1); }
+ESA_FORWARD int X509_STORE_add_cert(X509_STORE *a0, X509 *a1) { return ((__typeof__(&X509_STORE_add_cert))esa_openssl_function(155))(a0, a1); }
+ESA_FORWARD void X509_STORE_free(X509_STORE *a0) { ((__typeof__(&X509_STORE_free))esa_openssl_function(156))(a0); }
+ESA_FORWARD X509_STORE *X509_STORE_new(void) { return ((__typeof__(&X509_STORE_new))esa_openssl_function(157))(); }
+ESA_FORWARD int X509_VERIFY_PARAM_set1_host(X509_VERIFY_PARAM *a0, const char *a1, size_t a2) { return ((__typeof__(&X509_VERIFY_PARAM_set1_host))esa_openssl_function(158))(a0, a1, a2); }
+ESA_FORWARD int X509_VERIFY_PARAM_set_flags(X509_VERIFY_PARAM *a0, unsigned long a1) { return ((__typeof__(&X509_VERIFY_PARAM_set_flags))esa_openssl_function(159))(a0, a1); }
+ESA_FORWARD void X509_VERIFY_PARAM_set_time(X509_VERIFY_PARAM *a0, time_t a1) { ((__typeof__(&X509_VERIFY_PARAM_set_time))esa_openssl_function(160))(a0, a1); }
+ESA_FORWARD int X509_add1_ext_i2d(X509 *a0, int a1, void *a2, int a3, unsigned long a4) { return ((__typeof__(&X509_add1_ext_i2d))esa_openssl_function(161))(a0, a1, a2, a3, a4); }
+ESA_FORWARD int X509_add_ext(X509 *a0, X509_EXTENSION *a1, int a2) { return ((__typeof__(&X509_add_ext))esa_openssl_function(162))(a0, a1, a2); }
+ESA_FORWARD int X509_check_issued(X509 *a0, X509 *a1) { return ((__typeof__(&X509_check_issued))esa_openssl_function(163))(a0, a1); }
+ESA_FORWARD int X509_digest(const X509 *a0, const EVP_MD *a1, unsigned char *a2, unsigned int *a3) { return ((__typeof__(&X509_digest))esa_openssl_function(164))(a0, a1, a2, a3); }
+ESA_FORWARD void X509_free(X509 *a0) { ((__typeof__(&X509_free))esa_openssl_function(165))(a0); }
+ESA_FORWARD const ASN1_TIME *X509_get0_notAfter(const X509 *a0) { return ((__typeof__(&X509_get0_notAfter))esa_openssl_function(166))(a0); }
+ESA_FORWARD const ASN1_TIME *X509_get0_notBefore(const X509 *a0) { return ((__typeof__(&X509_get0_notBefore))esa_openssl_function(167))(a0); }
+ESA_FORWARD EVP_PKEY *X509_get0_pubkey(const X509 *a0) { return ((__typeof__(&X509_get0_pubkey))esa_openssl_function(168))(a0); }
+ESA_FORWARD const ASN1_INTEGER *X509_get0_serialNumber(const X509 *a0) { return ((__typeof__(&X509_get0_serialNumber))esa_openssl_function(169))(a0); }
+ESA_FORWARD void *X509_get_ext_d2i(const X509 *a0, int a1, int *a2, int *a3) { return ((__typeof__(&X509_get_ext_d2i))esa_openssl_function(170))(a0, a1, a2, a3); }
+ESA_FORWARD uint32_t X509_get_extension_flags(X509 *a0) { return ((__typeof__(&X509_get_extension_flags))esa_openssl_function(171))(a0); }
+ESA_FORWARD X509_NAME *X509_get_issuer_name(const X509 *a0) { return ((__typeof__(&X509_get_issuer_name))esa_openssl_function(172))(a0); }
+ESA_FORWARD ASN1_INTEGER *X509_get_serialNumber(X509 *a0) { return ((__typeof__(&X509_get_serialNumber))esa_openssl_function(173))(a0); }
+ESA_FORWARD X509_NAME *X509_get_subject_name(const X509 *a0) { return ((__typeof__(&X509_get_subject_name))esa_openssl_function(174))(a0); }
+ESA_FORWARD ASN1_TIME *X509_getm_notAfter(const X509 *a0) { return ((__typeof__(&X509_getm_notAfter))esa_openssl_function(175))(a0); }
+ESA_FORWARD ASN1_TIME *X509_getm_notBefore(const X509 *a0) { return ((__typeof__(&X509_getm_notBefore))esa_openssl_function(176))(a0); }
+ESA_FORWARD X509 *X509_new(void) { return ((__typeof__(&X509_new))esa_openssl_function(177))(); }
+ESA_FORWARD int X509_print(BIO *a0, X509 *a1) { return ((__typeof__(&X509_print))esa_openssl_function(178))(a0, a1); }
+ESA_FORWARD int X509_self_signed(X509 *a0, int a1) { return ((__typeof__(&X509_self_signed))esa_openssl_function(179))(a0, a1); }
+ESA_FORWARD int X509_set_issuer_name(X509 *a0, const X509_NAME *a1) { return ((__typeof__(&X509_set_issuer_name))esa_openssl_function(180))(a0, a1); }
+ESA_FORWARD int X509_set_pubkey(X509 *a0, EVP_PKEY *a1) { return ((__typeof__(&X509_set_pubkey))esa_openssl_function(181))(a0, a1); }
+ESA_FORWARD int X509_set_subject_name(X509 *a0, const X509_NAME *a1) { return ((__typeof__(&X509_set_subject_name))esa_openssl_function(182))(a0, a1); }
+ESA_FORWARD int X509_set_version(X509 *a0, long a1) { return ((__typeof__(&X509_set_version))esa_openssl_function(183))(a0, a1); }
+ESA_FORWARD int X509_sign(X509 *a0, EVP_PKEY *a1, const EVP_MD *a2) { return ((__typeof__(&X509_sign))esa_openssl_function(184))(a0, a1, a2); }
+ESA_FORWARD int X509_up_ref(X509 *a0) { return ((__typeof__(&X509_up_ref))esa_openssl_function(185))(a0); }
+ESA_FORWARD int X509_verify(X509 *a0, EVP_PKEY *a1) { return ((__typeof__(&X509_verify))esa_openssl_function(186))(a0, a1); }
+ESA_FORWARD int X509_verify_cert(X509_STORE_CTX *a0) { return ((__typeof__(&X509_verify_cert))esa_openssl_function(187))(a0); }
+ESA_FORWARD const char *X509_verify_cert_error_string(long a0) { return ((__typeof__(&X509_verify_cert_error_string))esa_openssl_function(188))(a0); }
+ESA_FORWARD PKCS12 *d2i_PKCS12_bio(BIO *a0, PKCS12 **a1) { return ((__typeof__(&d2i_PKCS12_bio))esa_openssl_function(189))(a0, a1); }
+ESA_FORWARD X509 *d2i_X509(X509 **a0, const unsigned char **a1, long a2) { return ((__typeof__(&d2i_X509))esa_openssl_function(190))(a0, a1, a2); }
+ESA_FORWARD X509_CRL *d2i_X509_CRL(X509_CRL **a0, const unsigned char **a1, long a2) { return ((__typeof__(&d2i_X509_CRL))esa_openssl_function(191))(a0, a1, a2); }
+ESA_FORWARD int i2d_PKCS12_bio(BIO *a0, const PKCS12 *a1) { return ((__typeof__(&i2d_PKCS12_bio))esa_openssl_function(192))(a0, a1); }
+ESA_FORWARD int i2d_PKCS8PrivateKey_bio(BIO *a0, const EVP_PKEY *a1, const EVP_CIPHER *a2, const char *a3, int a4, pem_password_cb *a5, void *a6) { return ((__typeof__(&i2d_PKCS8PrivateKey_bio))esa_openssl_function(193))(a0, a1, a2, a3, a4, a5, a6); }
+ESA_FORWARD int i2d_X509_CRL_bio(BIO *a0, const X509_CRL *a1) { return ((__typeof__(&i2d_X509_CRL_bio))esa_openssl_function(194))(a0, a1); }
+ESA_FORWARD int i2d_X509_bio(BIO *a0, const X509 *a1) { return ((__typeof__(&i2d_X509_bio))esa_openssl_function(195))(a0, a1); }

@@ -16,7 +16,39 @@ public enum MessageDigest {
         return Array(digest.prefix(Int(length)))
     }
 
-    private static func withContiguousBytes<R>(
+    /// A SHA-256 computed over parts given one after the other (the same digest as ``sha256(_:)`` of
+    /// their concatenation), so that large inputs are never copied into one buffer first.
+    public struct SHA256Hasher: ~Copyable {
+        private let context: OpaquePointer
+
+        public init() {
+            guard let context = EVP_MD_CTX_new() else { preconditionFailure("EVP_MD_CTX_new failed") }
+            precondition(EVP_DigestInit_ex(context, EVP_sha256(), nil) == 1, "EVP_DigestInit_ex(SHA-256) failed")
+            self.context = context
+        }
+
+        deinit { EVP_MD_CTX_free(context) }
+
+        public mutating func update(_ bytes: some Collection<UInt8>) {
+            let status = withContiguousBytes(bytes) { buffer in
+                EVP_DigestUpdate(context, buffer.baseAddress, buffer.count)
+            }
+            precondition(status == 1, "EVP_DigestUpdate(SHA-256) failed")
+        }
+
+        /// The 32-byte digest of everything given to ``update(_:)``.
+        public consuming func finalize() -> [UInt8] {
+            var digest = [UInt8](repeating: 0, count: Int(EVP_MAX_MD_SIZE))
+            var length: UInt32 = 0
+            precondition(
+                EVP_DigestFinal_ex(context, &digest, &length) == 1 && length == 32,
+                "EVP_DigestFinal_ex(SHA-256) failed"
+            )
+            return Array(digest.prefix(Int(length)))
+        }
+    }
+
+    fileprivate static func withContiguousBytes<R>(
         _ bytes: some Collection<UInt8>,
         _ body: (UnsafeRawBufferPointer) -> R
     ) -> R {
