@@ -470,10 +470,30 @@ enum Schema {
         content: StoredContent,
         into table: String = "revision"
     ) throws -> RevisionInfo {
-        let manifest = try storeChunks(db, content)
+        try insert(
+            db,
+            info: info,
+            manifest: try storeChunks(db, content),
+            encoding: content.encoding,
+            contentHash: content.contentHash,
+            into: table
+        )
+    }
+
+    /// Inserts a revision whose chunks are stored (``storeChunks(_:_:)`` gave `manifest`); returns its
+    /// record with the checksum set.
+    @discardableResult
+    static func insert(
+        _ db: Connection,
+        info: RevisionInfo,
+        manifest: [Int64],
+        encoding: String,
+        contentHash: String,
+        into table: String = "revision"
+    ) throws -> RevisionInfo {
         var info = info
         let changes = info.changes.stored
-        info.checksum = checksum(info, changes: changes, encoding: content.encoding, contentHash: content.contentHash)
+        info.checksum = checksum(info, changes: changes, encoding: encoding, contentHash: contentHash)
         try db.execute(
             """
             INSERT INTO \(table)
@@ -484,7 +504,7 @@ enum Schema {
             [
                 info.number, info.date.timeIntervalSinceReferenceDate, info.user, info.method.rawValue,
                 info.comment, info.rollbackPoint, info.baseRevision, changes,
-                content.encoding, content.contentHash, info.checksum, encodeManifest(manifest),
+                encoding, contentHash, info.checksum, encodeManifest(manifest),
             ]
         )
         return info
