@@ -51,8 +51,11 @@ public struct AlertSettings: Sendable, Equatable, Codable {
     }
 }
 
-extension AlertClass {
-    /// The class named by `text`: its name or its number in the NEW list (1 = All), ignoring case,
+/// An alert class or severity, chosen by its name or its number in the NEW list (1 = All).
+public protocol AlertChoice: RawRepresentable<String>, CaseIterable where AllCases == [Self] {}
+
+extension AlertChoice {
+    /// The case named by `text`: its name or its number in the NEW list (1 = All), ignoring case,
     /// spaces, hyphens and underscores (`outbreak_filters`, `antivirus`).
     public init?(named text: String) {
         if let number = Int(text), (1...Self.allCases.count).contains(number) {
@@ -65,18 +68,8 @@ extension AlertClass {
     }
 }
 
-extension AlertSeverity {
-    /// The severity named by `text`, ignoring case, or by its number in the NEW list (1 = All).
-    public init?(named text: String) {
-        if let number = Int(text), (1...Self.allCases.count).contains(number) {
-            self = Self.allCases[number - 1]
-            return
-        }
-        let key = AlertNames.key(text)
-        guard let found = Self.allCases.first(where: { AlertNames.key($0.rawValue) == key }) else { return nil }
-        self = found
-    }
-}
+extension AlertClass: AlertChoice {}
+extension AlertSeverity: AlertChoice {}
 
 extension AlertSettings {
     /// The entries of one address (ignoring case), in configuration order.
@@ -124,7 +117,7 @@ extension AlertSettings {
     }
 }
 
-private enum AlertNames {
+enum AlertNames {
     static func key(_ text: String) -> String {
         String(text.lowercased().filter { $0 != " " && $0 != "-" && $0 != "_" })
     }

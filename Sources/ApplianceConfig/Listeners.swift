@@ -358,28 +358,63 @@ extension MailFlowParameters {
         case smtpAuth = "smtp_auth"
         case smtpAuthRequireTLS = "smtp_auth_require_tls"
 
+        /// Where the parameter is kept and what it accepts: the one table the rest reads.
+        fileprivate var field: Field {
+            switch self {
+            case .spamCheck: .flag(\.spamCheck)
+            case .maxMessagesPerSession: .number(\.maxMessagesPerSession, 1...100_000)
+            case .maxConcurrency: .number(\.maxConcurrency, 1...1000)
+            case .maxRecipientsPerMessage: .number(\.maxRecipientsPerMessage, 1...100_000)
+            case .maxRecipientsPerHour: .number(\.maxRecipientsPerHour, -1...10_000_000)
+            case .dhapLimit: .number(\.dhapLimit, 0...10_000_000)
+            case .virusCheck: .flag(\.virusCheck)
+            case .maxMessageSize: .number(\.maxMessageSize, 1...1_073_741_824)
+            case .useSenderBase: .flag(\.useSenderBase)
+            case .tls: .choice(\.tls)
+            case .smtpAuth: .choice(\.smtpAuth)
+            case .smtpAuthRequireTLS: .flag(\.smtpAuthRequireTLS)
+            }
+        }
+
         /// The allowed range of a numeric parameter; nil for on/off and choice parameters.
         public var range: ClosedRange<Int>? {
-            switch self {
-            case .maxMessagesPerSession: 1...100_000
-            case .maxConcurrency: 1...1000
-            case .maxRecipientsPerMessage: 1...100_000
-            case .maxRecipientsPerHour: -1...10_000_000
-            case .dhapLimit: 0...10_000_000
-            case .maxMessageSize: 1...1_073_741_824
-            case .spamCheck, .virusCheck, .useSenderBase, .tls, .smtpAuth, .smtpAuthRequireTLS: nil
-            }
+            if case .number(_, let range) = field { return range }
+            return nil
         }
 
         /// The words a string parameter accepts; nil for numeric parameters.
         public var words: [String]? {
-            switch self {
-            case .spamCheck, .virusCheck, .useSenderBase, .smtpAuthRequireTLS: ["on", "off"]
-            case .tls: InboundTLS.allCases.map(\.rawValue)
-            case .smtpAuth: SMTPAuthentication.allCases.map(\.rawValue)
-            default: nil
+            switch field {
+            case .number: nil
+            case .flag: ["on", "off"]
+            case .choice(let choice): choice.words
             }
         }
+    }
+
+    /// How a parameter is kept: a number in a range, an on/off flag, or one of an enum's words.
+    fileprivate enum Field {
+        case number(WritableKeyPath<MailFlowParameters, Int?>, ClosedRange<Int>)
+        case flag(WritableKeyPath<MailFlowParameters, Bool?>)
+        case choice(Choice)
+
+        static func choice<Word: RawRepresentable<String> & CaseIterable>(
+            _ path: WritableKeyPath<MailFlowParameters, Word?>
+        ) -> Field {
+            .choice(
+                Choice(
+                    words: Word.allCases.map(\.rawValue),
+                    get: { $0[keyPath: path]?.rawValue },
+                    set: { parameters, word in parameters[keyPath: path] = word.flatMap(Word.init(rawValue:)) }
+                )
+            )
+        }
+    }
+
+    fileprivate struct Choice {
+        var words: [String]
+        var get: (MailFlowParameters) -> String?
+        var set: (inout MailFlowParameters, String?) -> Void
     }
 
     /// A parameter value as the HAT text format writes it: a number or a word.
@@ -390,20 +425,10 @@ extension MailFlowParameters {
 
     /// The value of `key`, nil when not set.
     public func value(_ key: Key) -> Value? {
-        func word(_ flag: Bool?) -> Value? { flag.map { .word($0 ? "on" : "off") } }
-        switch key {
-        case .spamCheck: return word(spamCheck)
-        case .maxMessagesPerSession: return maxMessagesPerSession.map(Value.number)
-        case .maxConcurrency: return maxConcurrency.map(Value.number)
-        case .maxRecipientsPerMessage: return maxRecipientsPerMessage.map(Value.number)
-        case .maxRecipientsPerHour: return maxRecipientsPerHour.map(Value.number)
-        case .dhapLimit: return dhapLimit.map(Value.number)
-        case .virusCheck: return word(virusCheck)
-        case .maxMessageSize: return maxMessageSize.map(Value.number)
-        case .useSenderBase: return word(useSenderBase)
-        case .tls: return tls.map { .word($0.rawValue) }
-        case .smtpAuth: return smtpAuth.map { .word($0.rawValue) }
-        case .smtpAuthRequireTLS: return word(smtpAuthRequireTLS)
+        switch key.field {
+        case .number(let path, _): self[keyPath: path].map(Value.number)
+        case .flag(let path): self[keyPath: path].map { .word($0 ? "on" : "off") }
+        case .choice(let choice): choice.get(self).map(Value.word)
         }
     }
 
@@ -411,62 +436,23 @@ extension MailFlowParameters {
     /// the key (wrong kind, out of range, unknown word); then nothing changes.
     @discardableResult
     public mutating func set(_ key: Key, _ value: Value?) -> ParameterProblem? {
-        guard let value else {
-            clear(key)
-            return nil
-        }
-        switch value {
-        case .number(let number):
-            guard let range = key.range else { return .wordExpected(key) }
+        switch (key.field, value) {
+        case (.number(let path, _), nil): self[keyPath: path] = nil
+        case (.flag(let path), nil): self[keyPath: path] = nil
+        case (.choice(let choice), nil): choice.set(&self, nil)
+        case (.number(let path, let range), .number(let number)?):
             guard range.contains(number) else { return .outOfRange(key) }
-            setNumber(key, number)
-        case .word(let text):
-            guard let words = key.words else { return .numberExpected(key) }
-            guard words.contains(text) else { return .unknownWord(key) }
-            setWord(key, text)
+            self[keyPath: path] = number
+        case (.number, .word?): return .numberExpected(key)
+        case (.flag, .number?), (.choice, .number?): return .wordExpected(key)
+        case (.flag(let path), .word(let word)?):
+            guard word == "on" || word == "off" else { return .unknownWord(key) }
+            self[keyPath: path] = word == "on"
+        case (.choice(let choice), .word(let word)?):
+            guard choice.words.contains(word) else { return .unknownWord(key) }
+            choice.set(&self, word)
         }
         return nil
-    }
-
-    private mutating func clear(_ key: Key) {
-        switch key {
-        case .spamCheck: spamCheck = nil
-        case .maxMessagesPerSession: maxMessagesPerSession = nil
-        case .maxConcurrency: maxConcurrency = nil
-        case .maxRecipientsPerMessage: maxRecipientsPerMessage = nil
-        case .maxRecipientsPerHour: maxRecipientsPerHour = nil
-        case .dhapLimit: dhapLimit = nil
-        case .virusCheck: virusCheck = nil
-        case .maxMessageSize: maxMessageSize = nil
-        case .useSenderBase: useSenderBase = nil
-        case .tls: tls = nil
-        case .smtpAuth: smtpAuth = nil
-        case .smtpAuthRequireTLS: smtpAuthRequireTLS = nil
-        }
-    }
-
-    private mutating func setNumber(_ key: Key, _ number: Int) {
-        switch key {
-        case .maxMessagesPerSession: maxMessagesPerSession = number
-        case .maxConcurrency: maxConcurrency = number
-        case .maxRecipientsPerMessage: maxRecipientsPerMessage = number
-        case .maxRecipientsPerHour: maxRecipientsPerHour = number
-        case .dhapLimit: dhapLimit = number
-        case .maxMessageSize: maxMessageSize = number
-        default: break
-        }
-    }
-
-    private mutating func setWord(_ key: Key, _ word: String) {
-        switch key {
-        case .spamCheck: spamCheck = word == "on"
-        case .virusCheck: virusCheck = word == "on"
-        case .useSenderBase: useSenderBase = word == "on"
-        case .smtpAuthRequireTLS: smtpAuthRequireTLS = word == "on"
-        case .tls: tls = InboundTLS(rawValue: word)
-        case .smtpAuth: smtpAuth = SMTPAuthentication(rawValue: word)
-        default: break
-        }
     }
 
     /// Whether no parameter is set.
