@@ -1,4 +1,5 @@
-/* Opens libcrypto and libssl on the first call of an OpenSSL function (see openssl_loader.h). */
+/* Opens libcrypto on the first call of a libcrypto function, libssl on the first call of a libssl one
+ * (see openssl_loader.h). */
 #include "loader.h"
 
 #include <dlfcn.h>
@@ -7,8 +8,13 @@
 #include <string.h>
 #include <unistd.h>
 
-static pthread_once_t once = PTHREAD_ONCE_INIT;
-static char failure[512];
+/* libcrypto is opened for the first libcrypto function, libssl (which needs libcrypto) for the first
+ * libssl one: a run that hashes, seals or reads certificates but makes no TLS session (a commit)
+ * never maps libssl. Each once, under pthread_once (esa-serve's threads may race for it). */
+static pthread_once_t cryptoOnce = PTHREAD_ONCE_INIT;
+static pthread_once_t sslOnce = PTHREAD_ONCE_INIT;
+static char cryptoFailure[512];
+static char sslFailure[512];
 
 /* `cannot load KIND (NAME): REASON`, the reason without the loader's own `NAME: ` prefix. */
 static const char *describe(const char *kind, const char *name, char *buffer, size_t size) {
@@ -20,27 +26,45 @@ static const char *describe(const char *kind, const char *name, char *buffer, si
     return buffer;
 }
 
-static void load(void) {
-    void *crypto = dlopen(ESA_LIBCRYPTO, RTLD_NOW | RTLD_LOCAL);
-    if (crypto == NULL) {
-        describe("libcrypto", ESA_LIBCRYPTO, failure, sizeof failure);
-        return;
-    }
-    void *ssl = dlopen(ESA_LIBSSL, RTLD_NOW | RTLD_LOCAL);
-    if (ssl == NULL) {
-        describe("libssl", ESA_LIBSSL, failure, sizeof failure);
-        return;
-    }
+/* The slots of the functions one library defines. */
+static void fill(void *library, int inSSL) {
     for (int index = 0; index < esa_openssl_function_count; index++) {
         const struct esa_openssl_symbol *symbol = &esa_openssl_symbols[index];
-        esa_openssl_slots[index] = dlsym(symbol->inSSL ? ssl : crypto, symbol->name);
+        if (symbol->inSSL == inSSL) esa_openssl_slots[index] = dlsym(library, symbol->name);
     }
 }
 
-const char *esa_openssl_load_error(void) {
-    pthread_once(&once, load);
-    return failure[0] == 0 ? NULL : failure;
+static void loadCrypto(void) {
+    void *crypto = dlopen(ESA_LIBCRYPTO, RTLD_NOW | RTLD_LOCAL);
+    if (crypto == NULL) {
+        describe("libcrypto", ESA_LIBCRYPTO, cryptoFailure, sizeof cryptoFailure);
+        return;
+    }
+    fill(crypto, 0);
 }
+
+static void loadSSL(void) {
+    void *ssl = dlopen(ESA_LIBSSL, RTLD_NOW | RTLD_LOCAL);
+    if (ssl == NULL) {
+        describe("libssl", ESA_LIBSSL, sslFailure, sizeof sslFailure);
+        return;
+    }
+    fill(ssl, 1);
+}
+
+static const char *cryptoError(void) {
+    pthread_once(&cryptoOnce, loadCrypto);
+    return cryptoFailure[0] == 0 ? NULL : cryptoFailure;
+}
+
+static const char *sslError(void) {
+    const char *error = cryptoError();
+    if (error != NULL) return error;
+    pthread_once(&sslOnce, loadSSL);
+    return sslFailure[0] == 0 ? NULL : sslFailure;
+}
+
+const char *esa_openssl_load_error(void) { return sslError(); }
 
 const char *esa_openssl_library_error(const char *kind, const char *name, char *buffer, size_t size) {
     void *handle = dlopen(name, RTLD_NOW | RTLD_LOCAL);
@@ -60,12 +84,12 @@ static void fail(const char *line) {
 }
 
 void *esa_openssl_function(int index) {
-    const char *error = esa_openssl_load_error();
+    const struct esa_openssl_symbol *symbol = &esa_openssl_symbols[index];
+    const char *error = symbol->inSSL ? sslError() : cryptoError();
     if (error != NULL) fail(error);
     void *function = esa_openssl_slots[index];
     if (function == NULL) {
         char line[256];
-        const struct esa_openssl_symbol *symbol = &esa_openssl_symbols[index];
         snprintf(line, sizeof line, "cannot load %s (%s): the function %s is missing",
                  symbol->inSSL ? "libssl" : "libcrypto", symbol->inSSL ? ESA_LIBSSL : ESA_LIBCRYPTO, symbol->name);
         fail(line);
