@@ -32,12 +32,13 @@ public final class Dialog {
         emit("\n" + fitted(lines).map { $0 + "\n" }.joined())
     }
 
-    /// On a terminal, lines of prose wider than it (a warning, a note, a reminder, a long question)
-    /// are wrapped between words, so the terminal does not cut them mid-word; tables, PEM and other
-    /// laid-out lines are left alone (`TextWrap.isProse`). Scripts and pipes get every line whole.
+    /// On a terminal, `Warning:` and `Note:` lines wider than it are wrapped between words, so a long
+    /// warning is not cut mid-word by the terminal. Scripts and pipes get every line whole.
     private func fitted(_ lines: [String]) -> [String] {
         guard console.isInteractive, let width = console.columns, width >= 20 else { return lines }
-        return lines.flatMap { line in TextWrap.isProse(line) ? TextWrap.wrap(line, width: width) : [line] }
+        return lines.flatMap { line in
+            line.hasPrefix("Warning: ") || line.hasPrefix("Note: ") ? TextWrap.wrap(line, width: width) : [line]
+        }
     }
 
     /// Prints lines as one block, preceded by one empty line.

@@ -19,11 +19,4 @@ public enum TextWrap {
         if !current.isEmpty { result.append(current) }
         return result
     }
-
-    /// Whether `line` is running text that may be wrapped: words separated by single spaces, not
-    /// indented. A table row (columns padded with spaces), an indented block and a PEM line are not.
-    public static func isProse(_ line: String) -> Bool {
-        guard let first = line.first, first != " ", first != "\t" else { return false }
-        return line.contains(" ") && !line.contains("  ") && !line.contains("\t")
-    }
 }

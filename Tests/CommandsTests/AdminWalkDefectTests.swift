@@ -126,34 +126,4 @@ import Testing
         let script = try setup.shell.run(input)
         #expect(script.output.contains(line + "\n"))
     }
-
-    /// Any running text wider than the terminal wraps between words — the NEW reminder and the HAT's
-    /// long host question as well as warnings — while tables, menus' laid-out rows and scripts do not.
-    @Test func longProseWrapsAtTheTerminalWidthTablesDoNot() throws {
-        let reminder =
-            "Remember to commit before you send the CSR to a certificate authority: the private key is not "
-            + "saved until the profile is committed."
-        #expect(TextWrap.isProse(reminder))
-        #expect(!TextWrap.isProse("Demo                 esa Appliance Demo C Active          3649 days"))
-        #expect(!TextWrap.isProse("    ACCEPT {"))
-        #expect(!TextWrap.isProse("MIIBhDCCASqgAwIBAgIUOqlSJgUFLESEJR//+t5YcSPXRJ4wCgYIKoZIzj0EAwIw"))
-
-        let shell = try TestShell()
-        let input =
-            "certconfig\ncertificate\nnew\nmail\nmail.example.com\nExample\nIT\nTown\nState\nUS\n"
-            + "\n1\nn\nn\nn\n\n"
-        let terminal = try shell.terminal(input, columns: 80)
-        #expect(
-            terminal.output.contains(
-                """
-                Remember to commit before you send the CSR to a certificate authority: the
-                private key is not saved until the profile is committed.
-                """
-            ),
-            "\(terminal.output)"
-        )
-        #expect(terminal.output.contains("mail                 mail.example.com"))
-        let script = try shell.run(input)
-        #expect(script.output.contains(reminder + "\n"), "\(script.output)")
-    }
 }
