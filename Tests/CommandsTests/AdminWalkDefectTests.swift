@@ -126,4 +126,22 @@ import Testing
         let script = try setup.shell.run(input)
         #expect(script.output.contains(line + "\n"))
     }
+
+    /// Only warnings and notes wrap: the appliance's questions and messages are matched by
+    /// automation line by line, so on an 80-column terminal a longer one still arrives whole.
+    @Test func questionsAndMessagesStayWholeOnANarrowTerminal() throws {
+        let shell = try TestShell()
+        let terminal = try shell.terminal(
+            "certconfig\ncertificate\nnew\nmail\nmail.example.com\nExample\nIT\nTown\nState\nUS\n"
+                + "\n1\nn\nn\nn\n\n\nlistenerconfig\nsetup\n\n\n\n\n",
+            columns: 80
+        )
+        for line in [
+            "Remember to commit before you send the CSR to a certificate authority: the private key is not "
+                + "saved until the profile is committed.",
+            "Please enter the global limit for concurrent connections to be allowed across all listeners.",
+        ] {
+            #expect(terminal.output.contains("\n" + line + "\n"), "\(terminal.output)")
+        }
+    }
 }
